@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/ladder"
+	"github.com/shopspring/decimal"
+)
+
+// Company is a creditor.
+type Company struct {
+	ID             int64
+	Code           string
+	LegalName      string
+	AddressLines   []string
+	City           string
+	SIRET          string
+	VATNumber      string
+	RCS            string
+	IBAN           string
+	BIC            string
+	SenderEmail    string
+	Phone          string
+	TimeZone       string
+	Language       string
+	SendHour       int
+	DemoDaySeconds int // 0 in production
+}
+
+// ReminderStatus is a row of the status table (seed 004).
+type ReminderStatus struct {
+	Code           string
+	Label          string
+	EscalationCode string
+	Inherited      bool // inherited by all the customer's invoices, or independent
+	Blocks         bool // no letters while set
+}
+
+// DefaultStatuses is the status table a new company starts with.
+func DefaultStatuses() []ReminderStatus {
+	return []ReminderStatus{
+		{Code: "R1", Label: "Relance 1", EscalationCode: "R2"},
+		{Code: "R2", Label: "Relance 2", EscalationCode: "R3"},
+		{Code: "R3", Label: "Relance 3", EscalationCode: "MED"},
+		{Code: "MED", Label: "Mise en demeure"},
+		{Code: "CTX", Label: "Contentieux", Inherited: true, Blocks: true},
+		{Code: "NPR", Label: "Ne pas relancer", Inherited: true, Blocks: true},
+	}
+}
+
+// CreateCompany inserts c with the default ladder and status table, or
+// updates its details if the code exists (ladder and statuses untouched).
+// It returns the company's ID.
+func (s *Store) CreateCompany(ctx context.Context, c Company) (int64, error) {
+	if c.TimeZone == "" {
+		c.TimeZone = "Europe/Paris"
+	}
+	if c.Language == "" {
+		c.Language = "fr"
+	}
+	if c.SendHour == 0 {
+		c.SendHour = 9
+	}
+	var demo *int
+	if c.DemoDaySeconds > 0 {
+		demo = &c.DemoDaySeconds
+	}
+	var id int64
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var inserted bool
+		err := tx.QueryRow(ctx, `
+			INSERT INTO companies (code, legal_name, address_lines, city, siret, vat_number, rcs, iban, bic,
+			                       sender_email, phone, time_zone, language, send_hour, demo_day_seconds)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+			ON CONFLICT (code) DO UPDATE SET legal_name = EXCLUDED.legal_name, address_lines = EXCLUDED.address_lines,
+			    city = EXCLUDED.city, siret = EXCLUDED.siret, vat_number = EXCLUDED.vat_number, rcs = EXCLUDED.rcs,
+			    iban = EXCLUDED.iban, bic = EXCLUDED.bic, sender_email = EXCLUDED.sender_email, phone = EXCLUDED.phone,
+			    time_zone = EXCLUDED.time_zone, language = EXCLUDED.language, send_hour = EXCLUDED.send_hour,
+			    demo_day_seconds = EXCLUDED.demo_day_seconds
+			RETURNING id, xmax = 0`,
+			c.Code, c.LegalName, nonNil(c.AddressLines), c.City, c.SIRET, c.VATNumber, c.RCS, c.IBAN, c.BIC,
+			c.SenderEmail, c.Phone, c.TimeZone, c.Language, c.SendHour, demo).Scan(&id, &inserted)
+		if err != nil {
+			return err
+		}
+		if !inserted {
+			return nil
+		}
+		for i, lv := range ladder.Default() {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO ladder_levels (company_id, position, code, label, delay_days, channel, claim_fees)
+				VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+				id, i+1, lv.Code, lv.Label, lv.DelayDays, string(lv.Channel), lv.ClaimFees); err != nil {
+				return err
+			}
+		}
+		for _, st := range DefaultStatuses() {
+			prop := "independent"
+			if st.Inherited {
+				prop = "inherited"
+			}
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO reminder_statuses (company_id, code, label, escalation_code, propagation, blocks_reminders)
+				VALUES ($1,$2,$3,NULLIF($4,''),$5,$6)`,
+				id, st.Code, st.Label, st.EscalationCode, prop, st.Blocks); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("create company %s: %w", c.Code, err)
+	}
+	return id, nil
+}
+
+// SetLadder replaces a company's ladder after validating it. Running
+// workflows keep the ladder they started with.
+func (s *Store) SetLadder(ctx context.Context, company string, l ladder.Ladder) error {
+	if err := l.Validate(); err != nil {
+		return fmt.Errorf("set ladder of %s: %w", company, err)
+	}
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM companies WHERE code = $1`, company).Scan(&id); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("company %s: %w", company, ErrNotFound)
+			}
+			return fmt.Errorf("set ladder of %s: %w", company, err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM ladder_levels WHERE company_id = $1`, id); err != nil {
+			return fmt.Errorf("set ladder of %s: %w", company, err)
+		}
+		for i, lv := range l {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO ladder_levels (company_id, position, code, label, delay_days, channel, claim_fees)
+				VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+				id, i+1, lv.Code, lv.Label, lv.DelayDays, string(lv.Channel), lv.ClaimFees); err != nil {
+				return fmt.Errorf("set ladder of %s, level %s: %w", company, lv.Code, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Ladder returns a company's levels in order.
+func (s *Store) Ladder(ctx context.Context, companyID int64) (ladder.Ladder, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT code, label, delay_days, channel, claim_fees FROM ladder_levels
+		WHERE company_id = $1 ORDER BY position`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("load ladder of company %d: %w", companyID, err)
+	}
+	l, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ladder.Level, error) {
+		var lv ladder.Level
+		var ch string
+		err := r.Scan(&lv.Code, &lv.Label, &lv.DelayDays, &ch, &lv.ClaimFees)
+		lv.Channel = ladder.Channel(ch)
+		return lv, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load ladder of company %d: %w", companyID, err)
+	}
+	return l, nil
+}
+
+// CompanyByCode loads a company.
+func (s *Store) CompanyByCode(ctx context.Context, code string) (Company, error) {
+	var c Company
+	var demo *int
+	err := s.Pool.QueryRow(ctx, `
+		SELECT id, code, legal_name, address_lines, city, siret, vat_number, rcs, iban, bic,
+		       sender_email, phone, time_zone, language, send_hour, demo_day_seconds
+		FROM companies WHERE code = $1`, code).Scan(
+		&c.ID, &c.Code, &c.LegalName, &c.AddressLines, &c.City, &c.SIRET, &c.VATNumber, &c.RCS, &c.IBAN, &c.BIC,
+		&c.SenderEmail, &c.Phone, &c.TimeZone, &c.Language, &c.SendHour, &demo)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("company %s: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("load company %s: %w", code, err)
+	}
+	if demo != nil {
+		c.DemoDaySeconds = *demo
+	}
+	return c, nil
+}
+
+// CompanyCodes lists every company's code, in order.
+func (s *Store) CompanyCodes(ctx context.Context) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT code FROM companies ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("list companies: %w", err)
+	}
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list companies: %w", err)
+	}
+	return codes, nil
+}
+
+// Customer is a debtor.
+type Customer struct {
+	ID             int64
+	Code           string
+	Name           string
+	Contact        string
+	Emails         []string
+	AddressLines   []string
+	Language       string
+	Kind           string // business or individual
+	Channel        string // email or print
+	Family         string
+	SalesRep       string
+	PaymentMethod  string
+	CreditLimit    *decimal.Decimal
+	ReminderStatus string
+	DoNotRemind    bool
+}
+
+// UpsertCustomer inserts or updates a customer of company and returns its ID.
+func (s *Store) UpsertCustomer(ctx context.Context, companyID int64, c Customer) (int64, error) {
+	if c.Language == "" {
+		c.Language = "fr"
+	}
+	if c.Kind == "" {
+		c.Kind = "business"
+	}
+	if c.Channel == "" {
+		c.Channel = "email"
+	}
+	var id int64
+	err := s.Pool.QueryRow(ctx, `
+		INSERT INTO customers (company_id, code, name, contact, emails, address_lines, language, kind, channel,
+		                       family, sales_rep, payment_method, credit_limit, reminder_status, do_not_remind)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,NULLIF($14,''),$15)
+		ON CONFLICT (company_id, code) DO UPDATE SET name = EXCLUDED.name, contact = EXCLUDED.contact,
+		    emails = EXCLUDED.emails, address_lines = EXCLUDED.address_lines, language = EXCLUDED.language,
+		    kind = EXCLUDED.kind, channel = EXCLUDED.channel, family = EXCLUDED.family, sales_rep = EXCLUDED.sales_rep,
+		    payment_method = EXCLUDED.payment_method, credit_limit = EXCLUDED.credit_limit
+		RETURNING id`,
+		companyID, c.Code, c.Name, c.Contact, nonNil(c.Emails), nonNil(c.AddressLines), c.Language, c.Kind, c.Channel,
+		c.Family, c.SalesRep, c.PaymentMethod, c.CreditLimit, c.ReminderStatus, c.DoNotRemind).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("save customer %s: %w", c.Code, err)
+	}
+	return id, nil
+}
+
+// SetDoNotRemind sets or clears a customer's do-not-remind flag.
+func (s *Store) SetDoNotRemind(ctx context.Context, company, customer string, on bool) error {
+	tag, err := s.Pool.Exec(ctx, `
+		UPDATE customers SET do_not_remind = $3
+		WHERE code = $2 AND company_id = (SELECT id FROM companies WHERE code = $1)`, company, customer, on)
+	if err != nil {
+		return fmt.Errorf("set do-not-remind on customer %s: %w", customer, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("customer %s of %s: %w", customer, company, ErrNotFound)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/dunning"
+)
+
+// RecordEvents mirrors workflow events into the history table. Events are
+// keyed by (workflow ID, sequence), so writing the same events again (an
+// activity retry, a replay) changes nothing.
+func (s *Store) RecordEvents(ctx context.Context, invoiceID int64, workflowID string, events []dunning.Event) error {
+	batch := &pgx.Batch{}
+	for _, e := range events {
+		batch.Queue(`
+			INSERT INTO history (invoice_id, workflow_id, seq, at, kind, level_code, detail, actor)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (workflow_id, seq) DO NOTHING`,
+			invoiceID, workflowID, e.Seq, e.At, string(e.Kind), e.Level, e.Detail, e.Actor)
+	}
+	if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("record %d history events of %s: %w", len(events), workflowID, err)
+	}
+	return nil
+}
+
+// HistoryRow is one line of an invoice's history.
+type HistoryRow struct {
+	Seq    int
+	At     time.Time
+	Kind   string
+	Level  string
+	Detail string
+	Actor  string
+}
+
+// History returns an invoice's history, oldest first.
+func (s *Store) History(ctx context.Context, invoiceID int64) ([]HistoryRow, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT seq, at, kind, level_code, detail, actor FROM history
+		WHERE invoice_id = $1 ORDER BY at, workflow_id, seq`, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("load history of invoice id %d: %w", invoiceID, err)
+	}
+	h, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HistoryRow, error) {
+		var h HistoryRow
+		err := r.Scan(&h.Seq, &h.At, &h.Kind, &h.Level, &h.Detail, &h.Actor)
+		return h, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load history of invoice id %d: %w", invoiceID, err)
+	}
+	return h, nil
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/ladder"
+	"github.com/shopspring/decimal"
+)
+
+// Invoice is what an invoice's workflow needs to know when it starts:
+// identity, money, due date, and its company's ladder and clock.
+type Invoice struct {
+	ID         int64           `json:"id"`
+	Company    string          `json:"company"`
+	Number     string          `json:"number"`
+	Customer   string          `json:"customer"`
+	Currency   string          `json:"currency"`
+	Amount     decimal.Decimal `json:"amount"`
+	Balance    decimal.Decimal `json:"balance"`
+	DueDate    calendar.Date   `json:"dueDate"`
+	Ladder     ladder.Ladder   `json:"ladder"`
+	TimeZone   string          `json:"timeZone"`
+	SendHour   int             `json:"sendHour"`
+	DaySeconds int             `json:"daySeconds,omitempty"`
+}
+
+// LoadInvoice returns invoice number of company with its company's ladder.
+func (s *Store) LoadInvoice(ctx context.Context, company, number string) (Invoice, error) {
+	var inv Invoice
+	var companyID int64
+	var demo *int
+	err := s.Pool.QueryRow(ctx, `
+		SELECT i.id, c.id, c.code, i.number, cu.code, i.currency, i.amount, i.balance_due, i.due_date,
+		       c.time_zone, c.send_hour, c.demo_day_seconds
+		FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		WHERE c.code = $1 AND i.number = $2`, company, number).Scan(
+		&inv.ID, &companyID, &inv.Company, &inv.Number, &inv.Customer, &inv.Currency, &inv.Amount, &inv.Balance,
+		&inv.DueDate, &inv.TimeZone, &inv.SendHour, &demo)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return inv, fmt.Errorf("invoice %s of %s: %w", number, company, ErrNotFound)
+	}
+	if err != nil {
+		return inv, fmt.Errorf("load invoice %s of %s: %w", number, company, err)
+	}
+	if demo != nil {
+		inv.DaySeconds = *demo
+	}
+	if inv.Ladder, err = s.Ladder(ctx, companyID); err != nil {
+		return inv, err
+	}
+	return inv, nil
+}
+
+// Check is the invoice as the ledger sees it just before a letter.
+type Check struct {
+	Balance decimal.Decimal `json:"balance"`
+	Closed  bool            `json:"closed"`
+	// HoldReason is non-empty when something forbids letters: the
+	// customer's or the invoice's do-not-remind flag, or a blocking
+	// status (litigation...) on either.
+	HoldReason string `json:"holdReason,omitempty"`
+}
+
+// CheckInvoice re-reads an invoice's balance and what may forbid letters.
+func (s *Store) CheckInvoice(ctx context.Context, id int64) (Check, error) {
+	var c Check
+	var custDNR, invDNR bool
+	var custStatus, invStatus *string
+	err := s.Pool.QueryRow(ctx, `
+		SELECT i.balance_due, i.closed, cu.do_not_remind, i.do_not_remind,
+		       (SELECT rs.label FROM reminder_statuses rs WHERE rs.company_id = i.company_id
+		          AND rs.code = cu.reminder_status AND rs.blocks_reminders AND rs.propagation = 'inherited'),
+		       (SELECT rs.label FROM reminder_statuses rs WHERE rs.company_id = i.company_id
+		          AND rs.code = i.reminder_status AND rs.blocks_reminders)
+		FROM invoices i JOIN customers cu ON cu.id = i.customer_id WHERE i.id = $1`, id).Scan(
+		&c.Balance, &c.Closed, &custDNR, &invDNR, &custStatus, &invStatus)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("invoice id %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("check invoice id %d: %w", id, err)
+	}
+	var reasons []string
+	if custDNR {
+		reasons = append(reasons, "customer is marked do-not-remind")
+	}
+	if invDNR {
+		reasons = append(reasons, "invoice is marked do-not-remind")
+	}
+	if custStatus != nil {
+		reasons = append(reasons, "customer status "+*custStatus)
+	}
+	if invStatus != nil {
+		reasons = append(reasons, "invoice status "+*invStatus)
+	}
+	c.HoldReason = strings.Join(reasons, "; ")
+	return c, nil
+}
+
+// PaymentResult is the ledger's answer to a payment.
+type PaymentResult struct {
+	Balance   decimal.Decimal `json:"balance"`
+	Duplicate bool            `json:"duplicate"` // this external ID was already recorded
+	Overpaid  decimal.Decimal `json:"overpaid"`  // part of the payment above the balance due
+}
+
+// RecordPayment stores p against invoice id once: a second call with the
+// same external ID changes nothing and reports Duplicate. The balance due
+// goes down by the amount, never below zero; any excess is kept as the
+// payment's overpaid amount.
+func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Payment) (PaymentResult, error) {
+	var res PaymentResult
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var balance decimal.Decimal
+		var currency string
+		err := tx.QueryRow(ctx, `SELECT balance_due, currency FROM invoices WHERE id = $1 FOR UPDATE`, invoiceID).
+			Scan(&balance, &currency)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("invoice id %d: %w", invoiceID, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if err := p.Validate(currency); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		if p.Currency == "" {
+			p.Currency = currency
+		}
+		applied := decimal.Min(p.Amount, decimal.Max(balance, decimal.Zero))
+		overpaid := p.Amount.Sub(applied)
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO payments (external_id, invoice_id, amount, currency, paid_on, method, source, overpaid)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (external_id) DO NOTHING`,
+			p.ExternalID, invoiceID, p.Amount, p.Currency, p.PaidOn, p.Method, p.Source, overpaid)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			var other int64
+			if err := tx.QueryRow(ctx, `SELECT invoice_id FROM payments WHERE external_id = $1`, p.ExternalID).Scan(&other); err != nil {
+				return err
+			}
+			if other != invoiceID {
+				return fmt.Errorf("%w: payment %s is already recorded against another invoice", ErrInvalid, p.ExternalID)
+			}
+			res = PaymentResult{Balance: balance, Duplicate: true}
+			return nil
+		}
+		res = PaymentResult{Balance: balance.Sub(applied), Overpaid: overpaid}
+		_, err = tx.Exec(ctx, `UPDATE invoices SET balance_due = $2 WHERE id = $1`, invoiceID, res.Balance)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("record payment %s on invoice id %d: %w", p.ExternalID, invoiceID, err)
+	}
+	return res, nil
+}
+
+// InvoiceID returns the ID of invoice number of company.
+func (s *Store) InvoiceID(ctx context.Context, company, number string) (int64, error) {
+	var id int64
+	err := s.Pool.QueryRow(ctx, `
+		SELECT i.id FROM invoices i JOIN companies c ON c.id = i.company_id
+		WHERE c.code = $1 AND i.number = $2`, company, number).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("invoice %s of company %s: %w", number, company, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find invoice %s of %s: %w", number, company, err)
+	}
+	return id, nil
+}
+
+// NewInvoice is an invoice as the accounting system hands it over.
+type NewInvoice struct {
+	Number    string
+	Customer  string // customer code
+	Kind      string // invoice or credit_note
+	IssueDate calendar.Date
+	DueDate   calendar.Date // may be zero: the scan reports it
+	Amount    decimal.Decimal
+	Currency  string
+	Balance   decimal.Decimal
+	PDFPath   string
+}
+
+// UpsertInvoice inserts or updates an invoice of company.
+func (s *Store) UpsertInvoice(ctx context.Context, companyID int64, in NewInvoice) (int64, error) {
+	if in.Kind == "" {
+		in.Kind = "invoice"
+	}
+	if in.Currency == "" {
+		in.Currency = "EUR"
+	}
+	var id int64
+	err := s.Pool.QueryRow(ctx, `
+		INSERT INTO invoices (company_id, customer_id, number, kind, issue_date, due_date, amount, currency, balance_due, pdf_path)
+		VALUES ($1, (SELECT id FROM customers WHERE company_id = $1 AND code = $2), $3, $4, $5, $6, $7, $8, $9, NULLIF($10,''))
+		ON CONFLICT (company_id, number) DO UPDATE SET kind = EXCLUDED.kind, issue_date = EXCLUDED.issue_date,
+		    due_date = EXCLUDED.due_date, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+		    balance_due = EXCLUDED.balance_due, pdf_path = EXCLUDED.pdf_path
+		RETURNING id`,
+		companyID, in.Customer, in.Number, in.Kind, in.IssueDate, in.DueDate, in.Amount, in.Currency, in.Balance, in.PDFPath).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("save invoice %s: %w", in.Number, err)
+	}
+	return id, nil
+}
