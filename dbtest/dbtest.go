@@ -30,15 +30,25 @@ func URL() string {
 	return "postgres://localhost:5432/relance_test?sslmode=disable"
 }
 
-// New returns a store whose connections use a fresh, migrated schema.
-// The schema's name is in the returned URL's search_path too, for programs
-// the test starts.
+// New returns a store whose connections use a fresh, migrated schema that
+// is dropped when the test ends, and the URL of that schema (its
+// search_path set) for programs the test starts.
 func New(t testing.TB) (*store.Store, string) {
 	t.Helper()
-	ctx := context.Background()
+	st, url, cleanup, err := Open(context.Background())
+	if err != nil {
+		t.Fatalf("test database: %v", err)
+	}
+	t.Cleanup(cleanup)
+	return st, url
+}
+
+// Open is New for TestMain, where there is no testing.TB: call cleanup
+// when done.
+func Open(ctx context.Context) (st *store.Store, schemaURL string, cleanup func(), err error) {
 	base := URL()
 	if err := ensureDatabase(ctx, base); err != nil {
-		t.Fatalf("test database: %v", err)
+		return nil, "", nil, err
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -46,31 +56,33 @@ func New(t testing.TB) (*store.Store, string) {
 
 	admin, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("connect to test database: %v", err)
+		return nil, "", nil, fmt.Errorf("connect to %s: %w", base, err)
 	}
 	defer admin.Close(ctx)
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		t.Fatalf("create schema: %v", err)
+		return nil, "", nil, fmt.Errorf("create schema: %w", err)
 	}
-	t.Cleanup(func() {
+	schemaURL = withSearchPath(base, name)
+	pool, err := pgxpool.New(ctx, schemaURL)
+	if err == nil {
+		err = schema.Migrate(ctx, pool)
+	}
+	cleanup = func() {
+		if pool != nil {
+			pool.Close()
+		}
 		c, err := pgx.Connect(context.Background(), base)
 		if err != nil {
 			return
 		}
 		defer c.Close(context.Background())
 		_, _ = c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE")
-	})
-
-	schemaURL := withSearchPath(base, name)
-	pool, err := pgxpool.New(ctx, schemaURL)
+	}
 	if err != nil {
-		t.Fatalf("connect to schema %s: %v", name, err)
+		cleanup()
+		return nil, "", nil, fmt.Errorf("schema %s: %w", name, err)
 	}
-	t.Cleanup(pool.Close)
-	if err := schema.Migrate(ctx, pool); err != nil {
-		t.Fatalf("migrate schema %s: %v", name, err)
-	}
-	return &store.Store{Pool: pool}, schemaURL
+	return &store.Store{Pool: pool}, schemaURL, cleanup, nil
 }
 
 func withSearchPath(raw, schemaName string) string {

@@ -24,8 +24,10 @@ type Options struct {
 	// DaySeconds makes one ladder day last this many seconds, so letters go
 	// out within minutes; 0 keeps real days.
 	DaySeconds int
-	// Email is the domain customers' addresses use.
+	// EmailDomain is the domain customers' addresses use.
 	EmailDomain string
+	// Code is the company code, Company by default (tests use their own).
+	Code string
 }
 
 type customer struct {
@@ -82,11 +84,14 @@ var invoices = []invoice{
 // Load writes the demo company, customers and invoices; running it again
 // updates them to the same values.
 func Load(ctx context.Context, st *store.Store, o Options) (int, error) {
+	if o.Code == "" {
+		o.Code = Company
+	}
 	if o.EmailDomain == "" {
 		o.EmailDomain = "example.com"
 	}
 	companyID, err := st.CreateCompany(ctx, store.Company{
-		Code: Company, LegalName: "Négoce Durand & Fils SAS",
+		Code: o.Code, LegalName: "Négoce Durand & Fils SAS",
 		AddressLines: []string{"18 quai de la Tournelle", "75005 Paris"}, City: "Paris",
 		SIRET: "552 100 554 00025", VATNumber: "FR 12 552100554", RCS: "RCS Paris B 552 100 554",
 		IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPPXXX",

@@ -10,9 +10,9 @@ import (
 	"log/slog"
 
 	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
 	"github.com/relance/relance/store"
-	"github.com/relance/relance/workflows"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -79,8 +79,8 @@ func Run(ctx context.Context, st *store.Store, c Starter, company string, on cal
 func start(ctx context.Context, c Starter, cand store.Candidate) error {
 	amount, _ := cand.Balance.Float64()
 	opts := client.StartWorkflowOptions{
-		ID:        workflows.WorkflowID(cand.Company, cand.Number),
-		TaskQueue: workflows.TaskQueue,
+		ID:        dunning.WorkflowID(cand.Company, cand.Number),
+		TaskQueue: dunning.TaskQueue,
 		// A running or finished workflow for the invoice is never started
 		// again; one that failed may be.
 		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
@@ -89,16 +89,16 @@ func start(ctx context.Context, c Starter, cand store.Candidate) error {
 		StaticSummary: fmt.Sprintf("Invoice %s — customer %s — %s due since %s", cand.Number, cand.Customer,
 			money.Format(cand.Balance, cand.Currency), cand.DueDate.French()),
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrCompany.ValueSet(cand.Company),
-			workflows.AttrCustomer.ValueSet(cand.Customer),
-			workflows.AttrInvoice.ValueSet(cand.Number),
-			workflows.AttrStatus.ValueSet("active"),
-			workflows.AttrAmountDue.ValueSet(amount),
-			workflows.AttrDueDate.ValueSet(cand.DueDate.UTC()),
+			dunning.AttrCompany.ValueSet(cand.Company),
+			dunning.AttrCustomer.ValueSet(cand.Customer),
+			dunning.AttrInvoice.ValueSet(cand.Number),
+			dunning.AttrStatus.ValueSet("active"),
+			dunning.AttrAmountDue.ValueSet(amount),
+			dunning.AttrDueDate.ValueSet(cand.DueDate.UTC()),
 		),
 	}
-	_, err := c.ExecuteWorkflow(ctx, opts, workflows.InvoiceWorkflowType,
-		workflows.Input{Company: cand.Company, Invoice: cand.Number})
+	_, err := c.ExecuteWorkflow(ctx, opts, dunning.InvoiceWorkflowType,
+		dunning.StartInput{Company: cand.Company, Invoice: cand.Number})
 	if err != nil {
 		return fmt.Errorf("start workflow for invoice %s: %w", cand.Number, err)
 	}

@@ -1,0 +1,47 @@
+// Package activities holds the side effects of the dunning workflow:
+// reading the ledger in PostgreSQL, rendering and sending letters,
+// recording payments and history.
+package activities
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/relance/relance/scan"
+	"github.com/relance/relance/store"
+)
+
+// Activities carries the dependencies of every activity. Register a value
+// of it with the worker; workflows call its methods by reference.
+type Activities struct {
+	Store  *store.Store
+	Mailer Mailer
+	// Temporal starts the invoice workflows the scan finds.
+	Temporal scan.Starter
+	Log      *slog.Logger
+}
+
+// LoadInvoice returns what the workflow needs to start dunning an invoice.
+func (a *Activities) LoadInvoice(ctx context.Context, ref InvoiceRef) (store.Invoice, error) {
+	inv, err := a.Store.LoadInvoice(ctx, ref.Company, ref.Invoice)
+	return inv, nonRetryableIfNotFound(err)
+}
+
+// CheckInvoice re-reads the balance and statuses just before a letter.
+func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (store.Check, error) {
+	c, err := a.Store.CheckInvoice(ctx, invoiceID)
+	return c, nonRetryableIfNotFound(err)
+}
+
+// RecordPayment stores a payment once (by external ID) and returns the new
+// balance.
+func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (store.PaymentResult, error) {
+	r, err := a.Store.RecordPayment(ctx, req.InvoiceID, req.Payment)
+	return r, nonRetryableIfNotFound(err)
+}
+
+// RecordEvents mirrors workflow events into the history table; replays of
+// the same events change nothing.
+func (a *Activities) RecordEvents(ctx context.Context, req EventsRequest) error {
+	return a.Store.RecordEvents(ctx, req.InvoiceID, req.WorkflowID, req.Events)
+}

@@ -1,0 +1,219 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/letter"
+	"github.com/relance/relance/mail"
+	"github.com/relance/relance/store"
+	"go.temporal.io/sdk/temporal"
+)
+
+// ErrTypeBadLetter is the error type of letters that cannot be built or
+// are refused for good (broken template, invalid address): retrying will
+// not help, the workflow records the failure and holds the invoice.
+const ErrTypeBadLetter = "BadLetter"
+
+// Mailer sends e-mails (package mail's SES sender, or a fake in tests).
+type Mailer = mail.Sender
+
+// SendLetter renders and sends one letter, exactly once.
+//
+// The letter is recorded (pending, with its PDF) before anything is sent,
+// claimed (sending) just before the e-mail goes out, and marked sent after.
+// A retry finds the record: a sent letter is not sent again; a letter SES
+// refused is tried again; a letter left "sending" by a crash, or whose SES
+// answer was lost, is marked uncertain and never sent again, because
+// sending twice is worse than asking an operator to check (README,
+// "Exactly-once letters").
+func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterResult, error) {
+	subj, err := a.Store.LetterSubjectOf(ctx, req.InvoiceID)
+	if err != nil {
+		return LetterResult{}, nonRetryableIfNotFound(err)
+	}
+	key := store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: req.Sequence}
+	data := letterData(subj, req)
+	content, err := letter.Compose(data)
+	if err != nil {
+		return LetterResult{}, badLetter(fmt.Errorf("compose %s: %w", key, err))
+	}
+	pdf, err := letter.Render(data, content)
+	if err != nil {
+		return LetterResult{}, badLetter(fmt.Errorf("render %s: %w", key, err))
+	}
+	channel := channelFor(req.Level.Channel, subj.Customer)
+	id, status, err := a.Store.SaveLetter(ctx, store.NewLetter{
+		Key: key, Channel: channel, Recipients: subj.Customer.Emails, Subject: content.Subject, PDF: pdf,
+	})
+	if err != nil {
+		return LetterResult{}, err
+	}
+	switch status {
+	case store.LetterSent, store.LetterPrint, store.LetterUncertain:
+		return resultOf(status, req, subj), nil
+	case store.LetterSending:
+		// Claimed by an attempt that never finished: it may have gone out.
+		if err := a.Store.MarkLetter(ctx, id, store.LetterUncertain, "", "interrupted while sending"); err != nil {
+			return LetterResult{}, err
+		}
+		a.Log.Warn("letter interrupted while sending, not resent", "letter", id, "level", req.Level.Code)
+		return resultOf(store.LetterUncertain, req, subj), nil
+	}
+	if channel == "print" {
+		if err := a.Store.MarkLetter(ctx, id, store.LetterPrint, "", ""); err != nil {
+			return LetterResult{}, err
+		}
+		return resultOf(store.LetterPrint, req, subj), nil
+	}
+	claimed, err := a.Store.ClaimLetter(ctx, id)
+	if err != nil {
+		return LetterResult{}, err
+	}
+	if !claimed {
+		return LetterResult{}, fmt.Errorf("letter %s is being sent by another attempt", key)
+	}
+	msg := mail.Message{
+		From:    subj.Company.SenderEmail,
+		To:      subj.Customer.Emails,
+		Subject: content.Subject,
+		Text:    content.Text,
+		HTML:    content.HTML,
+		Attachments: append([]mail.Attachment{{
+			Filename:    fmt.Sprintf("%s-%s-%s.pdf", req.Level.Code, subj.Invoice.Number, req.Date),
+			ContentType: "application/pdf", Data: pdf,
+		}}, a.invoiceAttachment(subj.Invoice)...),
+		Headers: map[string]string{"X-Relance-Letter": data.Reference},
+	}
+	messageID, err := a.Mailer.Send(ctx, msg)
+	if err == nil {
+		if err := a.Store.MarkLetter(ctx, id, store.LetterSent, messageID, ""); err != nil {
+			return LetterResult{}, err
+		}
+		a.Log.Info("letter sent", "letter", id, "level", req.Level.Code, "invoice_id", req.InvoiceID)
+		return resultOf(store.LetterSent, req, subj), nil
+	}
+	if definitelyNotSent(err) {
+		if markErr := a.Store.MarkLetter(ctx, id, store.LetterFailed, "", err.Error()); markErr != nil {
+			return LetterResult{}, markErr
+		}
+		if mail.IsPermanent(err) {
+			return LetterResult{}, badLetter(fmt.Errorf("send %s: %w", key, err))
+		}
+		return LetterResult{}, fmt.Errorf("send %s: %w", key, err)
+	}
+	if markErr := a.Store.MarkLetter(ctx, id, store.LetterUncertain, "", err.Error()); markErr != nil {
+		return LetterResult{}, markErr
+	}
+	a.Log.Warn("letter send ended without an answer, not resent", "letter", id, "level", req.Level.Code, "err", err)
+	return resultOf(store.LetterUncertain, req, subj), nil
+}
+
+// definitelyNotSent reports whether err proves SES did not take the
+// message: it answered with an error, or the connection never opened.
+func definitelyNotSent(err error) bool {
+	if errors.Is(err, mail.ErrRejected) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+func resultOf(status string, req LetterRequest, subj store.LetterSubject) LetterResult {
+	var detail string
+	switch status {
+	case store.LetterSent:
+		detail = fmt.Sprintf("%s letter e-mailed to %d address(es) of %s", req.Level.Code, len(subj.Customer.Emails), subj.Customer.Code)
+		if req.Level.Channel == ladder.ChannelBoth {
+			detail += " and queued for print"
+		}
+	case store.LetterPrint:
+		detail = fmt.Sprintf("%s letter queued for print: %s has no e-mail address or prefers post", req.Level.Code, subj.Customer.Code)
+	case store.LetterUncertain:
+		detail = fmt.Sprintf("%s letter may or may not have been e-mailed (interrupted): not resent, check the SES log", req.Level.Code)
+	}
+	if req.Sequence > 1 {
+		detail += fmt.Sprintf(" (sent again, #%d)", req.Sequence)
+	}
+	return LetterResult{Status: status, Detail: detail}
+}
+
+func channelFor(level ladder.Channel, c store.Customer) string {
+	if level == ladder.ChannelPrint || c.Channel == "print" || len(c.Emails) == 0 {
+		return "print"
+	}
+	return string(level)
+}
+
+// invoiceAttachment returns the invoice's own PDF when one is stored.
+func (a *Activities) invoiceAttachment(inv store.InvoiceLine) []mail.Attachment {
+	data := inv.PDF
+	if len(data) == 0 && inv.PDFPath != "" {
+		b, err := os.ReadFile(inv.PDFPath)
+		if err != nil {
+			a.Log.Warn("invoice PDF not attached", "invoice_id", inv.ID, "err", err)
+			return nil
+		}
+		data = b
+	}
+	if len(data) == 0 {
+		return nil
+	}
+	name := "facture-" + inv.Number + ".pdf"
+	if inv.PDFPath != "" {
+		name = filepath.Base(inv.PDFPath)
+	}
+	return []mail.Attachment{{Filename: name, ContentType: "application/pdf", Data: data}}
+}
+
+func letterData(s store.LetterSubject, req LetterRequest) letter.Data {
+	c, cu, inv := s.Company, s.Customer, s.Invoice
+	email := ""
+	if len(cu.Emails) > 0 {
+		email = cu.Emails[0]
+	}
+	return letter.Data{
+		Company: letter.Company{
+			Code: c.Code, LegalName: c.LegalName, AddressLines: c.AddressLines, City: c.City, Email: c.SenderEmail,
+			Phone: c.Phone, SIRET: c.SIRET, VATNumber: c.VATNumber, RCS: c.RCS, IBAN: c.IBAN, BIC: c.BIC,
+		},
+		Recipient: letter.Recipient{
+			Code: cu.Code, Name: cu.Name, Contact: cu.Contact, AddressLines: cu.AddressLines, Email: email,
+			Business: cu.Kind != "individual",
+		},
+		Language:   cu.Language,
+		Date:       req.Date,
+		LevelCode:  req.Level.Code,
+		LevelLabel: req.Level.Label,
+		Currency:   inv.Currency,
+		Lines: []letter.Line{{
+			Number: inv.Number, IssueDate: inv.IssueDate, DueDate: inv.DueDate, Amount: inv.Amount,
+			Balance: inv.Balance, DaysOverdue: req.Date.DaysSince(inv.DueDate), Level: req.Level.Code,
+		}},
+		Deadline:  deadline(req),
+		Reference: fmt.Sprintf("%s-%s-%d", inv.Number, req.Level.Code, req.Sequence),
+	}
+}
+
+// deadline is the pay-by date a letter states: 8 days after the letter.
+func deadline(req LetterRequest) calendar.Date { return req.Date.AddDays(8) }
+
+func badLetter(err error) error {
+	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadLetter, err)
+}
+
+func nonRetryableIfNotFound(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrInvalid) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFoundOrInvalid", err)
+	}
+	return err
+}

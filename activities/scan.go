@@ -1,0 +1,32 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/scan"
+)
+
+// ScanRequest asks for the scan of one company at an instant; the working
+// date is that instant's day in the company's time zone.
+type ScanRequest struct {
+	Company string    `json:"company"`
+	At      time.Time `json:"at"`
+}
+
+// ScanCompany starts the dunning workflows of a company's overdue invoices.
+// Running it twice starts nothing new.
+func (a *Activities) ScanCompany(ctx context.Context, req ScanRequest) (scan.Report, error) {
+	c, err := a.Store.CompanyByCode(ctx, req.Company)
+	if err != nil {
+		return scan.Report{}, nonRetryableIfNotFound(err)
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return scan.Report{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
+	}
+	on := ladder.Clock{Location: loc}.Today(req.At)
+	return scan.Run(ctx, a.Store, a.Temporal, c.Code, on, a.Log)
+}

@@ -1,0 +1,86 @@
+package dunning
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// Names that workers, starters and payment systems must agree on. They are
+// documented in the README ("Messages").
+const (
+	// TaskQueue is the task queue the worker polls.
+	TaskQueue = "relance"
+	// InvoiceWorkflowType is the registered name of InvoiceDunning.
+	InvoiceWorkflowType = "InvoiceDunning"
+
+	// SignalPayment carries a Payment: money arrived for the invoice.
+	SignalPayment = "payment"
+
+	// UpdateSkip moves to the next level without a letter (SkipRequest).
+	UpdateSkip = "skip"
+	// UpdateRevert goes back to the previous level (RevertRequest).
+	UpdateRevert = "revert"
+	// UpdatePause stops letters until resumed or until a date (PauseRequest).
+	UpdatePause = "pause"
+	// UpdateResume ends a pause (ResumeRequest).
+	UpdateResume = "resume"
+	// UpdateComment adds a comment to the history (CommentRequest).
+	UpdateComment = "comment"
+
+	// QueryState returns the State of the invoice's dunning.
+	QueryState = "state"
+)
+
+// Search attributes that make the Temporal UI the operations dashboard. The
+// dev server registers them (Makefile), `starter setup` on a cluster.
+var (
+	// AttrCompany is the creditor company's code.
+	AttrCompany = temporal.NewSearchAttributeKeyKeyword("DunningCompany")
+	// AttrCustomer is the customer's code.
+	AttrCustomer = temporal.NewSearchAttributeKeyKeyword("DunningCustomer")
+	// AttrInvoice is the invoice number.
+	AttrInvoice = temporal.NewSearchAttributeKeyKeyword("DunningInvoice")
+	// AttrLevel is the level of the last step taken (letter sent or level
+	// skipped): NONE, R1, R2, R3, MED.
+	AttrLevel = temporal.NewSearchAttributeKeyKeyword("DunningLevel")
+	// AttrNextLevel is the level the next letter will be, or UNRESOLVED.
+	AttrNextLevel = temporal.NewSearchAttributeKeyKeyword("DunningNextLevel")
+	// AttrStatus is active, paused, held, unresolved, paid or closed.
+	AttrStatus = temporal.NewSearchAttributeKeyKeyword("DunningStatus")
+	// AttrAmountDue is the balance still due (for filtering; the exact
+	// decimal is in the query and the database).
+	AttrAmountDue = temporal.NewSearchAttributeKeyFloat64("DunningAmountDue")
+	// AttrDueDate is the invoice's due date (midnight UTC).
+	AttrDueDate = temporal.NewSearchAttributeKeyTime("DunningDueDate")
+	// AttrNextAction is when the workflow will next act by itself.
+	AttrNextAction = temporal.NewSearchAttributeKeyTime("DunningNextActionAt")
+)
+
+// SearchAttributeTypes lists every custom search attribute with its Temporal
+// type, for registering them (`temporal server start-dev --search-attribute`
+// and `starter setup`).
+var SearchAttributeTypes = []struct{ Name, Type string }{
+	{AttrCompany.GetName(), "Keyword"},
+	{AttrCustomer.GetName(), "Keyword"},
+	{AttrInvoice.GetName(), "Keyword"},
+	{AttrLevel.GetName(), "Keyword"},
+	{AttrNextLevel.GetName(), "Keyword"},
+	{AttrStatus.GetName(), "Keyword"},
+	{AttrAmountDue.GetName(), "Double"},
+	{AttrDueDate.GetName(), "Datetime"},
+	{AttrNextAction.GetName(), "Datetime"},
+}
+
+// StartInput is the argument an invoice's workflow is started with.
+type StartInput struct {
+	Company string `json:"company"`
+	Invoice string `json:"invoice"`
+}
+
+// WorkflowID returns the ID of an invoice's workflow. It is derived from the
+// company and the invoice number so that starting the same invoice twice is
+// a no-op.
+func WorkflowID(company, invoice string) string {
+	return fmt.Sprintf("dunning/%s/%s", company, invoice)
+}

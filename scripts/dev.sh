@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# make dev: on a fresh machine, build the Temporal dev server, start
+# PostgreSQL, the SES emulator, the worker; create the database, apply the
+# schema, load the demo company, scan it, and show letters going out.
+# `make stop` (scripts/dev.sh stop) stops what it started.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+UI_PORT="${UI_PORT:-8233}"
+SES_PORT="${SES_PORT:-8005}"
+DB_NAME="${RELANCE_DB:-relance}"
+DAY_SECONDS="${DEMO_DAY_SECONDS:-4}"
+WATCH_SECONDS="${WATCH_SECONDS:-150}"
+
+stop_pid() {
+  local f="$RUN_DIR/$1.pid"
+  if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then
+    kill -- "-$(cat "$f")" 2>/dev/null || kill "$(cat "$f")" 2>/dev/null || true
+    echo "stopped $1"
+  fi
+  rm -f "$f"
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_pid worker; stop_pid temporal; stop_pid ses-emulator
+  exit 0
+fi
+
+# start_bg NAME COMMAND...: run in its own process group, log to .run/NAME.log
+start_bg() {
+  local name=$1; shift
+  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 < /dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+ensure_tools
+ensure_postgres
+ensure_npm
+ensure_temporal_cli
+
+export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
+export SES_ENDPOINT="http://127.0.0.1:$SES_PORT"
+export AWS_REGION="${AWS_REGION:-eu-west-3}"
+if psql -h 127.0.0.1 -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+  export DATABASE_URL="${DATABASE_URL:-postgres://127.0.0.1:5432/$DB_NAME?sslmode=disable}"
+else
+  export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB_NAME?sslmode=disable}"
+fi
+
+log "building worker and starter"
+go build -o "$RUN_DIR/bin/worker" ./worker
+go build -o "$RUN_DIR/bin/starter" ./starter
+STARTER="$RUN_DIR/bin/starter"
+
+if ! "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then
+  log "starting the Temporal dev server (gRPC $TEMPORAL_PORT, UI http://localhost:$UI_PORT)"
+  # shellcheck disable=SC2046
+  start_bg temporal "$TEMPORAL_BIN" server start-dev --ip 0.0.0.0 --port "$TEMPORAL_PORT" --ui-port "$UI_PORT" \
+    --db-filename "$RUN_DIR/temporal.db" --log-level warn $("$STARTER" search-attributes --flags)
+  for _ in $(seq 1 60); do
+    "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+"$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null || { tail -20 "$RUN_DIR/temporal.log"; exit 1; }
+
+SES_PORT="$SES_PORT" bash "$ROOT/scripts/ses-emulator.sh"
+
+if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != "1" ]; then
+  log "creating database $DB_NAME"
+  psql_admin "CREATE DATABASE $DB_NAME"
+fi
+
+log "applying the schema and loading the demo company (one ladder day = ${DAY_SECONDS}s)"
+"$STARTER" migrate
+"$STARTER" demo --day-seconds "$DAY_SECONDS"
+
+stop_pid worker >/dev/null
+log "starting the worker (log: .run/worker.log)"
+start_bg worker "$RUN_DIR/bin/worker"
+
+log "scanning overdue invoices"
+"$STARTER" scan
+"$STARTER" schedule --company DEMO --at 07:00
+
+log "letters going out (SES emulator $SES_ENDPOINT/store), for ${WATCH_SECONDS}s; Ctrl-C stops watching, services keep running"
+"$STARTER" outbox --endpoint "$SES_ENDPOINT" --follow --for "${WATCH_SECONDS}s" || true
+
+cat <<MSG
+
+relance is running:
+  Temporal UI     http://localhost:$UI_PORT  (filter: DunningLevel = "R2" AND ExecutionStatus = "Running")
+  SES emulator    $SES_ENDPOINT  (sent mail: $SES_ENDPOINT/store)
+  worker log      .run/worker.log
+  operator CLI    $STARTER status --company DEMO --invoice FA0168   (env: TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS DATABASE_URL=$DATABASE_URL)
+  stop            make stop
+MSG

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/demo"
+	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/scan"
+	"github.com/relance/relance/workflows"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+func runMigrate(ctx context.Context, e *env, args []string) error {
+	if err := parse(flags("migrate"), args); err != nil {
+		return err
+	}
+	if _, err := e.store(ctx); err != nil {
+		return err
+	}
+	e.printf("schema up to date\n")
+	return nil
+}
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := flags("demo")
+	daySeconds := fs.Int("day-seconds", 0, "make one ladder day last this many seconds (demonstrations only)")
+	date := fs.String("date", "", "working date the invoices are aged from (YYYY-MM-DD, default today)")
+	domain := fs.String("email-domain", "example.com", "domain of the demo customers' e-mail addresses")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	today, err := dateOrToday(*date, "Europe/Paris")
+	if err != nil {
+		return err
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := demo.Load(ctx, st, demo.Options{Today: today, DaySeconds: *daySeconds, EmailDomain: *domain})
+	if err != nil {
+		return err
+	}
+	e.printf("demo company %s loaded: %d invoices aged from %s", demo.Company, n, today)
+	if *daySeconds > 0 {
+		e.printf(", one ladder day = %d s", *daySeconds)
+	}
+	e.printf("\n")
+	return nil
+}
+
+func runSetup(ctx context.Context, e *env, args []string) error {
+	if err := parse(flags("setup"), args); err != nil {
+		return err
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	existing, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: e.cfg.TemporalNamespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enums.IndexedValueType{}
+	for _, sa := range dunning.SearchAttributeTypes {
+		if _, ok := existing.GetCustomAttributes()[sa.Name]; ok {
+			continue
+		}
+		missing[sa.Name] = enums.IndexedValueType(enums.IndexedValueType_value["INDEXED_VALUE_TYPE_"+strings.ToUpper(sa.Type)])
+	}
+	if len(missing) > 0 {
+		if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+			Namespace: e.cfg.TemporalNamespace, SearchAttributes: missing,
+		}); err != nil {
+			return fmt.Errorf("add search attributes: %w", err)
+		}
+	}
+	e.printf("search attributes: %d registered now, %d already there\n", len(missing), len(dunning.SearchAttributeTypes)-len(missing))
+	return nil
+}
+
+func runSearchAttributes(_ context.Context, e *env, args []string) error {
+	fs := flags("search-attributes")
+	asFlags := fs.Bool("flags", false, "print as `temporal server start-dev` flags")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, sa := range dunning.SearchAttributeTypes {
+		if *asFlags {
+			e.printf("--search-attribute %s=%s ", sa.Name, sa.Type)
+		} else {
+			e.printf("%s\t%s\n", sa.Name, sa.Type)
+		}
+	}
+	if *asFlags {
+		e.printf("\n")
+	}
+	return nil
+}
+
+func runScan(ctx context.Context, e *env, args []string) error {
+	fs := flags("scan")
+	company := fs.String("company", "", "company code (default: every company)")
+	date := fs.String("date", "", "working date (YYYY-MM-DD, default today in the company's time zone)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	codes := []string{*company}
+	if *company == "" {
+		if codes, err = st.CompanyCodes(ctx); err != nil {
+			return err
+		}
+	}
+	var reports []scan.Report
+	for _, code := range codes {
+		co, err := st.CompanyByCode(ctx, code)
+		if err != nil {
+			return err
+		}
+		on, err := dateOrToday(*date, co.TimeZone)
+		if err != nil {
+			return err
+		}
+		rep, err := scan.Run(ctx, st, c, code, on, e.log)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, rep)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(reports)
+	}
+	for _, rep := range reports {
+		printReport(e, rep)
+	}
+	return nil
+}
+
+func printReport(e *env, rep scan.Report) {
+	e.printf("scan of %s on %s: %d started, %d already running, %d skipped, %d failed\n",
+		rep.Company, rep.Date, len(rep.Started), len(rep.AlreadyRunning), len(rep.Skipped), len(rep.Failed))
+	if len(rep.Started) > 0 {
+		e.printf("  started: %s\n", strings.Join(rep.Started, ", "))
+	}
+	for _, s := range rep.Skipped {
+		e.printf("  skipped %s: %s\n", s.Invoice, s.Reason)
+	}
+	for _, s := range rep.Notes {
+		e.printf("  note %s: %s\n", s.Invoice, s.Reason)
+	}
+	for _, s := range rep.Failed {
+		e.printf("  FAILED %s: %s\n", s.Invoice, s.Reason)
+	}
+}
+
+func runSchedule(ctx context.Context, e *env, args []string) error {
+	fs := flags("schedule")
+	company := fs.String("company", "", "company code (required)")
+	at := fs.String("at", "07:00", "time of day of the scan, in the company's time zone (HH:MM)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" {
+		return usageError{"schedule: --company is required"}
+	}
+	t, err := time.Parse("15:04", *at)
+	if err != nil {
+		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", *at)}
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, *company)
+	if err != nil {
+		return err
+	}
+	c, err := e.client()
+	if err != nil {
+		return err
+	}
+	id := "scan/" + co.Code
+	spec := client.ScheduleSpec{
+		Calendars:    []client.ScheduleCalendarSpec{{Hour: []client.ScheduleRange{{Start: t.Hour()}}, Minute: []client.ScheduleRange{{Start: t.Minute()}}}},
+		TimeZoneName: co.TimeZone,
+	}
+	action := &client.ScheduleWorkflowAction{
+		ID: id, Workflow: workflows.DailyScanWorkflowType, TaskQueue: dunning.TaskQueue,
+		Args: []any{workflows.ScanInput{Company: co.Code}},
+	}
+	_, err = c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID: id, Spec: spec, Action: action, Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+		Note: "daily scan of overdue invoices (relance)",
+	})
+	switch {
+	case errors.Is(err, temporal.ErrScheduleAlreadyRunning):
+		err = c.ScheduleClient().GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
+			DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+				in.Description.Schedule.Spec = &spec
+				in.Description.Schedule.Action = action
+				return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
+			},
+		})
+		if err != nil {
+			return fmt.Errorf("update schedule %s: %w", id, err)
+		}
+		e.printf("schedule %s updated: daily at %s %s\n", id, *at, co.TimeZone)
+	case err != nil:
+		return fmt.Errorf("create schedule %s: %w", id, err)
+	default:
+		e.printf("schedule %s created: daily at %s %s\n", id, *at, co.TimeZone)
+	}
+	return nil
+}
+
+// dateOrToday parses s, or returns today in the time zone tz.
+func dateOrToday(s, tz string) (calendar.Date, error) {
+	if s != "" {
+		d, err := calendar.Parse(s)
+		if err != nil {
+			return d, usageError{err.Error()}
+		}
+		return d, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return calendar.Date{}, fmt.Errorf("time zone %q: %w", tz, err)
+	}
+	return ladder.Clock{Location: loc}.Today(time.Now()), nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/relance/relance/config"
+	"github.com/relance/relance/store"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+)
+
+// env opens the store and the Temporal client on first use.
+type env struct {
+	cfg      config.Config
+	log      *slog.Logger
+	out      io.Writer
+	st       *store.Store
+	temporal client.Client
+}
+
+func newEnv(out io.Writer) *env {
+	cfg := config.FromEnv()
+	return &env{cfg: cfg, log: cfg.Logger(), out: out}
+}
+
+func (e *env) store(ctx context.Context) (*store.Store, error) {
+	if e.st == nil {
+		st, err := store.Open(ctx, e.cfg.DatabaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("database %s: %w", config.Redacted(e.cfg.DatabaseURL), err)
+		}
+		e.st = st
+	}
+	return e.st, nil
+}
+
+func (e *env) client() (client.Client, error) {
+	if e.temporal == nil {
+		c, err := client.Dial(client.Options{
+			HostPort: e.cfg.TemporalAddress, Namespace: e.cfg.TemporalNamespace,
+			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("connect to Temporal at %s: %w", e.cfg.TemporalAddress, err)
+		}
+		e.temporal = c
+	}
+	return e.temporal, nil
+}
+
+func (e *env) close() {
+	if e.st != nil {
+		e.st.Close()
+	}
+	if e.temporal != nil {
+		e.temporal.Close()
+	}
+}
+
+func (e *env) printf(format string, args ...any) { fmt.Fprintf(e.out, format, args...) }

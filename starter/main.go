@@ -1,0 +1,101 @@
+// Command starter starts dunning workflows (now, or daily on a Temporal
+// Schedule) and is the operator's command line: pay, skip, revert, pause,
+// resume, comment, status. Run `starter help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // company time zones resolve the same on every machine
+)
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = []command{
+	{"migrate", "apply the database schema", runMigrate},
+	{"demo", "load the demo company and its invoices", runDemo},
+	{"setup", "register the search attributes on a Temporal cluster", runSetup},
+	{"scan", "start one dunning workflow per overdue invoice", runScan},
+	{"schedule", "create or update the daily scan Schedule of a company", runSchedule},
+	{"pay", "record a payment and signal the invoice's workflow", runPay},
+	{"skip", "move an invoice to the next level without a letter", runSkip},
+	{"revert", "move an invoice back to the previous level", runRevert},
+	{"pause", "stop letters for an invoice (optionally until a date)", runPause},
+	{"resume", "end a pause", runResume},
+	{"comment", "add a comment to an invoice's history", runComment},
+	{"status", "show an invoice's dunning state and history", runStatus},
+	{"search-attributes", "list the custom search attributes (--flags: as dev-server flags)", runSearchAttributes},
+	{"outbox", "print the e-mails the SES emulator received (development)", runOutbox},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := dispatch(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		var u usageError
+		if errors.As(err, &u) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func dispatch(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(out)
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			e := newEnv(out)
+			defer e.close()
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	usage(os.Stderr)
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: starter COMMAND [flags]   (starter COMMAND -h for its flags)")
+	fmt.Fprintln(w)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nConfiguration comes from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (see README).")
+}
+
+// flags returns a flag set that reports errors instead of exiting.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}

@@ -1,0 +1,519 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/relance/relance/activities"
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/money"
+	"github.com/relance/relance/store"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Input starts (or continues) the dunning of one invoice.
+type Input struct {
+	Company string `json:"company"`
+	Invoice string `json:"invoice"`
+	// Carry is the state handed over by continue-as-new; nil on a first start.
+	Carry *Carry `json:"carry,omitempty"`
+}
+
+// Result is how an invoice's dunning ended.
+type Result struct {
+	Outcome dunning.Status  `json:"outcome"` // paid or closed
+	Balance string          `json:"balance"`
+	Letters int             `json:"letters"`
+	History []dunning.Event `json:"history"`
+}
+
+// Carry is the workflow's whole memory, passed across continue-as-new.
+type Carry struct {
+	Invoice   store.Invoice `json:"invoice"`
+	Start     time.Time     `json:"start"`
+	Stage     int           `json:"stage"`    // index of the next level to send; len(ladder) means unresolved
+	LastStep  time.Time     `json:"lastStep"` // when the last letter, skip or revert happened
+	Sent      []int         `json:"sent"`     // letters sent per level index (the sequence of the next one)
+	Letters   int           `json:"letters"`
+	Paused    bool          `json:"paused"`
+	PauseWhy  string        `json:"pauseWhy,omitempty"`
+	PauseTill calendar.Date `json:"pauseTill,omitempty"`
+	HoldWhy   string        `json:"holdWhy,omitempty"`
+	HoldTill  time.Time     `json:"holdTill,omitempty"`
+	Payments  []string      `json:"payments"` // external IDs already counted
+	Seq       int           `json:"seq"`      // last event sequence number
+	// History keeps the most recent events (the database has them all).
+	History []dunning.Event `json:"history"`
+}
+
+// keptHistory bounds the events carried in memory across continue-as-new.
+const keptHistory = 200
+
+// holdRecheckDays is how often a held invoice (do-not-remind, litigation)
+// looks again at its statuses.
+const holdRecheckDays = 1
+
+// InvoiceDunning is the workflow of one overdue invoice: it waits for each
+// level's date, checks the ledger, sends the letter, and moves up, until the
+// invoice is paid or closed. See README "How an invoice is dunned".
+//
+// What happens on a payment: the payment signal is recorded in the ledger
+// (once per external ID) and the balance the ledger returns becomes the
+// workflow's; at zero the workflow ends at once with outcome "paid".
+func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
+	w := &invoiceRun{ctx: ctx, id: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if in.Carry != nil {
+		w.c = *in.Carry
+	} else {
+		var inv store.Invoice
+		err := workflow.ExecuteActivity(w.activity("load invoice "+in.Invoice), a.LoadInvoice,
+			activities.InvoiceRef{Company: in.Company, Invoice: in.Invoice}).Get(ctx, &inv)
+		if err != nil {
+			return Result{}, fmt.Errorf("load invoice %s: %w", in.Invoice, err)
+		}
+		w.c = Carry{Invoice: inv, Start: workflow.Now(ctx), Sent: make([]int, len(inv.Ladder))}
+		w.event(dunning.EventStarted, "", fmt.Sprintf("dunning started: %s due %s, due date %s",
+			in.Invoice, money.Format(inv.Balance, inv.Currency), inv.DueDate), "")
+	}
+	if err := w.setup(); err != nil {
+		return Result{}, err
+	}
+	return w.run()
+}
+
+// a is the nil receiver workflows use to name activity methods.
+var a *activities.Activities
+
+type invoiceRun struct {
+	ctx      workflow.Context
+	id       string
+	c        Carry
+	clock    ladder.Clock
+	payments workflow.ReceiveChannel
+	pending  []dunning.Event // events not yet mirrored to the database
+	wake     bool            // a message changed the plan: recompute the next action
+	next     time.Time       // next action, zero when none is planned
+	status   dunning.Status
+	outcome  dunning.Status
+	shown    map[string]any // search attributes last published
+}
+
+func (w *invoiceRun) setup() error {
+	loc, err := time.LoadLocation(w.c.Invoice.TimeZone)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("company %s has an unknown time zone %q", w.c.Invoice.Company, w.c.Invoice.TimeZone),
+			"BadConfig", err)
+	}
+	w.clock = ladder.Clock{Location: loc, SendHour: w.c.Invoice.SendHour, DaySeconds: w.c.Invoice.DaySeconds}
+	w.payments = workflow.GetSignalChannel(w.ctx, dunning.SignalPayment)
+	if err := workflow.SetQueryHandler(w.ctx, dunning.QueryState, func() (dunning.State, error) { return w.state(), nil }); err != nil {
+		return err
+	}
+	return w.registerUpdates()
+}
+
+// run is the main loop: settle messages, then wait for the next action.
+func (w *invoiceRun) run() (Result, error) {
+	for {
+		if err := w.drainPayments(); err != nil {
+			return Result{}, err
+		}
+		if w.outcome == "" && w.c.Invoice.Balance.Sign() <= 0 {
+			w.finish(dunning.StatusPaid, dunning.EventPaid, "balance is zero: dunning ends")
+		}
+		w.plan()
+		if err := w.flush(); err != nil {
+			return Result{}, err
+		}
+		if w.outcome != "" {
+			return w.result()
+		}
+		if workflow.GetInfo(w.ctx).GetContinueAsNewSuggested() {
+			return Result{}, w.continueAsNew()
+		}
+		fired := w.wait()
+		if !fired {
+			continue
+		}
+		if err := w.act(); err != nil {
+			return Result{}, err
+		}
+	}
+}
+
+// plan computes the status and the next action from the state.
+func (w *invoiceRun) plan() {
+	lad := w.c.Invoice.Ladder
+	switch {
+	case w.outcome != "":
+		w.status, w.next = w.outcome, time.Time{}
+	case w.c.Paused:
+		w.status, w.next = dunning.StatusPaused, time.Time{}
+		if !w.c.PauseTill.IsZero() {
+			w.next = w.c.PauseTill.At(0, w.clock.Location)
+		}
+	case w.c.HoldWhy != "":
+		w.status, w.next = dunning.StatusHeld, w.c.HoldTill
+	case w.c.Stage >= len(lad):
+		w.status, w.next = dunning.StatusUnresolved, time.Time{}
+	default:
+		w.status = dunning.StatusActive
+		lv := lad[w.c.Stage]
+		if w.c.LastStep.IsZero() {
+			w.next = w.clock.FirstDue(lv, w.c.Invoice.DueDate, w.c.Start)
+		} else {
+			w.next = w.clock.NextDue(lv, w.c.LastStep)
+		}
+	}
+	w.publish()
+}
+
+// wait blocks until the next action is due (true) or a message changed the
+// plan (false). The timer is cancelled when a message wins, so the history
+// shows no stale timers.
+func (w *invoiceRun) wait() bool {
+	w.wake = false
+	woken := func() bool { return w.wake || w.payments.Len() > 0 }
+	if w.next.IsZero() {
+		if err := workflow.Await(w.ctx, woken); err != nil {
+			return false
+		}
+		return false
+	}
+	d := w.next.Sub(workflow.Now(w.ctx))
+	if d <= 0 {
+		return true
+	}
+	timerCtx, cancel := workflow.WithCancel(w.ctx)
+	defer cancel()
+	timer := workflow.NewTimerWithOptions(timerCtx, d, workflow.TimerOptions{Summary: w.waitSummary()})
+	_ = workflow.Await(w.ctx, func() bool { return timer.IsReady() || woken() })
+	if !timer.IsReady() {
+		return false
+	}
+	return timer.Get(w.ctx, nil) == nil
+}
+
+func (w *invoiceRun) waitSummary() string {
+	when := w.next.In(w.clock.Location).Format("2006-01-02 15:04")
+	switch w.status {
+	case dunning.StatusPaused:
+		return "paused until " + when
+	case dunning.StatusHeld:
+		return "held (" + w.c.HoldWhy + "), look again " + when
+	}
+	return fmt.Sprintf("wait for %s on %s", w.c.Invoice.Ladder[w.c.Stage].Code, when)
+}
+
+// act does what is due now: end a pause, look again at a hold, or send the
+// next letter.
+func (w *invoiceRun) act() error {
+	now := workflow.Now(w.ctx)
+	switch w.status {
+	case dunning.StatusPaused:
+		w.c.Paused, w.c.PauseWhy, w.c.PauseTill = false, "", calendar.Date{}
+		w.event(dunning.EventResumed, w.level(), "pause ended on its date", "")
+		return nil
+	case dunning.StatusActive, dunning.StatusHeld:
+	default:
+		return nil
+	}
+	lv := w.c.Invoice.Ladder[w.c.Stage]
+	var chk store.Check
+	if err := workflow.ExecuteActivity(w.activity("check balance and statuses before "+lv.Code), a.CheckInvoice,
+		w.c.Invoice.ID).Get(w.ctx, &chk); err != nil {
+		return fmt.Errorf("check invoice %s: %w", w.c.Invoice.Number, err)
+	}
+	w.c.Invoice.Balance = chk.Balance
+	switch {
+	case chk.Closed:
+		w.finish(dunning.StatusClosed, dunning.EventClosed, "invoice closed in the ledger")
+		return nil
+	case chk.Balance.Sign() <= 0:
+		w.finish(dunning.StatusPaid, dunning.EventPaid, "balance found zero in the ledger: paid outside relance")
+		return nil
+	case chk.HoldReason != "":
+		if w.c.HoldWhy != chk.HoldReason {
+			w.event(dunning.EventHeld, lv.Code, "no "+lv.Code+" letter: "+chk.HoldReason, "")
+		}
+		w.c.HoldWhy, w.c.HoldTill = chk.HoldReason, w.clock.AddDays(now, holdRecheckDays)
+		return nil
+	}
+	if w.c.HoldWhy != "" {
+		w.event(dunning.EventResumed, lv.Code, "hold lifted: "+w.c.HoldWhy+" no longer applies", "")
+		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
+	}
+	if w.wake || w.payments.Len() > 0 {
+		return nil // a message arrived during the check: settle it first
+	}
+	return w.sendLetter(lv, now)
+}
+
+func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
+	seq := w.c.Sent[w.c.Stage] + 1
+	req := activities.LetterRequest{
+		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq,
+		Date: w.clock.Today(now),
+	}
+	ctx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
+			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+		},
+	})
+	var res activities.LetterResult
+	if err := workflow.ExecuteActivity(ctx, a.SendLetter, req).Get(w.ctx, &res); err != nil {
+		// A letter that cannot be built (broken template, bad address) is
+		// recorded and the invoice is held until someone fixes it.
+		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %v", lv.Code, err), "")
+		w.c.HoldWhy, w.c.HoldTill = "letter failed: fix and resume", w.clock.AddDays(now, holdRecheckDays)
+		return nil
+	}
+	kind := dunning.EventLetterSent
+	switch res.Status {
+	case activities.LetterPrint:
+		kind = dunning.EventLetterPrint
+	case activities.LetterUncertain:
+		kind = dunning.EventLetterUnsure
+	}
+	w.event(kind, lv.Code, res.Detail, "")
+	w.c.Sent[w.c.Stage] = seq
+	w.c.Letters++
+	w.c.Stage++
+	w.c.LastStep = now
+	if w.c.Stage >= len(w.c.Invoice.Ladder) {
+		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
+	}
+	return nil
+}
+
+// drainPayments takes every payment signal waiting and applies it.
+func (w *invoiceRun) drainPayments() error {
+	for w.outcome == "" {
+		var raw json.RawMessage
+		if !w.payments.ReceiveAsync(&raw) {
+			return nil
+		}
+		if err := w.applyPayment(raw); err != nil {
+			return err
+		}
+	}
+	// Paid already: later payments are still recorded in the ledger.
+	for {
+		var raw json.RawMessage
+		if !w.payments.ReceiveAsync(&raw) {
+			return nil
+		}
+		if err := w.applyPayment(raw); err != nil {
+			return err
+		}
+	}
+}
+
+func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
+	var p dunning.Payment
+	if err := json.Unmarshal(raw, &p); err != nil {
+		w.event(dunning.EventPaymentBad, w.level(), "malformed payment ignored: "+err.Error(), "")
+		return nil
+	}
+	if p.PaidOn.IsZero() {
+		p.PaidOn = w.clock.Today(workflow.Now(w.ctx))
+	}
+	if err := p.Validate(w.c.Invoice.Currency); err != nil {
+		w.event(dunning.EventPaymentBad, w.level(), "payment ignored: "+err.Error(), p.Source)
+		return nil
+	}
+	for _, id := range w.c.Payments {
+		if id == p.ExternalID {
+			return nil // counted once
+		}
+	}
+	var res store.PaymentResult
+	err := workflow.ExecuteActivity(w.activity("record payment "+p.ExternalID), a.RecordPayment,
+		activities.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p}).Get(w.ctx, &res)
+	if err != nil {
+		if isNonRetryable(err) {
+			w.event(dunning.EventPaymentBad, w.level(), "payment refused by the ledger: "+err.Error(), p.Source)
+			return nil
+		}
+		return fmt.Errorf("record payment %s: %w", p.ExternalID, err)
+	}
+	w.c.Payments = append(w.c.Payments, p.ExternalID)
+	w.c.Invoice.Balance = res.Balance
+	detail := fmt.Sprintf("payment %s of %s received, balance %s", p.ExternalID,
+		money.Format(p.Amount, w.c.Invoice.Currency), money.Format(res.Balance, w.c.Invoice.Currency))
+	if res.Overpaid.IsPositive() {
+		detail += ", overpaid by " + money.Format(res.Overpaid, w.c.Invoice.Currency)
+	}
+	w.event(dunning.EventPayment, w.level(), detail, p.Source)
+	if res.Balance.Sign() <= 0 {
+		w.finish(dunning.StatusPaid, dunning.EventPaid, "paid in full: dunning ends")
+	}
+	return nil
+}
+
+func (w *invoiceRun) finish(outcome dunning.Status, kind dunning.EventKind, detail string) {
+	if w.outcome != "" {
+		return
+	}
+	w.outcome = outcome
+	w.event(kind, w.level(), detail, "")
+}
+
+func (w *invoiceRun) result() (Result, error) {
+	// Let update handlers in flight reply before the workflow closes.
+	_ = workflow.Await(w.ctx, func() bool { return workflow.AllHandlersFinished(w.ctx) })
+	return Result{Outcome: w.outcome, Balance: w.c.Invoice.Balance.StringFixed(2), Letters: w.c.Letters, History: w.c.History}, nil
+}
+
+func (w *invoiceRun) continueAsNew() error {
+	_ = workflow.Await(w.ctx, func() bool { return workflow.AllHandlersFinished(w.ctx) })
+	if err := w.drainPayments(); err != nil {
+		return err
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	c := w.c
+	return workflow.NewContinueAsNewError(w.ctx, dunning.InvoiceWorkflowType,
+		Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Carry: &c})
+}
+
+// event appends a step to the history; flush mirrors it to the database.
+func (w *invoiceRun) event(kind dunning.EventKind, level, detail, actor string) {
+	w.c.Seq++
+	e := dunning.Event{Seq: w.c.Seq, At: workflow.Now(w.ctx), Kind: kind, Level: level, Detail: detail, Actor: actor}
+	w.c.History = append(w.c.History, e)
+	if len(w.c.History) > keptHistory {
+		w.c.History = w.c.History[len(w.c.History)-keptHistory:]
+	}
+	w.pending = append(w.pending, e)
+}
+
+func (w *invoiceRun) flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	events := w.pending
+	w.pending = nil
+	err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("record %d history events", len(events))), a.RecordEvents,
+		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.id, Events: events}).Get(w.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record history of %s: %w", w.c.Invoice.Number, err)
+	}
+	return nil
+}
+
+// level is the code of the last step taken, NONE before the first.
+func (w *invoiceRun) level() string {
+	if w.c.Stage == 0 {
+		return ladder.None
+	}
+	return w.c.Invoice.Ladder[w.c.Stage-1].Code
+}
+
+// nextLevel is the code of the next letter, or UNRESOLVED.
+func (w *invoiceRun) nextLevel() string {
+	if w.c.Stage >= len(w.c.Invoice.Ladder) {
+		return ladder.Unresolved
+	}
+	return w.c.Invoice.Ladder[w.c.Stage].Code
+}
+
+func (w *invoiceRun) state() dunning.State {
+	inv := w.c.Invoice
+	return dunning.State{
+		Company: inv.Company, Invoice: inv.Number, Customer: inv.Customer, Currency: inv.Currency,
+		Amount: inv.Amount, Balance: inv.Balance, DueDate: inv.DueDate,
+		Status: w.status, Level: w.level(), NextLevel: w.nextLevel(), NextActionAt: w.next,
+		PauseReason: w.c.PauseWhy, PausedUntil: w.c.PauseTill, HoldReason: w.c.HoldWhy,
+		History: append([]dunning.Event(nil), w.c.History...),
+	}
+}
+
+// publish upserts the search attributes that changed since last time.
+func (w *invoiceRun) publish() {
+	inv := w.c.Invoice
+	amount, _ := inv.Balance.Float64()
+	values := []struct {
+		key   string
+		value any
+		upd   temporal.SearchAttributeUpdate
+	}{
+		{dunning.AttrCompany.GetName(), inv.Company, dunning.AttrCompany.ValueSet(inv.Company)},
+		{dunning.AttrCustomer.GetName(), inv.Customer, dunning.AttrCustomer.ValueSet(inv.Customer)},
+		{dunning.AttrInvoice.GetName(), inv.Number, dunning.AttrInvoice.ValueSet(inv.Number)},
+		{dunning.AttrLevel.GetName(), w.level(), dunning.AttrLevel.ValueSet(w.level())},
+		{dunning.AttrNextLevel.GetName(), w.nextLevel(), dunning.AttrNextLevel.ValueSet(w.nextLevel())},
+		{dunning.AttrStatus.GetName(), string(w.status), dunning.AttrStatus.ValueSet(string(w.status))},
+		{dunning.AttrAmountDue.GetName(), amount, dunning.AttrAmountDue.ValueSet(amount)},
+		{dunning.AttrDueDate.GetName(), inv.DueDate.UTC(), dunning.AttrDueDate.ValueSet(inv.DueDate.UTC())},
+		{dunning.AttrNextAction.GetName(), w.next, nextActionUpdate(w.next)},
+	}
+	if w.shown == nil {
+		w.shown = map[string]any{}
+	}
+	var updates []temporal.SearchAttributeUpdate
+	for _, v := range values { // a slice: fixed order
+		if old, ok := w.shown[v.key]; ok && equalAttr(old, v.value) {
+			continue
+		}
+		w.shown[v.key] = v.value
+		updates = append(updates, v.upd)
+	}
+	if len(updates) > 0 {
+		_ = workflow.UpsertTypedSearchAttributes(w.ctx, updates...)
+	}
+	workflow.SetCurrentDetails(w.ctx, w.details())
+}
+
+func nextActionUpdate(t time.Time) temporal.SearchAttributeUpdate {
+	if t.IsZero() {
+		return dunning.AttrNextAction.ValueUnset()
+	}
+	return dunning.AttrNextAction.ValueSet(t)
+}
+
+func equalAttr(a, b any) bool {
+	if ta, ok := a.(time.Time); ok {
+		tb, ok := b.(time.Time)
+		return ok && ta.Equal(tb)
+	}
+	return a == b
+}
+
+// details is the markdown the Temporal UI shows as the workflow's current
+// details.
+func (w *invoiceRun) details() string {
+	inv := w.c.Invoice
+	s := fmt.Sprintf("**%s** — customer %s — balance %s — status **%s**, level %s, next %s",
+		inv.Number, inv.Customer, money.Format(inv.Balance, inv.Currency), w.status, w.level(), w.nextLevel())
+	if !w.next.IsZero() {
+		s += " on " + w.next.In(w.clock.Location).Format("2006-01-02 15:04")
+	}
+	if w.c.PauseWhy != "" {
+		s += "\n\nPaused: " + w.c.PauseWhy
+	}
+	if w.c.HoldWhy != "" {
+		s += "\n\nHeld: " + w.c.HoldWhy
+	}
+	return s
+}
+
+// activity returns a context for a short database activity with summary.
+func (w *invoiceRun) activity(summary string) workflow.Context {
+	return workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		Summary:             summary,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		},
+	})
+}

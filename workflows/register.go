@@ -1,0 +1,19 @@
+package workflows
+
+import (
+	"github.com/relance/relance/dunning"
+	"go.temporal.io/sdk/workflow"
+)
+
+// workflowOptions registers InvoiceDunning under its stable name.
+func workflowOptions() workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: dunning.InvoiceWorkflowType}
+}
+
+// Register adds the workflows of this package to a worker.
+func Register(r interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}) {
+	r.RegisterWorkflowWithOptions(InvoiceDunning, workflowOptions())
+	r.RegisterWorkflowWithOptions(DailyScan, workflow.RegisterOptions{Name: DailyScanWorkflowType})
+}

@@ -1,0 +1,34 @@
+package workflows
+
+import (
+	"time"
+
+	"github.com/relance/relance/activities"
+	"github.com/relance/relance/scan"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// DailyScanWorkflowType is the registered name of DailyScan.
+const DailyScanWorkflowType = "DailyScan"
+
+// ScanInput names the company a scheduled scan covers.
+type ScanInput struct {
+	Company string `json:"company"`
+}
+
+// DailyScan is what the company's Temporal Schedule runs every morning: it
+// starts a dunning workflow for every invoice that fell due, on the
+// company's working date.
+func DailyScan(ctx workflow.Context, in ScanInput) (scan.Report, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		Summary:             "scan overdue invoices of " + in.Company,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
+	})
+	var rep scan.Report
+	err := workflow.ExecuteActivity(ctx, a.ScanCompany,
+		activities.ScanRequest{Company: in.Company, At: workflow.Now(ctx)}).Get(ctx, &rep)
+	return rep, err
+}
