@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 
@@ -99,7 +98,7 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		a.Log.Info("letter sent", "letter", id, "level", req.Level.Code, "invoice_id", req.InvoiceID)
 		return resultOf(store.LetterSent, req, subj), nil
 	}
-	if definitelyNotSent(err) {
+	if mail.SafeToRetry(err) || mail.IsPermanent(err) {
 		if markErr := a.Store.MarkLetter(ctx, id, store.LetterFailed, "", err.Error()); markErr != nil {
 			return LetterResult{}, markErr
 		}
@@ -113,16 +112,6 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	}
 	a.Log.Warn("letter send ended without an answer, not resent", "letter", id, "level", req.Level.Code, "err", err)
 	return resultOf(store.LetterUncertain, req, subj), nil
-}
-
-// definitelyNotSent reports whether err proves SES did not take the
-// message: it answered with an error, or the connection never opened.
-func definitelyNotSent(err error) bool {
-	if errors.Is(err, mail.ErrRejected) {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
 }
 
 func resultOf(status string, req LetterRequest, subj store.LetterSubject) LetterResult {

@@ -1,0 +1,90 @@
+package letter
+
+import "strings"
+
+// labels are the fixed words printed around the template's text in the PDF.
+type labels struct {
+	french      bool   // French typography: no-break space before ":" and the like
+	placeDate   string // fmt pattern: city, date
+	dateOnly    string // fmt pattern: date, when the company has no city
+	subject     string // before the subject line
+	reference   string // before the letter reference
+	customer    string // before the customer code
+	attention   string // before the contact in the address block
+	phone       string
+	vat         string
+	columns     columnLabels
+	total       string
+	pagePattern string // maroto pattern with {current} and {total}
+	pageRef     string // before the reference, next to the page number
+}
+
+// columnLabels are the headers of the invoice table.
+type columnLabels struct {
+	number, issued, due, amount, balance, overdue, level string
+}
+
+// nbsp is the no-break space French puts before ":" and inside "N° 12".
+const nbsp = "\u00a0"
+
+var labelsByLanguage = map[string]labels{
+	"fr": {
+		french:    true,
+		placeDate: "%s, le %s",
+		dateOnly:  "Le %s",
+		subject:   "Objet" + nbsp + ": ",
+		reference: "Notre référence" + nbsp + ": ",
+		customer:  "Code client" + nbsp + ": ",
+		attention: "À l'attention de ",
+		phone:     "Tél.",
+		vat:       "TVA intracommunautaire",
+		columns: columnLabels{
+			number: "N°" + nbsp + "facture", issued: "Date", due: "Échéance",
+			amount: "Montant TTC", balance: "Solde dû", overdue: "Retard (jours)", level: "Niveau",
+		},
+		total:       "Total",
+		pagePattern: "Page {current}/{total}",
+		pageRef:     "Réf. ",
+	},
+	"en": {
+		placeDate: "%s, %s",
+		dateOnly:  "%s",
+		subject:   "Subject: ",
+		reference: "Our reference: ",
+		customer:  "Customer code: ",
+		attention: "For the attention of ",
+		phone:     "Tel.",
+		vat:       "VAT No.",
+		columns: columnLabels{
+			number: "Invoice", issued: "Date", due: "Due date",
+			amount: "Amount incl. VAT", balance: "Balance due", overdue: "Days overdue", level: "Level",
+		},
+		total:       "Total",
+		pagePattern: "Page {current}/{total}",
+		pageRef:     "Ref. ",
+	},
+}
+
+// labelsFor returns the labels of language, French when it has none.
+func labelsFor(language string) labels {
+	if l, ok := labelsByLanguage[normalizeLanguage(language)]; ok {
+		return l
+	}
+	return labelsByLanguage[DefaultLanguage]
+}
+
+// frenchSpacing puts a no-break space before the French high punctuation
+// (: ; ! ?) and inside guillemets, so that a line of the PDF never starts
+// with a lone colon.
+var frenchSpacing = strings.NewReplacer(
+	" :", nbsp+":", " ;", nbsp+";", " !", nbsp+"!", " ?", nbsp+"?",
+	"« ", "«"+nbsp, " »", nbsp+"»",
+)
+
+// typeset applies the typography of the labels' language to s.
+func (l labels) typeset(s string) string {
+	if l.french {
+		return frenchSpacing.Replace(s)
+	}
+	return s
+}
