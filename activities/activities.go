@@ -43,5 +43,5 @@ func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (sto
 // RecordEvents mirrors workflow events into the history table; replays of
 // the same events change nothing.
 func (a *Activities) RecordEvents(ctx context.Context, req EventsRequest) error {
-	return a.Store.RecordEvents(ctx, req.InvoiceID, req.WorkflowID, req.Events)
+	return a.Store.RecordEvents(ctx, req.InvoiceID, req.WorkflowID, req.Events, req.Snapshot)
 }

@@ -46,4 +46,6 @@ type EventsRequest struct {
 	InvoiceID  int64           `json:"invoiceId"`
 	WorkflowID string          `json:"workflowId"`
 	Events     []dunning.Event `json:"events"`
+	// Snapshot is the workflow's position after these events.
+	Snapshot dunning.Snapshot `json:"snapshot"`
 }

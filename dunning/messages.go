@@ -126,6 +126,15 @@ type Event struct {
 	Actor  string    `json:"actor,omitempty"`
 }
 
+// Snapshot is where an invoice's dunning stands, as mirrored in the
+// invoices table for lists and reports.
+type Snapshot struct {
+	Status       Status    `json:"status"`
+	Level        string    `json:"level"`
+	NextLevel    string    `json:"nextLevel"`
+	NextActionAt time.Time `json:"nextActionAt,omitzero"`
+}
+
 // State is what the state query returns.
 type State struct {
 	Company      string          `json:"company"`

@@ -9,11 +9,18 @@ import (
 	"github.com/relance/relance/dunning"
 )
 
-// RecordEvents mirrors workflow events into the history table. Events are
-// keyed by (workflow ID, sequence), so writing the same events again (an
-// activity retry, a replay) changes nothing.
-func (s *Store) RecordEvents(ctx context.Context, invoiceID int64, workflowID string, events []dunning.Event) error {
+// RecordEvents mirrors workflow events into the history table and the
+// workflow's position into the invoice row. Events are keyed by (workflow
+// ID, sequence), so writing the same events again (an activity retry, a
+// replay) changes nothing.
+func (s *Store) RecordEvents(ctx context.Context, invoiceID int64, workflowID string, events []dunning.Event, at dunning.Snapshot) error {
 	batch := &pgx.Batch{}
+	var next *time.Time
+	if !at.NextActionAt.IsZero() {
+		next = &at.NextActionAt
+	}
+	batch.Queue(`UPDATE invoices SET dunning_status = $2, dunning_level = $3, dunning_next_level = $4, next_action_at = $5
+		WHERE id = $1`, invoiceID, string(at.Status), at.Level, at.NextLevel, next)
 	for _, e := range events {
 		batch.Queue(`
 			INSERT INTO history (invoice_id, workflow_id, seq, at, kind, level_code, detail, actor)

@@ -404,7 +404,9 @@ func (w *invoiceRun) flush() error {
 	events := w.pending
 	w.pending = nil
 	err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("record %d history events", len(events))), a.RecordEvents,
-		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.id, Events: events}).Get(w.ctx, nil)
+		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.id, Events: events, Snapshot: dunning.Snapshot{
+			Status: w.status, Level: w.level(), NextLevel: w.nextLevel(), NextActionAt: w.next,
+		}}).Get(w.ctx, nil)
 	if err != nil {
 		return fmt.Errorf("record history of %s: %w", w.c.Invoice.Number, err)
 	}

@@ -91,9 +91,16 @@ CREATE TABLE invoices (
     closed          boolean NOT NULL DEFAULT false,
     pdf_path        text,
     pdf             bytea,
+    -- Projection of the invoice's dunning workflow, written with each
+    -- batch of history events, for lists and reports.
+    dunning_level      text,
+    dunning_next_level text,
+    dunning_status     text,
+    next_action_at     timestamptz,
     created_at      timestamptz NOT NULL DEFAULT now(),
     UNIQUE (company_id, number)
 );
+CREATE INDEX invoices_dunning ON invoices (company_id, dunning_status, dunning_level);
 
 -- Instalments: when an invoice has some, dunning is per instalment.
 CREATE TABLE instalments (
