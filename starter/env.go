@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/relance/relance/config"
+	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -49,6 +50,18 @@ func (e *env) client() (client.Client, error) {
 		e.temporal = c
 	}
 	return e.temporal, nil
+}
+
+func (e *env) ops(ctx context.Context) (*ops.Ops, error) {
+	st, err := e.store(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := e.client()
+	if err != nil {
+		return nil, err
+	}
+	return &ops.Ops{Store: st, Temporal: c}, nil
 }
 
 func (e *env) close() {

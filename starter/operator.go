@@ -11,9 +11,8 @@ import (
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
+	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 )
 
 // invoiceFlags are the flags every per-invoice command takes.
@@ -63,40 +62,30 @@ func runPay(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.store(ctx)
+	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	invoiceID, err := st.InvoiceID(ctx, *f.company, *f.invoice)
+	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter:" + *f.actor}
+	out, err := o.Pay(ctx, *f.company, *f.invoice, p)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("unknown invoice %s for company %s: nothing recorded", *f.invoice, *f.company)
 	}
 	if err != nil {
 		return err
 	}
-	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter:" + *f.actor}
-	res, err := st.RecordPayment(ctx, invoiceID, p)
-	if err != nil {
-		return err
-	}
-	if res.Duplicate {
-		e.printf("payment %s was already recorded: nothing changed, balance %s\n", *id, res.Balance.StringFixed(2))
+	if out.Result.Duplicate {
+		e.printf("payment %s was already recorded: nothing changed, balance %s\n", *id, out.Result.Balance.StringFixed(2))
 	} else {
-		e.printf("payment %s of %s recorded on %s, balance now %s\n", *id, amt.StringFixed(2), *f.invoice, res.Balance.StringFixed(2))
+		e.printf("payment %s of %s recorded on %s, balance now %s\n", *id, amt.StringFixed(2), *f.invoice, out.Result.Balance.StringFixed(2))
 	}
-	c, err := e.client()
-	if err != nil {
-		return err
+	if out.Result.Overpaid.IsPositive() {
+		e.printf("overpaid by %s (recorded on the payment)\n", out.Result.Overpaid.StringFixed(2))
 	}
-	err = c.SignalWorkflow(ctx, f.workflowID(), "", dunning.SignalPayment, p)
-	var nf *serviceerror.NotFound
-	switch {
-	case errors.As(err, &nf):
-		e.printf("no dunning running for %s: the payment lowers the balance only\n", *f.invoice)
-	case err != nil:
-		return fmt.Errorf("signal workflow %s: %w (the payment is recorded; the workflow will see the balance at its next check)", f.workflowID(), err)
-	default:
+	if out.Signalled {
 		e.printf("signalled workflow %s\n", f.workflowID())
+	} else {
+		e.printf("no dunning running for %s: the payment lowers the balance only\n", *f.invoice)
 	}
 	return nil
 }
@@ -164,23 +153,13 @@ func update(ctx context.Context, e *env, f invoiceFlags, cmd, name string, arg a
 	if err := f.check(cmd); err != nil {
 		return err
 	}
-	c, err := e.client()
+	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: f.workflowID(), UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	var st dunning.State
-	if err == nil {
-		err = h.Get(ctx, &st)
-	}
-	var nf *serviceerror.NotFound
-	switch {
-	case errors.As(err, &nf):
-		return fmt.Errorf("%s: no dunning running for invoice %s of %s", cmd, *f.invoice, *f.company)
-	case err != nil:
-		return fmt.Errorf("%s refused: %w", cmd, err)
+	st, err := o.Act(ctx, *f.company, *f.invoice, name, arg)
+	if err != nil {
+		return err
 	}
 	e.printf("%s done.\n", cmd)
 	printState(e, st)
@@ -196,21 +175,16 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if err := f.check("status"); err != nil {
 		return err
 	}
-	c, err := e.client()
+	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	v, err := c.QueryWorkflow(ctx, f.workflowID(), "", dunning.QueryState)
-	var st dunning.State
-	if err == nil {
-		err = v.Get(&st)
-	}
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
+	st, err := o.State(ctx, *f.company, *f.invoice)
+	if errors.Is(err, ops.ErrNoWorkflow) {
 		return statusFromDatabase(ctx, e, f)
 	}
 	if err != nil {
-		return fmt.Errorf("query %s: %w", f.workflowID(), err)
+		return err
 	}
 	printState(e, st)
 	return nil
