@@ -1,0 +1,184 @@
+package activities_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/relance/relance/activities"
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dbtest"
+	"github.com/relance/relance/demo"
+	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/mail"
+	"github.com/relance/relance/sesemu"
+	"github.com/relance/relance/store"
+)
+
+var today = calendar.New(2026, 11, 23)
+
+// flakyMailer fails its first n sends with err, then delegates.
+type flakyMailer struct {
+	n     int
+	err   error
+	next  mail.Sender
+	calls int
+}
+
+func (f *flakyMailer) Send(ctx context.Context, m mail.Message) (string, error) {
+	f.calls++
+	if f.calls <= f.n {
+		return "", f.err
+	}
+	return f.next.Send(ctx, m)
+}
+
+type fixture struct {
+	st  *store.Store
+	emu *sesemu.Emulator
+	ses *mail.SES
+}
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	st, _ := dbtest.New(t)
+	if _, err := demo.Load(context.Background(), st, demo.Options{Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	emu := sesemu.StartT(t)
+	ses, err := mail.NewSES(context.Background(), "eu-west-3", emu.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{st, emu, ses}
+}
+
+func (f fixture) request(t *testing.T, invoice string, seq int) activities.LetterRequest {
+	t.Helper()
+	id, err := f.st.InvoiceID(context.Background(), demo.Company, invoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return activities.LetterRequest{InvoiceID: id, Invoice: invoice, Level: ladder.Default()[1], Sequence: seq, Date: today}
+}
+
+func (f fixture) sent(t *testing.T) int {
+	t.Helper()
+	msgs, err := f.emu.Messages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+func TestSendLetterTwiceSendsOnce(t *testing.T) {
+	f := newFixture(t)
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	req := f.request(t, "FA0168", 1)
+	for i := range 3 {
+		res, err := a.SendLetter(context.Background(), req)
+		if err != nil || res.Status != activities.LetterSent {
+			t.Fatalf("attempt %d: %+v %v", i+1, res, err)
+		}
+	}
+	if n := f.sent(t); n != 1 {
+		t.Errorf("%d e-mails in SES, want 1", n)
+	}
+	msgs, _ := f.emu.Messages(context.Background())
+	m := msgs[0]
+	if len(m.To) != 1 || m.To[0] != "paul@infodebutant.example.com" || len(m.Attachments) != 1 {
+		t.Errorf("message to %v with %d attachments", m.To, len(m.Attachments))
+	}
+	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
+	if len(letters) != 1 || letters[0].Status != store.LetterSent || letters[0].Attempts != 1 || letters[0].SESMessageID == "" {
+		t.Errorf("letters = %+v", letters)
+	}
+}
+
+func TestCrashBetweenClaimAndSendIsNeverResent(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	req := f.request(t, "FA0168", 1)
+	// A previous attempt recorded and claimed the letter, then the worker died.
+	id, _, err := f.st.SaveLetter(ctx, store.NewLetter{
+		Key: store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: 1}, Channel: "email", Subject: "x",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.st.ClaimLetter(ctx, id); !ok || err != nil {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	res, err := a.SendLetter(ctx, req)
+	if err != nil || res.Status != activities.LetterUncertain {
+		t.Fatalf("retry after crash: %+v %v", res, err)
+	}
+	if n := f.sent(t); n != 0 {
+		t.Errorf("%d e-mails sent after a crash mid-send, want 0", n)
+	}
+}
+
+func TestRejectedSendIsRetriedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrRejected), next: f.ses}
+	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
+	req := f.request(t, "FA0168", 1)
+	if _, err := a.SendLetter(ctx, req); err == nil {
+		t.Fatal("first attempt should fail")
+	}
+	res, err := a.SendLetter(ctx, req) // Temporal's retry
+	if err != nil || res.Status != activities.LetterSent {
+		t.Fatalf("retry: %+v %v", res, err)
+	}
+	if n := f.sent(t); n != 1 {
+		t.Errorf("%d e-mails, want 1", n)
+	}
+}
+
+func TestAmbiguousFailureIsNotResent(t *testing.T) {
+	f := newFixture(t)
+	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrUncertain), next: f.ses}
+	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
+	req := f.request(t, "FA0168", 1)
+	for range 2 {
+		res, err := a.SendLetter(context.Background(), req)
+		if err != nil || res.Status != activities.LetterUncertain {
+			t.Fatalf("got %+v %v, want uncertain", res, err)
+		}
+	}
+	if fm.calls != 1 {
+		t.Errorf("SES called %d times, want 1", fm.calls)
+	}
+}
+
+func TestCustomerWithoutEmailGoesToPrint(t *testing.T) {
+	f := newFixture(t)
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	req := f.request(t, "FA0190", 1) // Boulangerie Lefèvre has no e-mail address
+	res, err := a.SendLetter(context.Background(), req)
+	if err != nil || res.Status != activities.LetterPrint {
+		t.Fatalf("got %+v %v, want queued_print", res, err)
+	}
+	if n := f.sent(t); n != 0 {
+		t.Errorf("%d e-mails, want 0", n)
+	}
+	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
+	if len(letters) != 1 || letters[0].Status != store.LetterPrint {
+		t.Errorf("letters = %+v", letters)
+	}
+}
+
+func TestPermanentRejectionIsNonRetryable(t *testing.T) {
+	f := newFixture(t)
+	fm := &flakyMailer{n: 5, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
+	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
+	_, err := a.SendLetter(context.Background(), f.request(t, "FA0168", 1))
+	var appErr interface{ NonRetryable() bool }
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
+		t.Errorf("err = %v, want non-retryable", err)
+	}
+}
