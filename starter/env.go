@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/relance/relance/config"
 	"github.com/relance/relance/ops"
@@ -24,6 +25,9 @@ type env struct {
 
 func newEnv(out io.Writer) *env {
 	cfg := config.FromEnv()
+	if os.Getenv("LOG_LEVEL") == "" {
+		cfg.LogLevel = slog.LevelError // the commands print their own report
+	}
 	return &env{cfg: cfg, log: cfg.Logger(), out: out}
 }
 

@@ -36,6 +36,11 @@ var commands = []command{
 	{"status", "show an invoice's dunning state and history", runStatus},
 	{"search-attributes", "list the custom search attributes (--flags: as dev-server flags)", runSearchAttributes},
 	{"outbox", "print the e-mails the SES emulator received (development)", runOutbox},
+	{"templates", "list, show, set or delete a company's letter templates", runTemplates},
+	{"rates", "list or set the ECB refinancing rates used for late-payment interest", runRates},
+	{"serve", "serve the payment webhook and the operator HTTP API", runServe},
+	{"tokens", "create, list or revoke operator API tokens", runTokens},
+	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
 }
 
 func main() {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/user"
 	"strings"
 
 	"github.com/relance/relance/calendar"
@@ -24,8 +25,19 @@ func addInvoiceFlags(fs *flag.FlagSet) invoiceFlags {
 	return invoiceFlags{
 		company: fs.String("company", "", "company code (required)"),
 		invoice: fs.String("invoice", "", "invoice number (required)"),
-		actor:   fs.String("actor", os.Getenv("USER"), "who does this, recorded in the history"),
+		actor:   fs.String("actor", defaultActor(), "who does this, recorded in the history"),
 	}
+}
+
+// defaultActor is the login name of whoever runs the command.
+func defaultActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "operator"
 }
 
 func (f invoiceFlags) check(cmd string) error {

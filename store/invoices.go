@@ -144,13 +144,15 @@ func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Pa
 		}
 		if tag.RowsAffected() == 0 {
 			var other int64
-			if err := tx.QueryRow(ctx, `SELECT invoice_id FROM payments WHERE external_id = $1`, p.ExternalID).Scan(&other); err != nil {
+			var overpaid decimal.Decimal
+			if err := tx.QueryRow(ctx, `SELECT invoice_id, overpaid FROM payments WHERE external_id = $1`, p.ExternalID).
+				Scan(&other, &overpaid); err != nil {
 				return err
 			}
 			if other != invoiceID {
 				return fmt.Errorf("%w: payment %s is already recorded against another invoice", ErrInvalid, p.ExternalID)
 			}
-			res = PaymentResult{Balance: balance, Duplicate: true}
+			res = PaymentResult{Balance: balance, Duplicate: true, Overpaid: overpaid}
 			return nil
 		}
 		res = PaymentResult{Balance: balance.Sub(applied), Overpaid: overpaid}
