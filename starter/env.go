@@ -44,7 +44,7 @@ func (e *env) store(ctx context.Context) (*store.Store, error) {
 
 func (e *env) client() (client.Client, error) {
 	if e.temporal == nil {
-		c, err := client.Dial(client.Options{
+		c, err := client.NewLazyClient(client.Options{
 			HostPort: e.cfg.TemporalAddress, Namespace: e.cfg.TemporalNamespace,
 			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
 		})
