@@ -7,8 +7,8 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/relance/relance/scan"
 	"github.com/relance/relance/store"
+	"go.temporal.io/sdk/client"
 )
 
 // Activities carries the dependencies of every activity. Register a value
@@ -16,8 +16,9 @@ import (
 type Activities struct {
 	Store  *store.Store
 	Mailer Mailer
-	// Temporal starts the invoice workflows the scan finds.
-	Temporal scan.Starter
+	// Temporal starts the invoice workflows the scan finds, and the
+	// customer letter workflows.
+	Temporal client.Client
 	Log      *slog.Logger
 }
 

@@ -54,30 +54,6 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	if err != nil {
 		return LetterResult{}, err
 	}
-	switch status {
-	case store.LetterSent, store.LetterPrint, store.LetterUncertain:
-		return resultOf(status, req, subj), nil
-	case store.LetterSending:
-		// Claimed by an attempt that never finished: it may have gone out.
-		if err := a.Store.MarkLetter(ctx, id, store.LetterUncertain, "", "interrupted while sending"); err != nil {
-			return LetterResult{}, err
-		}
-		a.Log.Warn("letter interrupted while sending, not resent", "letter", id, "level", req.Level.Code)
-		return resultOf(store.LetterUncertain, req, subj), nil
-	}
-	if channel == "print" {
-		if err := a.Store.MarkLetter(ctx, id, store.LetterPrint, "", ""); err != nil {
-			return LetterResult{}, err
-		}
-		return resultOf(store.LetterPrint, req, subj), nil
-	}
-	claimed, err := a.Store.ClaimLetter(ctx, id)
-	if err != nil {
-		return LetterResult{}, err
-	}
-	if !claimed {
-		return LetterResult{}, fmt.Errorf("letter %s is being sent by another attempt", key)
-	}
 	msg := mail.Message{
 		From:    subj.Company.SenderEmail,
 		To:      subj.Customer.Emails,
@@ -90,28 +66,71 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		}}, a.invoiceAttachment(subj.Invoice)...),
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
 	}
+	final, err := a.deliver(ctx, key.String(), status, channel, msg, sendProtocol{
+		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimLetter(ctx, id) },
+		mark: func(ctx context.Context, status, messageID, errText string) error {
+			return a.Store.MarkLetter(ctx, id, status, messageID, errText)
+		},
+	})
+	if err != nil {
+		return LetterResult{}, err
+	}
+	return resultOf(final, req, subj), nil
+}
+
+// sendProtocol is how deliver records a letter's progress: on one invoice
+// letter row, or on a customer letter and the rows it covers.
+type sendProtocol struct {
+	claim func(ctx context.Context) (bool, error)
+	mark  func(ctx context.Context, status, messageID, errText string) error
+}
+
+// deliver sends msg exactly once given the letter's recorded status, and
+// returns its final status (see SendLetter for the rules).
+func (a *Activities) deliver(ctx context.Context, name, status, channel string, msg mail.Message, p sendProtocol) (string, error) {
+	switch status {
+	case store.LetterSent, store.LetterPrint, store.LetterUncertain:
+		return status, nil
+	case store.LetterSending:
+		// Claimed by an attempt that never finished: it may have gone out.
+		if err := p.mark(ctx, store.LetterUncertain, "", "interrupted while sending"); err != nil {
+			return "", err
+		}
+		a.Log.Warn("letter interrupted while sending, not resent", "letter", name)
+		return store.LetterUncertain, nil
+	}
+	if channel == "print" {
+		return store.LetterPrint, p.mark(ctx, store.LetterPrint, "", "")
+	}
+	claimed, err := p.claim(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !claimed {
+		return "", fmt.Errorf("letter %s is being sent by another attempt", name)
+	}
 	messageID, err := a.Mailer.Send(ctx, msg)
 	if err == nil {
-		if err := a.Store.MarkLetter(ctx, id, store.LetterSent, messageID, ""); err != nil {
-			return LetterResult{}, err
+		if err := p.mark(ctx, store.LetterSent, messageID, ""); err != nil {
+			return "", err
 		}
-		a.Log.Info("letter sent", "letter", id, "level", req.Level.Code, "invoice_id", req.InvoiceID)
-		return resultOf(store.LetterSent, req, subj), nil
+		a.Log.Info("letter sent", "letter", name)
+		return store.LetterSent, nil
 	}
 	if mail.SafeToRetry(err) || mail.IsPermanent(err) {
-		if markErr := a.Store.MarkLetter(ctx, id, store.LetterFailed, "", err.Error()); markErr != nil {
-			return LetterResult{}, markErr
+		if markErr := p.mark(ctx, store.LetterFailed, "", err.Error()); markErr != nil {
+			return "", markErr
 		}
 		if mail.IsPermanent(err) {
-			return LetterResult{}, badLetter(fmt.Errorf("send %s: %w", key, err))
+			return "", badLetter(fmt.Errorf("send %s: %w", name, err))
 		}
-		return LetterResult{}, fmt.Errorf("send %s: %w", key, err)
+		return "", fmt.Errorf("send %s: %w", name, err)
 	}
-	if markErr := a.Store.MarkLetter(ctx, id, store.LetterUncertain, "", err.Error()); markErr != nil {
-		return LetterResult{}, markErr
+	if markErr := p.mark(ctx, store.LetterUncertain, "", err.Error()); markErr != nil {
+		return "", markErr
 	}
-	a.Log.Warn("letter send ended without an answer, not resent", "letter", id, "level", req.Level.Code, "err", err)
-	return resultOf(store.LetterUncertain, req, subj), nil
+	a.Log.Warn("letter send ended without an answer, not resent", "letter", name, "err", err)
+	return store.LetterUncertain, nil
 }
 
 func resultOf(status string, req LetterRequest, subj store.LetterSubject) LetterResult {

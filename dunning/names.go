@@ -30,6 +30,16 @@ const (
 
 	// QueryState returns the State of the invoice's dunning.
 	QueryState = "state"
+
+	// CustomerLetterWorkflowType collects the letters of one customer on
+	// one day into one e-mail and one PDF.
+	CustomerLetterWorkflowType = "CustomerLetter"
+	// SignalAddLetter adds an invoice's letter to a customer letter
+	// (internal: sent by the invoice workflow through an activity).
+	SignalAddLetter = "add-letter"
+	// SignalLetterResult tells an invoice workflow what became of its
+	// letter (internal: sent by the customer letter workflow).
+	SignalLetterResult = "letter-result"
 )
 
 // Search attributes that make the Temporal UI the operations dashboard. The
@@ -76,6 +86,12 @@ var SearchAttributeTypes = []struct{ Name, Type string }{
 type StartInput struct {
 	Company string `json:"company"`
 	Invoice string `json:"invoice"`
+}
+
+// CustomerLetterID returns the ID of the workflow that groups the letters
+// of one customer on one day.
+func CustomerLetterID(company, customer string, day fmt.Stringer) string {
+	return fmt.Sprintf("letters/%s/%s/%s", company, customer, day)
 }
 
 // WorkflowID returns the ID of an invoice's workflow. It is derived from the

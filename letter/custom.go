@@ -328,8 +328,14 @@ func validationData(t Template) []Data {
 		}
 		return d
 	}
+	// Fees are claimed from business customers only: the business and many
+	// variants carry them (unless the template is for individuals), the
+	// others have none, so that both sides of {{with .Fees}} run.
 	business := SampleData(1)
 	business.Recipient.Business = t.CustomerKind != KindIndividual
+	if business.Recipient.Business {
+		business.Fees = SampleFees(business)
+	}
 
 	bare := SampleData(3) // nothing optional filled in
 	bare.Recipient = Recipient{Name: bare.Recipient.Name, Business: t.CustomerKind == KindBusiness}
@@ -343,6 +349,9 @@ func validationData(t Template) []Data {
 	many.Recipient.Business = t.CustomerKind != KindIndividual
 	many.Company.Phone, many.Company.BIC = "", ""
 	many.Recipient.Contact = ""
+	if many.Recipient.Business {
+		many.Fees = SampleFees(many)
+	}
 
 	phoneOnly := SampleData(2)
 	phoneOnly.Recipient.Business = t.CustomerKind == KindBusiness

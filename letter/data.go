@@ -4,7 +4,10 @@
 package letter
 
 import (
+	"strings"
+
 	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/fees"
 	"github.com/shopspring/decimal"
 )
 
@@ -56,6 +59,11 @@ type Data struct {
 	Lines      []Line
 	Deadline   calendar.Date // pay-by date stated in the letter, may be zero
 	Reference  string        // unique letter reference printed on it
+	// Fees claimed on top of the balances (French B2B: 40 EUR indemnity per
+	// invoice, late-payment penalties). nil when none are claimed: the level
+	// does not claim fees, or the customer is an individual, who never owes
+	// them. Templates show them with {{with .Fees}}...{{end}}.
+	Fees *FeeBlock
 }
 
 // Total returns the sum of the balances due of d's lines.
@@ -66,3 +74,97 @@ func (d Data) Total() decimal.Decimal {
 	}
 	return total
 }
+
+// FeeBlock is what a letter claims on top of the balances due, computed on
+// day On (see package fees).
+type FeeBlock struct {
+	On        calendar.Date
+	Indemnity decimal.Decimal // fixed recovery indemnity: 40 EUR per late invoice
+	Interest  decimal.Decimal // late-payment penalties, to the cent
+	Total     decimal.Decimal // Indemnity + Interest
+	TotalDue  decimal.Decimal // the balances plus Total: what the customer must pay
+	Lines     []FeeLine       // one per late invoice
+	// RateNote states the penalty rate in French, to follow "au taux de":
+	// "12,15 % l'an (taux BCE 2,15 % + 10 points)"; RateNoteEN in English,
+	// to follow "at the rate of": "12.15% a year (ECB rate 2.15% + 10 points)".
+	RateNote   string
+	RateNoteEN string
+}
+
+// FeeLine is what is claimed on one late invoice.
+type FeeLine struct {
+	Number    string
+	DaysLate  int
+	Indemnity decimal.Decimal
+	Interest  decimal.Decimal
+}
+
+// Invoices returns the number of invoices the indemnity is claimed on.
+func (f FeeBlock) Invoices() int { return len(f.Lines) }
+
+// FeesFrom turns a fees.Claim into the block a letter prints; balanceTotal
+// is the sum of the balances the letter lists (Data.Total). It returns nil
+// when the claim holds nothing (an individual's claim, or no late invoice):
+// the letter then claims no fees.
+func FeesFrom(c fees.Claim, balanceTotal decimal.Decimal) *FeeBlock {
+	if len(c.Lines) == 0 || !c.Total.IsPositive() {
+		return nil
+	}
+	b := &FeeBlock{
+		On: c.On, Indemnity: c.Indemnity, Interest: c.Interest, Total: c.Total,
+		TotalDue: balanceTotal.Add(c.Total),
+	}
+	var rates []decimal.Decimal // penalty rates in force, oldest half-year first
+	seen := map[string]bool{}
+	var periods []fees.Period
+	for _, l := range c.Lines {
+		b.Lines = append(b.Lines, FeeLine{Number: l.Invoice, DaysLate: l.DaysLate, Indemnity: l.Indemnity, Interest: l.Interest})
+		periods = append(periods, l.Periods...)
+	}
+	sortPeriods(periods)
+	for _, p := range periods {
+		if k := p.Rate.String(); !seen[k] {
+			seen[k] = true
+			rates = append(rates, p.Rate)
+		}
+	}
+	b.RateNote, b.RateNoteEN = rateNotes(rates)
+	return b
+}
+
+// sortPeriods orders periods by their first day (insertion sort: a claim
+// has a handful).
+func sortPeriods(ps []fees.Period) {
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].From.Before(ps[j-1].From); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+// rateNotes describes the penalty rates in French and English.
+func rateNotes(rates []decimal.Decimal) (fr, en string) {
+	switch len(rates) {
+	case 0:
+		return "du taux BCE majoré de 10 points", "the ECB rate plus 10 points"
+	case 1:
+		ecb := rates[0].Sub(fees.PenaltyMargin)
+		return percentFR(rates[0]) + " l'an (taux BCE " + percentFR(ecb) + " + 10 points)",
+			percentEN(rates[0]) + " a year (ECB rate " + percentEN(ecb) + " + 10 points)"
+	}
+	var frs, ens []string
+	for _, r := range rates {
+		frs = append(frs, percentFR(r))
+		ens = append(ens, percentEN(r))
+	}
+	return strings.Join(frs, " puis ") + " l'an (taux BCE + 10 points, par semestre)",
+		strings.Join(ens, " then ") + " a year (ECB rate + 10 points, by half-year)"
+}
+
+// percentFR writes 12.15 as "12,15 %" (no-break space before the sign).
+func percentFR(r decimal.Decimal) string {
+	return strings.Replace(r.StringFixed(2), ".", ",", 1) + nbsp + "%"
+}
+
+// percentEN writes 12.15 as "12.15%".
+func percentEN(r decimal.Decimal) string { return r.StringFixed(2) + "%" }

@@ -15,6 +15,7 @@ type labels struct {
 	vat         string
 	columns     columnLabels
 	total       string
+	fees        feeLabels
 	pagePattern string // maroto pattern with {current} and {total}
 	pageRef     string // before the reference, next to the page number
 }
@@ -22,6 +23,15 @@ type labels struct {
 // columnLabels are the headers of the invoice table.
 type columnLabels struct {
 	number, issued, due, amount, balance, overdue, level string
+}
+
+// feeLabels are the rows of the fees table printed under the invoice
+// table: fmt patterns taking the indemnity per invoice and the invoice
+// count ("2 factures"), and the date and rate note (penalties).
+type feeLabels struct {
+	indemnity, interest, totalDue string
+	invoice, invoices             string // "facture", "factures"
+	english                       bool   // use FeeBlock.RateNoteEN
 }
 
 // nbsp is the no-break space French puts before ":" and inside "N° 12".
@@ -42,7 +52,13 @@ var labelsByLanguage = map[string]labels{
 			number: "N°" + nbsp + "facture", issued: "Date", due: "Échéance",
 			amount: "Montant TTC", balance: "Solde dû", overdue: "Retard (jours)", level: "Niveau",
 		},
-		total:       "Total",
+		total: "Total",
+		fees: feeLabels{
+			indemnity: "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C. com.)",
+			interest:  "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C. com.)",
+			totalDue:  "Total à payer",
+			invoice:   "facture", invoices: "factures",
+		},
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Réf. ",
 	},
@@ -59,7 +75,14 @@ var labelsByLanguage = map[string]labels{
 			number: "Invoice", issued: "Date", due: "Due date",
 			amount: "Amount incl. VAT", balance: "Balance due", overdue: "Days overdue", level: "Level",
 		},
-		total:       "Total",
+		total: "Total",
+		fees: feeLabels{
+			indemnity: "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 French Commercial Code)",
+			interest:  "Late-payment penalties as at %s, at the rate of %s (art. L. 441-10 II French Commercial Code)",
+			totalDue:  "Total to pay",
+			invoice:   "invoice", invoices: "invoices",
+			english: true,
+		},
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Ref. ",
 	},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/fees"
 	"github.com/shopspring/decimal"
 )
 
@@ -70,4 +71,30 @@ func SampleData(lines int) Data {
 		})
 	}
 	return d
+}
+
+// SampleRates is an ECB rate table covering SampleData's dates (2,15 %
+// from July 2025), for tests and previews.
+func SampleRates() fees.RateTable {
+	r := decimal.New(215, -2)
+	return fees.RateTable{
+		{From: calendar.New(2025, 7, 1), ECB: r},
+		{From: calendar.New(2026, 1, 1), ECB: r},
+		{From: calendar.New(2026, 7, 1), ECB: r},
+	}
+}
+
+// SampleFees returns the fees a business customer owes on d's lines on
+// d.Date, computed by fees.Compute with SampleRates: what d.Fees holds in
+// a letter that claims them.
+func SampleFees(d Data) *FeeBlock {
+	lines := make([]fees.Line, len(d.Lines))
+	for i, l := range d.Lines {
+		lines[i] = fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance}
+	}
+	c, err := fees.Compute(lines, true, d.Date, SampleRates())
+	if err != nil {
+		panic(err) // SampleRates covers every date SampleData uses
+	}
+	return FeesFrom(c, d.Total())
 }

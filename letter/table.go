@@ -1,6 +1,7 @@
 package letter
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
@@ -12,6 +13,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
+	"github.com/relance/relance/fees"
 	"github.com/shopspring/decimal"
 )
 
@@ -23,7 +25,8 @@ const (
 	tableTotalHeight  = 7.0
 	tableTextSize     = 8.5
 	tableHeaderSize   = 8.0
-	tableMinLines     = 3 // lines kept under the header at the bottom of a page
+	tableMinLines     = 3   // lines kept under the header at the bottom of a page
+	feeRowHeight      = 9.0 // room kept for one fees row (two lines of text)
 )
 
 var (
@@ -73,17 +76,24 @@ func tableColumns(lines []Line, lab labels) []column {
 // puts it at the top of the next page, since it is the tallest row. The
 // table starts on a new page rather than with fewer than tableMinLines
 // lines at the bottom of one, and the last line stays with the total.
+//
+// When d claims fees, their rows follow the total and stay with it and the
+// last invoice.
 func addInvoiceTable(m core.Maroto, d Data, lab labels) {
 	cols := tableColumns(d.Lines, lab)
 	keep := min(len(d.Lines), tableMinLines)
-	if !m.FitlnCurrentPage(tableHeaderHeight + float64(keep)*tableLineHeight + tableTotalHeight) {
+	tail := tableTotalHeight // what goes with the last line
+	if d.Fees != nil {
+		tail += 2*feeRowHeight + tableTotalHeight + 2
+	}
+	if !m.FitlnCurrentPage(tableHeaderHeight + float64(keep)*tableLineHeight + tail) {
 		m.AddPages(page.New()) // start the table on a fresh page
 	}
 	m.AddRows(tableHeader(cols))
 	last := len(d.Lines) - 1
 	for i, l := range d.Lines {
 		switch {
-		case i == last && i > 0 && !m.FitlnCurrentPage(tableLineHeight+tableTotalHeight):
+		case i == last && i > 0 && !m.FitlnCurrentPage(tableLineHeight+tail):
 			// The total row never stands alone: the last invoice goes with it.
 			m.AddPages(page.New())
 			m.AddRows(tableHeader(cols))
@@ -93,6 +103,51 @@ func addInvoiceTable(m core.Maroto, d Data, lab labels) {
 		m.AddRows(tableLine(cols, l, d.Currency, i%2 == 1))
 	}
 	m.AddRows(tableTotal(cols, d, lab))
+	if d.Fees != nil {
+		m.AddRows(feeRows(cols, d, lab)...)
+	}
+}
+
+// feeRows print the fees d claims under the invoice table: the fixed
+// indemnity, the penalties, and the total to pay (balances + fees), each
+// amount under the balance column.
+func feeRows(cols []column, d Data, lab labels) []core.Row {
+	f, fl := d.Fees, lab.fees
+	labelWidth := cols[0].width + cols[1].width + cols[2].width + cols[3].width
+	rest := 0
+	for _, c := range cols[5:] {
+		rest += c.width
+	}
+	count := strconv.Itoa(f.Invoices()) + " " + fl.invoices
+	if f.Invoices() == 1 {
+		count = "1 " + fl.invoice
+	}
+	note := f.RateNote
+	if fl.english {
+		note = f.RateNoteEN
+	}
+	line := func(label, amount string, style fontstyle.Type, fill *props.Color, top float64) core.Row {
+		p := cellText(align.Left, style, top)
+		p.Bottom = 1.3
+		r := row.New().Add(
+			text.NewCol(labelWidth, lab.typeset(label), p),
+			text.NewCol(cols[4].width, amount, cellText(align.Right, style, top)),
+			col.New(rest),
+		)
+		style2 := &props.Cell{BorderType: border.Bottom, BorderColor: &ruleColor, BorderThickness: 0.1}
+		if fill != nil {
+			style2 = &props.Cell{BackgroundColor: fill, BorderType: border.Top, BorderColor: &ruleColor, BorderThickness: 0.3}
+		}
+		return r.WithStyle(style2)
+	}
+	return []core.Row{
+		spacerRow(2),
+		line(fmt.Sprintf(fl.indemnity, formatMoney(fees.IndemnityPerInvoice, "EUR"), count),
+			formatMoney(f.Indemnity, "EUR"), fontstyle.Normal, nil, 1.3),
+		line(fmt.Sprintf(fl.interest, f.On.French(), note),
+			formatMoney(f.Interest, d.Currency), fontstyle.Normal, nil, 1.3),
+		line(fl.totalDue, formatMoney(f.TotalDue, d.Currency), fontstyle.Bold, &headerFill, 2),
+	}
 }
 
 // cellText is the text style of a table cell.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -31,8 +32,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A server logs its requests: info level unless LOG_LEVEL says
+	// otherwise (the one-shot commands keep quiet by default).
+	log := e.log
+	if os.Getenv("LOG_LEVEL") == "" {
+		cfg := e.cfg
+		cfg.LogLevel = slog.LevelInfo
+		log = cfg.Logger()
+	}
 	srv := &http.Server{
-		Handler:           api.New(o, st, e.log, time.Now),
+		Handler:           api.New(o, st, log, time.Now),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      90 * time.Second,
@@ -44,7 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
 	}
-	e.log.Info("relance API listening", "addr", ln.Addr().String())
+	log.Info("relance API listening", "addr", ln.Addr().String())
 	e.printf("relance API on http://%s (payment webhook POST /v1/payments, operator API /v1/...)\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -53,7 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	e.log.Info("relance API shutting down: finishing requests in flight")
+	log.Info("relance API shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -96,6 +96,7 @@ type invoiceRun struct {
 	payments workflow.ReceiveChannel
 	pending  []dunning.Event // events not yet mirrored to the database
 	wake     bool            // a message changed the plan: recompute the next action
+	sending  bool            // a letter is on its way: skip and revert wait
 	next     time.Time       // next action, zero when none is planned
 	status   dunning.Status
 	outcome  dunning.Status
@@ -256,23 +257,33 @@ func (w *invoiceRun) act() error {
 
 func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	seq := w.c.Sent[w.c.Stage] + 1
-	req := activities.LetterRequest{
-		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq,
-		Date: w.clock.Today(now),
-	}
-	ctx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
-		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
-			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
-		},
-	})
+	w.sending = true
+	defer func() { w.sending = false }()
 	var res activities.LetterResult
-	if err := workflow.ExecuteActivity(ctx, a.SendLetter, req).Get(w.ctx, &res); err != nil {
+	var failure string
+	// Version 1 groups the letters of a customer into one (CustomerLetter);
+	// workflows started before kept sending one letter per invoice.
+	if workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		req := activities.LetterRequest{
+			InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq, Date: w.clock.Today(now),
+		}
+		if err := workflow.ExecuteActivity(w.letterActivity(lv), a.SendLetter, req).Get(w.ctx, &res); err != nil {
+			failure = err.Error()
+		}
+	} else {
+		r, err := w.throughCustomerLetter(lv, seq, now)
+		if err != nil {
+			return err
+		}
+		res, failure = activities.LetterResult{Status: r.Status, Detail: r.Detail}, ""
+		if r.Failed {
+			failure = r.Detail
+		}
+	}
+	if failure != "" {
 		// A letter that cannot be built (broken template, bad address) is
 		// recorded and the invoice is held until someone fixes it.
-		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %v", lv.Code, err), "")
+		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %s", lv.Code, failure), "")
 		w.c.HoldWhy, w.c.HoldTill = "letter failed: fix and resume", w.clock.AddDays(now, holdRecheckDays)
 		return nil
 	}
@@ -292,6 +303,66 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 	}
 	return nil
+}
+
+// letterResultWait is how long an invoice waits for its customer letter
+// before handing it over again (the customer letter workflow reports
+// letters it already sent, so a hand-over twice sends nothing twice).
+const letterResultWait = time.Hour
+
+// throughCustomerLetter hands the letter to the customer's letter workflow
+// of the day and waits for its result.
+func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Time) (activities.ItemResult, error) {
+	item := activities.LetterItem{
+		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Position: w.c.Stage, Sequence: seq, WorkflowID: w.id,
+	}
+	results := workflow.GetSignalChannel(w.ctx, dunning.SignalLetterResult)
+	for {
+		err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("hand %s letter to %s's letter of the day", lv.Code, w.c.Invoice.Customer)),
+			a.QueueLetter, activities.QueueRequest{
+				Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(now),
+				Window: w.collectWindow(), Item: item,
+			}).Get(w.ctx, nil)
+		if err != nil {
+			return activities.ItemResult{}, fmt.Errorf("queue %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
+		}
+		timerCtx, cancel := workflow.WithCancel(w.ctx)
+		timer := workflow.NewTimerWithOptions(timerCtx, letterResultWait, workflow.TimerOptions{Summary: "wait for the " + lv.Code + " letter to go out"})
+		for {
+			_ = workflow.Await(w.ctx, func() bool { return results.Len() > 0 || timer.IsReady() })
+			var r activities.ItemResult
+			for results.ReceiveAsync(&r) {
+				if r.Item.Key() == item.Key() {
+					cancel()
+					return r, nil
+				}
+			}
+			if timer.IsReady() {
+				break
+			}
+		}
+		cancel()
+	}
+}
+
+// collectWindow is how long a customer letter waits for the other letters
+// of the day: five minutes, shorter when demo days last seconds.
+func (w *invoiceRun) collectWindow() time.Duration {
+	if w.clock.DaySeconds > 0 {
+		return time.Duration(w.clock.DaySeconds) * time.Second / 2
+	}
+	return 5 * time.Minute
+}
+
+func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
+	return workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
+			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+		},
+	})
 }
 
 // drainPayments takes every payment signal waiting and applies it.

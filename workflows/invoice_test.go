@@ -14,6 +14,8 @@ import (
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/store"
 	"github.com/shopspring/decimal"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 )
@@ -26,6 +28,7 @@ type fakeLedger struct {
 	closed   bool
 	payments map[string]bool
 	letters  []string // "R1#1" per letter sent
+	queued   []activities.LetterItem
 	events   []dunning.Event
 }
 
@@ -52,6 +55,14 @@ func (f *fakeLedger) RecordPayment(_ context.Context, req activities.PaymentRequ
 
 func (f *fakeLedger) RecordEvents(_ context.Context, req activities.EventsRequest) error {
 	f.events = append(f.events, req.Events...)
+	return nil
+}
+
+// QueueLetter stands in for the customer letter workflow: it "sends" the
+// letter at once; the harness signals the result back (see newHarness).
+func (f *fakeLedger) QueueLetter(_ context.Context, req activities.QueueRequest) error {
+	f.letters = append(f.letters, fmt.Sprintf("%s#%d", req.Item.Level.Code, req.Item.Sequence))
+	f.queued = append(f.queued, req.Item)
 	return nil
 }
 
@@ -96,6 +107,15 @@ func newHarness(t *testing.T) *harness {
 	h.env.SetStartTime(t0)
 	h.env.RegisterWorkflowWithOptions(InvoiceDunning, workflowOptions())
 	h.env.RegisterActivity(h.ledger)
+	h.env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
+		if info.ActivityType.Name != "QueueLetter" || err != nil {
+			return
+		}
+		it := h.ledger.queued[len(h.ledger.queued)-1]
+		h.env.SignalWorkflow(dunning.SignalLetterResult, activities.ItemResult{
+			Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent",
+		})
+	})
 	h.env.SetTestTimeout(30 * time.Second)
 	return h
 }

@@ -42,8 +42,19 @@ func (w *invoiceRun) validateOpen() error {
 	return nil
 }
 
+// validateNotSending refuses level changes while a letter is on its way.
+func (w *invoiceRun) validateNotSending() error {
+	if w.sending {
+		return fmt.Errorf("a %s letter for %s is being sent right now: try again in a few minutes", w.nextLevel(), w.c.Invoice.Number)
+	}
+	return nil
+}
+
 func (w *invoiceRun) validateSkip(_ workflow.Context, r dunning.SkipRequest) error {
 	if err := w.validateOpen(); err != nil {
+		return err
+	}
+	if err := w.validateNotSending(); err != nil {
 		return err
 	}
 	switch {
@@ -68,6 +79,9 @@ func (w *invoiceRun) skip(ctx workflow.Context, r dunning.SkipRequest) (dunning.
 
 func (w *invoiceRun) validateRevert(_ workflow.Context, r dunning.RevertRequest) error {
 	if err := w.validateOpen(); err != nil {
+		return err
+	}
+	if err := w.validateNotSending(); err != nil {
 		return err
 	}
 	if w.c.Stage == 0 {

@@ -16,4 +16,5 @@ func Register(r interface {
 }) {
 	r.RegisterWorkflowWithOptions(InvoiceDunning, workflowOptions())
 	r.RegisterWorkflowWithOptions(DailyScan, workflow.RegisterOptions{Name: DailyScanWorkflowType})
+	r.RegisterWorkflowWithOptions(CustomerLetter, workflow.RegisterOptions{Name: dunning.CustomerLetterWorkflowType})
 }

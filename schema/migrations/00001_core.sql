@@ -126,6 +126,25 @@ CREATE TABLE payments (
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- Customer letters: one e-mail (and one PDF) that covers every invoice of
+-- a customer reaching a level on the same day. key is the collecting
+-- workflow's run and round, so a retry finds the same row.
+CREATE TABLE customer_letters (
+    id             bigserial PRIMARY KEY,
+    key            text NOT NULL UNIQUE,
+    customer_id    bigint NOT NULL REFERENCES customers(id),
+    channel        text NOT NULL CHECK (channel IN ('email', 'print', 'both')),
+    status         text NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'queued_print')),
+    recipients     text[] NOT NULL DEFAULT '{}',
+    subject        text NOT NULL DEFAULT '',
+    pdf            bytea,
+    ses_message_id text,
+    error          text,
+    attempts       int NOT NULL DEFAULT 0,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    sent_at        timestamptz
+);
+
 -- Letters: one row per (invoice, level, sequence), written before the
 -- e-mail goes out and marked sent after. A row left in 'sending' means a
 -- crash between the two: it is never sent again (see README).
@@ -134,8 +153,10 @@ CREATE TABLE letters (
     invoice_id    bigint NOT NULL REFERENCES invoices(id),
     level_code    text NOT NULL,
     sequence      int NOT NULL,
-    channel       text NOT NULL CHECK (channel IN ('email', 'print')),
+    channel       text NOT NULL CHECK (channel IN ('email', 'print', 'both')),
     status        text NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'queued_print')),
+    -- the customer letter that covered this invoice, when letters are grouped
+    customer_letter_id bigint REFERENCES customer_letters(id),
     recipients    text[] NOT NULL DEFAULT '{}',
     subject       text NOT NULL DEFAULT '',
     pdf           bytea,
@@ -164,4 +185,4 @@ CREATE TABLE history (
 CREATE INDEX history_invoice ON history (invoice_id, at);
 
 -- +goose Down
-DROP TABLE history, letters, payments, instalments, invoices, customers, ladder_levels, reminder_statuses, companies;
+DROP TABLE history, letters, customer_letters, payments, instalments, invoices, customers, ladder_levels, reminder_statuses, companies;

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CustomerLetterItem is one invoice covered by a customer letter.
+type CustomerLetterItem struct {
+	Key LetterKey
+}
+
+// NewCustomerLetter is one e-mail covering several invoices of a customer.
+type NewCustomerLetter struct {
+	Key        string // the collecting workflow's run and round
+	CustomerID int64
+	Channel    string // email, print or both
+	Recipients []string
+	Subject    string
+	PDF        []byte
+	Items      []LetterKey
+}
+
+// ItemStatus is what became of one invoice's letter.
+type ItemStatus struct {
+	Key    LetterKey
+	Status string
+	// Elsewhere is true when an earlier letter already covered this
+	// invoice level and sequence: it is not in this letter.
+	Elsewhere bool
+}
+
+// SaveCustomerLetter records l and its invoices' letter rows, unless the
+// key exists, and returns the customer letter's ID and status. An invoice
+// letter already covered by another customer letter keeps that one and is
+// reported Elsewhere.
+func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (id int64, status string, items []ItemStatus, err error) {
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO customer_letters (key, customer_id, channel, status, recipients, subject, pdf)
+			VALUES ($1,$2,$3,'pending',$4,$5,$6)
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+			RETURNING id, status`,
+			l.Key, l.CustomerID, l.Channel, nonNil(l.Recipients), l.Subject, l.PDF).Scan(&id, &status)
+		if err != nil {
+			return err
+		}
+		items = items[:0]
+		for _, k := range l.Items {
+			var owner *int64
+			var st string
+			err := tx.QueryRow(ctx, `
+				INSERT INTO letters (invoice_id, level_code, sequence, channel, status, recipients, subject, customer_letter_id)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
+				ON CONFLICT (invoice_id, level_code, sequence) DO UPDATE SET invoice_id = EXCLUDED.invoice_id
+				RETURNING customer_letter_id, status`,
+				k.InvoiceID, k.Level, k.Sequence, l.Channel, status, nonNil(l.Recipients), l.Subject, id).Scan(&owner, &st)
+			if err != nil {
+				return fmt.Errorf("letter %s: %w", k, err)
+			}
+			items = append(items, ItemStatus{Key: k, Status: st, Elsewhere: owner == nil || *owner != id})
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, "", nil, fmt.Errorf("save customer letter %s: %w", l.Key, err)
+	}
+	return id, status, items, nil
+}
+
+// ClaimCustomerLetter moves a pending or failed customer letter to sending
+// and reports whether it did: only the caller that claimed it may send it.
+func (s *Store) ClaimCustomerLetter(ctx context.Context, id int64) (bool, error) {
+	tag, err := s.Pool.Exec(ctx, `
+		UPDATE customer_letters SET status = 'sending', attempts = attempts + 1
+		WHERE id = $1 AND status IN ('pending', 'failed')`, id)
+	if err != nil {
+		return false, fmt.Errorf("claim customer letter %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// MarkCustomerLetter sets the status of a customer letter and of every
+// invoice letter it covers.
+func (s *Store) MarkCustomerLetter(ctx context.Context, id int64, status, messageID, errText string) error {
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			UPDATE customer_letters SET status = $2, ses_message_id = NULLIF($3,''), error = NULLIF($4,''),
+			       sent_at = CASE WHEN $2 IN ('sent', 'queued_print') THEN now() ELSE sent_at END
+			WHERE id = $1`, id, status, messageID, errText); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `
+			UPDATE letters SET status = $2, ses_message_id = NULLIF($3,''), error = NULLIF($4,''),
+			       attempts = (SELECT attempts FROM customer_letters WHERE id = $1),
+			       sent_at = CASE WHEN $2 IN ('sent', 'queued_print') THEN now() ELSE sent_at END
+			WHERE customer_letter_id = $1`, id, status, messageID, errText)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("mark customer letter %d %s: %w", id, status, err)
+	}
+	return nil
+}
