@@ -41,7 +41,27 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if len(req.Items) == 0 {
 		return nil, nil
 	}
-	items := slices.Clone(req.Items)
+	// Invoices an earlier letter already covered are reported, not resent.
+	all := make([]store.LetterKey, len(req.Items))
+	for i, it := range req.Items {
+		all[i] = store.LetterKey{InvoiceID: it.InvoiceID, Level: it.Level.Code, Sequence: it.Sequence}
+	}
+	covered, err := a.Store.CoveredElsewhere(ctx, req.Key, all)
+	if err != nil {
+		return nil, err
+	}
+	var results []ItemResult
+	var items []LetterItem
+	for i, it := range req.Items {
+		if st, ok := covered[all[i]]; ok {
+			results = append(results, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
+			continue
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 {
+		return results, nil
+	}
 	// The letter is the highest level's; lines keep their own level.
 	top := slices.MaxFunc(items, func(x, y LetterItem) int { return x.Position - y.Position })
 	var subjects []store.LetterSubject
@@ -101,7 +121,6 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if err != nil {
 		return nil, err
 	}
-	results := make([]ItemResult, len(items))
 	for i, it := range items {
 		st := final
 		if saved[i].Elsewhere {
@@ -111,7 +130,7 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		if len(items) > 1 && !saved[i].Elsewhere {
 			r.Detail += fmt.Sprintf(" (one letter for %d invoices of %s)", len(items), req.Customer)
 		}
-		results[i] = ItemResult{Item: it, Status: st, Detail: r.Detail}
+		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail})
 	}
 	return results, nil
 }

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/relance/relance/activities"
@@ -181,4 +185,69 @@ func TestPermanentRejectionIsNonRetryable(t *testing.T) {
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("err = %v, want non-retryable", err)
 	}
+}
+
+func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	lv := ladder.Default()[1]
+	var items []activities.LetterItem
+	for _, n := range []string{"FA0168", "FA0176", "FA0184"} { // INFO DEBUTANT's three invoices
+		id, err := f.st.InvoiceID(ctx, demo.Company, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, activities.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Position: 1, Sequence: 1, WorkflowID: "dunning/DEMO/" + n})
+	}
+	req := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0009/2026-11-23/run/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items}
+	for attempt := range 2 { // the second call is Temporal retrying the activity
+		res, err := a.SendCustomerLetter(ctx, req)
+		if err != nil || len(res) != 3 {
+			t.Fatalf("attempt %d: %+v %v", attempt+1, res, err)
+		}
+		for _, r := range res {
+			if r.Status != activities.LetterSent {
+				t.Errorf("attempt %d: %s status %s", attempt+1, r.Item.Invoice, r.Status)
+			}
+		}
+	}
+	msgs, err := f.emu.Messages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 {
+		t.Fatalf("%d e-mails, want one for the three invoices", len(msgs))
+	}
+	text := pdfText(t, msgs[0].Attachments[0].Data)
+	for _, n := range []string{"FA0168", "FA0176", "FA0184"} {
+		if !strings.Contains(text, n) {
+			t.Errorf("letter does not list %s", n)
+		}
+	}
+	// A later customer letter that is handed the same invoice letter again
+	// (the invoice timed out waiting) does not send it twice.
+	again := req
+	again.Key = "letters/DEMO/CLI0009/2026-11-23/run2/1"
+	again.Items = items[:1]
+	res, err := a.SendCustomerLetter(ctx, again)
+	if err != nil || res[0].Status != activities.LetterSent {
+		t.Fatalf("hand-over again: %+v %v", res, err)
+	}
+	if msgs, _ := f.emu.Messages(ctx); len(msgs) != 1 {
+		t.Errorf("%d e-mails after the hand-over again, want still 1", len(msgs))
+	}
+}
+
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "letter.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -103,4 +104,26 @@ func (s *Store) MarkCustomerLetter(ctx context.Context, id int64, status, messag
 		return fmt.Errorf("mark customer letter %d %s: %w", id, status, err)
 	}
 	return nil
+}
+
+// CoveredElsewhere returns, for the keys that already have a letter row
+// belonging to something else than the customer letter key, that row's
+// status: those invoices are not to be put in this letter again.
+func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterKey) (map[LetterKey]string, error) {
+	out := map[LetterKey]string{}
+	for _, k := range keys {
+		var status string
+		err := s.Pool.QueryRow(ctx, `
+			SELECT l.status FROM letters l LEFT JOIN customer_letters c ON c.id = l.customer_letter_id
+			WHERE l.invoice_id = $1 AND l.level_code = $2 AND l.sequence = $3 AND c.key IS DISTINCT FROM $4`,
+			k.InvoiceID, k.Level, k.Sequence, key).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up letter %s: %w", k, err)
+		}
+		out[k] = status
+	}
+	return out, nil
 }

@@ -298,11 +298,23 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	w.c.Sent[w.c.Stage] = seq
 	w.c.Letters++
 	w.c.Stage++
-	w.c.LastStep = now
+	w.c.LastStep = w.stepTime(now)
 	if w.c.Stage >= len(w.c.Invoice.Ladder) {
 		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 	}
 	return nil
+}
+
+// stepTime is when a letter counts as sent for the next level's delay: its
+// planned time when it went out on time, so that the invoices of a customer
+// stay in step and keep sharing letters; the actual time when it was late
+// (after a pause, a hold or an outage), so the next level keeps its full
+// delay.
+func (w *invoiceRun) stepTime(now time.Time) time.Time {
+	if !w.next.IsZero() && !w.next.After(now) && now.Sub(w.next) <= 2*w.collectWindow() {
+		return w.next
+	}
+	return now
 }
 
 // letterResultWait is how long an invoice waits for its customer letter
