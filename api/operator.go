@@ -374,7 +374,7 @@ func (s *server) doNotRemind(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	detail := fmt.Sprintf("on=%v", *req.On)
-	err := s.st.SetDoNotRemind(context.WithoutCancel(r.Context()), company, code, *req.On)
+	told, err := s.ops.SetDoNotRemind(context.WithoutCancel(r.Context()), company, code, *req.On, c.name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.audit(r, c, action, target, store.AuditRefused, detail+": unknown customer")
@@ -384,11 +384,11 @@ func (s *server) doNotRemind(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fault(w, r, action, err)
 	default:
 		s.audit(r, c, action, target, store.AuditOK, detail)
-		note := "letters to this customer resume at each invoice's next check"
+		note := fmt.Sprintf("letters to this customer resume: %d running dunning(s) told", told)
 		if *req.On {
-			note = "no letters to this customer: each running dunning holds at its next check"
+			note = fmt.Sprintf("no letters to this customer: %d running dunning(s) now held", told)
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"company": company, "customer": code, "doNotRemind": *req.On, "note": note})
+		writeJSON(w, http.StatusOK, map[string]any{"company": company, "customer": code, "doNotRemind": *req.On, "told": told, "note": note})
 	}
 }
 

@@ -46,6 +46,12 @@ func (p Payment) Validate(currency string) error {
 	return nil
 }
 
+// Recheck is the payload of the recheck signal.
+type Recheck struct {
+	Reason string `json:"reason,omitempty"`
+	Actor  string `json:"actor,omitempty"`
+}
+
 // SkipRequest asks to move to the next level without sending a letter
 // (seed 000 "Ignorer").
 type SkipRequest struct {

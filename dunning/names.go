@@ -17,6 +17,11 @@ const (
 	// SignalPayment carries a Payment: money arrived for the invoice.
 	SignalPayment = "payment"
 
+	// SignalRecheck asks the workflow to re-read the invoice's balance and
+	// statuses now (a Recheck): sent to every open workflow of a customer
+	// whose do-not-remind flag or inherited status changed.
+	SignalRecheck = "recheck"
+
 	// UpdateSkip moves to the next level without a letter (SkipRequest).
 	UpdateSkip = "skip"
 	// UpdateRevert goes back to the previous level (RevertRequest).

@@ -97,3 +97,51 @@ func (o *Ops) State(ctx context.Context, company, number string) (dunning.State,
 	}
 	return st, nil
 }
+
+// SetDoNotRemind sets or clears a customer's do-not-remind flag and makes
+// every running dunning of the customer look again at once: letters stop
+// (the invoices show as held in the UI) or resume. It returns how many
+// workflows were told.
+func (o *Ops) SetDoNotRemind(ctx context.Context, company, customer string, on bool, actor string) (int, error) {
+	if err := o.Store.SetDoNotRemind(ctx, company, customer, on); err != nil {
+		return 0, err
+	}
+	reason := "do-not-remind removed"
+	if on {
+		reason = "do-not-remind set"
+	}
+	return o.propagate(ctx, company, customer, dunning.Recheck{Reason: reason, Actor: actor})
+}
+
+// SetCustomerStatus changes a customer's reminder status (seed 004). An
+// inherited status (litigation, do-not-remind) reaches every running
+// dunning of the customer at once, and every future one through the scan
+// and the checks; an independent one is informational.
+func (o *Ops) SetCustomerStatus(ctx context.Context, company, customer, code, actor string) (int, error) {
+	inherited, err := o.Store.SetCustomerStatus(ctx, company, customer, code)
+	if err != nil || !inherited {
+		return 0, err
+	}
+	return o.propagate(ctx, company, customer, dunning.Recheck{Reason: "customer status " + code, Actor: actor})
+}
+
+func (o *Ops) propagate(ctx context.Context, company, customer string, r dunning.Recheck) (int, error) {
+	numbers, err := o.Store.OpenInvoicesOf(ctx, company, customer)
+	if err != nil {
+		return 0, err
+	}
+	told := 0
+	var errs []error
+	for _, n := range numbers {
+		err := o.Temporal.SignalWorkflow(ctx, dunning.WorkflowID(company, n), "", dunning.SignalRecheck, r)
+		var nf *serviceerror.NotFound
+		switch {
+		case err == nil:
+			told++
+		case errors.As(err, &nf):
+		default:
+			errs = append(errs, fmt.Errorf("tell %s: %w", n, err))
+		}
+	}
+	return told, errors.Join(errs...)
+}

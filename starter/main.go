@@ -34,6 +34,7 @@ var commands = []command{
 	{"resume", "end a pause", runResume},
 	{"comment", "add a comment to an invoice's history", runComment},
 	{"status", "show an invoice's dunning state and history", runStatus},
+	{"customer", "set a customer's do-not-remind flag or reminder status (reaches its running dunnings)", runCustomer},
 	{"search-attributes", "list the custom search attributes (--flags: as dev-server flags)", runSearchAttributes},
 	{"outbox", "print the e-mails the SES emulator received (development)", runOutbox},
 	{"templates", "list, show, set or delete a company's letter templates", runTemplates},
@@ -41,6 +42,8 @@ var commands = []command{
 	{"serve", "serve the payment webhook and the operator HTTP API", runServe},
 	{"tokens", "create, list or revoke operator API tokens", runTokens},
 	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
+	{"preview", "render an invoice's letter without sending or recording it", runPreview},
+	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},
 }
 
 func main() {

@@ -270,3 +270,65 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// SetCustomerStatus gives a customer a reminder status from the company's
+// table (seed 004), keeping the one it replaces as the previous status. An
+// empty code clears it. It reports whether the change matters to the
+// customer's invoices (the old or the new status is inherited).
+func (s *Store) SetCustomerStatus(ctx context.Context, company, customer, code string) (inherited bool, err error) {
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var companyID int64
+		var current *string
+		err := tx.QueryRow(ctx, `
+			SELECT c.id, cu.reminder_status FROM customers cu JOIN companies c ON c.id = cu.company_id
+			WHERE c.code = $1 AND cu.code = $2 FOR UPDATE OF cu`, company, customer).Scan(&companyID, &current)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("customer %s of %s: %w", customer, company, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		codes := []string{code}
+		if current != nil {
+			codes = append(codes, *current)
+		}
+		if code != "" {
+			var ok bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reminder_statuses WHERE company_id = $1 AND code = $2)`,
+				companyID, code).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: no reminder status %q in the status table of %s", ErrInvalid, code, company)
+			}
+		}
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reminder_statuses WHERE company_id = $1 AND code = ANY($2) AND propagation = 'inherited')`,
+			companyID, codes).Scan(&inherited); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE customers SET previous_status = reminder_status, reminder_status = NULLIF($3, '')
+			WHERE company_id = $1 AND code = $2`, companyID, customer, code)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("set status of customer %s: %w", customer, err)
+	}
+	return inherited, nil
+}
+
+// OpenInvoicesOf lists the numbers of a customer's invoices whose dunning
+// runs (active, held, paused or unresolved).
+func (s *Store) OpenInvoicesOf(ctx context.Context, company, customer string) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT i.number FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		WHERE c.code = $1 AND cu.code = $2 AND i.dunning_status IN ('active', 'held', 'paused', 'unresolved')
+		ORDER BY i.number`, company, customer)
+	if err != nil {
+		return nil, fmt.Errorf("open invoices of %s: %w", customer, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("open invoices of %s: %w", customer, err)
+	}
+	return out, nil
+}

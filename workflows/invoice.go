@@ -94,9 +94,11 @@ type invoiceRun struct {
 	c        Carry
 	clock    ladder.Clock
 	payments workflow.ReceiveChannel
+	rechecks workflow.ReceiveChannel
 	pending  []dunning.Event // events not yet mirrored to the database
 	wake     bool            // a message changed the plan: recompute the next action
 	sending  bool            // a letter is on its way: skip and revert wait
+	checkErr error           // why the last check could not run
 	next     time.Time       // next action, zero when none is planned
 	status   dunning.Status
 	outcome  dunning.Status
@@ -112,6 +114,7 @@ func (w *invoiceRun) setup() error {
 	}
 	w.clock = ladder.Clock{Location: loc, SendHour: w.c.Invoice.SendHour, DaySeconds: w.c.Invoice.DaySeconds}
 	w.payments = workflow.GetSignalChannel(w.ctx, dunning.SignalPayment)
+	w.rechecks = workflow.GetSignalChannel(w.ctx, dunning.SignalRecheck)
 	if err := workflow.SetQueryHandler(w.ctx, dunning.QueryState, func() (dunning.State, error) { return w.state(), nil }); err != nil {
 		return err
 	}
@@ -122,6 +125,9 @@ func (w *invoiceRun) setup() error {
 func (w *invoiceRun) run() (Result, error) {
 	for {
 		if err := w.drainPayments(); err != nil {
+			return Result{}, err
+		}
+		if err := w.drainRechecks(); err != nil {
 			return Result{}, err
 		}
 		if w.outcome == "" && w.c.Invoice.Balance.Sign() <= 0 {
@@ -179,7 +185,7 @@ func (w *invoiceRun) plan() {
 // shows no stale timers.
 func (w *invoiceRun) wait() bool {
 	w.wake = false
-	woken := func() bool { return w.wake || w.payments.Len() > 0 }
+	woken := func() bool { return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 }
 	if w.next.IsZero() {
 		if err := workflow.Await(w.ctx, woken); err != nil {
 			return false
@@ -224,32 +230,15 @@ func (w *invoiceRun) act() error {
 	default:
 		return nil
 	}
+	if w.c.Stage >= len(w.c.Invoice.Ladder) { // held while unresolved
+		w.check("re-check statuses", now)
+		return w.checkErr
+	}
 	lv := w.c.Invoice.Ladder[w.c.Stage]
-	var chk store.Check
-	if err := workflow.ExecuteActivity(w.activity("check balance and statuses before "+lv.Code), a.CheckInvoice,
-		w.c.Invoice.ID).Get(w.ctx, &chk); err != nil {
-		return fmt.Errorf("check invoice %s: %w", w.c.Invoice.Number, err)
+	if !w.check("check balance and statuses before "+lv.Code, now) {
+		return w.checkErr
 	}
-	w.c.Invoice.Balance = chk.Balance
-	switch {
-	case chk.Closed:
-		w.finish(dunning.StatusClosed, dunning.EventClosed, "invoice closed in the ledger")
-		return nil
-	case chk.Balance.Sign() <= 0:
-		w.finish(dunning.StatusPaid, dunning.EventPaid, "balance found zero in the ledger: paid outside relance")
-		return nil
-	case chk.HoldReason != "":
-		if w.c.HoldWhy != chk.HoldReason {
-			w.event(dunning.EventHeld, lv.Code, "no "+lv.Code+" letter: "+chk.HoldReason, "")
-		}
-		w.c.HoldWhy, w.c.HoldTill = chk.HoldReason, w.clock.AddDays(now, holdRecheckDays)
-		return nil
-	}
-	if w.c.HoldWhy != "" {
-		w.event(dunning.EventResumed, lv.Code, "hold lifted: "+w.c.HoldWhy+" no longer applies", "")
-		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
-	}
-	if w.wake || w.payments.Len() > 0 {
+	if w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 {
 		return nil // a message arrived during the check: settle it first
 	}
 	return w.sendLetter(lv, now)
@@ -375,6 +364,57 @@ func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
 			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
 		},
 	})
+}
+
+// check re-reads the ledger and applies what it says: closed or paid ends
+// the dunning, a do-not-remind flag or blocking status holds it (recorded
+// once), a lifted hold resumes it. It reports whether a letter may go out.
+func (w *invoiceRun) check(summary string, now time.Time) bool {
+	w.checkErr = nil
+	var chk store.Check
+	if err := workflow.ExecuteActivity(w.activity(summary), a.CheckInvoice, w.c.Invoice.ID).Get(w.ctx, &chk); err != nil {
+		w.checkErr = fmt.Errorf("check invoice %s: %w", w.c.Invoice.Number, err)
+		return false
+	}
+	w.c.Invoice.Balance = chk.Balance
+	switch {
+	case chk.Closed:
+		w.finish(dunning.StatusClosed, dunning.EventClosed, "invoice closed in the ledger")
+		return false
+	case chk.Balance.Sign() <= 0:
+		w.finish(dunning.StatusPaid, dunning.EventPaid, "balance found zero in the ledger: paid outside relance")
+		return false
+	case chk.HoldReason != "":
+		if w.c.HoldWhy != chk.HoldReason {
+			w.event(dunning.EventHeld, w.nextLevel(), "no "+w.nextLevel()+" letter: "+chk.HoldReason, "")
+		}
+		w.c.HoldWhy, w.c.HoldTill = chk.HoldReason, w.clock.AddDays(now, holdRecheckDays)
+		return false
+	}
+	if w.c.HoldWhy != "" {
+		w.event(dunning.EventResumed, w.nextLevel(), "hold lifted: "+w.c.HoldWhy+" no longer applies", "")
+		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
+	}
+	return true
+}
+
+// drainRechecks re-reads the ledger at once when asked to (a customer's
+// do-not-remind flag or inherited status changed), so the hold or its end
+// shows without waiting for the next letter.
+func (w *invoiceRun) drainRechecks() error {
+	var reasons []string
+	for {
+		var r dunning.Recheck
+		if !w.rechecks.ReceiveAsync(&r) {
+			break
+		}
+		reasons = append(reasons, r.Reason)
+	}
+	if len(reasons) == 0 || w.outcome != "" {
+		return nil
+	}
+	w.check("re-check statuses: "+reasons[len(reasons)-1], workflow.Now(w.ctx))
+	return w.checkErr
 }
 
 // drainPayments takes every payment signal waiting and applies it.
