@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/relance/relance/money"
+)
+
+// runProposal shows what the run of a date would send, per customer (seed
+// 001), and lets the operator untick customers before it runs.
+func runProposal(ctx context.Context, e *env, args []string) error {
+	fs := flags("proposal")
+	company := fs.String("company", "", "company code (required)")
+	date := fs.String("date", "", "run date YYYY-MM-DD (default today)")
+	untick := fs.String("untick", "", "comma-separated customer codes to leave out of that run")
+	actor := fs.String("actor", defaultActor(), "who does this")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" {
+		return usageError{"proposal: --company is required"}
+	}
+	o, err := e.ops(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := o.Store.CompanyByCode(ctx, *company)
+	if err != nil {
+		return err
+	}
+	day, err := dateOrToday(*date, co.TimeZone)
+	if err != nil {
+		return err
+	}
+	if *untick != "" {
+		for _, c := range strings.Split(*untick, ",") {
+			paused, err := o.Untick(ctx, *company, strings.TrimSpace(c), day, *actor)
+			if err != nil {
+				return err
+			}
+			e.printf("unticked %s: %d invoice(s) paused until %s (%s)\n", c, len(paused), day.AddDays(1), strings.Join(paused, ", "))
+		}
+	}
+	props, err := o.Proposal(ctx, *company, day)
+	if err != nil {
+		return err
+	}
+	e.printf("proposal of %s for %s: %d customer(s)\n\n", *company, day.French(), len(props))
+	e.printf("%-9s %-26s %-5s %-6s %14s %12s  %s\n", "Client", "Nom", "Niv.", "Canal", "Montant relancé", "Frais", "Factures")
+	for _, p := range props {
+		var nums []string
+		for _, l := range p.Invoices {
+			nums = append(nums, l.Number+" ("+l.NextLevel+")")
+		}
+		fees := ""
+		if p.Fees.IsPositive() {
+			fees = money.Format(p.Fees, p.Currency)
+		}
+		e.printf("%-9s %-26.26s %-5s %-6s %14s %12s  %s\n", p.Customer, p.Name, p.Level, p.Channel,
+			money.Format(p.Reminded, p.Currency), fees, strings.Join(nums, ", "))
+	}
+	return nil
+}
