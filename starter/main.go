@@ -34,6 +34,7 @@ var commands = []command{
 	{"resume", "end a pause", runResume},
 	{"comment", "add a comment to an invoice's history", runComment},
 	{"status", "show an invoice's dunning state and history", runStatus},
+	{"bulk", "skip (or revert, resume, comment) a selection of invoices at once", runBulk},
 	{"proposal", "what the run of a date would send, per customer; untick customers before it runs", runProposal},
 	{"customer", "set a customer's do-not-remind flag or reminder status (reaches its running dunnings)", runCustomer},
 	{"search-attributes", "list the custom search attributes (--flags: as dev-server flags)", runSearchAttributes},
