@@ -251,3 +251,25 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	return string(out)
 }
+
+func TestInvoicePDFIsAttached(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	req := f.request(t, "FA0168", 1)
+	own := []byte("%PDF-1.4 the invoice itself")
+	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET pdf = $2 WHERE id = $1`, req.InvoiceID, own); err != nil {
+		t.Fatal(err)
+	}
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	if _, err := a.SendLetter(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := f.emu.Messages(ctx)
+	if len(msgs) != 1 || len(msgs[0].Attachments) != 2 {
+		t.Fatalf("want one e-mail with the letter and the invoice attached, got %d e-mails", len(msgs))
+	}
+	got := msgs[0].Attachments[1]
+	if got.Filename != "facture-FA0168.pdf" || string(got.Data) != string(own) {
+		t.Errorf("second attachment %s = %q", got.Filename, got.Data)
+	}
+}
