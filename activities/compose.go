@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/relance/relance/calendar"
@@ -38,30 +39,44 @@ func BuildLetter(ctx context.Context, st *store.Store, invoiceID int64, lv ladde
 	data := letterData(subj, LetterRequest{
 		InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Sequence: seq, Date: date,
 	})
+	data, content, _, err := completeLetter(ctx, st, subj.Company.ID, lv, data)
+	return data, content, err
+}
+
+// completeLetter adds the fees a letter claims and composes its text with
+// the company's templates. A missing ECB rate does not stop the letter: it
+// goes out with the indemnity and the legal mention of penalties but no
+// penalty amount, and the returned warning says which rate to add.
+func completeLetter(ctx context.Context, st *store.Store, companyID int64, lv ladder.Level, data letter.Data) (letter.Data, letter.Content, string, error) {
+	var warning string
 	if claimsFees(lv, data) {
 		rates, err := st.ECBRates(ctx)
 		if err != nil {
-			return data, letter.Content{}, err
+			return data, letter.Content{}, "", err
 		}
 		lines := make([]fees.Line, len(data.Lines))
 		for i, l := range data.Lines {
 			lines[i] = fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance}
 		}
-		claim, err := fees.Compute(lines, data.Recipient.Business, date, rates)
-		if err != nil {
-			return data, letter.Content{}, fmt.Errorf("fees of the %s letter on invoice %s: %w", lv.Code, subj.Invoice.Number, err)
+		claim, err := fees.Compute(lines, data.Recipient.Business, data.Date, rates)
+		switch {
+		case errors.Is(err, fees.ErrNoRate):
+			warning = fmt.Sprintf("penalties not itemised: %v (add it with `starter rates set`)", err)
+		case err != nil:
+			return data, letter.Content{}, "", fmt.Errorf("fees of the %s letter %s: %w", lv.Code, data.Reference, err)
+		default:
+			data.Fees = letter.FeesFrom(claim, data.Total())
 		}
-		data.Fees = letter.FeesFrom(claim, data.Total())
 	}
-	custom, err := st.Templates(ctx, subj.Company.ID)
+	custom, err := st.Templates(ctx, companyID)
 	if err != nil {
-		return data, letter.Content{}, err
+		return data, letter.Content{}, "", err
 	}
 	content, err := letter.ComposeWith(data, custom)
 	if err != nil {
-		return data, letter.Content{}, err
+		return data, letter.Content{}, "", err
 	}
-	return data, content, nil
+	return data, content, warning, nil
 }
 
 // claimsFees reports whether the letter d of level lv claims fees.

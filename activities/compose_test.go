@@ -2,14 +2,12 @@ package activities_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/fees"
 	"github.com/relance/relance/demo"
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/letter"
@@ -44,9 +42,10 @@ func TestBuildLetterFees(t *testing.T) {
 	}
 	med := levelOf(t, "MED")
 	// The migration's table stops at 2026-01-01: a penalty running into the
-	// second half of 2026 cannot be computed, and the letter is not made.
-	if _, _, err := activities.BuildLetter(ctx, st, id("FA0168"), med, today, 1); !errors.Is(err, fees.ErrNoRate) {
-		t.Fatalf("without the July 2026 rate: %v, want fees.ErrNoRate", err)
+	// second half of 2026 cannot be computed; the letter still goes out,
+	// with the legal mention but no itemised fees.
+	if d, _, err := activities.BuildLetter(ctx, st, id("FA0168"), med, today, 1); err != nil || d.Fees != nil {
+		t.Fatalf("without the July 2026 rate: fees %v, err %v; want a letter without itemised fees", d.Fees, err)
 	}
 	if err := st.SetECBRate(ctx, calendar.New(2026, 7, 1), decimal.RequireFromString("2.15")); err != nil {
 		t.Fatal(err)

@@ -82,9 +82,12 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if len(items) == 1 {
 		data.Reference = fmt.Sprintf("%s-%s-%d", top.Invoice, top.Level.Code, top.Sequence)
 	}
-	content, err := a.compose(ctx, subjects[0].Company.ID, data)
+	data, content, warning, err := completeLetter(ctx, a.Store, subjects[0].Company.ID, top.Level, data)
 	if err != nil {
 		return nil, badLetter(fmt.Errorf("compose letter %s: %w", req.Key, err))
+	}
+	if warning != "" {
+		a.Log.Warn("letter without itemised penalties", "letter", req.Key, "reason", warning)
 	}
 	pdf, err := letter.Render(data, content)
 	if err != nil {
@@ -133,14 +136,4 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail})
 	}
 	return results, nil
-}
-
-// compose fills the company's custom template for the letter, or the
-// default one.
-func (a *Activities) compose(ctx context.Context, companyID int64, d letter.Data) (letter.Content, error) {
-	custom, err := a.Store.Templates(ctx, companyID)
-	if err != nil {
-		return letter.Content{}, err
-	}
-	return letter.ComposeWith(d, custom)
 }

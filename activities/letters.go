@@ -38,10 +38,12 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		return LetterResult{}, nonRetryableIfNotFound(err)
 	}
 	key := store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: req.Sequence}
-	data := letterData(subj, req)
-	content, err := letter.Compose(data)
+	data, content, warning, err := completeLetter(ctx, a.Store, subj.Company.ID, req.Level, letterData(subj, req))
 	if err != nil {
 		return LetterResult{}, badLetter(fmt.Errorf("compose %s: %w", key, err))
+	}
+	if warning != "" {
+		a.Log.Warn("letter without itemised penalties", "letter", key.String(), "reason", warning)
 	}
 	pdf, err := letter.Render(data, content)
 	if err != nil {

@@ -54,8 +54,8 @@ var labelsByLanguage = map[string]labels{
 		},
 		total: "Total",
 		fees: feeLabels{
-			indemnity: "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C. com.)",
-			interest:  "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C. com.)",
+			indemnity: "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C.\u00a0com.)",
+			interest:  "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C.\u00a0com.)",
 			totalDue:  "Total à payer",
 			invoice:   "facture", invoices: "factures",
 		},
@@ -77,8 +77,8 @@ var labelsByLanguage = map[string]labels{
 		},
 		total: "Total",
 		fees: feeLabels{
-			indemnity: "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 French Commercial Code)",
-			interest:  "Late-payment penalties as at %s, at the rate of %s (art. L. 441-10 II French Commercial Code)",
+			indemnity: "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 C.\u00a0com.)",
+			interest:  "Late-payment penalties as at %s, at %s (art. L. 441-10 II C.\u00a0com.)",
 			totalDue:  "Total to pay",
 			invoice:   "invoice", invoices: "invoices",
 			english: true,

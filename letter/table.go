@@ -25,8 +25,8 @@ const (
 	tableTotalHeight  = 7.0
 	tableTextSize     = 8.5
 	tableHeaderSize   = 8.0
-	tableMinLines     = 3   // lines kept under the header at the bottom of a page
-	feeRowHeight      = 9.0 // room kept for one fees row (two lines of text)
+	tableMinLines     = 3    // lines kept under the header at the bottom of a page
+	feeRowHeight      = 10.0 // room kept for one fees row (two lines of text)
 )
 
 var (
@@ -129,6 +129,7 @@ func feeRows(cols []column, d Data, lab labels) []core.Row {
 	line := func(label, amount string, style fontstyle.Type, fill *props.Color, top float64) core.Row {
 		p := cellText(align.Left, style, top)
 		p.Bottom = 1.3
+		p.VerticalPadding = 0.5 // between the lines of a wrapped label
 		r := row.New().Add(
 			text.NewCol(labelWidth, lab.typeset(label), p),
 			text.NewCol(cols[4].width, amount, cellText(align.Right, style, top)),

@@ -1,0 +1,441 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/export"
+	"github.com/relance/relance/money"
+	"github.com/relance/relance/progress"
+	"github.com/relance/relance/store"
+	"github.com/shopspring/decimal"
+)
+
+// listFilterFlags are the filters of the reminders screen (seeds 000 and
+// 001), shared by list and export.
+type listFilterFlags struct {
+	company, level, nextLevel, status, customer, family, salesRep, paymentMethod *string
+	overdueDays, limit                                                           *int
+	overCreditLimit                                                              *bool
+}
+
+func addListFilterFlags(fs *flag.FlagSet) listFilterFlags {
+	return listFilterFlags{
+		company:         fs.String("company", "", "company code (required)"),
+		level:           fs.String("level", "", "last level reached: R1, R2, R3, MED... (NONE: no letter yet)"),
+		nextLevel:       fs.String("next-level", "", "next letter: R1, R2... or UNRESOLVED"),
+		status:          fs.String("status", "", "active, paused, held, unresolved, paid or closed (paid and closed list settled invoices)"),
+		customer:        fs.String("customer", "", "customer code"),
+		family:          fs.String("family", "", "customer family"),
+		salesRep:        fs.String("sales-rep", "", "sales representative"),
+		paymentMethod:   fs.String("payment-method", "", "customer's payment method"),
+		overdueDays:     fs.Int("overdue-days", 0, "only invoices due at least this many days ago"),
+		limit:           fs.Int("limit", 1000, "at most this many invoices"),
+		overCreditLimit: fs.Bool("over-credit-limit", false, "only customers whose open balance exceeds their credit limit"),
+	}
+}
+
+func (l listFilterFlags) filter(cmd string, now time.Time) (store.InvoiceFilter, error) {
+	if *l.company == "" {
+		return store.InvoiceFilter{}, usageError{cmd + ": --company is required"}
+	}
+	if *l.overdueDays < 0 {
+		return store.InvoiceFilter{}, usageError{cmd + ": --overdue-days must be 0 or more"}
+	}
+	if *l.limit < 1 {
+		return store.InvoiceFilter{}, usageError{cmd + ": --limit must be 1 or more"}
+	}
+	return store.InvoiceFilter{
+		Company: *l.company, Level: strings.ToUpper(*l.level), NextLevel: strings.ToUpper(*l.nextLevel),
+		Status: strings.ToLower(*l.status), Customer: *l.customer, Family: *l.family, SalesRep: *l.salesRep,
+		PaymentMethod: *l.paymentMethod, OverdueDays: *l.overdueDays, OverCreditLimit: *l.overCreditLimit,
+		Now: now, Limit: *l.limit,
+	}, nil
+}
+
+// listTabs counts the open invoices per tab of the reminders screen (seed
+// 000): all, per level reached, unresolved ("Non soldé"), paused. The
+// other filters apply; level and status do not (they choose the tab).
+func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, companyID int64) (string, error) {
+	f.Level, f.NextLevel, f.Status, f.Limit = "", "", "", 1_000_000
+	all, err := st.ListInvoices(ctx, f)
+	if err != nil {
+		return "", err
+	}
+	lad, err := st.Ladder(ctx, companyID)
+	if err != nil {
+		return "", err
+	}
+	perLevel := map[string]int{}
+	unresolved, paused := 0, 0
+	for _, x := range all {
+		perLevel[x.Level]++
+		switch dunning.Status(x.Status) {
+		case dunning.StatusUnresolved:
+			unresolved++
+		case dunning.StatusPaused:
+			paused++
+		}
+	}
+	tabs := []string{fmt.Sprintf("Tous %d", len(all))}
+	for _, lv := range lad {
+		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, perLevel[lv.Code]))
+	}
+	tabs = append(tabs, fmt.Sprintf("Non soldé %d", unresolved), fmt.Sprintf("En pause %d", paused))
+	return strings.Join(tabs, " | "), nil
+}
+
+func runList(ctx context.Context, e *env, args []string) error {
+	fs := flags("list")
+	lf := addListFilterFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := lf.filter("list", time.Now())
+	if err != nil {
+		return err
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, f.Company)
+	if err != nil {
+		return err
+	}
+	rows, err := st.ListInvoices(ctx, f)
+	if err != nil {
+		return err
+	}
+	tabs, err := listTabs(ctx, st, f, co.ID)
+	if err != nil {
+		return err
+	}
+	e.printf("%s\n\n", tabs)
+	printInvoiceTable(e.out, rows)
+	return nil
+}
+
+// printInvoiceTable prints rows like the reminders screen (seed 000), then
+// the count and the balance per currency.
+func printInvoiceTable(out io.Writer, rows []store.InvoiceRow) {
+	if len(rows) == 0 {
+		fmt.Fprintln(out, "no invoice matches")
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "Niveau\tN° de pièce\tClient\tNom client\tÉchéance\t       Solde dû\tProchain niveau\tStatut")
+	totals := map[string]decimal.Decimal{}
+	var currencies []string
+	for _, x := range rows {
+		if _, ok := totals[x.Currency]; !ok {
+			currencies = append(currencies, x.Currency)
+		}
+		totals[x.Currency] = totals[x.Currency].Add(x.Balance)
+		level := export.LevelLabel(x.Level)
+		if level == "" {
+			level = "-"
+		}
+		due := x.DueDate.French()
+		if due == "" {
+			due = "(aucune)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%15s\t%s\t%s\n", level, x.Number, x.Customer, listClip(x.CustomerName, 30), due,
+			money.Format(x.Balance, x.Currency), export.LevelLabel(x.NextLevel), export.StatusLabel(x.Status))
+	}
+	_ = tw.Flush()
+	var sums []string
+	for _, c := range currencies {
+		sums = append(sums, money.Format(totals[c], c))
+	}
+	noun := "factures"
+	if len(rows) == 1 {
+		noun = "facture"
+	}
+	fmt.Fprintf(out, "\n%d %s, solde dû %s\n", len(rows), noun, strings.Join(sums, " + "))
+}
+
+func listClip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func runExport(ctx context.Context, e *env, args []string) error {
+	fs := flags("export")
+	lf := addListFilterFlags(fs)
+	what := fs.String("what", "invoices", "invoices (the reminders list) or history (the reminder history)")
+	from := fs.String("from", "", "history: first day (YYYY-MM-DD)")
+	to := fs.String("to", "", "history: last day, included (YYYY-MM-DD)")
+	format := fs.String("format", "", "csv or xlsx (default: from the --out extension)")
+	outPath := fs.String("out", "", "file to write (required; - for standard output)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f, err := lf.filter("export", time.Now())
+	if err != nil {
+		return err
+	}
+	if *outPath == "" {
+		return usageError{"export: --out is required (a file name, or - for standard output)"}
+	}
+	if *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*outPath)), ".")
+	}
+	if *format != "csv" && *format != "xlsx" {
+		return usageError{fmt.Sprintf("export: --format must be csv or xlsx, not %q", *format)}
+	}
+	if *what != "invoices" && *what != "history" {
+		return usageError{fmt.Sprintf("export: --what must be invoices or history, not %q", *what)}
+	}
+	var fromDate, toDate calendar.Date
+	for _, d := range []struct {
+		s   string
+		dst *calendar.Date
+	}{{*from, &fromDate}, {*to, &toDate}} {
+		if d.s == "" {
+			continue
+		}
+		if *what != "history" {
+			return usageError{"export: --from and --to apply to --what history"}
+		}
+		v, err := calendar.Parse(d.s)
+		if err != nil {
+			return usageError{"export: " + err.Error()}
+		}
+		*d.dst = v
+	}
+
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, f.Company)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(co.TimeZone)
+	if err != nil {
+		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)
+	}
+	// The bar goes where the report goes, unless the file itself does.
+	var barOut io.Writer = e.out
+	if *outPath == "-" {
+		barOut = os.Stderr
+	}
+	label := *what + " " + f.Company
+	bar := progress.New(barOut, 0, "fetch "+label)
+	var inv []store.InvoiceRow
+	var hist []store.HistoryExportRow
+	if *what == "invoices" {
+		inv, err = st.ListInvoices(ctx, f)
+		export.InLocation(inv, loc)
+		bar.Set(len(inv))
+	} else {
+		hist, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
+		bar.Set(len(hist))
+	}
+	if err != nil {
+		return err
+	}
+	bar.Done()
+	n := len(inv) + len(hist)
+	bar = progress.New(barOut, n, "write "+label)
+	opts := export.Options{Progress: bar}
+	write := func(w io.Writer) error {
+		switch {
+		case *what == "invoices" && *format == "csv":
+			return opts.InvoicesCSV(w, inv)
+		case *what == "invoices":
+			return opts.InvoicesXLSX(w, inv)
+		case *format == "csv":
+			return opts.HistoryCSV(w, hist)
+		default:
+			return opts.HistoryXLSX(w, hist)
+		}
+	}
+	if *outPath == "-" {
+		err = write(e.out)
+	} else {
+		err = exportToFile(*outPath, write)
+	}
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", *outPath, err)
+	}
+	bar.Done()
+	if *outPath != "-" {
+		noun := "invoices"
+		if *what == "history" {
+			noun = "history lines"
+		}
+		e.printf("%d %s of %s written to %s\n", n, noun, f.Company, *outPath)
+	}
+	return nil
+}
+
+// exportToFile writes through a temporary file renamed at the end, so a
+// failed export never leaves half a spreadsheet under the final name.
+func exportToFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func runCalls(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageError{"calls: add, list or delete (starter calls add -h)"}
+	}
+	switch args[0] {
+	case "add":
+		return callsAdd(ctx, e, args[1:])
+	case "list":
+		return callsList(ctx, e, args[1:])
+	case "delete":
+		return callsDelete(ctx, e, args[1:])
+	}
+	return usageError{fmt.Sprintf("calls: unknown action %q: add, list or delete", args[0])}
+}
+
+func callsAdd(ctx context.Context, e *env, args []string) error {
+	fs := flags("calls add")
+	company := fs.String("company", "", "company code (required)")
+	customer := fs.String("customer", "", "customer code (required)")
+	contact := fs.String("contact", "", "who was reached, e.g. \"M. Durand\"")
+	outcome := fs.String("outcome", "", "what came of it, e.g. promesse, injoignable, litige")
+	note := fs.String("note", "", "free text")
+	author := fs.String("author", defaultActor(), "who made the call")
+	promisedOn := fs.String("promised-on", "", "date the customer promised to pay (YYYY-MM-DD)")
+	promisedAmount := fs.String("promised-amount", "", "amount the customer promised to pay")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" || *customer == "" {
+		return usageError{"calls add: --company and --customer are required"}
+	}
+	c := store.NewCall{Author: *author, Contact: *contact, Outcome: *outcome, Note: *note}
+	if *promisedOn != "" {
+		d, err := calendar.Parse(*promisedOn)
+		if err != nil {
+			return usageError{"calls add: --promised-on: " + err.Error()}
+		}
+		c.PromisedOn = d
+	}
+	if *promisedAmount != "" {
+		a, err := money.ParsePositive(*promisedAmount)
+		if err != nil {
+			return usageError{"calls add: --promised-amount: " + err.Error()}
+		}
+		c.PromisedAmount = &a
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	call, err := st.AddCall(ctx, *company, *customer, c)
+	if err != nil {
+		return err
+	}
+	e.printf("call %d logged with %s of %s\n", call.ID, call.Customer, call.Company)
+	return nil
+}
+
+func callsList(ctx context.Context, e *env, args []string) error {
+	fs := flags("calls list")
+	company := fs.String("company", "", "company code (required)")
+	customer := fs.String("customer", "", "customer code (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" || *customer == "" {
+		return usageError{"calls list: --company and --customer are required"}
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, *company)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(co.TimeZone)
+	if err != nil {
+		loc = time.Local
+	}
+	calls, err := st.Calls(ctx, *company, *customer)
+	if err != nil {
+		return err
+	}
+	if len(calls) == 0 {
+		e.printf("no call logged with %s of %s\n", *customer, *company)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "N°\tDate\tAuteur\tContact\tRésultat\tPromesse\tNote")
+	for _, c := range calls {
+		promise := ""
+		if c.PromisedAmount != nil {
+			promise = money.FormatNumber(*c.PromisedAmount)
+		}
+		if c.PromisedOn != nil {
+			promise = strings.TrimSpace(promise + " le " + c.PromisedOn.French())
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.At.In(loc).Format("02/01/2006 15:04"), c.Author,
+			c.Contact, c.Outcome, promise, strings.ReplaceAll(c.Note, "\n", " "))
+	}
+	return tw.Flush()
+}
+
+func callsDelete(ctx context.Context, e *env, args []string) error {
+	fs := flags("calls delete")
+	company := fs.String("company", "", "company code (required)")
+	customer := fs.String("customer", "", "customer code (optional: checked when given)")
+	id := fs.String("id", "", "call number, as calls list shows it (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" || *id == "" {
+		return usageError{"calls delete: --company and --id are required"}
+	}
+	n, err := strconv.ParseInt(*id, 10, 64)
+	if err != nil || n < 1 {
+		return usageError{fmt.Sprintf("calls delete: --id %q is not a call number", *id)}
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.DeleteCall(ctx, *company, *customer, n); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w (already deleted, or another company's)", err)
+		}
+		return err
+	}
+	e.printf("call %d deleted\n", n)
+	return nil
+}
