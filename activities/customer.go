@@ -57,6 +57,16 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 			results = append(results, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
 			continue
 		}
+		// The collection window lasts minutes: look at the ledger again
+		// so a payment or a hold that came meanwhile keeps the invoice out.
+		chk, err := a.Store.CheckInvoice(ctx, it.InvoiceID)
+		if err != nil {
+			return nil, nonRetryableIfNotFound(err)
+		}
+		if why := withdrawReason(chk); why != "" {
+			results = append(results, ItemResult{Item: it, Status: LetterWithdrawn, Detail: fmt.Sprintf("%s letter withdrawn before sending: %s", it.Level.Code, why)})
+			continue
+		}
 		items = append(items, it)
 	}
 	if len(items) == 0 {
@@ -136,4 +146,17 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail})
 	}
 	return results, nil
+}
+
+// withdrawReason says why an invoice must leave a letter about to go out.
+func withdrawReason(c store.Check) string {
+	switch {
+	case c.Closed:
+		return "invoice closed"
+	case c.Balance.Sign() <= 0:
+		return "balance is zero"
+	case c.HoldReason != "":
+		return c.HoldReason
+	}
+	return ""
 }

@@ -273,3 +273,34 @@ func TestInvoicePDFIsAttached(t *testing.T) {
 		t.Errorf("second attachment %s = %q", got.Filename, got.Data)
 	}
 }
+
+func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
+	lv := ladder.Default()[0]
+	var items []activities.LetterItem
+	for _, n := range []string{"FA0168", "FA0176"} {
+		id, _ := f.st.InvoiceID(ctx, demo.Company, n)
+		items = append(items, activities.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Sequence: 1})
+	}
+	// FA0176 was paid during the collection window.
+	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET balance_due = 0 WHERE id = $1`, items[1].InvoiceID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range res {
+		got[r.Item.Invoice] = r.Status
+	}
+	if got["FA0168"] != activities.LetterSent || got["FA0176"] != activities.LetterWithdrawn {
+		t.Errorf("statuses = %v", got)
+	}
+	msgs, _ := f.emu.Messages(ctx)
+	if len(msgs) != 1 || strings.Contains(pdfText(t, msgs[0].Attachments[0].Data), "FA0176") {
+		t.Errorf("the letter must go out without the paid invoice")
+	}
+}

@@ -30,6 +30,7 @@ const (
 	LetterSent      = "sent"         // e-mailed (and queued for print if the channel is both)
 	LetterPrint     = "queued_print" // no e-mail: waits in the print batch
 	LetterUncertain = "uncertain"    // a crash mid-send: never resent, see README
+	LetterWithdrawn = "withdrawn"    // left out at the last moment (paid or held meanwhile): nothing sent
 )
 
 // LetterResult says what became of a letter.

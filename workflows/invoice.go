@@ -268,6 +268,12 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		if r.Failed {
 			failure = r.Detail
 		}
+		if r.Status == activities.LetterWithdrawn {
+			// Paid or held while the letter was being collected: nothing
+			// went out; the next check settles what happened.
+			w.event(dunning.EventHeld, lv.Code, r.Detail, "")
+			return nil
+		}
 	}
 	if failure != "" {
 		// A letter that cannot be built (broken template, bad address) is
