@@ -55,7 +55,7 @@ func TestFullLadderOneLetterPerCustomer(t *testing.T) {
 	}
 	var toPaul []string
 	for _, m := range msgs {
-		if len(m.To) == 1 && m.To[0] == "paul@infodebutant.example.com" {
+		if len(m.To) == 1 && m.To[0] == paulAt(company) {
 			toPaul = append(toPaul, m.Subject)
 			text := pdfText(t, m.Attachments[0].Data)
 			for _, n := range []string{"FA0168", "FA0176", "FA0184"} {

@@ -18,6 +18,7 @@ import (
 	"github.com/relance/relance/scan"
 	"github.com/relance/relance/temporaltest"
 	"github.com/relance/relance/workflows"
+	"go.temporal.io/api/workflowservice/v1"
 )
 
 var today = calendar.Of(time.Now().In(mustParis()))
@@ -30,13 +31,22 @@ func mustParis() *time.Location {
 	return loc
 }
 
-// loadCompany loads the demo data under a company code of the test's own.
+// loadCompany loads the demo data under a company code of the test's own,
+// with e-mail addresses of its own (paulAt gives INFO DEBUTANT's), so the
+// tests sharing the emulator never count each other's letters.
 func loadCompany(t *testing.T, code string, daySeconds int) {
 	t.Helper()
-	if _, err := demo.Load(context.Background(), st, demo.Options{Today: today, DaySeconds: daySeconds, Code: code}); err != nil {
+	if _, err := demo.Load(context.Background(), st, demo.Options{
+		Today: today, DaySeconds: daySeconds, Code: code, EmailDomain: domainOf(code),
+	}); err != nil {
 		t.Fatal(err)
 	}
 }
+
+func domainOf(company string) string { return strings.ToLower(company) + ".example.com" }
+
+// paulAt is the address of INFO DEBUTANT (CLI0009) in the company's data.
+func paulAt(company string) string { return "paul@infodebutant." + domainOf(company) }
 
 func TestScanStartsEachWorkflowOnce(t *testing.T) {
 	ctx := context.Background()
@@ -81,7 +91,7 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 		t.Fatalf("scan: %+v %v", rep, err)
 	}
 
-	// FA0168 belongs to INFO DEBUTANT (paul@infodebutant.example.com).
+	// FA0168 belongs to INFO DEBUTANT.
 	var letterText string
 	eventually(t, 60*time.Second, "the R1 letter of FA0168 in the SES emulator", func() bool {
 		msgs, err := emu.Messages(ctx)
@@ -186,5 +196,16 @@ func terminateCompany(t *testing.T, company string) {
 	}
 	for _, c := range cands {
 		_ = tc.TerminateWorkflow(ctx, dunning.WorkflowID(company, c.Number), "", "test over")
+	}
+	// And the customer letters still collecting.
+	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf(`WorkflowId STARTS_WITH "letters/%s/" AND ExecutionStatus = "Running"`, company),
+	})
+	if err != nil {
+		t.Logf("list customer letters of %s: %v", company, err)
+		return
+	}
+	for _, e := range resp.GetExecutions() {
+		_ = tc.TerminateWorkflow(ctx, e.GetExecution().GetWorkflowId(), "", "test over")
 	}
 }

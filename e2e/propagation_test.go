@@ -40,14 +40,14 @@ func TestDoNotRemindReachesRunningWorkflows(t *testing.T) {
 		return count(t, held) == 3
 	})
 	time.Sleep(5 * time.Second) // R1 falls due meanwhile
-	if n := mailsTo(t, "paul@infodebutant.example.com"); n != 0 {
+	if n := mailsTo(t, paulAt(company)); n != 0 {
 		t.Fatalf("%d letters sent to a do-not-remind customer", n)
 	}
 	if _, err := o.SetDoNotRemind(ctx, company, "CLI0009", false, "marie"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, 30*time.Second, "the R1 letter after the flag was removed", func() bool {
-		return mailsTo(t, "paul@infodebutant.example.com") == 1
+		return mailsTo(t, paulAt(company)) == 1
 	})
 	eventually(t, 20*time.Second, "no held workflow left", func() bool { return count(t, held) == 0 })
 	terminateCompany(t, company)
