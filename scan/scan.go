@@ -45,12 +45,22 @@ type Starter interface {
 // with one invoice are reported and the scan goes on with the others; an
 // error is returned only when the scan itself cannot run.
 func Run(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger) (Report, error) {
+	return RunWithProgress(ctx, st, c, company, on, log, nil)
+}
+
+// RunWithProgress is Run calling progress, when not nil, after each
+// invoice considered.
+func RunWithProgress(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger,
+	progress func(done, total int)) (Report, error) {
 	rep := Report{Company: company, Date: on.String()}
 	cands, err := st.DueInvoices(ctx, company, on)
 	if err != nil {
 		return rep, err
 	}
-	for _, cand := range cands {
+	for i, cand := range cands {
+		if progress != nil {
+			progress(i, len(cands))
+		}
 		if cand.Problem != "" {
 			rep.Skipped = append(rep.Skipped, Skipped{cand.Number, cand.Problem})
 			log.Warn("invoice not dunned", "company", company, "invoice", cand.Number, "reason", cand.Problem)
@@ -70,6 +80,9 @@ func Run(ctx context.Context, st *store.Store, c Starter, company string, on cal
 			rep.Failed = append(rep.Failed, Skipped{cand.Number, err.Error()})
 			log.Error("start dunning failed", "company", company, "invoice", cand.Number, "err", err)
 		}
+	}
+	if progress != nil {
+		progress(len(cands), len(cands))
 	}
 	log.Info("scan done", "company", company, "date", on.String(), "started", len(rep.Started),
 		"already_running", len(rep.AlreadyRunning), "skipped", len(rep.Skipped), "failed", len(rep.Failed))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/relance/relance/demo"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/progress"
 	"github.com/relance/relance/scan"
 	"github.com/relance/relance/workflows"
 	"go.temporal.io/api/enums/v1"
@@ -140,7 +142,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		rep, err := scan.Run(ctx, st, c, code, on, e.log)
+		bar := progress.New(os.Stderr, 0, "scan "+code)
+		rep, err := scan.RunWithProgress(ctx, st, c, code, on, e.log, func(done, total int) {
+			bar.SetTotal(total)
+			bar.Set(done)
+		})
+		bar.Done()
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,8 @@ var commands = []command{
 	{"migrate", "apply the database schema", runMigrate},
 	{"demo", "load the demo company and its invoices", runDemo},
 	{"setup", "register the search attributes on a Temporal cluster", runSetup},
+	{"import", "import customers and invoices from CSV files (bad rows listed, the rest kept)", runImport},
+	{"ladder", "show or set a company's ladder (levels, delays, channels, fees)", runLadder},
 	{"scan", "start one dunning workflow per overdue invoice", runScan},
 	{"schedule", "create or update the daily scan Schedule of a company", runSchedule},
 	{"pay", "record a payment and signal the invoice's workflow", runPay},

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/relance/relance/csvimport"
+	"github.com/relance/relance/ladder"
+)
+
+// runImport loads the customers and invoices an accounting system exported
+// as CSV. Bad rows are listed with their line and problem; the others are
+// imported; running it again updates the same records.
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := flags("import")
+	company := fs.String("company", "", "company code (required; create it first with the demo or SQL)")
+	customers := fs.String("customers", "", "customers CSV: "+strings.Join(csvimport.CustomerColumns, ";"))
+	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";"))
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *company == "" || (*customers == "" && *invoices == "") {
+		return usageError{"import: --company and --customers and/or --invoices are required"}
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, *company)
+	if err != nil {
+		return err
+	}
+	failed := 0
+	if *customers != "" {
+		f, err := os.Open(*customers)
+		if err != nil {
+			return err
+		}
+		list, bad, err := csvimport.Customers(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *customers, err)
+		}
+		ok := 0
+		for _, c := range list {
+			if _, err := st.UpsertCustomer(ctx, co.ID, c); err != nil {
+				e.printf("  customer %s: %v\n", c.Code, err)
+				failed++
+				continue
+			}
+			ok++
+		}
+		for _, b := range bad {
+			e.printf("  %s: %s\n", *customers, b.Error())
+		}
+		failed += len(bad)
+		e.printf("customers: %d imported, %d refused\n", ok, len(bad))
+	}
+	if *invoices != "" {
+		f, err := os.Open(*invoices)
+		if err != nil {
+			return err
+		}
+		list, bad, err := csvimport.Invoices(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", *invoices, err)
+		}
+		ok := 0
+		for _, in := range list {
+			if _, err := st.UpsertInvoice(ctx, co.ID, in); err != nil {
+				e.printf("  invoice %s: %v (is customer %s imported?)\n", in.Number, err, in.Customer)
+				failed++
+				continue
+			}
+			ok++
+		}
+		for _, b := range bad {
+			e.printf("  %s: %s\n", *invoices, b.Error())
+		}
+		failed += len(bad)
+		e.printf("invoices: %d imported, %d refused\n", ok, len(bad))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d row(s) not imported: fix them and run the import again (imported rows are updated, not duplicated)", failed)
+	}
+	return nil
+}
+
+// runLadder shows or replaces a company's ladder, as a ";"-separated file
+// (code;label;delay_days;channel;claim_fees) so `show > f`, edit, `set --file f`
+// works. Running dunnings keep the ladder they started with.
+func runLadder(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
+		return usageError{"ladder: show --company C | set --company C --file ladder.csv"}
+	}
+	fs := flags("ladder " + args[0])
+	company := fs.String("company", "", "company code (required)")
+	file := fs.String("file", "", "with set: the ladder file")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *company == "" {
+		return usageError{"ladder: --company is required"}
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	if args[0] == "show" {
+		co, err := st.CompanyByCode(ctx, *company)
+		if err != nil {
+			return err
+		}
+		l, err := st.Ladder(ctx, co.ID)
+		if err != nil {
+			return err
+		}
+		w := csv.NewWriter(e.out)
+		w.Comma = ';'
+		_ = w.Write([]string{"code", "label", "delay_days", "channel", "claim_fees"})
+		for _, lv := range l {
+			_ = w.Write([]string{lv.Code, lv.Label, strconv.Itoa(lv.DelayDays), string(lv.Channel), strconv.FormatBool(lv.ClaimFees)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	if *file == "" {
+		return usageError{"ladder set: --file is required"}
+	}
+	f, err := os.Open(*file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *file, err)
+	}
+	var l ladder.Ladder
+	for i, row := range rows {
+		if i == 0 && row[0] == "code" {
+			continue
+		}
+		if len(row) != 5 {
+			return fmt.Errorf("%s line %d: want 5 fields code;label;delay_days;channel;claim_fees", *file, i+1)
+		}
+		days, err := strconv.Atoi(row[2])
+		if err != nil {
+			return fmt.Errorf("%s line %d: delay_days %q is not a number", *file, i+1, row[2])
+		}
+		fees, err := strconv.ParseBool(row[4])
+		if err != nil {
+			return fmt.Errorf("%s line %d: claim_fees %q: want true or false", *file, i+1, row[4])
+		}
+		l = append(l, ladder.Level{Code: row[0], Label: row[1], DelayDays: days, Channel: ladder.Channel(row[3]), ClaimFees: fees})
+	}
+	if err := st.SetLadder(ctx, *company, l); err != nil {
+		return err
+	}
+	e.printf("ladder of %s: %d levels saved (new dunnings use it; running ones keep theirs)\n", *company, len(l))
+	return nil
+}
