@@ -213,4 +213,3 @@ func split(s, sep string) []string {
 	}
 	return out
 }
-
