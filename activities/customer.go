@@ -50,11 +50,21 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if err != nil {
 		return nil, err
 	}
+	// A retry keeps the invoices the first attempt chose, so the letter
+	// rows, the PDF and the e-mail stay the same.
+	retry, err := a.Store.CustomerLetterExists(ctx, req.Key)
+	if err != nil {
+		return nil, err
+	}
 	var results []ItemResult
 	var items []LetterItem
 	for i, it := range req.Items {
 		if st, ok := covered[all[i]]; ok {
 			results = append(results, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
+			continue
+		}
+		if retry {
+			items = append(items, it)
 			continue
 		}
 		// The collection window lasts minutes: look at the ledger again

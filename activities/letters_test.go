@@ -304,3 +304,28 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 		t.Errorf("the letter must go out without the paid invoice")
 	}
 }
+
+func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	id, _ := f.st.InvoiceID(ctx, demo.Company, "FA0168")
+	item := activities.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[1], Position: 1, Sequence: 1}
+	broken := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
+	a := &activities.Activities{Store: f.st, Mailer: broken, Log: slog.Default()}
+	if _, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []activities.LetterItem{item}}); err == nil {
+		t.Fatal("a refused address must fail the letter")
+	}
+	// The address is fixed; the next day's customer letter carries it.
+	a.Mailer = f.ses
+	res, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []activities.LetterItem{item}})
+	if err != nil || len(res) != 1 || res[0].Status != activities.LetterSent {
+		t.Fatalf("second letter: %+v %v", res, err)
+	}
+	if n := f.sent(t); n != 1 {
+		t.Errorf("%d e-mails, want 1", n)
+	}
+	letters, _ := f.st.Letters(ctx, id)
+	if len(letters) != 1 || letters[0].Status != store.LetterSent {
+		t.Errorf("letter rows = %+v", letters)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/scan"
+	"go.temporal.io/sdk/activity"
 )
 
 // ScanRequest asks for the scan of one company at an instant; the working
@@ -28,5 +29,7 @@ func (a *Activities) ScanCompany(ctx context.Context, req ScanRequest) (scan.Rep
 		return scan.Report{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
 	on := ladder.Clock{Location: loc}.Today(req.At)
-	return scan.Run(ctx, a.Store, a.Temporal, c.Code, on, a.Log)
+	return scan.RunWithProgress(ctx, a.Store, a.Temporal, c.Code, on, a.Log, func(done, total int) {
+		activity.RecordHeartbeat(ctx, done)
+	})
 }

@@ -55,7 +55,11 @@ func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (id
 			err := tx.QueryRow(ctx, `
 				INSERT INTO letters (invoice_id, level_code, sequence, channel, status, recipients, subject, customer_letter_id)
 				VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
-				ON CONFLICT (invoice_id, level_code, sequence) DO UPDATE SET invoice_id = EXCLUDED.invoice_id
+				ON CONFLICT (invoice_id, level_code, sequence) DO UPDATE SET
+				    -- a letter that failed (or never left) is taken over by this one
+				    customer_letter_id = CASE WHEN letters.status IN ('failed', 'pending')
+				        THEN EXCLUDED.customer_letter_id ELSE letters.customer_letter_id END,
+				    status = CASE WHEN letters.status IN ('failed', 'pending') THEN EXCLUDED.status ELSE letters.status END
 				RETURNING customer_letter_id, status`,
 				k.InvoiceID, k.Level, k.Sequence, l.Channel, status, nonNil(l.Recipients), l.Subject, id).Scan(&owner, &st)
 			if err != nil {
@@ -106,16 +110,18 @@ func (s *Store) MarkCustomerLetter(ctx context.Context, id int64, status, messag
 	return nil
 }
 
-// CoveredElsewhere returns, for the keys that already have a letter row
-// belonging to something else than the customer letter key, that row's
-// status: those invoices are not to be put in this letter again.
+// CoveredElsewhere returns, for the keys whose letter went out (or may
+// have) under something else than the customer letter key, that row's
+// status: those invoices are not to be put in this letter again. A letter
+// that failed or never left is not covered: the new letter takes it over.
 func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterKey) (map[LetterKey]string, error) {
 	out := map[LetterKey]string{}
 	for _, k := range keys {
 		var status string
 		err := s.Pool.QueryRow(ctx, `
 			SELECT l.status FROM letters l LEFT JOIN customer_letters c ON c.id = l.customer_letter_id
-			WHERE l.invoice_id = $1 AND l.level_code = $2 AND l.sequence = $3 AND c.key IS DISTINCT FROM $4`,
+			WHERE l.invoice_id = $1 AND l.level_code = $2 AND l.sequence = $3 AND c.key IS DISTINCT FROM $4
+			  AND l.status IN ('sent', 'queued_print', 'uncertain', 'sending')`,
 			k.InvoiceID, k.Level, k.Sequence, key).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
@@ -126,4 +132,14 @@ func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterK
 		out[k] = status
 	}
 	return out, nil
+}
+
+// CustomerLetterExists reports whether a customer letter with key was
+// recorded (by an earlier attempt of the same activity).
+func (s *Store) CustomerLetterExists(ctx context.Context, key string) (bool, error) {
+	var ok bool
+	if err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM customer_letters WHERE key = $1)`, key).Scan(&ok); err != nil {
+		return false, fmt.Errorf("look up customer letter %s: %w", key, err)
+	}
+	return ok, nil
 }

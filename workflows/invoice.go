@@ -65,7 +65,10 @@ const holdRecheckDays = 1
 // (once per external ID) and the balance the ledger returns becomes the
 // workflow's; at zero the workflow ends at once with outcome "paid".
 func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
-	w := &invoiceRun{ctx: ctx, id: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	info := workflow.GetInfo(ctx)
+	// History rows are keyed by workflow and first run, so a later dunning
+	// of the same invoice (after a failed run) keeps its own rows.
+	w := &invoiceRun{ctx: ctx, id: info.WorkflowExecution.ID + "@" + info.FirstRunID}
 	if in.Carry != nil {
 		w.c = *in.Carry
 	} else {
@@ -140,7 +143,7 @@ func (w *invoiceRun) run() (Result, error) {
 		if w.outcome != "" {
 			return w.result()
 		}
-		if workflow.GetInfo(w.ctx).GetContinueAsNewSuggested() {
+		if workflow.GetInfo(w.ctx).GetContinueAsNewSuggested() && w.quiet() {
 			return Result{}, w.continueAsNew()
 		}
 		fired := w.wait()
@@ -162,7 +165,7 @@ func (w *invoiceRun) plan() {
 	case w.c.Paused:
 		w.status, w.next = dunning.StatusPaused, time.Time{}
 		if !w.c.PauseTill.IsZero() {
-			w.next = w.c.PauseTill.At(0, w.clock.Location)
+			w.next = w.c.PauseTill.At(w.clock.SendHour, w.clock.Location)
 		}
 	case w.c.HoldWhy != "":
 		w.status, w.next = dunning.StatusHeld, w.c.HoldTill
@@ -230,8 +233,10 @@ func (w *invoiceRun) act() error {
 	default:
 		return nil
 	}
-	if w.c.Stage >= len(w.c.Invoice.Ladder) { // held while unresolved
-		w.check("re-check statuses", now)
+	if w.status == dunning.StatusHeld {
+		// Look again; if the hold is lifted the next plan gives the
+		// letter's own date (at once when it has passed).
+		w.check("re-check statuses of a held invoice", now)
 		return w.checkErr
 	}
 	lv := w.c.Invoice.Ladder[w.c.Stage]
@@ -267,6 +272,13 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		res, failure = activities.LetterResult{Status: r.Status, Detail: r.Detail}, ""
 		if r.Failed {
 			failure = r.Detail
+		}
+		switch r.Status {
+		case activities.LetterSent, activities.LetterPrint, activities.LetterUncertain, activities.LetterWithdrawn:
+		default:
+			if failure == "" {
+				failure = fmt.Sprintf("letter ended %q: %s", r.Status, r.Detail)
+			}
 		}
 		if r.Status == activities.LetterWithdrawn {
 			// Paid or held while the letter was being collected: nothing
@@ -499,17 +511,22 @@ func (w *invoiceRun) finish(outcome dunning.Status, kind dunning.EventKind, deta
 func (w *invoiceRun) result() (Result, error) {
 	// Let update handlers in flight reply before the workflow closes.
 	_ = workflow.Await(w.ctx, func() bool { return workflow.AllHandlersFinished(w.ctx) })
+	if err := w.flush(); err != nil {
+		return Result{}, err
+	}
 	return Result{Outcome: w.outcome, Balance: w.c.Invoice.Balance.StringFixed(2), Letters: w.c.Letters, History: w.c.History}, nil
 }
 
+// quiet reports whether nothing waits to be settled: no message, no event
+// to mirror, no update handler running. Only then may the run hand over to
+// a new one without losing anything.
+func (w *invoiceRun) quiet() bool {
+	return w.outcome == "" && len(w.pending) == 0 && w.payments.Len() == 0 && w.rechecks.Len() == 0 &&
+		workflow.AllHandlersFinished(w.ctx)
+}
+
+// continueAsNew hands the state to a fresh run; call it only when quiet.
 func (w *invoiceRun) continueAsNew() error {
-	_ = workflow.Await(w.ctx, func() bool { return workflow.AllHandlersFinished(w.ctx) })
-	if err := w.drainPayments(); err != nil {
-		return err
-	}
-	if err := w.flush(); err != nil {
-		return err
-	}
 	c := w.c
 	return workflow.NewContinueAsNewError(w.ctx, dunning.InvoiceWorkflowType,
 		Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Carry: &c})

@@ -367,7 +367,7 @@ func TestPauseUntilDateThenAutomaticResume(t *testing.T) {
 			r1At = e.At
 		}
 	}
-	if want := time.Date(2026, 11, 25, 0, 0, 0, 0, paris); !resumedAt.Equal(want) {
+	if want := time.Date(2026, 11, 25, 9, 0, 0, 0, paris); !resumedAt.Equal(want) { // at the send hour
 		t.Errorf("resumed at %v, want %v", resumedAt, want)
 	}
 	if !r1At.Equal(resumedAt) {

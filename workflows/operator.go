@@ -103,6 +103,9 @@ func (w *invoiceRun) validatePause(ctx workflow.Context, r dunning.PauseRequest)
 	if err := w.validateOpen(); err != nil {
 		return err
 	}
+	if err := w.validateNotSending(); err != nil {
+		return err
+	}
 	today := w.clock.Today(workflow.Now(ctx))
 	switch {
 	case w.c.Paused:
@@ -142,6 +145,9 @@ func (w *invoiceRun) resume(_ workflow.Context, r dunning.ResumeRequest) (dunnin
 }
 
 func (w *invoiceRun) validateComment(_ workflow.Context, r dunning.CommentRequest) error {
+	if err := w.validateOpen(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(r.Text) == "" {
 		return errors.New("comment is empty")
 	}
