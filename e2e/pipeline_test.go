@@ -131,6 +131,11 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := tc.GetWorkflow(ctxT, id, "").Get(ctxT, &res); err != nil {
+		if v, qerr := tc.QueryWorkflow(ctx, id, "", dunning.QueryState); qerr == nil {
+			var s dunning.State
+			_ = v.Get(&s)
+			t.Logf("state: %s level %s next %s balance %s history %+v", s.Status, s.Level, s.NextLevel, s.Balance, s.History)
+		}
 		t.Fatalf("workflow result: %v", err)
 	}
 	if res.Outcome != dunning.StatusPaid || res.Balance != "0.00" {

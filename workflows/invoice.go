@@ -68,7 +68,7 @@ func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
 	info := workflow.GetInfo(ctx)
 	// History rows are keyed by workflow and first run, so a later dunning
 	// of the same invoice (after a failed run) keeps its own rows.
-	w := &invoiceRun{ctx: ctx, id: info.WorkflowExecution.ID + "@" + info.FirstRunID}
+	w := &invoiceRun{ctx: ctx, id: info.WorkflowExecution.ID, historyKey: info.WorkflowExecution.ID + "@" + info.FirstRunID}
 	if in.Carry != nil {
 		w.c = *in.Carry
 	} else {
@@ -92,20 +92,21 @@ func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
 var a *activities.Activities
 
 type invoiceRun struct {
-	ctx      workflow.Context
-	id       string
-	c        Carry
-	clock    ladder.Clock
-	payments workflow.ReceiveChannel
-	rechecks workflow.ReceiveChannel
-	pending  []dunning.Event // events not yet mirrored to the database
-	wake     bool            // a message changed the plan: recompute the next action
-	sending  bool            // a letter is on its way: skip and revert wait
-	checkErr error           // why the last check could not run
-	next     time.Time       // next action, zero when none is planned
-	status   dunning.Status
-	outcome  dunning.Status
-	shown    map[string]any // search attributes last published
+	ctx        workflow.Context
+	id         string
+	historyKey string // the history rows' key: workflow ID and first run
+	c          Carry
+	clock      ladder.Clock
+	payments   workflow.ReceiveChannel
+	rechecks   workflow.ReceiveChannel
+	pending    []dunning.Event // events not yet mirrored to the database
+	wake       bool            // a message changed the plan: recompute the next action
+	sending    bool            // a letter is on its way: skip and revert wait
+	checkErr   error           // why the last check could not run
+	next       time.Time       // next action, zero when none is planned
+	status     dunning.Status
+	outcome    dunning.Status
+	shown      map[string]any // search attributes last published
 }
 
 func (w *invoiceRun) setup() error {
@@ -550,7 +551,7 @@ func (w *invoiceRun) flush() error {
 	events := w.pending
 	w.pending = nil
 	err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("record %d history events", len(events))), a.RecordEvents,
-		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.id, Events: events, Snapshot: dunning.Snapshot{
+		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.historyKey, Events: events, Snapshot: dunning.Snapshot{
 			Status: w.status, Level: w.level(), NextLevel: w.nextLevel(), NextActionAt: w.next,
 		}}).Get(w.ctx, nil)
 	if err != nil {
