@@ -68,7 +68,7 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 	var buf bytes.Buffer
 	var n int
 	if what == "invoices" {
-		f, msg := exportFilter(q, s.now())
+		f, msg := listFilter(q, s.now(), false)
 		if msg != "" {
 			writeError(w, http.StatusBadRequest, msg)
 			return
@@ -160,18 +160,22 @@ func asciiFileRune(r rune) rune {
 	return r
 }
 
-// exportFilter reads the invoice list filters (the same as GET
-// /v1/invoices); it returns a message for a bad one.
-func exportFilter(q url.Values, now time.Time) (store.InvoiceFilter, string) {
+// listFilter reads the invoice list filters of q; withFormat also accepts
+// the list's format parameter. It returns the message of a 400 on error.
+func listFilter(q url.Values, now time.Time, withFormat bool) (store.InvoiceFilter, string) {
 	f := store.InvoiceFilter{Now: now}
+	known := "company, level, nextLevel, status, customer, family, salesRep, paymentMethod, overCreditLimit, overdueDays, limit"
+	if withFormat {
+		known += ", format"
+	}
 	for k, vs := range q {
 		key := k
 		if a, ok := listAliases[k]; ok {
 			key = a
 		}
 		set, ok := listParams[key]
-		if !ok || key == "format" {
-			return f, fmt.Sprintf("unknown filter %q: company, level, nextLevel, status, customer, family, salesRep, paymentMethod, overCreditLimit, overdueDays, limit", k)
+		if !ok || (key == "format" && !withFormat) {
+			return f, fmt.Sprintf("unknown filter %q: %s", k, known)
 		}
 		if err := set(&f, vs[len(vs)-1]); err != nil {
 			return f, err.Error()

@@ -280,22 +280,11 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
-	f := store.InvoiceFilter{Now: s.now()}
 	q := r.URL.Query()
-	for k, vs := range q {
-		key := k
-		if a, ok := listAliases[k]; ok {
-			key = a
-		}
-		set, ok := listParams[key]
-		if !ok {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown filter %q: company, level, nextLevel, status, customer, family, salesRep, paymentMethod, overCreditLimit, overdueDays, limit, format", k))
-			return
-		}
-		if err := set(&f, vs[len(vs)-1]); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
+	f, msg := listFilter(q, s.now(), true)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
 	}
 	if f.Company == "" {
 		writeError(w, http.StatusBadRequest, "the company parameter is required: /v1/invoices?company=CODE")

@@ -199,32 +199,20 @@ func csvDateTime(t *time.Time) string {
 	return t.Format("02/01/2006 15:04")
 }
 
-func newCSV(w io.Writer) (*csv.Writer, error) {
+// writeCSV writes a CSV file for French Excel (BOM, ";", CRLF): the
+// header, then record(i) for each of n rows, ticking the progress.
+func (o Options) writeCSV(w io.Writer, header []string, n int, record func(i int) []string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return nil, err
+		return fmt.Errorf("csv export: %w", err)
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	return cw, nil
-}
-
-// InvoicesCSV writes rows as a CSV file for French Excel.
-func (o Options) InvoicesCSV(w io.Writer, rows []store.InvoiceRow) error {
-	cw, err := newCSV(w)
-	if err != nil {
+	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("csv export: %w", err)
 	}
-	if err := cw.Write(InvoiceHeader); err != nil {
-		return fmt.Errorf("csv export: %w", err)
-	}
-	for _, x := range rows {
-		rec := []string{
-			LevelLabel(x.Level), text(x.Number), kindOfInvoice(x.Kind), text(x.Customer), text(x.CustomerName),
-			x.IssueDate.French(), x.DueDate.French(), overdue(x), csvAmount(x.Amount), csvAmount(x.Balance),
-			x.Currency, LevelLabel(x.NextLevel), StatusLabel(x.Status), csvDateTime(x.NextActionAt),
-		}
-		if err := cw.Write(rec); err != nil {
+	for i := range n {
+		if err := cw.Write(record(i)); err != nil {
 			return fmt.Errorf("csv export: %w", err)
 		}
 		o.tick()
@@ -234,6 +222,18 @@ func (o Options) InvoicesCSV(w io.Writer, rows []store.InvoiceRow) error {
 		return fmt.Errorf("csv export: %w", err)
 	}
 	return nil
+}
+
+// InvoicesCSV writes rows as a CSV file for French Excel.
+func (o Options) InvoicesCSV(w io.Writer, rows []store.InvoiceRow) error {
+	return o.writeCSV(w, InvoiceHeader, len(rows), func(i int) []string {
+		x := rows[i]
+		return []string{
+			LevelLabel(x.Level), text(x.Number), kindOfInvoice(x.Kind), text(x.Customer), text(x.CustomerName),
+			x.IssueDate.French(), x.DueDate.French(), overdue(x), csvAmount(x.Amount), csvAmount(x.Balance),
+			x.Currency, LevelLabel(x.NextLevel), StatusLabel(x.Status), csvDateTime(x.NextActionAt),
+		}
+	})
 }
 
 // overdue is the days overdue, empty without a due date.
@@ -246,27 +246,11 @@ func overdue(x store.InvoiceRow) string {
 
 // HistoryCSV writes the history rows as a CSV file for French Excel.
 func (o Options) HistoryCSV(w io.Writer, rows []store.HistoryExportRow) error {
-	cw, err := newCSV(w)
-	if err != nil {
-		return fmt.Errorf("csv export: %w", err)
-	}
-	if err := cw.Write(HistoryHeader); err != nil {
-		return fmt.Errorf("csv export: %w", err)
-	}
-	for _, x := range rows {
-		at := x.At
-		rec := []string{csvDateTime(&at), text(x.Invoice), text(x.Customer), text(x.CustomerName), KindLabel(x.Kind),
+	return o.writeCSV(w, HistoryHeader, len(rows), func(i int) []string {
+		x := rows[i]
+		return []string{csvDateTime(&x.At), text(x.Invoice), text(x.Customer), text(x.CustomerName), KindLabel(x.Kind),
 			LevelLabel(x.Level), text(x.Detail), text(x.Actor)}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("csv export: %w", err)
-		}
-		o.tick()
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("csv export: %w", err)
-	}
-	return nil
+	})
 }
 
 // dateValue is the Excel value of a date, nil (an empty cell) for none.

@@ -1,7 +1,6 @@
 package letter
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -39,24 +38,10 @@ func Compose(d Data) (Content, error) {
 	d.Language = lang
 	d.Currency = currencyOrDefault(d.Currency)
 
-	var c Content
-	var parts [4]string
-	for i, block := range []string{"subject", "text", "letter", "closing"} {
-		var b bytes.Buffer
-		if err := lt.text.ExecuteTemplate(&b, block, d); err != nil {
-			return Content{}, fmt.Errorf("compose letter %s: %s/%s: %w", d.Reference, lang, normalizeLevel(d.LevelCode), err)
-		}
-		parts[i] = b.String()
+	c, err := fill(lt, d, lang+"/"+normalizeLevel(d.LevelCode))
+	if err != nil {
+		return Content{}, fmt.Errorf("compose letter %s: %w", d.Reference, err)
 	}
-	var html bytes.Buffer
-	if err := lt.html.ExecuteTemplate(&html, "html", d); err != nil {
-		return Content{}, fmt.Errorf("compose letter %s: %s/%s: %w", d.Reference, lang, normalizeLevel(d.LevelCode), err)
-	}
-	c.Subject = strings.Join(strings.Fields(parts[0]), " ")
-	c.Text = tidyText(parts[1])
-	c.HTML = strings.TrimSpace(html.String()) + "\n"
-	c.Paragraphs = splitParagraphs(parts[2])
-	c.Closing = splitParagraphs(parts[3])
 	return c, nil
 }
 

@@ -195,11 +195,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", *at)}
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *company)
+	_, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err
 	}

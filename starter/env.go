@@ -56,6 +56,16 @@ func (e *env) client() (client.Client, error) {
 	return e.temporal, nil
 }
 
+// company opens the store and loads the company with code.
+func (e *env) company(ctx context.Context, code string) (*store.Store, store.Company, error) {
+	st, err := e.store(ctx)
+	if err != nil {
+		return nil, store.Company{}, err
+	}
+	co, err := st.CompanyByCode(ctx, code)
+	return st, co, err
+}
+
 func (e *env) ops(ctx context.Context) (*ops.Ops, error) {
 	st, err := e.store(ctx)
 	if err != nil {

@@ -26,11 +26,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if *company == "" || (*customers == "" && *invoices == "") {
 		return usageError{"import: --company and --customers and/or --invoices are required"}
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *company)
+	st, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err
 	}

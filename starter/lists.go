@@ -106,11 +106,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, f.Company)
+	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
 	}
@@ -219,11 +215,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		*d.dst = v
 	}
 
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, f.Company)
+	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
 	}
@@ -375,11 +367,7 @@ func callsList(ctx context.Context, e *env, args []string) error {
 	if *company == "" || *customer == "" {
 		return usageError{"calls list: --company and --customer are required"}
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *company)
+	st, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err
 	}

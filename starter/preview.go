@@ -30,11 +30,7 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 	if *company == "" || *invoice == "" {
 		return usageError{"preview: --company and --invoice are required"}
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *company)
+	st, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err
 	}

@@ -74,11 +74,7 @@ func templatesList(ctx context.Context, e *env, args []string) error {
 	if *company == "" {
 		return usageError{"templates list: --company is required"}
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *company)
+	st, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err
 	}
@@ -139,11 +135,7 @@ func templatesShow(ctx context.Context, e *env, args []string) error {
 	if err := f.check("templates show"); err != nil {
 		return err
 	}
-	st, err := e.store(ctx)
-	if err != nil {
-		return err
-	}
-	co, err := st.CompanyByCode(ctx, *f.company)
+	st, co, err := e.company(ctx, *f.company)
 	if err != nil {
 		return err
 	}

@@ -89,13 +89,8 @@ func (s *Store) CreateCompany(ctx context.Context, c Company) (int64, error) {
 		if !inserted {
 			return nil
 		}
-		for i, lv := range ladder.Default() {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO ladder_levels (company_id, position, code, label, delay_days, channel, claim_fees)
-				VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-				id, i+1, lv.Code, lv.Label, lv.DelayDays, string(lv.Channel), lv.ClaimFees); err != nil {
-				return err
-			}
+		if err := insertLadder(ctx, tx, id, ladder.Default()); err != nil {
+			return err
 		}
 		for _, st := range DefaultStatuses() {
 			prop := "independent"
@@ -134,16 +129,24 @@ func (s *Store) SetLadder(ctx context.Context, company string, l ladder.Ladder) 
 		if _, err := tx.Exec(ctx, `DELETE FROM ladder_levels WHERE company_id = $1`, id); err != nil {
 			return fmt.Errorf("set ladder of %s: %w", company, err)
 		}
-		for i, lv := range l {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO ladder_levels (company_id, position, code, label, delay_days, channel, claim_fees)
-				VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-				id, i+1, lv.Code, lv.Label, lv.DelayDays, string(lv.Channel), lv.ClaimFees); err != nil {
-				return fmt.Errorf("set ladder of %s, level %s: %w", company, lv.Code, err)
-			}
+		if err := insertLadder(ctx, tx, id, l); err != nil {
+			return fmt.Errorf("set ladder of %s: %w", company, err)
 		}
 		return nil
 	})
+}
+
+// insertLadder writes the levels of company id in order.
+func insertLadder(ctx context.Context, tx pgx.Tx, id int64, l ladder.Ladder) error {
+	for i, lv := range l {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO ladder_levels (company_id, position, code, label, delay_days, channel, claim_fees)
+			VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+			id, i+1, lv.Code, lv.Label, lv.DelayDays, string(lv.Channel), lv.ClaimFees); err != nil {
+			return fmt.Errorf("level %s: %w", lv.Code, err)
+		}
+	}
+	return nil
 }
 
 // Ladder returns a company's levels in order.

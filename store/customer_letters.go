@@ -8,11 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// CustomerLetterItem is one invoice covered by a customer letter.
-type CustomerLetterItem struct {
-	Key LetterKey
-}
-
 // NewCustomerLetter is one e-mail covering several invoices of a customer.
 type NewCustomerLetter struct {
 	Key        string // the collecting workflow's run and round
