@@ -24,8 +24,15 @@ type Activities struct {
 
 // LoadInvoice returns what the workflow needs to start dunning an invoice.
 func (a *Activities) LoadInvoice(ctx context.Context, ref InvoiceRef) (store.Invoice, error) {
-	inv, err := a.Store.LoadInvoice(ctx, ref.Company, ref.Invoice)
+	inv, err := a.Store.LoadItem(ctx, ref.Company, ref.Invoice, ref.Instalment)
 	return inv, nonRetryableIfNotFound(err)
+}
+
+// CheckItem re-reads the balance and statuses of an invoice or one of its
+// instalments just before a letter.
+func (a *Activities) CheckItem(ctx context.Context, ref ItemRef) (store.Check, error) {
+	c, err := a.Store.CheckItem(ctx, ref.InvoiceID, ref.Instalment)
+	return c, nonRetryableIfNotFound(err)
 }
 
 // CheckInvoice re-reads the balance and statuses just before a letter.
@@ -37,12 +44,12 @@ func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (store.C
 // RecordPayment stores a payment once (by external ID) and returns the new
 // balance.
 func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (store.PaymentResult, error) {
-	r, err := a.Store.RecordPayment(ctx, req.InvoiceID, req.Payment)
+	r, err := a.Store.RecordItemPayment(ctx, req.InvoiceID, req.Instalment, req.Payment)
 	return r, nonRetryableIfNotFound(err)
 }
 
 // RecordEvents mirrors workflow events into the history table; replays of
 // the same events change nothing.
 func (a *Activities) RecordEvents(ctx context.Context, req EventsRequest) error {
-	return a.Store.RecordEvents(ctx, req.InvoiceID, req.WorkflowID, req.Events, req.Snapshot)
+	return a.Store.RecordItemEvents(ctx, req.InvoiceID, req.Instalment, req.WorkflowID, req.Events, req.Snapshot)
 }

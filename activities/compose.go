@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/fees"
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/letter"
+	"github.com/relance/relance/metrics"
 	"github.com/relance/relance/store"
 )
 
@@ -44,45 +47,124 @@ func BuildLetter(ctx context.Context, st *store.Store, invoiceID int64, lv ladde
 }
 
 // completeLetter adds the fees a letter claims and composes its text with
-// the company's templates. A missing ECB rate does not stop the letter: it
-// goes out with the indemnity and the legal mention of penalties but no
-// penalty amount, and the returned warning says which rate to add.
+// the company's templates. When lv claims fees every overdue line does. A
+// missing ECB rate does not stop the letter: it goes out with the 40 EUR
+// indemnity per invoice and the legal mention of penalties but no penalty
+// amount, and the returned warning says which rate to add.
 func completeLetter(ctx context.Context, st *store.Store, companyID int64, lv ladder.Level, data letter.Data) (letter.Data, letter.Content, string, error) {
-	var warning string
-	if claimsFees(lv, data) {
-		rates, err := st.ECBRates(ctx)
-		if err != nil {
-			return data, letter.Content{}, "", err
-		}
-		lines := make([]fees.Line, len(data.Lines))
-		for i, l := range data.Lines {
-			lines[i] = fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance}
-		}
-		claim, err := fees.Compute(lines, data.Recipient.Business, data.Date, rates)
-		switch {
-		case errors.Is(err, fees.ErrNoRate):
-			warning = fmt.Sprintf("penalties not itemised: %v (add it with `starter rates set`)", err)
-		case err != nil:
-			return data, letter.Content{}, "", fmt.Errorf("fees of the %s letter %s: %w", lv.Code, data.Reference, err)
-		default:
-			data.Fees = letter.FeesFrom(claim, data.Total())
+	if levelClaimsFees(lv) {
+		for i := range data.Lines {
+			data.Lines[i].ClaimsFees = true
 		}
 	}
-	custom, err := st.Templates(ctx, companyID)
+	data, warning, err := addFees(ctx, st, data)
 	if err != nil {
 		return data, letter.Content{}, "", err
 	}
-	content, err := letter.ComposeWith(data, custom)
-	if err != nil {
-		return data, letter.Content{}, "", err
-	}
-	return data, content, warning, nil
+	content, err := composeText(ctx, st, companyID, data)
+	return data, content, warning, err
 }
 
-// claimsFees reports whether the letter d of level lv claims fees.
-func claimsFees(lv ladder.Level, d letter.Data) bool {
-	if !lv.ClaimFees && lv.Code != "MED" {
-		return false
+// addFees computes the fees of the lines that claim them (Line.ClaimsFees,
+// overdue invoices): 40 EUR per invoice and the penalties, for a business
+// customer in euros. Missing rates leave the penalties out and come back
+// as a warning.
+func addFees(ctx context.Context, st *store.Store, data letter.Data) (letter.Data, string, error) {
+	if !data.Recipient.Business || (data.Currency != "" && data.Currency != "EUR") {
+		return data, "", nil
 	}
-	return d.Recipient.Business && (d.Currency == "" || d.Currency == "EUR")
+	var lines []fees.Line
+	for _, l := range data.Lines {
+		if l.ClaimsFees && !l.NotDue && l.Kind == letter.LineInvoice {
+			lines = append(lines, fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance})
+		}
+	}
+	if len(lines) == 0 {
+		return data, "", nil
+	}
+	rates, err := st.ECBRates(ctx)
+	if err != nil {
+		return data, "", err
+	}
+	claim := fees.ComputeWithGaps(lines, true, data.Date, rates)
+	data.Fees = letter.FeesFrom(claim.Claim, data.Total())
+	if len(claim.Missing) == 0 {
+		return data, "", nil
+	}
+	if data.Fees != nil {
+		data.Fees.MissingRates = claim.Missing
+	}
+	return data, fmt.Sprintf("penalties not claimed: %s (add it with `starter rates set`)", strings.Join(claim.Missing, "; ")), nil
 }
+
+// composeText writes the letter's subject and bodies with the company's
+// templates, or the embedded defaults.
+func composeText(ctx context.Context, st *store.Store, companyID int64, data letter.Data) (letter.Content, error) {
+	custom, err := st.Templates(ctx, companyID)
+	if err != nil {
+		return letter.Content{}, fmt.Errorf("templates of company id %d: %w", companyID, err) // the database's: retry
+	}
+	c, err := letter.ComposeWith(data, custom)
+	if err != nil {
+		return c, unbuildable{err}
+	}
+	return c, nil
+}
+
+// unbuildable marks an error of the letter itself (a template that fails,
+// data it cannot print): retrying will not help.
+type unbuildable struct{ err error }
+
+func (u unbuildable) Error() string { return u.err.Error() }
+func (u unbuildable) Unwrap() error { return u.err }
+
+// classify turns an error met while building a letter into the activity's
+// answer: a letter that cannot be built is a non-retryable BadLetter; an
+// unknown invoice is non-retryable; anything else (the database, the
+// network) is retried.
+func classify(err error) error {
+	var u unbuildable
+	if errors.As(err, &u) {
+		return badLetter(err)
+	}
+	return nonRetryableIfNotFound(err)
+}
+
+// render is the PDF renderer (a seam for tests).
+var render = letter.RenderChecked
+
+// renderSafely renders a letter and returns, with the PDF, what the
+// renderer changed so that it prints (letter.Warning: field and problem,
+// never the customer's text), "; "-separated, empty when nothing. A panic
+// of the renderer (a character its font cannot map...) becomes a clear
+// non-retryable BadLetter instead of a worker crash retried for hours.
+func renderSafely(data letter.Data, content letter.Content) (pdf []byte, warnings string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pdf, warnings, err = nil, "", badLetter(fmt.Errorf("letter %s: the PDF renderer failed (%v)", data.Reference, r))
+		}
+	}()
+	start := time.Now()
+	pdf, ws, err := render(data, content)
+	metrics.RenderTime(time.Since(start))
+	if err != nil {
+		return nil, "", badLetter(err)
+	}
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.String()
+	}
+	return pdf, strings.Join(parts, "; "), nil
+}
+
+// withRenderWarnings appends the renderer's warnings to a history detail.
+func withRenderWarnings(detail, warnings string) string {
+	if warnings == "" {
+		return detail
+	}
+	return detail + "; printed with changes: " + warnings
+}
+
+// levelClaimsFees reports whether a letter of level lv claims fees: the
+// level says so, and the formal notice (MED) always does.
+func levelClaimsFees(lv ladder.Level) bool { return lv.ClaimFees || lv.Code == "MED" }

@@ -42,10 +42,12 @@ func TestBuildLetterFees(t *testing.T) {
 	}
 	med := levelOf(t, "MED")
 	// The migration's table stops at 2026-01-01: a penalty running into the
-	// second half of 2026 cannot be computed; the letter still goes out,
-	// with the legal mention but no itemised fees.
-	if d, _, err := activities.BuildLetter(ctx, st, id("FA0168"), med, today, 1); err != nil || d.Fees != nil {
-		t.Fatalf("without the July 2026 rate: fees %v, err %v; want a letter without itemised fees", d.Fees, err)
+	// second half of 2026 cannot be computed; the formal notice still
+	// claims the 40 € indemnity per invoice and names the missing rate.
+	if d, _, err := activities.BuildLetter(ctx, st, id("FA0168"), med, today, 1); err != nil || d.Fees == nil ||
+		!d.Fees.Indemnity.Equal(decimal.NewFromInt(40)) || !d.Fees.Interest.IsZero() || len(d.Fees.MissingRates) != 1 ||
+		!strings.Contains(d.Fees.MissingRates[0], "second half of 2026") {
+		t.Fatalf("without the July 2026 rate: fees %+v, err %v; want 40 € indemnity, no penalties, the missing rate named", d.Fees, err)
 	}
 	if err := st.SetECBRate(ctx, calendar.New(2026, 7, 1), decimal.RequireFromString("2.15")); err != nil {
 		t.Fatal(err)

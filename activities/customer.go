@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/letter"
 	"github.com/relance/relance/mail"
 	"github.com/relance/relance/store"
 	"go.temporal.io/api/enums/v1"
@@ -19,13 +18,20 @@ import (
 // with a letter-result signal.
 func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	id := dunning.CustomerLetterID(req.Company, req.Customer, req.Date)
+	summary := fmt.Sprintf("Letters of %s on %s", req.Customer, req.Date.French())
+	if req.Slot != "" {
+		id = fmt.Sprintf("letters/%s/%s/%s", req.Company, req.Customer, req.Slot)
+		summary = fmt.Sprintf("Statement of %s on %s", req.Customer, req.Date.French())
+	}
 	_, err := a.Temporal.SignalWithStartWorkflow(ctx, id, dunning.SignalAddLetter, req.Item, client.StartWorkflowOptions{
 		ID:                       id,
-		TaskQueue:                dunning.TaskQueue,
+		TaskQueue:                dunning.LetterTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		StaticSummary:            fmt.Sprintf("Letters of %s on %s", req.Customer, req.Date.French()),
-	}, dunning.CustomerLetterWorkflowType, BatchInput{Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window})
+		StaticSummary:            summary,
+	}, dunning.CustomerLetterWorkflowType, BatchInput{
+		Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window, SendAt: req.SendAt, Until: req.Until, Rounds: req.Rounds,
+	})
 	if err != nil {
 		return fmt.Errorf("queue letter %s in %s: %w", req.Item.Key(), id, err)
 	}
@@ -41,43 +47,9 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if len(req.Items) == 0 {
 		return nil, nil
 	}
-	// Invoices an earlier letter already covered are reported, not resent.
-	all := make([]store.LetterKey, len(req.Items))
-	for i, it := range req.Items {
-		all[i] = store.LetterKey{InvoiceID: it.InvoiceID, Level: it.Level.Code, Sequence: it.Sequence}
-	}
-	covered, err := a.Store.CoveredElsewhere(ctx, req.Key, all)
+	items, results, err := a.itemsToSend(ctx, req.Key, req.Items)
 	if err != nil {
 		return nil, err
-	}
-	// A retry keeps the invoices the first attempt chose, so the letter
-	// rows, the PDF and the e-mail stay the same.
-	retry, err := a.Store.CustomerLetterExists(ctx, req.Key)
-	if err != nil {
-		return nil, err
-	}
-	var results []ItemResult
-	var items []LetterItem
-	for i, it := range req.Items {
-		if st, ok := covered[all[i]]; ok {
-			results = append(results, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
-			continue
-		}
-		if retry {
-			items = append(items, it)
-			continue
-		}
-		// The collection window lasts minutes: look at the ledger again
-		// so a payment or a hold that came meanwhile keeps the invoice out.
-		chk, err := a.Store.CheckInvoice(ctx, it.InvoiceID)
-		if err != nil {
-			return nil, nonRetryableIfNotFound(err)
-		}
-		if why := withdrawReason(chk); why != "" {
-			results = append(results, ItemResult{Item: it, Status: LetterWithdrawn, Detail: fmt.Sprintf("%s letter withdrawn before sending: %s", it.Level.Code, why)})
-			continue
-		}
-		items = append(items, it)
 	}
 	if len(items) == 0 {
 		return results, nil
@@ -98,20 +70,23 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		d := letterData(s, LetterRequest{InvoiceID: items[i].InvoiceID, Level: items[i].Level, Sequence: items[i].Sequence, Date: req.Date})
 		data.Lines = append(data.Lines, d.Lines...)
 	}
-	data.Reference = fmt.Sprintf("%s-%s-%s", req.Customer, req.Date, top.Level.Code)
+	data.Reference = letterReference(req.Customer, req.Date, top.Level.Code, req.Key)
 	if len(items) == 1 {
 		data.Reference = fmt.Sprintf("%s-%s-%d", top.Invoice, top.Level.Code, top.Sequence)
 	}
 	data, content, warning, err := completeLetter(ctx, a.Store, subjects[0].Company.ID, top.Level, data)
 	if err != nil {
-		return nil, badLetter(fmt.Errorf("compose letter %s: %w", req.Key, err))
+		return nil, classify(fmt.Errorf("compose letter %s: %w", req.Key, err))
 	}
 	if warning != "" {
 		a.Log.Warn("letter without itemised penalties", "letter", req.Key, "reason", warning)
 	}
-	pdf, err := letter.Render(data, content)
+	pdf, rendered, err := renderSafely(data, content)
 	if err != nil {
-		return nil, badLetter(fmt.Errorf("render letter %s: %w", req.Key, err))
+		return nil, err
+	}
+	if rendered != "" {
+		a.Log.Warn("letter printed with changes", "letter", req.Key, "changes", rendered)
 	}
 	cust := subjects[0].Customer
 	channel := channelFor(top.Level.Channel, cust)
@@ -121,6 +96,7 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	}
 	id, status, saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
 		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: keys,
+		Warnings: rendered,
 	})
 	if err != nil {
 		return nil, err
@@ -153,9 +129,52 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		if len(items) > 1 && !saved[i].Elsewhere {
 			r.Detail += fmt.Sprintf(" (one letter for %d invoices of %s)", len(items), req.Customer)
 		}
+		if !saved[i].Elsewhere {
+			r.Detail = withRenderWarnings(r.Detail, rendered)
+		}
 		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail})
 	}
 	return results, nil
+}
+
+// itemsToSend splits the letters handed to a customer letter keyed by key
+// into those to send and those answered at once: a letter an earlier
+// customer letter already covered is reported with that letter's status,
+// not resent; on a first attempt, a letter whose invoice or instalment was
+// paid or held meanwhile is withdrawn (the ledger is read again). A retry
+// keeps what the first attempt chose, so the letter rows, the PDF and the
+// e-mail stay the same.
+func (a *Activities) itemsToSend(ctx context.Context, key string, in []LetterItem) (send []LetterItem, answered []ItemResult, err error) {
+	all := make([]store.LetterKey, len(in))
+	for i, it := range in {
+		all[i] = itemKey(it)
+	}
+	covered, err := a.Store.CoveredElsewhere(ctx, key, all)
+	if err != nil {
+		return nil, nil, err
+	}
+	retry, err := a.Store.CustomerLetterExists(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, it := range in {
+		if st, ok := covered[all[i]]; ok {
+			answered = append(answered, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
+			continue
+		}
+		if !retry {
+			chk, err := a.Store.CheckItem(ctx, it.InvoiceID, it.Instalment)
+			if err != nil {
+				return nil, nil, nonRetryableIfNotFound(err)
+			}
+			if why := withdrawReason(chk); why != "" {
+				answered = append(answered, ItemResult{Item: it, Status: LetterWithdrawn, Detail: fmt.Sprintf("%s letter withdrawn before sending: %s", it.Level.Code, why)})
+				continue
+			}
+		}
+		send = append(send, it)
+	}
+	return send, answered, nil
 }
 
 // withdrawReason says why an invoice must leave a letter about to go out.

@@ -11,6 +11,8 @@ import (
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/letter"
 	"github.com/relance/relance/mail"
+	"github.com/relance/relance/metrics"
+	"github.com/relance/relance/redact"
 	"github.com/relance/relance/store"
 	"go.temporal.io/sdk/temporal"
 )
@@ -40,18 +42,21 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	key := store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: req.Sequence}
 	data, content, warning, err := completeLetter(ctx, a.Store, subj.Company.ID, req.Level, letterData(subj, req))
 	if err != nil {
-		return LetterResult{}, badLetter(fmt.Errorf("compose %s: %w", key, err))
+		return LetterResult{}, classify(fmt.Errorf("compose %s: %w", key, err))
 	}
 	if warning != "" {
 		a.Log.Warn("letter without itemised penalties", "letter", key.String(), "reason", warning)
 	}
-	pdf, err := letter.Render(data, content)
+	pdf, rendered, err := renderSafely(data, content)
 	if err != nil {
-		return LetterResult{}, badLetter(fmt.Errorf("render %s: %w", key, err))
+		return LetterResult{}, err
+	}
+	if rendered != "" {
+		a.Log.Warn("letter printed with changes", "letter", key.String(), "changes", rendered)
 	}
 	channel := channelFor(req.Level.Channel, subj.Customer)
 	id, status, err := a.Store.SaveLetter(ctx, store.NewLetter{
-		Key: key, Channel: channel, Recipients: subj.Customer.Emails, Subject: content.Subject, PDF: pdf,
+		Key: key, Channel: channel, Recipients: subj.Customer.Emails, Subject: content.Subject, PDF: pdf, Warnings: rendered,
 	})
 	if err != nil {
 		return LetterResult{}, err
@@ -77,7 +82,9 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	if err != nil {
 		return LetterResult{}, err
 	}
-	return resultOf(final, req, subj), nil
+	r := resultOf(final, req, subj)
+	r.Detail = withRenderWarnings(r.Detail, rendered)
+	return r, nil
 }
 
 // sendProtocol is how deliver records a letter's progress: on one invoice
@@ -89,7 +96,18 @@ type sendProtocol struct {
 
 // deliver sends msg exactly once given the letter's recorded status, and
 // returns its final status (see SendLetter for the rules).
+//
+// It heartbeats while it works, so a crash is noticed in seconds. The
+// outcome of a send is written on a context that survives the activity's
+// cancellation (a worker stopping, a timeout): an e-mail SES accepted is
+// recorded sent, and one that provably never left is recorded failed and
+// retried, never left "sending" to be called uncertain later.
 func (a *Activities) deliver(ctx context.Context, name, status, channel string, msg mail.Message, p sendProtocol) (string, error) {
+	defer heartbeat(ctx)()
+	log := a.logFor(ctx)
+	outcome := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
+	}
 	switch status {
 	case store.LetterSent, store.LetterPrint, store.LetterUncertain:
 		return status, nil
@@ -98,11 +116,16 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 		if err := p.mark(ctx, store.LetterUncertain, "", "interrupted while sending"); err != nil {
 			return "", err
 		}
-		a.Log.Warn("letter interrupted while sending, not resent", "letter", name)
+		metrics.Letter(metrics.LetterUncertain)
+		log.Warn("letter interrupted while sending, not resent: check the SES log", "letter", name, "reference", msg.Headers["X-Relance-Letter"])
 		return store.LetterUncertain, nil
 	}
 	if channel == "print" {
-		return store.LetterPrint, p.mark(ctx, store.LetterPrint, "", "")
+		if err := p.mark(ctx, store.LetterPrint, "", ""); err != nil {
+			return "", err
+		}
+		metrics.Letter(metrics.LetterPrint)
+		return store.LetterPrint, nil
 	}
 	claimed, err := p.claim(ctx)
 	if err != nil {
@@ -112,26 +135,34 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 		return "", fmt.Errorf("letter %s is being sent by another attempt", name)
 	}
 	messageID, err := a.Mailer.Send(ctx, msg)
+	octx, cancel := outcome()
+	defer cancel()
 	if err == nil {
-		if err := p.mark(ctx, store.LetterSent, messageID, ""); err != nil {
+		if err := p.mark(octx, store.LetterSent, messageID, ""); err != nil {
 			return "", err
 		}
-		a.Log.Info("letter sent", "letter", name)
+		metrics.Letter(metrics.LetterSent)
+		log.Info("letter sent", "letter", name, "reference", msg.Headers["X-Relance-Letter"])
 		return store.LetterSent, nil
 	}
+	errText := redact.Emails(err.Error())
 	if mail.SafeToRetry(err) || mail.IsPermanent(err) {
-		if markErr := p.mark(ctx, store.LetterFailed, "", err.Error()); markErr != nil {
+		if markErr := p.mark(octx, store.LetterFailed, "", errText); markErr != nil {
 			return "", markErr
 		}
+		metrics.Letter(metrics.LetterFailed)
 		if mail.IsPermanent(err) {
-			return "", badLetter(fmt.Errorf("send %s: %w", name, err))
+			return "", badLetter(fmt.Errorf("send %s: %s", name, errText))
 		}
-		return "", fmt.Errorf("send %s: %w", name, err)
+		log.Warn("letter not sent, will be retried", "letter", name, "reference", msg.Headers["X-Relance-Letter"], "err", errText)
+		return "", fmt.Errorf("send %s: %s", name, errText)
 	}
-	if markErr := p.mark(ctx, store.LetterUncertain, "", err.Error()); markErr != nil {
+	if markErr := p.mark(octx, store.LetterUncertain, "", errText); markErr != nil {
 		return "", markErr
 	}
-	a.Log.Warn("letter send ended without an answer, not resent", "letter", name, "err", err)
+	metrics.Letter(metrics.LetterUncertain)
+	log.Warn("letter send ended without an answer, not resent: check the SES log", "letter", name,
+		"reference", msg.Headers["X-Relance-Letter"], "err", errText)
 	return store.LetterUncertain, nil
 }
 
@@ -192,6 +223,8 @@ func letterData(s store.LetterSubject, req LetterRequest) letter.Data {
 		Company: letter.Company{
 			Code: c.Code, LegalName: c.LegalName, AddressLines: c.AddressLines, City: c.City, Email: c.SenderEmail,
 			Phone: c.Phone, SIRET: c.SIRET, VATNumber: c.VATNumber, RCS: c.RCS, IBAN: c.IBAN, BIC: c.BIC,
+			SignatoryName: c.SignatoryName, SignatoryTitle: c.SignatoryTitle,
+			LegalForm: c.LegalForm, Header: c.LetterHeader, Footer: c.LetterFooter, Logo: c.Logo,
 		},
 		Recipient: letter.Recipient{
 			Code: cu.Code, Name: cu.Name, Contact: cu.Contact, AddressLines: cu.AddressLines, Email: email,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/metrics"
 	"github.com/relance/relance/scan"
 	"go.temporal.io/sdk/activity"
 )
@@ -29,7 +30,12 @@ func (a *Activities) ScanCompany(ctx context.Context, req ScanRequest) (scan.Rep
 		return scan.Report{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
 	on := ladder.Clock{Location: loc}.Today(req.At)
-	return scan.RunWithProgress(ctx, a.Store, a.Temporal, c.Code, on, a.Log, func(done, total int) {
+	rep, err := scan.RunWithProgress(ctx, a.Store, a.Temporal, c.Code, on, a.Log, func(done, total int) {
 		activity.RecordHeartbeat(ctx, done)
 	})
+	metrics.Scanned("started", len(rep.Started))
+	metrics.Scanned("running", len(rep.AlreadyRunning))
+	metrics.Scanned("skipped", len(rep.Skipped))
+	metrics.Scanned("failed", len(rep.Failed))
+	return rep, err
 }

@@ -13,6 +13,15 @@ import (
 type InvoiceRef struct {
 	Company string `json:"company"`
 	Invoice string `json:"invoice"`
+	// Instalment names one instalment of the invoice (0: the invoice).
+	Instalment int `json:"instalment,omitempty"`
+}
+
+// ItemRef names what one workflow duns: an invoice (Instalment 0) or one
+// of its instalments.
+type ItemRef struct {
+	InvoiceID  int64 `json:"invoiceId"`
+	Instalment int   `json:"instalment,omitempty"`
 }
 
 // LetterRequest asks for one letter: level Level, the Sequence-th time this
@@ -31,6 +40,12 @@ const (
 	LetterPrint     = "queued_print" // no e-mail: waits in the print batch
 	LetterUncertain = "uncertain"    // a crash mid-send: never resent, see README
 	LetterWithdrawn = "withdrawn"    // left out at the last moment (paid or held meanwhile): nothing sent
+	// LetterDeferred: the customer's letter of the day had already gone
+	// out; the item waits for the next working day's letter.
+	LetterDeferred = "deferred"
+	// LetterNothingOwed: once credit notes and unapplied payments are
+	// counted the customer owes nothing: no letter went out.
+	LetterNothingOwed = "nothing_owed"
 )
 
 // LetterResult says what became of a letter.
@@ -41,8 +56,9 @@ type LetterResult struct {
 
 // PaymentRequest records a payment against an invoice.
 type PaymentRequest struct {
-	InvoiceID int64           `json:"invoiceId"`
-	Payment   dunning.Payment `json:"payment"`
+	InvoiceID  int64           `json:"invoiceId"`
+	Payment    dunning.Payment `json:"payment"`
+	Instalment int             `json:"instalment,omitempty"`
 }
 
 // EventsRequest mirrors workflow events into the history table.
@@ -52,6 +68,8 @@ type EventsRequest struct {
 	Events     []dunning.Event `json:"events"`
 	// Snapshot is the workflow's position after these events.
 	Snapshot dunning.Snapshot `json:"snapshot"`
+	// Instalment is set when the workflow duns one instalment.
+	Instalment int `json:"instalment,omitempty"`
 }
 
 // LetterItem is one invoice's letter waiting to be grouped with the other
@@ -63,10 +81,18 @@ type LetterItem struct {
 	Position   int          `json:"position"` // the level's index in the ladder
 	Sequence   int          `json:"sequence"`
 	WorkflowID string       `json:"workflowId"` // the invoice workflow to tell
+	Instalment int          `json:"instalment,omitempty"`
+	// Now asks the statement to go at once with every item it holds (an
+	// operator's "Exécuter"); a statement that already went out that day
+	// answers LetterDeferred.
+	Now bool `json:"now,omitempty"`
 }
 
-// Key identifies the letter (invoice, level, sequence).
+// Key identifies the letter (invoice, instalment, level, sequence).
 func (i LetterItem) Key() string {
+	if i.Instalment > 0 {
+		return fmt.Sprintf("%d#%d/%s/%d", i.InvoiceID, i.Instalment, i.Level.Code, i.Sequence)
+	}
 	return fmt.Sprintf("%d/%s/%d", i.InvoiceID, i.Level.Code, i.Sequence)
 }
 
@@ -78,6 +104,16 @@ type QueueRequest struct {
 	Date     calendar.Date `json:"date"`
 	Window   time.Duration `json:"window"`
 	Item     LetterItem    `json:"item"`
+	// Slot, SendAt and Until are set by workflows that send customer
+	// statements: the letter workflow is letters/<company>/<customer>/<Slot>,
+	// sends at SendAt (the company's send hour on a working day) and stays
+	// until Until (the end of that day) so that no second letter goes out
+	// that day.
+	Slot   string    `json:"slot,omitempty"`
+	SendAt time.Time `json:"sendAt,omitempty"`
+	Until  time.Time `json:"until,omitempty"`
+	// Rounds is set for demo clocks (see BatchInput.Rounds).
+	Rounds bool `json:"rounds,omitempty"`
 }
 
 // CustomerLetterRequest asks for one letter covering several invoices of a
@@ -96,6 +132,9 @@ type ItemResult struct {
 	Status string     `json:"status"`
 	Detail string     `json:"detail,omitempty"`
 	Failed bool       `json:"failed,omitempty"` // not sent: see Detail
+	// SentAt is when the letter went out (or was queued for print): the
+	// next level's delay counts from it when it left late.
+	SentAt time.Time `json:"sentAt,omitempty"`
 }
 
 // BatchInput starts a customer letter workflow.
@@ -104,4 +143,12 @@ type BatchInput struct {
 	Customer string        `json:"customer"`
 	Date     calendar.Date `json:"date"`
 	Window   time.Duration `json:"window"`
+	// SendAt, when set, makes the workflow a customer statement: it sends
+	// one letter at SendAt+Window built from the ledger, then answers
+	// letters handed in later with LetterDeferred until Until.
+	SendAt time.Time `json:"sendAt,omitempty"`
+	Until  time.Time `json:"until,omitempty"`
+	// Rounds, for demo clocks whose days last seconds: one statement per
+	// round, each collecting for Window from the first letter handed in.
+	Rounds bool `json:"rounds,omitempty"`
 }

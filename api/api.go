@@ -3,7 +3,7 @@
 // with roles viewer, operator, admin) to read an invoice's dunning, list
 // invoices, skip, revert, pause, resume, comment, and put a customer on
 // do-not-remind. Every operator action is written to the audit log with
-// who asked for it. The actions themselves go through package ops, like
+// who asked for it. The actions themselves go through package actions, like
 // the starter's command line.
 package api
 
@@ -21,7 +21,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/ops"
+	"github.com/relance/relance/actions"
+	"github.com/relance/relance/metrics"
 	"github.com/relance/relance/store"
 )
 
@@ -45,7 +46,7 @@ const (
 )
 
 type server struct {
-	ops *ops.Ops
+	ops *actions.Ops
 	st  *store.Store
 	log *slog.Logger
 	now func() time.Time
@@ -53,7 +54,7 @@ type server struct {
 
 // New returns the API's handler. now is the clock (time.Now in
 // production): webhook timestamps and overdue ages are counted from it.
-func New(o *ops.Ops, st *store.Store, log *slog.Logger, now func() time.Time) http.Handler {
+func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -62,7 +63,7 @@ func New(o *ops.Ops, st *store.Store, log *slog.Logger, now func() time.Time) ht
 	}
 	s := &server{ops: o, st: st, log: log, now: now}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/payments", s.payment)
+	mux.Handle("POST /v1/payments", countAnswers(s.payment))
 	mux.Handle("GET /v1/invoices", s.authed(s.listInvoices))
 	mux.Handle("GET /v1/invoices/{company}/{number}", s.authed(s.getInvoice))
 	mux.Handle("POST /v1/invoices/{company}/{number}/{action}", s.authed(s.act))
@@ -82,6 +83,10 @@ func New(o *ops.Ops, st *store.Store, log *slog.Logger, now func() time.Time) ht
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	mux.Handle("GET /metrics", metrics.Handler())
+	mux.Handle("GET /readyz", metrics.Ready(metrics.Checks{
+		"postgres": st.Pool.Ping, "temporal": metrics.TemporalCheck(o.Temporal),
+	}, log))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: see the README (HTTP API)")
 	})

@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/api"
 	"github.com/relance/relance/dbtest"
 	"github.com/relance/relance/demo"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/export"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
 	"github.com/xuri/excelize/v2"
 )
@@ -31,7 +31,7 @@ func dbFixture(t *testing.T, company string) *fixture {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	srv := httptest.NewServer(api.New(&ops.Ops{Store: st}, st, slog.New(slog.NewTextHandler(logs, nil)), time.Now))
+	srv := httptest.NewServer(api.New(&actions.Ops{Store: st}, st, slog.New(slog.NewTextHandler(logs, nil)), time.Now))
 	t.Cleanup(srv.Close)
 	return &fixture{t: t, company: company, st: st, srv: srv, logs: logs}
 }

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/api"
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dbtest"
 	"github.com/relance/relance/demo"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
 	"github.com/relance/relance/temporaltest"
 	"go.temporal.io/sdk/client"
@@ -66,7 +66,7 @@ func newFixture(t *testing.T, company string) *fixture {
 	}
 	t.Cleanup(tc.Close)
 	logs := &bytes.Buffer{}
-	h := api.New(&ops.Ops{Store: st, Temporal: tc}, st, slog.New(slog.NewTextHandler(logs, nil)), time.Now)
+	h := api.New(&actions.Ops{Store: st, Temporal: tc}, st, slog.New(slog.NewTextHandler(logs, nil)), time.Now)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &fixture{t: t, company: company, st: st, tc: tc, srv: srv, logs: logs}

@@ -11,16 +11,41 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
 	"go.temporal.io/sdk/temporal"
 )
 
 // caller is the holder of the request's bearer token.
 type caller struct {
-	name string
-	role store.Role
+	name  string
+	role  store.Role
+	scope store.Scope // the companies the token may act on (nil: every one)
+}
+
+// inScope answers 403 and returns false when company is outside c's
+// scope.
+func (s *server) inScope(w http.ResponseWriter, r *http.Request, c caller, company string) bool {
+	if c.scope.Allows(company) {
+		return true
+	}
+	writeError(w, http.StatusForbidden, fmt.Sprintf("token %s may act on %s only, not on company %s", c.name, c.scope, company))
+	return false
+}
+
+// everyCompany answers 403 and returns false unless c's token reaches
+// every company (token management and the audit log span them all).
+func (s *server) everyCompany(w http.ResponseWriter, r *http.Request, c caller, action, target string) bool {
+	if c.scope == nil {
+		return true
+	}
+	msg := fmt.Sprintf("token %s is limited to %s: this needs a token for every company", c.name, c.scope)
+	if action != "" {
+		s.audit(r, c, action, target, store.AuditRefused, msg)
+	}
+	writeError(w, http.StatusForbidden, msg)
+	return false
 }
 
 // authed checks the bearer token (401 when missing, unknown or revoked)
@@ -45,7 +70,15 @@ func (s *server) authed(h func(http.ResponseWriter, *http.Request, caller)) http
 			return
 		}
 		info(r.Context()).actor = t.Name
-		h(w, r, caller{name: t.Name, role: t.Role})
+		c := caller{name: t.Name, role: t.Role, scope: t.Companies}
+		company := r.PathValue("company")
+		if company == "" {
+			company = r.URL.Query().Get("company")
+		}
+		if company != "" && !s.inScope(w, r, c, company) {
+			return
+		}
+		h(w, r, c)
 	})
 }
 
@@ -96,7 +129,7 @@ func (s *server) getInvoice(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	view := invoiceView{Source: "database"}
-	if !errors.Is(err, ops.ErrNoWorkflow) {
+	if !errors.Is(err, actions.ErrNoWorkflow) {
 		// The workflow exists but did not answer (no worker running?):
 		// show the database mirror, and say so.
 		s.log.Warn("api: state query failed, answering from the database", "request_id", info(r.Context()).id, "err", err)
@@ -144,9 +177,9 @@ func (s *server) stateFromDatabase(ctx context.Context, company, number string) 
 	return st, nil
 }
 
-// actions maps the operator endpoints to workflow updates and payloads;
+// endpointActions maps the operator endpoints to workflow updates and payloads;
 // the actor is always the token's name.
-var actions = map[string]struct {
+var endpointActions = map[string]struct {
 	update string
 	decode func(body []byte, actor string) (any, error)
 }{
@@ -174,6 +207,12 @@ var actions = map[string]struct {
 		req.Actor = actor
 		return req, err
 	}},
+	"execute": {dunning.UpdateExecute, func(b []byte, actor string) (any, error) {
+		var req dunning.ExecuteRequest
+		err := decodeStrict(b, &req)
+		req.Actor = actor
+		return req, err
+	}},
 	"comment": {dunning.UpdateComment, func(b []byte, actor string) (any, error) {
 		var req dunning.CommentRequest
 		err := decodeStrict(b, &req)
@@ -185,7 +224,7 @@ var actions = map[string]struct {
 func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	company, number, name := r.PathValue("company"), r.PathValue("number"), r.PathValue("action")
 	target := company + "/" + number
-	a, ok := actions[name]
+	a, ok := endpointActions[name]
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown action %q: skip, revert, pause, resume or comment", name))
 		return
@@ -206,13 +245,18 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), temporalTimeout)
 	defer cancel()
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		// A client retrying after a timeout sends the same key: the
+		// workflow applies the action once and answers both.
+		ctx = actions.WithUpdateID(ctx, fmt.Sprintf("api:%s:%s:%s", c.name, name, key))
+	}
 	st, err := s.ops.Act(ctx, company, number, a.update, arg)
 	var appErr *temporal.ApplicationError
 	switch {
 	case err == nil:
 		s.audit(r, c, name, target, store.AuditOK, "")
 		writeJSON(w, http.StatusOK, invoiceView{State: st, Source: "workflow"})
-	case errors.Is(err, ops.ErrNoWorkflow):
+	case errors.Is(err, actions.ErrNoWorkflow):
 		msg := fmt.Sprintf("no dunning runs for invoice %s of %s (not overdue yet, set aside by the scan, or finished)", number, company)
 		status := http.StatusConflict
 		if _, ierr := s.st.InvoiceID(ctx, company, number); errors.Is(ierr, store.ErrNotFound) {
@@ -220,7 +264,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 		}
 		s.audit(r, c, name, target, store.AuditRefused, msg)
 		writeError(w, status, msg)
-	case errors.Is(err, ops.ErrRefused) && errors.As(err, &appErr):
+	case errors.Is(err, actions.ErrRefused) && errors.As(err, &appErr):
 		// The workflow's validator said no, and why.
 		s.audit(r, c, name, target, store.AuditRefused, appErr.Message())
 		writeError(w, http.StatusConflict, appErr.Message())
@@ -382,12 +426,13 @@ func (s *server) doNotRemind(w http.ResponseWriter, r *http.Request, c caller) {
 }
 
 type createTokenRequest struct {
-	Name string `json:"name"`
-	Role string `json:"role"`
+	Name      string   `json:"name"`
+	Role      string   `json:"role"`
+	Companies []string `json:"companies,omitempty"` // omitted: every company
 }
 
 func (s *server) listTokens(w http.ResponseWriter, r *http.Request, c caller) {
-	if !s.allow(w, r, c, store.RoleAdmin, "", "") {
+	if !s.allow(w, r, c, store.RoleAdmin, "", "") || !s.everyCompany(w, r, c, "", "") {
 		return
 	}
 	ts, err := s.st.Tokens(r.Context())
@@ -410,7 +455,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 	var req createTokenRequest
 	err := decodeStrict(body, &req)
 	target := "token/" + req.Name
-	if !s.allow(w, r, c, store.RoleAdmin, action, target) {
+	if !s.allow(w, r, c, store.RoleAdmin, action, target) || !s.everyCompany(w, r, c, action, target) {
 		return
 	}
 	if err != nil {
@@ -423,6 +468,14 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 		var plain string
 		var t store.Token
 		plain, t, err = s.st.CreateToken(context.WithoutCancel(r.Context()), req.Name, role)
+		if err == nil && req.Companies != nil {
+			if err = s.st.SetTokenScope(context.WithoutCancel(r.Context()), t.Name, req.Companies); err != nil {
+				_ = s.st.RevokeToken(context.WithoutCancel(r.Context()), t.Name) // never leave a token wider than asked
+				if errors.Is(err, store.ErrNotFound) {
+					err = fmt.Errorf("%w: %v", store.ErrInvalid, err)
+				}
+			}
+		}
 		if err == nil {
 			s.audit(r, c, action, target, store.AuditOK, "role "+string(role))
 			writeJSON(w, http.StatusCreated, map[string]any{"name": t.Name, "role": t.Role, "createdAt": t.CreatedAt,
@@ -443,7 +496,7 @@ func (s *server) revokeToken(w http.ResponseWriter, r *http.Request, c caller) {
 	const action = "token-revoke"
 	name := r.PathValue("name")
 	target := "token/" + name
-	if !s.allow(w, r, c, store.RoleAdmin, action, target) {
+	if !s.allow(w, r, c, store.RoleAdmin, action, target) || !s.everyCompany(w, r, c, action, target) {
 		return
 	}
 	err := s.st.RevokeToken(context.WithoutCancel(r.Context()), name)
@@ -461,7 +514,7 @@ func (s *server) revokeToken(w http.ResponseWriter, r *http.Request, c caller) {
 }
 
 func (s *server) auditLog(w http.ResponseWriter, r *http.Request, c caller) {
-	if !s.allow(w, r, c, store.RoleAdmin, "", "") {
+	if !s.allow(w, r, c, store.RoleAdmin, "", "") || !s.everyCompany(w, r, c, "", "") {
 		return
 	}
 	f := store.AuditFilter{Actor: r.URL.Query().Get("actor"), Target: r.URL.Query().Get("target")}

@@ -74,6 +74,9 @@ func (s *server) bulk(w http.ResponseWriter, r *http.Request, c caller) {
 		writeError(w, http.StatusBadRequest, `the body must be {"company": "C", "invoices": ["FA1", ...], "reason": "..."}`)
 		return
 	}
+	if !s.inScope(w, r, c, req.Company) {
+		return
+	}
 	var update string
 	var arg any
 	switch action {
@@ -120,7 +123,13 @@ func (s *server) proposal(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fault(w, r, "proposal", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"company": company, "date": day, "customers": props})
+	// blocking: a customer's warnings (a missing ECB rate) must be read
+	// before the run; they are in each customer's "warnings".
+	blocking := false
+	for _, p := range props {
+		blocking = blocking || p.Blocking
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"company": company, "date": day, "customers": props, "blocking": blocking})
 }
 
 // untick leaves a customer out of the run of a date (seed 001).
@@ -140,6 +149,9 @@ func (s *server) untick(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	if err := decodeStrict(body, &req); err != nil || req.Company == "" || req.Customer == "" || req.Date.IsZero() {
 		writeError(w, http.StatusBadRequest, `the body must be {"company": "C", "customer": "X", "date": "YYYY-MM-DD"}`)
+		return
+	}
+	if !s.inScope(w, r, c, req.Company) {
 		return
 	}
 	paused, err := s.ops.Untick(context.WithoutCancel(r.Context()), req.Company, req.Customer, req.Date, c.name)

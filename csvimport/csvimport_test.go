@@ -23,15 +23,19 @@ func TestInvoicesReportsBadRowsAndKeepsTheRest(t *testing.T) {
 	for _, i := range got {
 		ok = append(ok, i.Number)
 	}
-	if strings.Join(ok, ",") != "FA1,FA2,AV1" {
-		t.Errorf("imported %v, want FA1,FA2,AV1", ok)
+	if strings.Join(ok, ",") != "FA1,FA2,AV1,FA7" {
+		t.Errorf("imported %v, want FA1,FA2,AV1,FA7", ok)
+	}
+	// A balance above the amount (deposits, seed 004) is the truth, noted.
+	if n := got[3].ImportNote; got[3].Balance.String() != "80" || !strings.Contains(n, "line 9: balance due 80 is larger than the amount 50") ||
+		!strings.Contains(n, "the balance is taken as the truth") {
+		t.Errorf("FA7 balance %s, note %q", got[3].Balance, n)
 	}
 	want := map[string]string{
 		"FA3": `line 4 (FA3): amount: amount "douze" is not a number`,
 		"FA4": "line 5 (FA4): negative amount -50 on an invoice (import it as a credit_note)",
 		"FA5": `line 6 (FA5): due date "31/13/2026": want DD/MM/YYYY or YYYY-MM-DD`,
 		"FA6": `line 7 (FA6): unknown currency "XYZ"`,
-		"FA7": "line 9 (FA7): balance due 80 is larger than the amount 50",
 	}
 	if len(bad) != len(want) {
 		t.Errorf("%d bad rows, want %d: %v", len(bad), len(want), bad)
@@ -64,5 +68,27 @@ func TestCustomers(t *testing.T) {
 	}
 	if _, _, err := Customers(strings.NewReader("nom;adresse\nx;y\n")); err == nil || !strings.Contains(err.Error(), `column "code" is missing`) {
 		t.Errorf("wrong header: %v", err)
+	}
+}
+
+func TestInvoicesWithInstalments(t *testing.T) {
+	in := "number;customer;issue_date;due_date;amount;balance_due;instalment;instalment_due_date;instalment_amount;instalment_balance\n" +
+		"FA1;CLI1;01/10/2026;30/11/2026;1000;1000;1;31/10/2026;500;500\n" +
+		"FA1;CLI1;01/10/2026;30/11/2026;1000;1000;2;30/11/2026;500;\n" +
+		"FA1;CLI1;01/10/2026;30/11/2026;1000;1000;2;30/12/2026;500;\n" + // twice
+		"FA2;CLI1;01/10/2026;30/11/2026;100;100;x;;;\n"
+	got, bad, err := Invoices(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].Instalments) != 2 {
+		t.Fatalf("invoices %+v, want FA1 with two instalments", got)
+	}
+	n := got[0].Instalments[1]
+	if n.Seq != 2 || n.DueDate.String() != "2026-11-30" || n.Balance.String() != "500" {
+		t.Errorf("instalment 2 = %+v", n)
+	}
+	if len(bad) != 2 || !strings.Contains(bad[0].Error(), "instalment 2 appears twice") || !strings.Contains(bad[1].Error(), `instalment "x"`) {
+		t.Errorf("bad rows %v", bad)
 	}
 }

@@ -79,6 +79,20 @@ type ResumeRequest struct {
 	Actor string `json:"actor"`
 }
 
+// UpdateExecute sends the next letter now instead of at its date (seed
+// 000 "Exécuter"): the invoice then moves up one level (ExecuteRequest).
+// The other message names are in names.go.
+const UpdateExecute = "execute"
+
+// EventAsked records that an operator asked for the next letter now
+// (UpdateExecute).
+const EventAsked EventKind = "letter_asked"
+
+// ExecuteRequest asks to send the next letter now.
+type ExecuteRequest struct {
+	Actor string `json:"actor"`
+}
+
 // CommentRequest adds free text to the invoice's history.
 type CommentRequest struct {
 	Actor string `json:"actor"`
@@ -119,6 +133,10 @@ const (
 	EventUnresolved   EventKind = "unresolved"
 	EventPaid         EventKind = "paid"
 	EventClosed       EventKind = "closed"
+	// EventNoLetter: a letter was due and none went out, and why (nothing
+	// owed once credit notes are counted; the day's statement had already
+	// gone out, the item joins the next one).
+	EventNoLetter EventKind = "no_letter"
 )
 
 // Event is one step of an invoice's story. Seq numbers events within the

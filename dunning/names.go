@@ -11,6 +11,11 @@ import (
 const (
 	// TaskQueue is the task queue the worker polls.
 	TaskQueue = "relance"
+	// LetterTaskQueue is the task queue of the customer letter workflows
+	// (CustomerLetter) and of their sending activity: a queue of their own,
+	// so a scan's backlog of new invoice workflows never delays the letters
+	// of invoices already due (README "Scale").
+	LetterTaskQueue = "relance-letters"
 	// InvoiceWorkflowType is the registered name of InvoiceDunning.
 	InvoiceWorkflowType = "InvoiceDunning"
 
@@ -91,6 +96,15 @@ var SearchAttributeTypes = []struct{ Name, Type string }{
 type StartInput struct {
 	Company string `json:"company"`
 	Invoice string `json:"invoice"`
+	// Instalment, when not 0, duns that instalment of the invoice (see
+	// InstalmentWorkflowID).
+	Instalment int `json:"instalment,omitempty"`
+}
+
+// InstalmentWorkflowID returns the ID of the workflow that duns instalment
+// seq of an invoice: its invoice's ID followed by "#seq".
+func InstalmentWorkflowID(company, invoice string, seq int) string {
+	return fmt.Sprintf("%s#%d", WorkflowID(company, invoice), seq)
 }
 
 // CustomerLetterID returns the ID of the workflow that groups the letters

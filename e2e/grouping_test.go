@@ -7,21 +7,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/scan"
 )
 
 // TestFullLadderOneLetterPerCustomer runs a short ladder (one level per
-// 2-second "day") through every real piece: INFO DEBUTANT's three overdue
+// 6-second "day") through every real piece: INFO DEBUTANT's three overdue
 // invoices reach each level together, so the customer gets exactly one
 // e-mail per level listing all three, up to the formal notice; the
 // invoices then wait unresolved.
 func TestFullLadderOneLetterPerCustomer(t *testing.T) {
 	ctx := context.Background()
 	const company = "GRP1"
-	loadCompany(t, company, 2)
+	loadCompany(t, company, 6) // a demo day of 6 s: its statement rounds collect for 3 s, more than the scan takes to start the three invoices of a customer on a loaded machine
 	short := ladder.Default()
 	for i := range short {
 		short[i].DelayDays = min(short[i].DelayDays, 1)
@@ -35,7 +35,7 @@ func TestFullLadderOneLetterPerCustomer(t *testing.T) {
 	if _, err := scan.Run(ctx, st, tc, company, today, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
-	o := &ops.Ops{Store: st, Temporal: tc}
+	o := &actions.Ops{Store: st, Temporal: tc}
 	eventually(t, 90*time.Second, "FA0168 unresolved after the formal notice", func() bool {
 		s, err := o.State(ctx, company, "FA0168")
 		return err == nil && s.Status == dunning.StatusUnresolved

@@ -73,6 +73,14 @@ func setup(m *testing.M) (int, error) {
 		return 1, err
 	}
 	defer w.Stop()
+	// Customer letters run on their own task queue, as in the worker.
+	lw := worker.New(tc, dunning.LetterTaskQueue, worker.Options{})
+	workflows.Register(lw)
+	lw.RegisterActivity(&activities.Activities{Store: st, Mailer: sender, Temporal: tc, Log: slog.Default()})
+	if err := lw.Start(); err != nil {
+		return 1, err
+	}
+	defer lw.Stop()
 	return m.Run(), nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/ops"
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/scan"
 	"go.temporal.io/api/workflowservice/v1"
 )
@@ -26,7 +26,7 @@ func TestDoNotRemindReachesRunningWorkflows(t *testing.T) {
 	if _, err := scan.Run(ctx, st, tc, company, today, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
-	o := &ops.Ops{Store: st, Temporal: tc}
+	o := &actions.Ops{Store: st, Temporal: tc}
 	eventually(t, 20*time.Second, "the three workflows of CLI0009 running", func() bool {
 		n, _ := st.OpenInvoicesOf(ctx, company, "CLI0009")
 		return len(n) == 3

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/scan"
 )
 
@@ -21,8 +21,8 @@ func TestProposalAndUntick(t *testing.T) {
 	if _, err := scan.Run(ctx, st, tc, company, today, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
-	o := &ops.Ops{Store: st, Temporal: tc}
-	var props []ops.CustomerProposal
+	o := &actions.Ops{Store: st, Temporal: tc}
+	var props []actions.CustomerProposal
 	eventually(t, 20*time.Second, "a proposal covering every started invoice", func() bool {
 		var err error
 		props, err = o.Proposal(ctx, company, today.AddDays(1))
@@ -32,13 +32,13 @@ func TestProposalAndUntick(t *testing.T) {
 		}
 		return err == nil && n == 18
 	})
-	var info *ops.CustomerProposal
+	var info *actions.CustomerProposal
 	for i := range props {
 		if props[i].Customer == "CLI0009" {
 			info = &props[i]
 		}
 	}
-	if info == nil || len(info.Invoices) != 3 || info.Reminded.String() != "17462.34" || info.Level != "R1" {
+	if info == nil || len(info.Invoices) != 3 || info.Reminded.String() != "17179.14" || info.Level != "R1" {
 		t.Fatalf("CLI0009 proposal = %+v", info)
 	}
 	paused, err := o.Untick(ctx, company, "CLI0009", today.AddDays(1), "marie")

@@ -148,6 +148,8 @@ var kindLabels = map[string]string{
 	string(dunning.EventUnresolved):   "Non soldé",
 	string(dunning.EventPaid):         "Soldée",
 	string(dunning.EventClosed):       "Close",
+	string(dunning.EventNoLetter):     "Pas de lettre",
+	string(dunning.EventAsked):        "Lettre demandée (Exécuter)",
 }
 
 // KindLabel returns the French label of a history event kind.

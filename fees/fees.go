@@ -223,3 +223,56 @@ func Compute(lines []Line, business bool, on calendar.Date, t RateTable) (Claim,
 	c.Total = c.Indemnity.Add(c.Interest)
 	return c, nil
 }
+
+// ClaimWithGaps is what ComputeWithGaps returns: the claim, and the
+// half-years whose ECB rate is missing (their penalties are left out).
+type ClaimWithGaps struct {
+	Claim
+	// Missing says, per missing half-year, which rate to add ("no ECB
+	// rate for the second half of 2026 (from 2026-07-01): add the rate in
+	// force on 2026-07-01"); empty when every rate was there.
+	Missing []string
+}
+
+// ComputeWithGaps is Compute that never loses the fixed indemnity: 40 EUR
+// per invoice whatever the rate table holds. Lines of the same invoice
+// (its instalments) count one indemnity. When a rate is missing, that
+// line's penalties are zero and Missing says which half-year to add, so
+// the caller can show it as a warning before sending.
+func ComputeWithGaps(lines []Line, business bool, on calendar.Date, t RateTable) ClaimWithGaps {
+	c := ClaimWithGaps{Claim: Claim{On: on, Indemnity: decimal.Zero, Interest: decimal.Zero, Total: decimal.Zero}}
+	if !business {
+		return c
+	}
+	seen := map[string]bool{}
+	missing := map[string]bool{}
+	for _, l := range lines {
+		if !l.Balance.IsPositive() || l.DueDate.IsZero() || !on.After(l.DueDate) {
+			continue
+		}
+		interest, periods, err := Interest(l.Balance, l.DueDate, on, t)
+		if err != nil {
+			interest, periods = decimal.Zero, nil
+			// Name each missing half-year once.
+			for from := HalfYearStart(l.DueDate.AddDays(1)); !from.After(on); from = halfYearEnd(from).AddDays(1) {
+				if _, err := t.ECBOn(from); err != nil && !missing[from.String()] {
+					missing[from.String()] = true
+					c.Missing = append(c.Missing, err.Error())
+				}
+			}
+		}
+		lc := LineClaim{
+			Invoice: l.Invoice, DueDate: l.DueDate, Balance: l.Balance,
+			DaysLate: on.DaysSince(l.DueDate), Indemnity: decimal.Zero, Interest: interest, Periods: periods,
+		}
+		if !seen[l.Invoice] {
+			seen[l.Invoice] = true
+			lc.Indemnity = Indemnity(1, true)
+		}
+		c.Lines = append(c.Lines, lc)
+		c.Indemnity = c.Indemnity.Add(lc.Indemnity)
+		c.Interest = c.Interest.Add(lc.Interest)
+	}
+	c.Total = c.Indemnity.Add(c.Interest)
+	return c
+}

@@ -238,3 +238,27 @@ func TestCompute(t *testing.T) {
 		t.Errorf("error %v: want ErrNoRate naming FA1 and the second half of 2026", err)
 	}
 }
+
+func TestComputeWithGapsKeepsTheIndemnity(t *testing.T) {
+	table := RateTable{{calendar.New(2026, 1, 1), decimal.RequireFromString("2.15")}}
+	lines := []Line{
+		{Invoice: "FA1", DueDate: calendar.New(2026, 6, 1), Balance: decimal.RequireFromString("1000")},
+		{Invoice: "FA2", DueDate: calendar.New(2026, 8, 1), Balance: decimal.RequireFromString("500")},
+		{Invoice: "FA2", DueDate: calendar.New(2026, 9, 1), Balance: decimal.RequireFromString("500")},  // second instalment
+		{Invoice: "FA3", DueDate: calendar.New(2026, 12, 1), Balance: decimal.RequireFromString("500")}, // not late
+	}
+	c := ComputeWithGaps(lines, true, calendar.New(2026, 11, 30), table)
+	if !c.Indemnity.Equal(decimal.NewFromInt(80)) {
+		t.Errorf("indemnity %s, want 80 (FA1 and FA2 once)", c.Indemnity)
+	}
+	if !c.Interest.IsZero() || len(c.Missing) != 1 || !strings.Contains(c.Missing[0], "second half of 2026") {
+		t.Errorf("interest %s, missing %q: want 0 and the second half of 2026 named once", c.Interest, c.Missing)
+	}
+	if b := ComputeWithGaps(lines, false, calendar.New(2026, 11, 30), table); !b.Total.IsZero() || len(b.Lines) != 0 {
+		t.Errorf("an individual owes %s", b.Total)
+	}
+	full := ComputeWithGaps(lines[:1], true, calendar.New(2026, 6, 30), table)
+	if len(full.Missing) != 0 || !full.Interest.IsPositive() {
+		t.Errorf("with every rate: interest %s, missing %q", full.Interest, full.Missing)
+	}
+}

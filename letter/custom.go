@@ -295,6 +295,7 @@ func parseCustom(t Template) (*levelTemplate, error) {
 // fill executes the blocks of lt on d (language and currency already
 // settled) and shapes the result as Compose does.
 func fill(lt *levelTemplate, d Data, name string) (Content, error) {
+	d.Lines = sortedLines(d.Lines)
 	var parts [4]string
 	for i, block := range []string{"subject", "text", "letter", "closing"} {
 		var b bytes.Buffer

@@ -4,6 +4,7 @@
 package letter
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/relance/relance/calendar"
@@ -24,6 +25,20 @@ type Company struct {
 	RCS          string
 	IBAN         string
 	BIC          string
+	// SignatoryName and SignatoryTitle sign the letters ("Claire Martin",
+	// "Responsable du recouvrement"); when the name is empty the
+	// accounts receivable department signs.
+	SignatoryName  string
+	SignatoryTitle string
+	// LegalForm follows the legal name in the footer ("SAS au capital de
+	// 10 000 €"); Header is a line under the letterhead, Footer a line
+	// above the legal footer. Each may be empty.
+	LegalForm string
+	Header    string
+	Footer    string
+	// Logo is a PNG or JPEG printed at the top left of the letterhead
+	// (nil: none).
+	Logo []byte
 }
 
 // Recipient is the customer the letter is addressed to.
@@ -45,7 +60,27 @@ type Line struct {
 	Balance     decimal.Decimal // balance still due
 	DaysOverdue int
 	Level       string // level code of this invoice in this letter (R1, R2...)
+	// Kind is what the row is in a customer statement: LineInvoice (the
+	// zero value), LineCreditNote or LinePayment (an unapplied payment);
+	// the last two have negative balances that the total deducts.
+	Kind string
+	// Instalment is the instalment's sequence number when the row is one
+	// instalment of Number, 0 otherwise.
+	Instalment int
+	// NotDue marks an item not yet due, listed for information: it is not
+	// counted in Total.
+	NotDue bool
+	// ClaimsFees is true when the row's level claims fees (the indemnity
+	// and penalties are computed on it).
+	ClaimsFees bool
 }
+
+// Kinds of statement rows (Line.Kind).
+const (
+	LineInvoice    = ""
+	LineCreditNote = "credit_note"
+	LinePayment    = "payment"
+)
 
 // Data is everything a letter says.
 type Data struct {
@@ -64,15 +99,49 @@ type Data struct {
 	// does not claim fees, or the customer is an individual, who never owes
 	// them. Templates show them with {{with .Fees}}...{{end}}.
 	Fees *FeeBlock
+	// RegisteredMail prints the mention "Lettre recommandée avec accusé de
+	// réception" on the letter. A formal notice (level MED) always has it
+	// (see Registered).
+	RegisteredMail bool
 }
 
-// Total returns the sum of the balances due of d's lines.
+// Total returns the sum of the balances due of d's lines: overdue items
+// less credit notes and unapplied payments; items not yet due are listed
+// for information and not counted.
 func (d Data) Total() decimal.Decimal {
 	total := decimal.Zero
 	for _, l := range d.Lines {
+		if l.NotDue {
+			continue
+		}
 		total = total.Add(l.Balance)
 	}
 	return total
+}
+
+// Overdue returns the number of overdue invoices and instalments among
+// d's lines: credit notes, unapplied payments and items not yet due are
+// not counted ("les 3 factures suivantes").
+func (d Data) Overdue() int {
+	n := 0
+	for _, l := range d.Lines {
+		if l.Kind == LineInvoice && !l.NotDue {
+			n++
+		}
+	}
+	return n
+}
+
+// CreditNotes returns the numbers of the credit notes d's lines deduct,
+// so that a letter names them apart from the invoices.
+func (d Data) CreditNotes() []string {
+	var out []string
+	for _, l := range d.Lines {
+		if l.Kind == LineCreditNote {
+			out = append(out, l.Number)
+		}
+	}
+	return out
 }
 
 // FeeBlock is what a letter claims on top of the balances due, computed on
@@ -89,6 +158,9 @@ type FeeBlock struct {
 	// to follow "at the rate of": "12.15% a year (ECB rate 2.15% + 10 points)".
 	RateNote   string
 	RateNoteEN string
+	// MissingRates names the half-years whose ECB rate is missing: their
+	// penalties are not claimed (the indemnity still is).
+	MissingRates []string
 }
 
 // FeeLine is what is claimed on one late invoice.
@@ -168,3 +240,45 @@ func percentFR(r decimal.Decimal) string {
 
 // percentEN writes 12.15 as "12.15%".
 func percentEN(r decimal.Decimal) string { return r.StringFixed(2) + "%" }
+
+// Registered reports whether the letter goes by registered mail with
+// acknowledgement of receipt: when asked (RegisteredMail) and always for a
+// formal notice (IsRegisteredLevel). The PDF then carries the mention.
+func (d Data) Registered() bool { return d.RegisteredMail || IsRegisteredLevel(d.LevelCode) }
+
+// IsRegisteredLevel reports whether letters of level are posted by
+// registered mail with acknowledgement of receipt (lettre recommandée avec
+// accusé de réception, LRAR): the formal notice, MED. The print batch marks
+// them (starter letters).
+func IsRegisteredLevel(level string) bool { return normalizeLevel(level) == "MED" }
+
+// RCSLabel is the company's trade register entry as printed: "RCS Paris B
+// 732 829 320", whether RCS was stored with its "RCS" prefix or without.
+// Empty when RCS is.
+func (c Company) RCSLabel() string {
+	v := strings.TrimSpace(c.RCS)
+	if len(v) >= 3 && strings.EqualFold(v[:3], "RCS") {
+		v = strings.TrimSpace(v[3:])
+	}
+	if v == "" {
+		return ""
+	}
+	return "RCS " + v
+}
+
+// sortedLines returns the lines by due date, then issue date and number,
+// in a new slice.
+func sortedLines(lines []Line) []Line {
+	out := append([]Line(nil), lines...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.DueDate != b.DueDate {
+			return a.DueDate.Before(b.DueDate)
+		}
+		if a.IssueDate != b.IssueDate {
+			return a.IssueDate.Before(b.IssueDate)
+		}
+		return a.Number < b.Number
+	})
+	return out
+}

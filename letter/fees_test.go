@@ -2,6 +2,7 @@ package letter
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -108,7 +109,12 @@ func TestComposeFees(t *testing.T) {
 								continue
 							}
 							f := d.Fees
-							amounts := []string{formatMoney(f.Indemnity, "EUR"), formatMoney(f.Interest, d.Currency), formatMoney(f.TotalDue, d.Currency)}
+							// Every level that claims fees asks for the
+							// table's "Total à payer" in its sentence.
+							if !strings.Contains(s, formatMoney(f.TotalDue, d.Currency)) {
+								t.Errorf("%s does not ask for the total to pay %s", part, formatMoney(f.TotalDue, d.Currency))
+							}
+							amounts := []string{formatMoney(f.Indemnity, "EUR"), formatMoney(f.Interest, d.Currency)}
 							for _, a := range amounts {
 								if got := strings.Contains(s, a); got != shows {
 									t.Errorf("%s shows %q: %v, want %v", part, a, got, shows)
@@ -218,5 +224,76 @@ func TestRenderFeesPageBreak(t *testing.T) {
 		if !strings.Contains(text, "Total à payer") {
 			t.Errorf("%d lines: no fees rows", n)
 		}
+	}
+}
+
+// TestStatementWordingWithCreditNoteAndMissingRate: a statement with three
+// overdue invoices and a credit note says "3 factures" and names the
+// credit note apart; at the formal notice with no ECB rate published for
+// the penalties' half-year, the penalties are said not itemised (never
+// 0,00 €) and the total says it leaves them out, in the text, the HTML and
+// the PDF, in French and English.
+func TestStatementWordingWithCreditNoteAndMissingRate(t *testing.T) {
+	tests := []struct {
+		lang string
+		want []string
+		pdf  []string
+	}{
+		{"fr", []string{"des 3 factures suivantes (avoir AV0021 déduit)", "hors pénalités de retard non chiffrées", "ne sont pas chiffrées"},
+			[]string{"non chiffrées", "hors pénalités non chiffrées"}},
+		{"en", []string{"the following 3 invoices (less credit note AV0021)", "excluding the late-payment penalties not itemised", "not itemised in this letter"},
+			[]string{"not itemised", "excluding penalties not itemised"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			d := SampleData(3)
+			d.Language, d.LevelCode, d.LevelLabel = tt.lang, "MED", "Mise en demeure de payer"
+			d.Lines = append(d.Lines, Line{Number: "AV0021", IssueDate: d.Lines[0].IssueDate, Kind: LineCreditNote,
+				Amount: decimal.RequireFromString("-283.20"), Balance: decimal.RequireFromString("-283.20")})
+			var lines []fees.Line
+			for _, l := range d.Lines {
+				if l.Kind == LineInvoice {
+					lines = append(lines, fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance})
+				}
+			}
+			claim := fees.ComputeWithGaps(lines, true, d.Date, fees.RateTable{})
+			d.Fees = FeesFrom(claim.Claim, d.Total())
+			d.Fees.MissingRates = claim.Missing
+			c, err := Compose(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			zero := formatMoney(decimal.Zero, "EUR")
+			// 0,00 € on its own, not the end of 40,00 € or 1 000,00 €.
+			zeroAmount := regexp.MustCompile(`(^|[^0-9\x{202f}\x{a0}])` + regexp.QuoteMeta(zero))
+			for part, s := range map[string]string{"text": c.Text, "HTML": c.HTML} {
+				for _, w := range tt.want[:1] {
+					if !strings.Contains(s, w) {
+						t.Errorf("%s lacks %q:\n%s", part, w, s)
+					}
+				}
+				if strings.Contains(s, "4 factures") || strings.Contains(s, "4 invoices") || zeroAmount.MatchString(s) {
+					t.Errorf("%s counts the credit note as an invoice or prints penalties of %s:\n%s", part, zero, s)
+				}
+			}
+			for _, w := range tt.want[1:] {
+				if !strings.Contains(c.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, c.Text)
+				}
+			}
+			pdf, err := Render(d, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+			for _, w := range tt.pdf {
+				if !strings.Contains(text, w) {
+					t.Errorf("PDF lacks %q:\n%s", w, text)
+				}
+			}
+			if zeroAmount.MatchString(text) {
+				t.Errorf("PDF prints %s:\n%s", zero, text)
+			}
+		})
 	}
 }

@@ -1,9 +1,9 @@
 package letter
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
+	"sync"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core/entity"
@@ -23,18 +23,23 @@ var (
 	dejaVuSansBold []byte
 )
 
-// customFonts returns the embedded fonts as maroto custom fonts. Each call
-// gets its own copy of the font files: gofpdf writes into the buffer it is
-// given while it subsets the font (utf8FontFile.generateChecksum appends
-// padding to slices of it), so sharing one buffer between concurrent
-// renders is a data race.
+// customFonts returns the embedded fonts as maroto custom fonts, built
+// once per process and shared by every letter. Sharing is safe with the
+// patched gofpdf of third_party/gofpdf, which never writes into the font
+// file it is given (the original wrote padding into it while subsetting)
+// and parses each font file once per process (see README, "Letters at the
+// speed of the hardware").
 func customFonts() ([]*entity.CustomFont, error) {
+	return loadedFonts()
+}
+
+var loadedFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
 	fonts, err := repository.New().
-		AddUTF8FontFromBytes(fontFamily, fontstyle.Normal, bytes.Clone(dejaVuSans)).
-		AddUTF8FontFromBytes(fontFamily, fontstyle.Bold, bytes.Clone(dejaVuSansBold)).
+		AddUTF8FontFromBytes(fontFamily, fontstyle.Normal, dejaVuSans).
+		AddUTF8FontFromBytes(fontFamily, fontstyle.Bold, dejaVuSansBold).
 		Load()
 	if err != nil {
 		return nil, fmt.Errorf("load embedded fonts: %w", err)
 	}
 	return fonts, nil
-}
+})

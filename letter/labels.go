@@ -18,6 +18,7 @@ type labels struct {
 	fees        feeLabels
 	pagePattern string // maroto pattern with {current} and {total}
 	pageRef     string // before the reference, next to the page number
+	registered  string // mention of a letter sent by registered mail (Data.Registered)
 }
 
 // columnLabels are the headers of the invoice table.
@@ -30,8 +31,11 @@ type columnLabels struct {
 // count ("2 factures"), and the date and rate note (penalties).
 type feeLabels struct {
 	indemnity, interest, totalDue string
-	invoice, invoices             string // "facture", "factures"
-	english                       bool   // use FeeBlock.RateNoteEN
+	// interestMissing, interestPartial, notItemised and totalDueMissing
+	// are used when an ECB rate is missing (FeeBlock.MissingRates).
+	interestMissing, interestPartial, notItemised, totalDueMissing string
+	invoice, invoices                                              string // "facture", "factures"
+	english                                                        bool   // use FeeBlock.RateNoteEN
 }
 
 // nbsp is the no-break space French puts before ":" and inside "N° 12".
@@ -54,13 +58,18 @@ var labelsByLanguage = map[string]labels{
 		},
 		total: "Total",
 		fees: feeLabels{
-			indemnity: "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C.\u00a0com.)",
-			interest:  "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C.\u00a0com.)",
-			totalDue:  "Total à payer",
-			invoice:   "facture", invoices: "factures",
+			indemnity:       "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C.\u00a0com.)",
+			interest:        "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C.\u00a0com.)",
+			totalDue:        "Total à payer",
+			interestMissing: "Pénalités de retard au taux BCE + 10 points (art. L. 441-10 II C.\u00a0com.)" + nbsp + ": non chiffrées, taux BCE applicable non encore publié",
+			interestPartial: "Pénalités de retard arrêtées au %s (art. L. 441-10 II C.\u00a0com.), hors périodes dont le taux BCE n'est pas encore publié (non chiffrées)",
+			notItemised:     "non chiffrées",
+			totalDueMissing: "Total à payer, hors pénalités non chiffrées",
+			invoice:         "facture", invoices: "factures",
 		},
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Réf. ",
+		registered:  "Lettre recommandée avec accusé de réception",
 	},
 	"en": {
 		placeDate: "%s, %s",
@@ -77,14 +86,19 @@ var labelsByLanguage = map[string]labels{
 		},
 		total: "Total",
 		fees: feeLabels{
-			indemnity: "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 C.\u00a0com.)",
-			interest:  "Late-payment penalties as at %s, at %s (art. L. 441-10 II C.\u00a0com.)",
-			totalDue:  "Total to pay",
-			invoice:   "invoice", invoices: "invoices",
+			indemnity:       "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 C.\u00a0com.)",
+			interest:        "Late-payment penalties as at %s, at %s (art. L. 441-10 II C.\u00a0com.)",
+			totalDue:        "Total to pay",
+			interestMissing: "Late-payment penalties at the ECB rate + 10 points (art. L. 441-10 II C.\u00a0com.): not itemised, the applicable ECB rate is not published yet",
+			interestPartial: "Late-payment penalties as at %s (art. L. 441-10 II C.\u00a0com.), excluding periods whose ECB rate is not published yet (not itemised)",
+			notItemised:     "not itemised",
+			totalDueMissing: "Total to pay, excluding penalties not itemised",
+			invoice:         "invoice", invoices: "invoices",
 			english: true,
 		},
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Ref. ",
+		registered:  "Registered letter with acknowledgement of receipt",
 	},
 }
 

@@ -5,10 +5,12 @@ import (
 	"strings"
 
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
+	"github.com/johnfercher/maroto/v2/pkg/components/image"
 	"github.com/johnfercher/maroto/v2/pkg/components/row"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 	"github.com/johnfercher/maroto/v2/pkg/consts/border"
+	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
@@ -36,9 +38,17 @@ const addressOffset = int(windowLeft - marginLeft)
 
 // letterheadRow prints the company top left; its height brings the next row
 // (the address block) down to windowTop. It has room for six lines under
-// the company name.
-func letterheadRow(co Company, lab labels) core.Row {
-	c := col.New(gridWidth)
+// the company name: more are left out and reported.
+func letterheadRow(co Company, lab labels, p *printer) core.Row {
+	width := gridWidth
+	var logo core.Col
+	if ext, ok := logoType(co.Logo); ok {
+		logo = image.NewFromBytesCol(logoWidth, co.Logo, ext, props.Rect{Percent: 100})
+		width -= logoWidth + logoGap
+	} else if len(co.Logo) > 0 {
+		p.warn("company logo", "not a PNG or JPEG image: left out")
+	}
+	c := col.New(width)
 	c.Add(text.New(co.LegalName, props.Text{Size: letterheadSize, Style: fontstyle.Bold, Color: &accentColor}))
 	lines := append([]string(nil), co.AddressLines...)
 	if co.Phone != "" {
@@ -47,13 +57,45 @@ func letterheadRow(co Company, lab labels) core.Row {
 	if co.Email != "" {
 		lines = append(lines, co.Email)
 	}
+	if len(lines) > letterheadLines {
+		p.warn("company address", "%d lines left out of the letterhead", len(lines)-letterheadLines)
+		lines = lines[:letterheadLines]
+	}
 	top := 7.5
-	for _, l := range lines {
+	for i, l := range lines {
+		l = p.fit(fmt.Sprintf("company letterhead line %d", i+1), l, false, smallSize, float64(width))
 		c.Add(text.New(l, props.Text{Size: smallSize, Top: top, Color: &mutedColor}))
 		top += 4
 	}
+	if co.Header != "" {
+		c.Add(text.New(co.Header, props.Text{Size: smallSize, Top: top + 1.5, Color: &accentColor}))
+	}
+	if logo != nil {
+		return row.New(windowTop-marginTop).Add(logo, col.New(logoGap), c)
+	}
 	return row.New(windowTop - marginTop).Add(c)
 }
+
+// The logo fits a box logoWidth mm wide and the letterhead's height,
+// logoGap mm left of the company's name.
+const (
+	logoWidth = 30
+	logoGap   = 4
+)
+
+// logoType is the maroto extension of a PNG or JPEG logo.
+func logoType(b []byte) (extension.Type, bool) {
+	switch {
+	case len(b) > 8 && string(b[1:4]) == "PNG":
+		return extension.Png, true
+	case len(b) > 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return extension.Jpeg, true
+	}
+	return "", false
+}
+
+// letterheadLines is how many lines the letterhead holds under the name.
+const letterheadLines = 6
 
 // Address block: at most addressLines lines (the postal standard NF Z10-011
 // allows six) of addressLineHeight mm.
@@ -63,23 +105,19 @@ const (
 )
 
 // recipientRows print the customer's name and address where the envelope
-// window shows it, one row per line so that a line too long for the window
-// wraps without covering the next. A short address is padded to the full
-// block height, so that what follows stays in place.
-func recipientRows(r Recipient, lab labels) []core.Row {
-	lines := []string{r.Name}
-	if r.Contact != "" {
-		lines = append(lines, lab.attention+r.Contact)
-	}
-	lines = append(lines, r.AddressLines...)
+// window shows it, one row per line, each fitted to the window (see
+// addressBlock). A short address is padded to the full block height, so
+// that what follows stays in place.
+func recipientRows(d Data, lab labels, p *printer) []core.Row {
+	lines := p.addressBlock(d.Recipient, lab)
 	var rows []core.Row
-	for i, l := range lines {
+	for _, l := range lines {
 		gap := addressLineHeight - bodySize*25.4/72 // from the font height to the line height
-		p := props.Text{Size: bodySize, VerticalPadding: gap, Bottom: gap}
-		if i == 0 {
-			p.Style = fontstyle.Bold
+		tp := props.Text{Size: bodySize, VerticalPadding: gap, Bottom: gap}
+		if l.bold {
+			tp.Style = fontstyle.Bold
 		}
-		rows = append(rows, row.New().Add(col.New(addressOffset), text.NewCol(gridWidth-addressOffset, l, p)))
+		rows = append(rows, row.New().Add(col.New(addressOffset), text.NewCol(gridWidth-addressOffset, l.text, tp)))
 	}
 	if missing := addressLines - len(lines); missing > 0 {
 		rows = append(rows, spacerRow(float64(missing)*addressLineHeight))
@@ -106,9 +144,14 @@ func headingRows(d Data, c Content, lab labels) []core.Row {
 			col.New(addressOffset),
 			text.NewCol(gridWidth-addressOffset, placeDate, props.Text{Top: 5}),
 		),
-		row.New().Add(text.NewCol(gridWidth, lab.subject+lab.typeset(c.Subject),
-			props.Text{Style: fontstyle.Bold, Size: 10.5, VerticalPadding: lineGap, Bottom: 1.5})),
 	}
+	if d.Registered() {
+		rows = append(rows, row.New().Add(text.NewCol(gridWidth, lab.registered,
+			props.Text{Style: fontstyle.Bold, Size: bodySize, Bottom: 1.5})))
+	}
+	rows = append(rows,
+		row.New().Add(text.NewCol(gridWidth, lab.subject+lab.typeset(c.Subject),
+			props.Text{Style: fontstyle.Bold, Size: 10.5, VerticalPadding: lineGap, Bottom: 1.5})))
 	if len(refs) > 0 {
 		rows = append(rows, row.New().Add(text.NewCol(gridWidth, strings.Join(refs, "     "),
 			props.Text{Size: smallSize, Color: &mutedColor})))
@@ -144,6 +187,9 @@ func spacerRow(height float64) core.Row {
 // footerRows is the legal footer printed at the bottom of every page.
 func footerRows(co Company, lab labels) []core.Row {
 	identity := []string{co.LegalName}
+	if co.LegalForm != "" {
+		identity[0] += ", " + co.LegalForm
+	}
 	if len(co.AddressLines) > 0 {
 		identity = append(identity, strings.Join(co.AddressLines, ", "))
 	}
@@ -157,8 +203,8 @@ func footerRows(co Company, lab labels) []core.Row {
 	if co.SIRET != "" {
 		legal = append(legal, "SIRET "+co.SIRET)
 	}
-	if co.RCS != "" {
-		legal = append(legal, "RCS "+co.RCS)
+	if rcs := co.RCSLabel(); rcs != "" {
+		legal = append(legal, rcs)
 	}
 	if co.VATNumber != "" {
 		legal = append(legal, lab.vat+" "+co.VATNumber)
@@ -170,6 +216,10 @@ func footerRows(co Company, lab labels) []core.Row {
 		bank = append(bank, "BIC "+co.BIC)
 	}
 	rows := []core.Row{spacerRow(5)} // keeps the page's last row off the rule
+	if co.Footer != "" {
+		rows = append(rows, row.New().Add(text.NewCol(gridWidth, co.Footer,
+			props.Text{Size: footerSize, Align: align.Center, Color: &inkColor, Bottom: 1})))
+	}
 	for i, parts := range [][]string{identity, legal, bank} {
 		if len(parts) == 0 {
 			continue

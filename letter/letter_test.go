@@ -376,6 +376,33 @@ func BenchmarkRender40Invoices(b *testing.B) {
 	benchmarkRender(b, SampleData(40))
 }
 
+// BenchmarkRenderVariedNames renders one-page letters to customers whose
+// names and addresses change from letter to letter, as a day's batch does:
+// they share the font subset as long as their characters are in ASCII,
+// Latin-1 and the French typography (third_party/gofpdf subsetBase).
+func BenchmarkRenderVariedNames(b *testing.B) {
+	names := []string{"Boulangerie Lefèvre & Fils", "SARL Ÿvonne Œnologie", "Quincaillerie Zoé", "Wagner GmbH", "Jørgensen ApS", "Müller & Söhne", "Xavier Núñez SL", "Ébénisterie Çà et Là"}
+	ds := make([]Data, len(names))
+	cs := make([]Content, len(names))
+	for i, n := range names {
+		ds[i] = SampleData(1)
+		ds[i].Recipient.Name = n
+		c, err := Compose(ds[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs[i] = c
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := Render(ds[i%len(ds)], cs[i%len(cs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
 func benchmarkRender(b *testing.B, d Data) {
 	c, err := Compose(d)
 	if err != nil {

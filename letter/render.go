@@ -32,35 +32,57 @@ const (
 // and place, subject, body paragraphs, invoice table with totals, closing
 // paragraphs, legal footer and page numbers on every page. Invoice lines
 // that do not fit on a page continue on the next one under a repeated table
-// header. The text comes from c (see Compose); the data from d.
+// header. The text comes from c (see Compose); the data from d. What had to
+// be changed to print is dropped: RenderChecked returns it.
 func Render(d Data, c Content) ([]byte, error) {
-	pdf, err := render(d, c)
-	if err != nil {
-		return nil, fmt.Errorf("render letter %s: %w", d.Reference, err)
-	}
-	return pdf, nil
+	pdf, _, err := RenderChecked(d, c)
+	return pdf, err
 }
 
-func render(d Data, c Content) ([]byte, error) {
+// RenderChecked is Render, and also returns what it changed so that the
+// letter prints (see Warning): characters the fonts lack left out or
+// replaced, names and address lines cut to fit the envelope window, words
+// too long for the page broken. No input makes it panic: a panic of the
+// PDF library is returned as an error.
+func RenderChecked(d Data, c Content) (pdf []byte, warnings []Warning, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pdf, warnings = nil, nil
+			err = fmt.Errorf("render letter %s: PDF library failed: %v", d.Reference, r)
+		}
+	}()
+	pdf, warnings, err = render(d, c)
+	if err != nil {
+		return nil, warnings, fmt.Errorf("render letter %s: %w", d.Reference, err)
+	}
+	return pdf, warnings, nil
+}
+
+func render(d Data, c Content) ([]byte, []Warning, error) {
 	if len(d.Lines) == 0 {
-		return nil, errors.New("no invoice lines")
+		return nil, nil, errors.New("no invoice lines")
 	}
 	if d.Date.IsZero() {
-		return nil, errors.New("no letter date")
+		return nil, nil, errors.New("no letter date")
 	}
 	fonts, err := customFonts()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if _, _, err := loadMetrics(); err != nil {
+		return nil, nil, err
 	}
 	d.Currency = currencyOrDefault(d.Currency)
 	lab := labelsFor(d.Language)
+	p := &printer{}
+	d, c = p.prepare(d, c)
 
 	m := maroto.New(newConfig(d, c, fonts, lab))
 	if err := m.RegisterFooter(footerRows(d.Company, lab)...); err != nil {
-		return nil, fmt.Errorf("footer: %w", err)
+		return nil, nil, fmt.Errorf("footer: %w", err)
 	}
-	m.AddRows(letterheadRow(d.Company, lab))
-	m.AddRows(recipientRows(d.Recipient, lab)...)
+	m.AddRows(letterheadRow(d.Company, lab, p))
+	m.AddRows(recipientRows(d, lab, p)...)
 	m.AddRows(headingRows(d, c, lab)...)
 	m.AddRows(paragraphRows(c.Paragraphs, lab)...)
 	addInvoiceTable(m, d, lab)
@@ -69,9 +91,9 @@ func render(d Data, c Content) ([]byte, error) {
 
 	doc, err := m.Generate()
 	if err != nil {
-		return nil, fmt.Errorf("generate: %w", err)
+		return nil, nil, fmt.Errorf("generate: %w", err)
 	}
-	return doc.GetBytes(), nil
+	return doc.GetBytes(), p.warnings, nil
 }
 
 // newConfig sets the page, the embedded font as default, page numbers and

@@ -63,12 +63,22 @@ func tableColumns(lines []Line, lab labels) []column {
 		{widths[2], lab.columns.due, align.Left, func(l Line, _ string) string { return l.DueDate.French() }},
 		{widths[3], lab.columns.amount, align.Right, func(l Line, cur string) string { return formatMoney(l.Amount, cur) }},
 		{widths[4], lab.columns.balance, align.Right, func(l Line, cur string) string { return formatMoney(l.Balance, cur) }},
-		{widths[5], lab.columns.overdue, align.Right, func(l Line, _ string) string { return strconv.Itoa(l.DaysOverdue) }},
+		{widths[5], lab.columns.overdue, align.Right, func(l Line, _ string) string {
+			if l.NotDue || l.Kind != LineInvoice {
+				return ""
+			}
+			return strconv.Itoa(l.DaysOverdue)
+		}},
 	}
 	if withLevel {
 		cols = append(cols, column{widths[6], lab.columns.level, align.Center, func(l Line, _ string) string { return l.Level }})
 	}
 	return cols
+}
+
+// numberColumnWidth is the width of the invoice number column for lines.
+func numberColumnWidth(lines []Line) int {
+	return tableColumns(lines, labelsFor(DefaultLanguage))[0].width
 }
 
 // addInvoiceTable adds the table of d's lines and its total row. Before a
@@ -141,13 +151,24 @@ func feeRows(cols []column, d Data, lab labels) []core.Row {
 		}
 		return r.WithStyle(style2)
 	}
+	interest := line(fmt.Sprintf(fl.interest, f.On.French(), note),
+		formatMoney(f.Interest, d.Currency), fontstyle.Normal, nil, 1.3)
+	totalDue := fl.totalDue
+	if len(f.MissingRates) > 0 {
+		// A half-year without a published ECB rate: its penalties are
+		// not itemised, never printed as 0,00, and the total says so.
+		interest = line(fl.interestMissing, fl.notItemised, fontstyle.Normal, nil, 1.3)
+		if f.Interest.IsPositive() {
+			interest = line(fmt.Sprintf(fl.interestPartial, f.On.French()), formatMoney(f.Interest, d.Currency), fontstyle.Normal, nil, 1.3)
+		}
+		totalDue = fl.totalDueMissing
+	}
 	return []core.Row{
 		spacerRow(2),
 		line(fmt.Sprintf(fl.indemnity, formatMoney(fees.IndemnityPerInvoice, "EUR"), count),
 			formatMoney(f.Indemnity, "EUR"), fontstyle.Normal, nil, 1.3),
-		line(fmt.Sprintf(fl.interest, f.On.French(), note),
-			formatMoney(f.Interest, d.Currency), fontstyle.Normal, nil, 1.3),
-		line(fl.totalDue, formatMoney(f.TotalDue, d.Currency), fontstyle.Bold, &headerFill, 2),
+		interest,
+		line(totalDue, formatMoney(f.TotalDue, d.Currency), fontstyle.Bold, &headerFill, 2),
 	}
 }
 
@@ -184,7 +205,9 @@ func tableLine(cols []column, l Line, currency string, zebra bool) core.Row {
 func tableTotal(cols []column, d Data, lab labels) core.Row {
 	amount := decimal.Zero
 	for _, l := range d.Lines {
-		amount = amount.Add(l.Amount)
+		if !l.NotDue {
+			amount = amount.Add(l.Amount)
+		}
 	}
 	labelWidth := cols[0].width + cols[1].width + cols[2].width
 	r := row.New(tableTotalHeight).Add(

@@ -30,6 +30,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net/mail"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -201,7 +202,19 @@ func (m Message) Validate() error {
 // encoded words, non-ASCII file names with RFC 2231. Boundaries are derived
 // from the content, so the same message (with a fixed Date) gives the same
 // bytes. No Message-ID is written: SES assigns its own.
+//
+// Attachment file names pass through SafeFilename first: a name built from
+// an invoice number ("facture-FA/2026/0042.pdf") is sent as
+// "facture-FA_2026_0042.pdf" rather than refused.
 func Raw(m Message) ([]byte, error) {
+	if len(m.Attachments) > 0 {
+		atts := make([]Attachment, len(m.Attachments))
+		for i, a := range m.Attachments {
+			a.Filename = SafeFilename(a.Filename)
+			atts[i] = a
+		}
+		m.Attachments = atts
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -481,6 +494,32 @@ func isASCII(s string) bool {
 }
 
 // hasControl reports whether s holds a control character.
+// SafeFilename returns name as an attachment file name Validate accepts:
+// path separators, control characters and invalid UTF-8 become "_", and a
+// name longer than the limit is cut before its extension. An empty name
+// stays empty (Validate refuses it).
+func SafeFilename(name string) string {
+	name = strings.ToValidUTF8(name, "_")
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || r == '/' || r == '\\' {
+			return '_'
+		}
+		return r
+	}, name)
+	if len(name) <= maxFilenameBytes {
+		return name
+	}
+	ext := path.Ext(name)
+	if len(ext) > 16 {
+		ext = ""
+	}
+	base := name[:maxFilenameBytes-len(ext)]
+	for !utf8.ValidString(base) { // do not cut a character in two
+		base = base[:len(base)-1]
+	}
+	return base + ext
+}
+
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 32 || r == 127 })
 }

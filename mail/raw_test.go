@@ -377,9 +377,6 @@ func TestValidate(t *testing.T) {
 		{"no body", func(m *Message) { m.Text = "" }, "neither text nor HTML"},
 		{"invalid UTF-8 body", func(m *Message) { m.Text = "caf\xe9" }, "text body: not valid UTF-8"},
 		{"attachment without name", func(m *Message) { m.Attachments = []Attachment{{Data: []byte("x")}} }, "attachment[0]: no file name"},
-		{"attachment with path", func(m *Message) {
-			m.Attachments = []Attachment{{Filename: "../etc/passwd", Data: []byte("x")}}
-		}, "path separator"},
 		{"empty attachment", func(m *Message) {
 			m.Attachments = []Attachment{{Filename: "a.pdf", Data: nil}}
 		}, "attachment[0]: \"a.pdf\" is empty"},
@@ -445,4 +442,46 @@ func (s *skipCRLF) Read(p []byte) (int, error) {
 		}
 	}
 	return j, err
+}
+
+// TestAttachmentNames: Validate refuses a file name with a path separator;
+// Raw sends it made safe (SafeFilename), so that a letter attachment named
+// after invoice FA/2026/0042 goes out.
+func TestAttachmentNames(t *testing.T) {
+	m := Message{
+		From: "relances@example.com", To: []string{"client@example.org"}, Subject: "Relance", Text: "Bonjour",
+		Attachments: []Attachment{{Filename: "facture-FA/2026/0042.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}},
+	}
+	if err := m.Validate(); err == nil || !strings.Contains(err.Error(), "path separator") {
+		t.Errorf("Validate: %v, want a path separator error", err)
+	}
+	raw, err := Raw(m)
+	if err != nil {
+		t.Fatalf("Raw: %v", err)
+	}
+	if !strings.Contains(string(raw), "filename=facture-FA_2026_0042.pdf") {
+		t.Errorf("attachment not named facture-FA_2026_0042.pdf:\n%s", raw)
+	}
+	if m.Attachments[0].Filename != "facture-FA/2026/0042.pdf" {
+		t.Error("Raw changed the caller's message")
+	}
+	long := strings.Repeat("é", 150) + ".pdf"
+	for in, want := range map[string]string{
+		"../etc/passwd":     ".._etc_passwd",
+		"a\\b\x00c\r\n.pdf": "a_b_c__.pdf",
+		"caf\xe9.pdf":       "caf_.pdf",
+		"":                  "",
+		long:                strings.Repeat("é", 98) + ".pdf",
+	} {
+		got := SafeFilename(in)
+		if got != want {
+			t.Errorf("SafeFilename(%q) = %q, want %q", in, got, want)
+		}
+		if in != "" {
+			if err := (Message{From: m.From, To: m.To, Subject: "x", Text: "x",
+				Attachments: []Attachment{{Filename: got, Data: []byte("x")}}}).Validate(); err != nil {
+				t.Errorf("SafeFilename(%q) = %q refused: %v", in, got, err)
+			}
+		}
+	}
 }

@@ -13,6 +13,9 @@ SES_PORT="${SES_PORT:-8005}"
 DB_NAME="${RELANCE_DB:-relance}"
 DAY_SECONDS="${DEMO_DAY_SECONDS:-4}"
 WATCH_SECONDS="${WATCH_SECONDS:-150}"
+WEB_PORT="${WEB_PORT:-8080}"
+DEMO_ADMIN="${DEMO_ADMIN:-admin}"
+DEMO_PASSWORD="${DEMO_PASSWORD:-relance-demo-2026}"
 
 stop_pid() {
   local f="$RUN_DIR/$1.pid"
@@ -24,7 +27,7 @@ stop_pid() {
 }
 
 if [ "${1:-}" = "stop" ]; then
-  stop_pid worker; stop_pid temporal; stop_pid ses-emulator
+  stop_pid web; stop_pid worker; stop_pid temporal; stop_pid ses-emulator
   exit 0
 fi
 
@@ -39,6 +42,7 @@ ensure_tools
 ensure_postgres
 ensure_npm
 ensure_temporal_cli
+ensure_chromium
 
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export SES_ENDPOINT="http://127.0.0.1:$SES_PORT"
@@ -52,6 +56,7 @@ fi
 log "building worker and starter"
 go build -o "$RUN_DIR/bin/worker" ./worker
 go build -o "$RUN_DIR/bin/starter" ./starter
+go build -o "$RUN_DIR/bin/server" ./server
 STARTER="$RUN_DIR/bin/starter"
 
 if ! "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then
@@ -81,6 +86,14 @@ stop_pid worker >/dev/null
 log "starting the worker (log: .run/worker.log)"
 start_bg worker "$RUN_DIR/bin/worker"
 
+if ! "$STARTER" users list | awk 'NR > 1 {print $1}' | grep -qx "$DEMO_ADMIN"; then
+  log "creating the demo admin $DEMO_ADMIN (web app sign-in)"
+  RELANCE_PASSWORD="$DEMO_PASSWORD" "$STARTER" users add --name "$DEMO_ADMIN" --role admin --company DEMO
+fi
+stop_pid web >/dev/null
+log "web app and API on http://localhost:$WEB_PORT: sign in as $DEMO_ADMIN / $DEMO_PASSWORD (log: .run/web.log)"
+TEMPORAL_UI_URL="http://localhost:$UI_PORT" start_bg web "$RUN_DIR/bin/server" -addr "127.0.0.1:$WEB_PORT"
+
 log "scanning overdue invoices"
 "$STARTER" scan
 "$STARTER" schedule --company DEMO --at 07:00
@@ -91,6 +104,7 @@ log "letters going out (SES emulator $SES_ENDPOINT/store), for ${WATCH_SECONDS}s
 cat <<MSG
 
 relance is running:
+  web app         http://localhost:$WEB_PORT  (sign in: $DEMO_ADMIN / $DEMO_PASSWORD; first screen: Relances of DEMO)
   Temporal UI     http://localhost:$UI_PORT  (filter: DunningLevel = "R2" AND ExecutionStatus = "Running")
   SES emulator    $SES_ENDPOINT  (sent mail: $SES_ENDPOINT/store)
   worker log      .run/worker.log

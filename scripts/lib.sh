@@ -22,11 +22,20 @@ need_apt() {
 ensure_tools() {
   command -v go >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 1; }
   need_apt pdftotext poppler-utils
+  need_apt unzip unzip
   need_apt pg_isready postgresql-client
   need_apt curl curl
   if ! command -v npm >/dev/null 2>&1; then
     need_apt npm nodejs npm
   fi
+}
+
+# ensure_chromium installs Debian's chromium for the browser tests (web/)
+# and exports RELANCE_CHROMIUM, its path.
+ensure_chromium() {
+  need_apt chromium chromium
+  RELANCE_CHROMIUM="$(command -v chromium)"
+  export RELANCE_CHROMIUM
 }
 
 # ensure_postgres starts the local PostgreSQL if it does not answer.
@@ -68,4 +77,12 @@ ensure_npm() {
     log "installing the SES emulator (npm aws-ses-v2-local)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+# ensure_chromium installs Debian's chromium for the browser tests (web/)
+# and exports RELANCE_CHROMIUM; no browser is downloaded by the tests.
+ensure_chromium() {
+  need_apt chromium chromium
+  RELANCE_CHROMIUM="$(command -v chromium)"
+  export RELANCE_CHROMIUM
 }

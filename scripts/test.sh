@@ -10,6 +10,7 @@ ensure_tools
 ensure_postgres
 ensure_npm
 ensure_temporal_cli
+ensure_chromium
 
 DB="relance_test_$(date +%s)_$$"
 log "creating database $DB for this run"

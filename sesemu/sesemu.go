@@ -298,7 +298,18 @@ func Connect(url string) *Emulator {
 
 // Messages returns what the emulator's store holds, oldest first.
 func (e *Emulator) Messages(ctx context.Context) ([]StoredMessage, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL+"/store", nil)
+	return e.messages(ctx, e.URL+"/store")
+}
+
+// MessagesSince returns the messages received at or after since (the
+// emulator keeps whole seconds), oldest first: a caller that polls a busy
+// emulator reads each message about once instead of the whole store.
+func (e *Emulator) MessagesSince(ctx context.Context, since time.Time) ([]StoredMessage, error) {
+	return e.messages(ctx, fmt.Sprintf("%s/store?since=%d", e.URL, since.Unix()))
+}
+
+func (e *Emulator) messages(ctx context.Context, url string) ([]StoredMessage, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sesemu: read store: %w", err)
 	}

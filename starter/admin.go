@@ -165,10 +165,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 }
 
 func printReport(e *env, rep scan.Report) {
-	e.printf("scan of %s on %s: %d started, %d already running, %d skipped, %d failed\n",
-		rep.Company, rep.Date, len(rep.Started), len(rep.AlreadyRunning), len(rep.Skipped), len(rep.Failed))
+	e.printf("scan of %s on %s: %d considered, %d started, %d already running, %d skipped, %d failed\n",
+		rep.Company, rep.Date, rep.Considered, rep.StartedCount, rep.AlreadyRunningCount, rep.SkippedCount, rep.FailedCount)
 	if len(rep.Started) > 0 {
-		e.printf("  started: %s\n", strings.Join(rep.Started, ", "))
+		e.printf("  started: %s\n", sampleLine(rep.Started, rep.StartedCount))
+	}
+	if len(rep.AlreadyRunning) > 0 {
+		e.printf("  already running: %s\n", sampleLine(rep.AlreadyRunning, rep.AlreadyRunningCount))
 	}
 	for _, s := range rep.Skipped {
 		e.printf("  skipped %s: %s\n", s.Invoice, s.Reason)
@@ -179,6 +182,19 @@ func printReport(e *env, rep scan.Report) {
 	for _, s := range rep.Failed {
 		e.printf("  FAILED %s: %s\n", s.Invoice, s.Reason)
 	}
+	if more := rep.SkippedCount + rep.NotesCount + rep.FailedCount - len(rep.Skipped) - len(rep.Notes) - len(rep.Failed); more > 0 {
+		e.printf("  ... and %d more skipped, noted or failed (each is in the log)\n", more)
+	}
+}
+
+// sampleLine shows the first invoice numbers of a list of total and how
+// many more there are.
+func sampleLine(first []string, total int) string {
+	s := strings.Join(first, ", ")
+	if total > len(first) {
+		s += fmt.Sprintf(", ... (%d more)", total-len(first))
+	}
+	return s
 }
 
 func runSchedule(ctx context.Context, e *env, args []string) error {

@@ -22,7 +22,7 @@ func runBulk(ctx context.Context, e *env, args []string) error {
 	nextLevel := fs.String("next-level", "", "select the invoices whose next letter is this level")
 	customer := fs.String("customer", "", "select one customer's invoices")
 	reason := fs.String("reason", "", "why (kept in each history)")
-	actor := fs.String("actor", defaultActor(), "who does this")
+	actor := fs.String("actor", "", actorHelp)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,13 +33,13 @@ func runBulk(ctx context.Context, e *env, args []string) error {
 	var arg any
 	switch *action {
 	case "skip":
-		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: *actor, Reason: *reason}
+		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(*actor), Reason: *reason}
 	case "revert":
-		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: *actor, Reason: *reason}
+		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(*actor), Reason: *reason}
 	case "resume":
-		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: *actor}
+		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(*actor)}
 	case "comment":
-		update, arg = dunning.UpdateComment, dunning.CommentRequest{Actor: *actor, Text: *reason}
+		update, arg = dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(*actor), Text: *reason}
 	default:
 		return usageError{fmt.Sprintf("bulk: unknown action %q (skip, revert, resume, comment)", *action)}
 	}

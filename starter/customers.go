@@ -12,7 +12,7 @@ func runCustomer(ctx context.Context, e *env, args []string) error {
 	fs := flags("customer")
 	company := fs.String("company", "", "company code (required)")
 	customer := fs.String("customer", "", "customer code (required)")
-	actor := fs.String("actor", defaultActor(), "who does this")
+	actor := fs.String("actor", "", actorHelp)
 	var dnr optionalBool
 	fs.Var(&dnr, "do-not-remind", "on or off")
 	status := fs.String("status", "", "reminder status code from the status table (CTX, NPR...); \"none\" clears it")
@@ -30,7 +30,7 @@ func runCustomer(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if dnr.set {
-		told, err := o.SetDoNotRemind(ctx, *company, *customer, dnr.value, *actor)
+		told, err := o.SetDoNotRemind(ctx, *company, *customer, dnr.value, cliActor(*actor))
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func runCustomer(ctx context.Context, e *env, args []string) error {
 		if code == "none" {
 			code = ""
 		}
-		told, err := o.SetCustomerStatus(ctx, *company, *customer, code, *actor)
+		told, err := o.SetCustomerStatus(ctx, *company, *customer, code, cliActor(*actor))
 		if err != nil {
 			return err
 		}

@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/config"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
+	"github.com/relance/relance/temporalclient"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 )
 
 // env opens the store and the Temporal client on first use.
@@ -44,12 +44,13 @@ func (e *env) store(ctx context.Context) (*store.Store, error) {
 
 func (e *env) client() (client.Client, error) {
 	if e.temporal == nil {
-		c, err := client.NewLazyClient(client.Options{
-			HostPort: e.cfg.TemporalAddress, Namespace: e.cfg.TemporalNamespace,
-			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
-		})
+		opts, err := temporalclient.Options(slog.New(slog.DiscardHandler)) // address, TLS, API key, payload encryption
 		if err != nil {
-			return nil, fmt.Errorf("connect to Temporal at %s: %w", e.cfg.TemporalAddress, err)
+			return nil, err
+		}
+		c, err := client.NewLazyClient(opts)
+		if err != nil {
+			return nil, fmt.Errorf("connect to Temporal at %s: %w", opts.HostPort, err)
 		}
 		e.temporal = c
 	}
@@ -66,7 +67,7 @@ func (e *env) company(ctx context.Context, code string) (*store.Store, store.Com
 	return st, co, err
 }
 
-func (e *env) ops(ctx context.Context) (*ops.Ops, error) {
+func (e *env) ops(ctx context.Context) (*actions.Ops, error) {
 	st, err := e.store(ctx)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (e *env) ops(ctx context.Context) (*ops.Ops, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ops.Ops{Store: st, Temporal: c}, nil
+	return &actions.Ops{Store: st, Temporal: c}, nil
 }
 
 func (e *env) close() {

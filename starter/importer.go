@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -14,12 +15,14 @@ import (
 
 // runImport loads the customers and invoices an accounting system exported
 // as CSV. Bad rows are listed with their line and problem; the others are
-// imported; running it again updates the same records.
+// imported; running it again updates the same records, and only the
+// columns the file carries. --check reads and reports without saving.
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := flags("import")
-	company := fs.String("company", "", "company code (required; create it first with the demo or SQL)")
+	company := fs.String("company", "", "company code (required; create it first with `starter company add`)")
 	customers := fs.String("customers", "", "customers CSV: "+strings.Join(csvimport.CustomerColumns, ";"))
-	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";"))
+	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";")+"\n"+csvimport.InstalmentHelp)
+	check := fs.Bool("check", false, "read the files and report what would be refused, without saving anything")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -30,61 +33,63 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
+	var reports []csvimport.Report
 	if *customers != "" {
-		f, err := os.Open(*customers)
+		f, err := readFile(*customers, csvimport.ReadCustomers)
 		if err != nil {
 			return err
 		}
-		list, bad, err := csvimport.Customers(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", *customers, err)
+		if *check {
+			reports = append(reports, f.Preview())
+		} else {
+			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
-		ok := 0
-		for _, c := range list {
-			if _, err := st.UpsertCustomer(ctx, co.ID, c); err != nil {
-				e.printf("  customer %s: %v\n", c.Code, err)
-				failed++
-				continue
-			}
-			ok++
-		}
-		for _, b := range bad {
-			e.printf("  %s: %s\n", *customers, b.Error())
-		}
-		failed += len(bad)
-		e.printf("customers: %d imported, %d refused\n", ok, len(bad))
 	}
 	if *invoices != "" {
-		f, err := os.Open(*invoices)
+		f, err := readFile(*invoices, csvimport.ReadInvoices)
 		if err != nil {
 			return err
 		}
-		list, bad, err := csvimport.Invoices(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", *invoices, err)
+		if *check {
+			reports = append(reports, f.Preview())
+		} else {
+			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
-		ok := 0
-		for _, in := range list {
-			if _, err := st.UpsertInvoice(ctx, co.ID, in); err != nil {
-				e.printf("  invoice %s: %v (is customer %s imported?)\n", in.Number, err, in.Customer)
-				failed++
-				continue
-			}
-			ok++
-		}
-		for _, b := range bad {
-			e.printf("  %s: %s\n", *invoices, b.Error())
-		}
-		failed += len(bad)
-		e.printf("invoices: %d imported, %d refused\n", ok, len(bad))
 	}
-	if failed > 0 {
+	failed := 0
+	for _, rep := range reports {
+		for _, p := range rep.Problems {
+			e.printf("  %s %s\n", rep.File, p.Error())
+		}
+		for _, n := range rep.Notes {
+			e.printf("  %s %s (accepted)\n", rep.File, n.Error())
+		}
+		if *check {
+			e.printf("%s: %d rows read: %d would be imported, %d refused (nothing saved)\n", rep.File, rep.Rows, rep.Imported, rep.Refused)
+		} else {
+			e.printf("%s\n", rep)
+		}
+		failed += rep.Refused + rep.Failed
+	}
+	if failed > 0 && !*check {
 		return fmt.Errorf("%d row(s) not imported: fix them and run the import again (imported rows are updated, not duplicated)", failed)
 	}
 	return nil
+}
+
+// readFile opens path and reads it with read.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }
 
 // runLadder shows or replaces a company's ladder, as a ";"-separated file
@@ -160,6 +165,10 @@ func runLadder(ctx context.Context, e *env, args []string) error {
 	if err := st.SetLadder(ctx, *company, l); err != nil {
 		return err
 	}
-	e.printf("ladder of %s: %d levels saved (new dunnings use it; running ones keep theirs)\n", *company, len(l))
+	running, err := st.RunningDunnings(ctx, *company)
+	if err != nil {
+		return err
+	}
+	e.printf("ladder of %s: %d levels saved; new dunnings use it, the %d running dunning(s) keep the ladder they started with\n", *company, len(l), running)
 	return nil
 }

@@ -1,17 +1,17 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/relance/relance/letter"
+	"github.com/relance/relance/letterbatch"
 	"github.com/relance/relance/store"
 )
 
@@ -23,6 +23,7 @@ func runLetters(ctx context.Context, e *env, args []string) error {
 	company := fs.String("company", "", "company code (required)")
 	date := fs.String("date", "", "day the letters were made, YYYY-MM-DD (default: today in the company's time zone)")
 	printOnly := fs.Bool("print-only", false, "only the letters to post (channel print or both)")
+	registered := fs.Bool("registered", false, "with --print-only: only the letters to post by registered mail with acknowledgement of receipt (formal notices, LRAR)")
 	zipPath := fs.String("zip", "", "write the day's letters to this zip, one PDF each")
 	pdfPath := fs.String("pdf", "", "write the day's letters to this PDF, one after the other, ready to print")
 	duplex := fs.Bool("duplex", false, "with --pdf: add a blank page after letters with an odd page count, so that each starts on its own sheet when printed on both sides")
@@ -39,13 +40,16 @@ func runLetters(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *customer != "" {
-		if *date != "" || *zipPath != "" || *pdfPath != "" || *printOnly || *duplex {
+		if *date != "" || *zipPath != "" || *pdfPath != "" || *printOnly || *registered || *duplex {
 			return usageError{"letters: --customer lists a customer's letters: use --out, not --date, --zip, --pdf, --print-only or --duplex"}
 		}
 		return customerLetters(ctx, e, st, *company, *customer, *outDir)
 	}
 	if *outDir != "" {
 		return usageError{"letters: --out goes with --customer; for a day's letters use --zip and --pdf"}
+	}
+	if *registered && !*printOnly {
+		return usageError{"letters: --registered goes with --print-only"}
 	}
 	if *duplex && *pdfPath == "" {
 		return usageError{"letters: --duplex goes with --pdf"}
@@ -69,6 +73,16 @@ func runLetters(ctx context.Context, e *env, args []string) error {
 	what := "letters"
 	if *printOnly {
 		what = "letters to print"
+	}
+	if *registered {
+		what = "letters to post by registered mail"
+		kept := letters[:0]
+		for _, l := range letters {
+			if letter.IsRegisteredLevel(l.Level) {
+				kept = append(kept, l)
+			}
+		}
+		letters = kept
 	}
 	if len(letters) == 0 {
 		e.printf("no %s for %s on %s: nothing written\n", what, co.Code, day)
@@ -123,16 +137,14 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
-	n := 0
 	for _, l := range letters {
 		if len(l.PDF) == 0 {
 			e.printf("warning: %s has no PDF recorded: not written\n", letterFileName(l))
-			continue
 		}
-		if err := os.WriteFile(filepath.Join(outDir, letterFileName(l)), l.PDF, 0o644); err != nil {
-			return err
-		}
-		n++
+	}
+	n, err := writeLetterFiles(outDir, letters)
+	if err != nil {
+		return err
 	}
 	e.printf("%d PDF written to %s\n", n, outDir)
 	return nil
@@ -140,10 +152,28 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 
 func printLetterList(e *env, letters []store.BatchLetter) {
 	e.printf("%-16s %-10s %-24s %-14s %-5s %3s %-9s %-12s %s\n", "DATE", "CUSTOMER", "NAME", "INVOICE", "LEVEL", "#", "CHANNEL", "STATUS", "SUBJECT")
+	registered := 0
 	for _, l := range letters {
+		channel := l.Channel
+		if letter.IsRegisteredLevel(l.Level) && channel != "email" {
+			channel += "+LRAR"
+			registered++
+		}
 		e.printf("%-16s %-10s %-24s %-14s %-5s %3d %-9s %-12s %s\n", l.CreatedAt.In(time.Local).Format("2006-01-02 15:04"),
-			l.CustomerCode, clip(l.CustomerName, 24), l.Invoice, l.Level, l.Sequence, l.Channel, l.Status, l.Subject)
+			clip(l.CustomerCode, 10), clip(l.CustomerName, 24), invoiceList(l.Invoice), l.Level, l.Sequence, channel, l.Status, l.Subject)
 	}
+	if registered > 0 {
+		e.printf("%d to post by registered mail with acknowledgement of receipt (LRAR: channel +LRAR, file names -LRAR)\n", registered)
+	}
+}
+
+// invoiceList shows the invoices of a letter: one, or the first and the
+// count of the others ("FA0168 +59").
+func invoiceList(s string) string {
+	if invoices := strings.Split(s, "+"); len(invoices) > 1 {
+		return fmt.Sprintf("%s +%d", clip(invoices[0], 14), len(invoices)-1)
+	}
+	return clip(s, 14)
 }
 
 func clip(s string, n int) string {
@@ -153,68 +183,23 @@ func clip(s string, n int) string {
 	return s
 }
 
-// letterFileName names a letter's PDF: <customer>-<invoice>-<level>-<seq>.pdf.
-func letterFileName(l store.BatchLetter) string {
-	return fmt.Sprintf("%s-%s-%s-%d.pdf", fileSafe(l.CustomerCode), fileSafe(l.Invoice), fileSafe(l.Level), l.Sequence)
+// letterFileName, letterFileNames, zipLetters, writeLetterFiles, pdfConfig
+// and mergeLetters are the shared letter batch (package letterbatch), also
+// used by the web app.
+func letterFileName(l store.BatchLetter) string { return letterbatch.FileName(l) }
+
+func letterFileNames(letters []store.BatchLetter) []string { return letterbatch.FileNames(letters) }
+
+func zipLetters(w io.Writer, letters []store.BatchLetter) error { return letterbatch.Zip(w, letters) }
+
+func writeLetterFiles(dir string, letters []store.BatchLetter) (int, error) {
+	return letterbatch.WriteFiles(dir, letters)
 }
 
-// zipLetters writes one PDF per letter into a zip.
-func zipLetters(w io.Writer, letters []store.BatchLetter) error {
-	z := zip.NewWriter(w)
-	for _, l := range letters {
-		f, err := z.CreateHeader(&zip.FileHeader{Name: letterFileName(l), Method: zip.Deflate, Modified: l.CreatedAt})
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(l.PDF); err != nil {
-			return err
-		}
-	}
-	return z.Close()
-}
+func pdfConfig() *model.Configuration { return letterbatch.PDFConfig() }
 
-// pdfConfig is pdfcpu's default configuration without its config file
-// (pdfcpu would otherwise create one in the user's config directory, and
-// exit the process if it cannot).
-func pdfConfig() *model.Configuration {
-	model.ConfigPath = "disable"
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
-	return conf
-}
-
-// mergeLetters writes the letters one after the other as one PDF and
-// returns its page count. With duplex, a letter with an odd page count is
-// followed by a blank page.
 func mergeLetters(w io.Writer, letters []store.BatchLetter, duplex bool) (int, error) {
-	readers := make([]io.ReadSeeker, 0, len(letters))
-	for _, l := range letters {
-		pdf := l.PDF
-		if duplex {
-			n, err := api.PageCount(bytes.NewReader(pdf), pdfConfig())
-			if err != nil {
-				return 0, fmt.Errorf("%s: %w", letterFileName(l), err)
-			}
-			if n%2 == 1 {
-				var padded bytes.Buffer
-				if err := api.InsertPages(bytes.NewReader(pdf), &padded, []string{fmt.Sprint(n)}, false, pdfConfig()); err != nil {
-					return 0, fmt.Errorf("%s: blank page: %w", letterFileName(l), err)
-				}
-				pdf = padded.Bytes()
-			}
-		}
-		readers = append(readers, bytes.NewReader(pdf))
-	}
-	var merged bytes.Buffer
-	if err := api.MergeRaw(readers, &merged, false, pdfConfig()); err != nil {
-		return 0, fmt.Errorf("merge: %w", err)
-	}
-	pages, err := api.PageCount(bytes.NewReader(merged.Bytes()), pdfConfig())
-	if err != nil {
-		return 0, err
-	}
-	_, err = w.Write(merged.Bytes())
-	return pages, err
+	return letterbatch.Merge(w, letters, duplex)
 }
 
 // writeAtomically writes a file through a temporary file renamed into

@@ -61,13 +61,14 @@ func TestPreview(t *testing.T) {
 	// A business customer's formal notice claims the fees.
 	pdf := filepath.Join(dir, "med.pdf")
 	out := run(t, "preview", "--company", "DEMO", "--invoice", "FA0168", "--level", "med", "--date", "2026-11-23", "--out", pdf)
-	for _, want := range []string{"MED letter #1 for invoice FA0168", "not sent, not recorded", "fees claimed", "Subject: Mise en demeure de payer", "40,00"} {
+	for _, want := range []string{"statement of CLI0009", "MED letter #1 of invoice FA0168", "not sent, not recorded", "fees claimed", "Subject: Mise en demeure de payer", "40,00"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("preview output does not say %q:\n%s", want, out)
 		}
 	}
-	text := pdftotext(t, pdf)
-	for _, want := range []string{"40,00 € × 1 facture", "Total à payer", "mise en demeure", "FA0168"} {
+	// The customer's statement: every open item, the fees on FA0168 only.
+	text := strings.Join(strings.Fields(pdftotext(t, pdf)), " ")
+	for _, want := range []string{"40,00 € × 1", "Total à payer", "mise en demeure", "FA0168", "FA0176", "AV0021", "17 179,14 €", "soit 17 343,37 €"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("preview PDF does not show %q:\n%s", want, text)
 		}
@@ -171,7 +172,7 @@ func TestLettersBatch(t *testing.T) {
 	}
 	zr.Close()
 	sort.Strings(names)
-	want := "CLI0004-FA0171-MED-1.pdf CLI0009-FA0168-MED-1.pdf CLI0009-FA0184-R2-1.pdf"
+	want := "CLI0004-FA0171-MED-1-LRAR.pdf CLI0009-FA0168-MED-1-LRAR.pdf CLI0009-FA0184-R2-1.pdf"
 	if strings.Join(names, " ") != want {
 		t.Errorf("zip holds %v, want %s", names, want)
 	}
@@ -191,12 +192,18 @@ func TestLettersBatch(t *testing.T) {
 		t.Errorf("print batch text:\n%s", text)
 	}
 
+	// The formal notices only, to post by registered mail.
+	out = run(t, "letters", "--company", "DEMO", "--date", "2026-11-23", "--print-only", "--registered", "--zip", filepath.Join(dir, "lrar.zip"))
+	if !strings.Contains(out, "2 letters to post by registered mail") || !strings.Contains(out, "print+LRAR") || strings.Contains(out, "FA0184") {
+		t.Errorf("registered output:\n%s", out)
+	}
+
 	// A customer's letters, written again.
 	out = run(t, "letters", "--company", "DEMO", "--customer", "CLI0009", "--out", filepath.Join(dir, "cli0009"))
 	if !strings.Contains(out, "2 PDF written") || !strings.Contains(out, "FA0184") {
 		t.Errorf("customer letters output:\n%s", out)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "cli0009", "CLI0009-FA0168-MED-1.pdf")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "cli0009", "CLI0009-FA0168-MED-1-LRAR.pdf")); err != nil {
 		t.Error(err)
 	}
 

@@ -321,7 +321,7 @@ func callsAdd(ctx context.Context, e *env, args []string) error {
 	contact := fs.String("contact", "", "who was reached, e.g. \"M. Durand\"")
 	outcome := fs.String("outcome", "", "what came of it, e.g. promesse, injoignable, litige")
 	note := fs.String("note", "", "free text")
-	author := fs.String("author", defaultActor(), "who made the call")
+	author := fs.String("author", osUser(), "who made the call")
 	promisedOn := fs.String("promised-on", "", "date the customer promised to pay (YYYY-MM-DD)")
 	promisedAmount := fs.String("promised-amount", "", "amount the customer promised to pay")
 	if err := parse(fs, args); err != nil {

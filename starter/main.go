@@ -26,6 +26,8 @@ var commands = []command{
 	{"demo", "load the demo company and its invoices", runDemo},
 	{"setup", "register the search attributes on a Temporal cluster", runSetup},
 	{"import", "import customers and invoices from CSV files (bad rows listed, the rest kept)", runImport},
+	{"company", "add, change, show, list or archive a company (legal details, sender, time zone, send hour)", runCompany},
+	{"statuses", "list, set or delete the reminder statuses of a company (seed 004)", runStatuses},
 	{"ladder", "show or set a company's ladder (levels, delays, channels, fees)", runLadder},
 	{"scan", "start one dunning workflow per overdue invoice", runScan},
 	{"schedule", "create or update the daily scan Schedule of a company", runSchedule},
@@ -37,6 +39,7 @@ var commands = []command{
 	{"comment", "add a comment to an invoice's history", runComment},
 	{"status", "show an invoice's dunning state and history", runStatus},
 	{"list", "list invoices by level with filters, like the reminders screen", runList},
+	{"dashboard", "what is owed by age and level, letters by outcome, payments after each level, promises, DSO", runDashboard},
 	{"export", "export invoices to remind or the reminder history as CSV or XLSX", runExport},
 	{"calls", "add, list or delete calls logged with a customer", runCalls},
 	{"bulk", "skip (or revert, resume, comment) a selection of invoices at once", runBulk},
@@ -46,11 +49,14 @@ var commands = []command{
 	{"outbox", "print the e-mails the SES emulator received (development)", runOutbox},
 	{"templates", "list, show, set or delete a company's letter templates", runTemplates},
 	{"rates", "list or set the ECB refinancing rates used for late-payment interest", runRates},
-	{"serve", "serve the payment webhook and the operator HTTP API", runServe},
+	{"serve", "serve the web app, the operator HTTP API and the payment webhook", runServe},
 	{"tokens", "create, list or revoke operator API tokens", runTokens},
+	{"users", "add, list or disable the web app's users (sign-in, role, companies)", runUsers},
 	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
 	{"preview", "render an invoice's letter without sending or recording it", runPreview},
 	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},
+	{"bench", "measure relance against a no-op floor on a throw-away database (README \"Bench\")", runBench},
+	{"probe", "GET a URL and succeed on HTTP 200 (container health checks)", runProbe},
 }
 
 func main() {
@@ -80,7 +86,25 @@ func dispatch(ctx context.Context, args []string, out io.Writer) error {
 		if c.name == args[0] {
 			e := newEnv(out)
 			defer e.close()
-			return c.run(ctx, e, args[1:])
+			err := c.run(ctx, e, args[1:])
+			if errors.Is(err, errHelp) {
+				return nil // the flag package printed the flags
+			}
+			var u usageError
+			if errors.As(err, &u) && (len(args) == 1 || isHelp(args[1])) {
+				if len(args) > 1 {
+					fmt.Fprintln(out, u.msg) // COMMAND -h for a command with subcommands
+					return nil
+				}
+				return err
+			}
+			if errors.As(err, &u) && e.st == nil {
+				return err // refused before anything was opened: nothing to audit
+			}
+			if aerr := e.audit(ctx, args, err); aerr != nil {
+				return errors.Join(err, aerr)
+			}
+			return err
 		}
 	}
 	usage(os.Stderr)
@@ -102,10 +126,18 @@ func flags(name string) *flag.FlagSet {
 	return fs
 }
 
+// errHelp is returned by parse when the flags asked for help: the command
+// stops there and dispatch answers success.
+var errHelp = errors.New("help requested")
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// parse parses a command's flags. On -h it returns errHelp (after the flag
+// package printed the flags), so the command runs nothing.
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return errHelp
 		}
 		return usageError{err.Error()}
 	}

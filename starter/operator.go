@@ -5,14 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"os/user"
 	"strings"
 
+	"github.com/relance/relance/actions"
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
-	"github.com/relance/relance/ops"
 	"github.com/relance/relance/store"
 )
 
@@ -25,20 +23,12 @@ func addInvoiceFlags(fs *flag.FlagSet) invoiceFlags {
 	return invoiceFlags{
 		company: fs.String("company", "", "company code (required)"),
 		invoice: fs.String("invoice", "", "invoice number (required)"),
-		actor:   fs.String("actor", defaultActor(), "who does this, recorded in the history"),
+		actor:   fs.String("actor", "", actorHelp),
 	}
 }
 
-// defaultActor is the login name of whoever runs the command.
-func defaultActor() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "operator"
-}
+// actorHelp documents --actor: a label, never a substitute for the login.
+const actorHelp = "a label for who asked (e.g. the colleague you act for): kept next to your login name in the history and the audit log"
 
 func (f invoiceFlags) check(cmd string) error {
 	if *f.company == "" || *f.invoice == "" {
@@ -78,10 +68,10 @@ func runPay(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter:" + *f.actor}
+	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter"}
 	out, err := o.Pay(ctx, *f.company, *f.invoice, p)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("unknown invoice %s for company %s: nothing recorded", *f.invoice, *f.company)
+		return explained{fmt.Sprintf("unknown invoice %s for company %s: nothing recorded", *f.invoice, *f.company), err}
 	}
 	if err != nil {
 		return err
@@ -109,7 +99,7 @@ func runSkip(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return update(ctx, e, f, "skip", dunning.UpdateSkip, dunning.SkipRequest{Actor: *f.actor, Reason: *reason})
+	return update(ctx, e, f, "skip", dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(*f.actor), Reason: *reason})
 }
 
 func runRevert(ctx context.Context, e *env, args []string) error {
@@ -119,7 +109,7 @@ func runRevert(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return update(ctx, e, f, "revert", dunning.UpdateRevert, dunning.RevertRequest{Actor: *f.actor, Reason: *reason})
+	return update(ctx, e, f, "revert", dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(*f.actor), Reason: *reason})
 }
 
 func runPause(ctx context.Context, e *env, args []string) error {
@@ -137,7 +127,7 @@ func runPause(ctx context.Context, e *env, args []string) error {
 			return usageError{"pause: --until: " + err.Error()}
 		}
 	}
-	return update(ctx, e, f, "pause", dunning.UpdatePause, dunning.PauseRequest{Actor: *f.actor, Reason: *reason, Until: d})
+	return update(ctx, e, f, "pause", dunning.UpdatePause, dunning.PauseRequest{Actor: cliActor(*f.actor), Reason: *reason, Until: d})
 }
 
 func runResume(ctx context.Context, e *env, args []string) error {
@@ -146,7 +136,7 @@ func runResume(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return update(ctx, e, f, "resume", dunning.UpdateResume, dunning.ResumeRequest{Actor: *f.actor})
+	return update(ctx, e, f, "resume", dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(*f.actor)})
 }
 
 func runComment(ctx context.Context, e *env, args []string) error {
@@ -156,7 +146,7 @@ func runComment(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return update(ctx, e, f, "comment", dunning.UpdateComment, dunning.CommentRequest{Actor: *f.actor, Text: *text})
+	return update(ctx, e, f, "comment", dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(*f.actor), Text: *text})
 }
 
 // update sends an operator action and prints the new state, or why the
@@ -192,7 +182,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	st, err := o.State(ctx, *f.company, *f.invoice)
-	if errors.Is(err, ops.ErrNoWorkflow) {
+	if errors.Is(err, actions.ErrNoWorkflow) {
 		return statusFromDatabase(ctx, e, f)
 	}
 	if err != nil {

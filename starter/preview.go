@@ -10,12 +10,15 @@ import (
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/ladder"
 	"github.com/relance/relance/letter"
+	"github.com/relance/relance/letterbatch"
 	"github.com/relance/relance/money"
 )
 
-// runPreview is `starter preview`: the letter an invoice would receive,
-// built from the database as SendLetter builds it (templates, fees), but
-// neither sent nor recorded.
+// runPreview is `starter preview`: the letter the invoice's customer would
+// receive if the invoice's letter went out that day, that is the
+// customer's statement (every open item, credit notes deducted, fees per
+// row), built from the database as SendStatement builds it, but neither
+// sent nor recorded.
 func runPreview(ctx context.Context, e *env, args []string) error {
 	fs := flags("preview")
 	company := fs.String("company", "", "company code (required)")
@@ -61,23 +64,27 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 			seq = l.Sequence + 1
 		}
 	}
-	d, c, err := activities.BuildLetter(ctx, st, inv.ID, lv, on, seq)
+	d, c, err := activities.BuildStatement(ctx, st, inv.ID, lv, on, seq)
 	if err != nil {
 		return err
 	}
-	e.printf("%s letter #%d for invoice %s (%s), dated %s – not sent, not recorded\n", lv.Code, seq, inv.Number, d.Recipient.Name, on.French())
+	e.printf("statement of %s (%s) at level %s, with the %s letter #%d of invoice %s, dated %s – not sent, not recorded\n",
+		d.Recipient.Code, d.Recipient.Name, d.LevelCode, lv.Code, seq, inv.Number, on.French())
 	if d.Fees != nil {
 		e.printf("fees claimed: indemnity %s, penalties %s (%s), total to pay %s\n",
 			money.Format(d.Fees.Indemnity, "EUR"), money.Format(d.Fees.Interest, d.Currency), d.Fees.RateNote, money.Format(d.Fees.TotalDue, d.Currency))
 	}
 	if !*textOnly {
-		pdf, err := letter.Render(d, c)
+		pdf, warnings, err := letter.RenderChecked(d, c)
 		if err != nil {
 			return err
 		}
+		for _, w := range warnings {
+			e.printf("printed with a change: %s\n", w)
+		}
 		path := *out
 		if path == "" {
-			path = fmt.Sprintf("preview-%s-%s.pdf", fileSafe(inv.Number), fileSafe(lv.Code))
+			path = fmt.Sprintf("preview-%s-%s.pdf", letterbatch.Part(inv.Number), letterbatch.Part(lv.Code))
 		}
 		if err := os.WriteFile(path, pdf, 0o644); err != nil {
 			return err
@@ -118,16 +125,4 @@ func previewLevel(l ladder.Ladder, code string, next func() (string, error)) (la
 		}
 	}
 	return ladder.Level{}, usageError{fmt.Sprintf("preview: level %q is not in the company's ladder (%s)", code, strings.Join(codes, ", "))}
-}
-
-// fileSafe keeps letters, digits, "-" and "_" of s, for file names built
-// from invoice numbers and customer codes.
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-			return r
-		}
-		return '_'
-	}, s)
 }

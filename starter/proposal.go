@@ -14,7 +14,7 @@ func runProposal(ctx context.Context, e *env, args []string) error {
 	company := fs.String("company", "", "company code (required)")
 	date := fs.String("date", "", "run date YYYY-MM-DD (default today)")
 	untick := fs.String("untick", "", "comma-separated customer codes to leave out of that run")
-	actor := fs.String("actor", defaultActor(), "who does this")
+	actor := fs.String("actor", "", actorHelp)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func runProposal(ctx context.Context, e *env, args []string) error {
 	}
 	if *untick != "" {
 		for _, c := range strings.Split(*untick, ",") {
-			paused, err := o.Untick(ctx, *company, strings.TrimSpace(c), day, *actor)
+			paused, err := o.Untick(ctx, *company, strings.TrimSpace(c), day, cliActor(*actor))
 			if err != nil {
 				return err
 			}
@@ -59,6 +59,12 @@ func runProposal(ctx context.Context, e *env, args []string) error {
 		}
 		e.printf("%-9s %-26.26s %-5s %-6s %14s %12s  %s\n", p.Customer, p.Name, p.Level, p.Channel,
 			money.Format(p.Reminded, p.Currency), fees, strings.Join(nums, ", "))
+	}
+	// Blocking warnings come last, where they are read before the run.
+	for _, p := range props {
+		for _, w := range p.Warnings {
+			e.printf("\nATTENTION (bloquant) %s: %s\n", p.Customer, w)
+		}
 	}
 	return nil
 }

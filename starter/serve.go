@@ -2,33 +2,29 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/relance/relance/api"
 	"github.com/relance/relance/store"
+	"github.com/relance/relance/web"
 )
 
-// runServe serves the payment webhook and the operator HTTP API until ctx
-// ends (SIGINT, SIGTERM), then lets requests in flight finish.
+// runServe serves the web app, the operator HTTP API and the payment
+// webhook until ctx ends (SIGINT, SIGTERM), then lets requests in flight
+// finish. It runs what the server command runs (web.Run).
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flags("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	ui := fs.String("temporal-ui", envOr("TEMPORAL_UI_URL", "http://localhost:8233"), "Temporal UI address, for the invoice page's link to its workflow (empty: no link)")
+	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP on an address other than localhost (never in production)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	o, err := e.ops(ctx)
-	if err != nil {
-		return err
-	}
-	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
@@ -40,38 +36,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		cfg.LogLevel = slog.LevelInfo
 		log = cfg.Logger()
 	}
-	srv := &http.Server{
-		Handler:           api.New(o, st, log, time.Now),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      90 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	return web.Run(ctx, web.RunOptions{
+		Addr: *addr, Ops: o, Log: log, TemporalUI: *ui, Namespace: e.cfg.TemporalNamespace, InsecureCookies: *insecure,
+		Ready: func(a string) {
+			e.printf("relance web app on http://%s/ (operator API /v1/..., payment webhook POST /v1/payments)\n", a)
+		},
+	})
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
-	}
-	log.Info("relance API listening", "addr", ln.Addr().String())
-	e.printf("relance API on http://%s (payment webhook POST /v1/payments, operator API /v1/...)\n", ln.Addr())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	log.Info("relance API shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
-	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return def
 }
 
 // runTokens manages the operator API's bearer tokens:
@@ -87,8 +64,10 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	fs := flags("tokens " + sub)
 	var name, role *string
+	var sc scopeFlags
 	switch sub {
 	case "create":
+		sc = newScopeFlags(fs, "the token may act on")
 		name = fs.String("name", "", "who holds the token, recorded as the actor of their actions (required)")
 		role = fs.String("role", "", "viewer (read), operator (+ skip, revert, pause, resume, comment) or admin (+ tokens, do-not-remind) (required)")
 	case "revoke":
@@ -113,24 +92,35 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageError{"tokens create: --role must be viewer, operator or admin"}
 		}
+		scope, err := sc.scope("tokens create")
+		if err != nil {
+			return err
+		}
+		if err := st.CheckScope(ctx, scope); err != nil {
+			return err
+		}
 		plain, t, err := st.CreateToken(ctx, *name, r)
 		if err != nil {
 			return err
 		}
-		e.printf("token for %s (%s), shown once, keep it now:\n%s\n", t.Name, t.Role, plain)
+		if err := st.SetTokenScope(ctx, t.Name, scope); err != nil {
+			_ = st.RevokeToken(ctx, t.Name)
+			return err
+		}
+		e.printf("token for %s (%s, %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, plain)
 	case "list":
 		ts, err := st.Tokens(ctx)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tCREATED\tREVOKED")
 		for _, t := range ts {
 			revoked := "-"
 			if t.RevokedAt != nil {
 				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, t.Role, t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
 		}
 		return tw.Flush()
 	case "revoke":
@@ -146,13 +136,14 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 // requests with. The secret is read from an environment variable, never
 // from the command line (which other users and shell histories see).
 func runSources(ctx context.Context, e *env, args []string) error {
-	const use = "sources: usage: sources set --name NAME --secret-env VARIABLE"
+	const use = "sources: usage: sources set --name NAME --secret-env VARIABLE --company C[,D] | --all-companies"
 	if len(args) == 0 || args[0] != "set" {
 		return usageError{use}
 	}
 	fs := flags("sources set")
 	name := fs.String("name", "", "payment source name, sent as the X-Relance-Source header (required)")
 	secretEnv := fs.String("secret-env", "", "name of the environment variable holding the shared secret (required)")
+	sc := newScopeFlags(fs, "the source may record payments of")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -166,13 +157,56 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if len(secret) < store.MinSecretLength {
 		return usageError{fmt.Sprintf("sources set: the secret in %s must have at least %d characters (e.g. openssl rand -hex 32)", *secretEnv, store.MinSecretLength)}
 	}
+	scope, err := sc.scope("sources set")
+	if err != nil {
+		return err
+	}
 	st, err := e.store(ctx)
 	if err != nil {
+		return err
+	}
+	if err := st.CheckScope(ctx, scope); err != nil {
 		return err
 	}
 	if err := st.SetWebhookSource(ctx, *name, secret); err != nil {
 		return err
 	}
-	e.printf("payment source %s: secret set from $%s\n", *name, *secretEnv)
+	if err := st.SetSourceScope(ctx, *name, scope); err != nil {
+		return err
+	}
+	e.printf("payment source %s (%s): secret set from $%s\n", *name, scope, *secretEnv)
 	return nil
+}
+
+// scopeFlags are --company and --all-companies: which companies a token or
+// a payment source may act on. One of the two is required, so that a
+// credential reaching every company is a choice, not an accident.
+type scopeFlags struct {
+	companies *string
+	all       *bool
+}
+
+func newScopeFlags(fs *flag.FlagSet, what string) scopeFlags {
+	return scopeFlags{
+		companies: fs.String("company", "", "comma-separated company codes "+what+" (this or --all-companies is required)"),
+		all:       fs.Bool("all-companies", false, "every company of the installation, present and future"),
+	}
+}
+
+func (f scopeFlags) scope(cmd string) (store.Scope, error) {
+	switch {
+	case *f.all && *f.companies != "":
+		return nil, usageError{cmd + ": --company and --all-companies exclude each other"}
+	case *f.all:
+		return nil, nil
+	case strings.TrimSpace(*f.companies) == "":
+		return nil, usageError{cmd + ": say which companies with --company C[,D] (or --all-companies)"}
+	}
+	var sc store.Scope
+	for _, c := range strings.Split(*f.companies, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			sc = append(sc, c)
+		}
+	}
+	return sc, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/letter"
@@ -17,7 +18,7 @@ import (
 // runTemplates is `starter templates list|show|set|delete`: a company's
 // own letter templates, edited without recompiling.
 func runTemplates(ctx context.Context, e *env, args []string) error {
-	const usage = "templates: want list, show, set or delete (starter templates SUBCOMMAND -h for its flags)"
+	const usage = "templates: want list, show, set, delete or fields (starter templates SUBCOMMAND -h for its flags)"
 	if len(args) == 0 {
 		return usageError{usage}
 	}
@@ -30,8 +31,29 @@ func runTemplates(ctx context.Context, e *env, args []string) error {
 		return templatesSet(ctx, e, args[1:])
 	case "delete":
 		return templatesDelete(ctx, e, args[1:])
+	case "fields":
+		if err := parse(flags("templates fields"), args[1:]); err != nil {
+			return err
+		}
+		templatesFields(e)
+		return nil
 	}
 	return usageError{fmt.Sprintf("%s; got %q", usage, args[0])}
+}
+
+// templatesFields prints the merge fields and functions a template may
+// use, with their meaning and their value in the sample letter.
+func templatesFields(e *env) {
+	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FIELD\tMEANING\tEXAMPLE")
+	for _, f := range letter.MergeFields() {
+		fmt.Fprintf(tw, "{{%s}}\t%s\t%s\n", f.Name, f.Meaning, f.Example)
+	}
+	fmt.Fprintln(tw, "\nFUNCTION\tMEANING\tEXAMPLE")
+	for _, f := range letter.TemplateFuncs() {
+		fmt.Fprintf(tw, "{{%s}}\t%s\t%s\n", f.Name, f.Meaning, f.Example)
+	}
+	_ = tw.Flush()
 }
 
 // templateFlags are the flags naming one template.

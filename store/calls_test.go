@@ -155,3 +155,40 @@ func TestHistoryExport(t *testing.T) {
 		t.Errorf("unknown company: %v", err)
 	}
 }
+
+// TestOpenWorkflowsOfNamesInstalmentWorkflows: a customer's running
+// dunnings are its invoices' workflows and, for an invoice dunned by
+// instalment, each open instalment's own workflow ("...#2"), so that a
+// do-not-remind flag or a status reaches them too.
+func TestOpenWorkflowsOfNamesInstalmentWorkflows(t *testing.T) {
+	st := loaded(t)
+	ctx := context.Background()
+	id, err := st.InvoiceID(ctx, demo.Company, "FA0176")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetInstalments(ctx, id, []store.Instalment{
+		{Seq: 1, DueDate: calendar.New(2026, 10, 1), Amount: decimal.NewFromInt(100), Balance: decimal.NewFromInt(100)},
+		{Seq: 2, DueDate: calendar.New(2026, 11, 1), Amount: decimal.NewFromInt(100), Balance: decimal.NewFromInt(100)},
+		{Seq: 3, DueDate: calendar.New(2027, 1, 1), Amount: decimal.NewFromInt(100), Balance: decimal.NewFromInt(100)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE invoices SET dunning_status = 'active'
+		WHERE number = 'FA0168' AND company_id = (SELECT id FROM companies WHERE code = $1)`, demo.Company); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `UPDATE instalments SET dunning_status = CASE seq WHEN 1 THEN 'held' WHEN 2 THEN 'active' ELSE 'paid' END
+		WHERE invoice_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := st.OpenWorkflowsOf(ctx, demo.Company, "CLI0009")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{dunning.WorkflowID(demo.Company, "FA0168"), dunning.InstalmentWorkflowID(demo.Company, "FA0176", 1),
+		dunning.InstalmentWorkflowID(demo.Company, "FA0176", 2)}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("open workflows %v, want %v", ids, want)
+	}
+}

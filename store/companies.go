@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/ladder"
 	"github.com/shopspring/decimal"
 )
@@ -28,6 +29,18 @@ type Company struct {
 	Language       string
 	SendHour       int
 	DemoDaySeconds int // 0 in production
+	// SignatoryName and SignatoryTitle sign the letters ("Claire Martin",
+	// "Responsable du recouvrement"); empty: the department signs.
+	SignatoryName  string
+	SignatoryTitle string
+	// LegalForm, LetterHeader and LetterFooter are printed on the letters
+	// (see settings.Company).
+	LegalForm    string
+	LetterHeader string
+	LetterFooter string
+	// Logo is the PNG or JPEG printed at the top left of the letterhead
+	// (nil: none).
+	Logo []byte
 }
 
 // ReminderStatus is a row of the status table (seed 004).
@@ -86,25 +99,17 @@ func (s *Store) CreateCompany(ctx context.Context, c Company) (int64, error) {
 		if err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `UPDATE companies SET signatory_name = $2, signatory_title = $3 WHERE id = $1`,
+			id, c.SignatoryName, c.SignatoryTitle); err != nil {
+			return err
+		}
 		if !inserted {
 			return nil
 		}
 		if err := insertLadder(ctx, tx, id, ladder.Default()); err != nil {
 			return err
 		}
-		for _, st := range DefaultStatuses() {
-			prop := "independent"
-			if st.Inherited {
-				prop = "inherited"
-			}
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO reminder_statuses (company_id, code, label, escalation_code, propagation, blocks_reminders)
-				VALUES ($1,$2,$3,NULLIF($4,''),$5,$6)`,
-				id, st.Code, st.Label, st.EscalationCode, prop, st.Blocks); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertStatuses(ctx, tx, id, DefaultStatuses())
 	})
 	if err != nil {
 		return 0, fmt.Errorf("create company %s: %w", c.Code, err)
@@ -116,7 +121,7 @@ func (s *Store) CreateCompany(ctx context.Context, c Company) (int64, error) {
 // workflows keep the ladder they started with.
 func (s *Store) SetLadder(ctx context.Context, company string, l ladder.Ladder) error {
 	if err := l.Validate(); err != nil {
-		return fmt.Errorf("set ladder of %s: %w", company, err)
+		return fmt.Errorf("set ladder of %s: %w: %w", company, ErrInvalid, err)
 	}
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var id int64
@@ -124,6 +129,9 @@ func (s *Store) SetLadder(ctx context.Context, company string, l ladder.Ladder) 
 			if errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("company %s: %w", company, ErrNotFound)
 			}
+			return fmt.Errorf("set ladder of %s: %w", company, err)
+		}
+		if err := s.checkLadderTemplates(ctx, tx, id, l); err != nil {
 			return fmt.Errorf("set ladder of %s: %w", company, err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM ladder_levels WHERE company_id = $1`, id); err != nil {
@@ -176,10 +184,12 @@ func (s *Store) CompanyByCode(ctx context.Context, code string) (Company, error)
 	var demo *int
 	err := s.Pool.QueryRow(ctx, `
 		SELECT id, code, legal_name, address_lines, city, siret, vat_number, rcs, iban, bic,
-		       sender_email, phone, time_zone, language, send_hour, demo_day_seconds
+		       sender_email, phone, time_zone, language, send_hour, demo_day_seconds,
+		       signatory_name, signatory_title, legal_form, letter_header, letter_footer, logo
 		FROM companies WHERE code = $1`, code).Scan(
 		&c.ID, &c.Code, &c.LegalName, &c.AddressLines, &c.City, &c.SIRET, &c.VATNumber, &c.RCS, &c.IBAN, &c.BIC,
-		&c.SenderEmail, &c.Phone, &c.TimeZone, &c.Language, &c.SendHour, &demo)
+		&c.SenderEmail, &c.Phone, &c.TimeZone, &c.Language, &c.SendHour, &demo,
+		&c.SignatoryName, &c.SignatoryTitle, &c.LegalForm, &c.LetterHeader, &c.LetterFooter, &c.Logo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("company %s: %w", code, ErrNotFound)
 	}
@@ -192,9 +202,10 @@ func (s *Store) CompanyByCode(ctx context.Context, code string) (Company, error)
 	return c, nil
 }
 
-// CompanyCodes lists every company's code, in order.
+// CompanyCodes lists the code of every company that is not archived, in
+// order (the scan of all companies goes through them).
 func (s *Store) CompanyCodes(ctx context.Context) ([]string, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT code FROM companies ORDER BY code`)
+	rows, err := s.Pool.Query(ctx, `SELECT code FROM companies WHERE archived_at IS NULL ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("list companies: %w", err)
 	}
@@ -317,6 +328,39 @@ func (s *Store) SetCustomerStatus(ctx context.Context, company, customer, code s
 		return false, fmt.Errorf("set status of customer %s: %w", customer, err)
 	}
 	return inherited, nil
+}
+
+// OpenWorkflowsOf lists the IDs of a customer's running dunning
+// workflows (active, held, paused or unresolved): one per invoice
+// (dunning.WorkflowID) and one per instalment of an invoice dunned by
+// instalment (dunning.InstalmentWorkflowID, "...#2").
+func (s *Store) OpenWorkflowsOf(ctx context.Context, company, customer string) ([]string, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT i.number, 0 FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		WHERE c.code = $1 AND cu.code = $2 AND i.dunning_status IN ('active', 'held', 'paused', 'unresolved')
+		UNION ALL
+		SELECT i.number, n.seq FROM instalments n JOIN invoices i ON i.id = n.invoice_id
+		JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		WHERE c.code = $1 AND cu.code = $2 AND n.dunning_status IN ('active', 'held', 'paused', 'unresolved')
+		ORDER BY 1, 2`, company, customer)
+	if err != nil {
+		return nil, fmt.Errorf("open dunnings of %s: %w", customer, err)
+	}
+	var out []string
+	var number string
+	var seq int
+	_, err = pgx.ForEachRow(rows, []any{&number, &seq}, func() error {
+		if seq > 0 {
+			out = append(out, dunning.InstalmentWorkflowID(company, number, seq))
+		} else {
+			out = append(out, dunning.WorkflowID(company, number))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open dunnings of %s: %w", customer, err)
+	}
+	return out, nil
 }
 
 // OpenInvoicesOf lists the numbers of a customer's invoices whose dunning

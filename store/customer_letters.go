@@ -17,6 +17,9 @@ type NewCustomerLetter struct {
 	Subject    string
 	PDF        []byte
 	Items      []LetterKey
+	// Warnings is what the renderer changed so the letter prints (field
+	// and problem, no customer data), "; "-separated.
+	Warnings string
 }
 
 // ItemStatus is what became of one invoice's letter.
@@ -35,11 +38,11 @@ type ItemStatus struct {
 func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (id int64, status string, items []ItemStatus, err error) {
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
-			INSERT INTO customer_letters (key, customer_id, channel, status, recipients, subject, pdf)
-			VALUES ($1,$2,$3,'pending',$4,$5,$6)
+			INSERT INTO customer_letters (key, customer_id, channel, status, recipients, subject, pdf, render_warnings)
+			VALUES ($1,$2,$3,'pending',$4,$5,$6,$7)
 			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
 			RETURNING id, status`,
-			l.Key, l.CustomerID, l.Channel, nonNil(l.Recipients), l.Subject, l.PDF).Scan(&id, &status)
+			l.Key, l.CustomerID, l.Channel, nonNil(l.Recipients), l.Subject, l.PDF, l.Warnings).Scan(&id, &status)
 		if err != nil {
 			return err
 		}
@@ -48,15 +51,15 @@ func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (id
 			var owner *int64
 			var st string
 			err := tx.QueryRow(ctx, `
-				INSERT INTO letters (invoice_id, level_code, sequence, channel, status, recipients, subject, customer_letter_id)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
-				ON CONFLICT (invoice_id, level_code, sequence) DO UPDATE SET
+				INSERT INTO letters (invoice_id, level_code, sequence, channel, status, recipients, subject, customer_letter_id, instalment, render_warnings)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+				ON CONFLICT (invoice_id, instalment, level_code, sequence) DO UPDATE SET
 				    -- a letter that failed (or never left) is taken over by this one
 				    customer_letter_id = CASE WHEN letters.status IN ('failed', 'pending')
 				        THEN EXCLUDED.customer_letter_id ELSE letters.customer_letter_id END,
 				    status = CASE WHEN letters.status IN ('failed', 'pending') THEN EXCLUDED.status ELSE letters.status END
 				RETURNING customer_letter_id, status`,
-				k.InvoiceID, k.Level, k.Sequence, l.Channel, status, nonNil(l.Recipients), l.Subject, id).Scan(&owner, &st)
+				k.InvoiceID, k.Level, k.Sequence, l.Channel, status, nonNil(l.Recipients), l.Subject, id, k.Instalment, l.Warnings).Scan(&owner, &st)
 			if err != nil {
 				return fmt.Errorf("letter %s: %w", k, err)
 			}
@@ -116,8 +119,8 @@ func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterK
 		err := s.Pool.QueryRow(ctx, `
 			SELECT l.status FROM letters l LEFT JOIN customer_letters c ON c.id = l.customer_letter_id
 			WHERE l.invoice_id = $1 AND l.level_code = $2 AND l.sequence = $3 AND c.key IS DISTINCT FROM $4
-			  AND l.status IN ('sent', 'queued_print', 'uncertain', 'sending')`,
-			k.InvoiceID, k.Level, k.Sequence, key).Scan(&status)
+			  AND l.instalment = $5 AND l.status IN ('sent', 'queued_print', 'uncertain', 'sending')`,
+			k.InvoiceID, k.Level, k.Sequence, key, k.Instalment).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		}

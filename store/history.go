@@ -14,18 +14,29 @@ import (
 // ID, sequence), so writing the same events again (an activity retry, a
 // replay) changes nothing.
 func (s *Store) RecordEvents(ctx context.Context, invoiceID int64, workflowID string, events []dunning.Event, at dunning.Snapshot) error {
+	return s.RecordItemEvents(ctx, invoiceID, 0, workflowID, events, at)
+}
+
+// RecordItemEvents is RecordEvents for instalment seq of the invoice (the
+// invoice itself when seq is 0): the position goes to the instalment's row.
+func (s *Store) RecordItemEvents(ctx context.Context, invoiceID int64, seq int, workflowID string, events []dunning.Event, at dunning.Snapshot) error {
 	batch := &pgx.Batch{}
 	var next *time.Time
 	if !at.NextActionAt.IsZero() {
 		next = &at.NextActionAt
 	}
-	batch.Queue(`UPDATE invoices SET dunning_status = $2, dunning_level = $3, dunning_next_level = $4, next_action_at = $5
-		WHERE id = $1`, invoiceID, string(at.Status), at.Level, at.NextLevel, next)
+	if seq == 0 {
+		batch.Queue(`UPDATE invoices SET dunning_status = $2, dunning_level = $3, dunning_next_level = $4, next_action_at = $5
+			WHERE id = $1`, invoiceID, string(at.Status), at.Level, at.NextLevel, next)
+	} else {
+		batch.Queue(`UPDATE instalments SET dunning_status = $3, dunning_level = $4, dunning_next_level = $5, next_action_at = $6
+			WHERE invoice_id = $1 AND seq = $2`, invoiceID, seq, string(at.Status), at.Level, at.NextLevel, next)
+	}
 	for _, e := range events {
 		batch.Queue(`
-			INSERT INTO history (invoice_id, workflow_id, seq, at, kind, level_code, detail, actor)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (workflow_id, seq) DO NOTHING`,
-			invoiceID, workflowID, e.Seq, e.At, string(e.Kind), e.Level, e.Detail, e.Actor)
+			INSERT INTO history (invoice_id, instalment, workflow_id, seq, at, kind, level_code, detail, actor)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (workflow_id, seq) DO NOTHING`,
+			invoiceID, seq, workflowID, e.Seq, e.At, string(e.Kind), e.Level, e.Detail, e.Actor)
 	}
 	if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("record %d history events of %s: %w", len(events), workflowID, err)

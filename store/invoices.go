@@ -28,21 +28,41 @@ type Invoice struct {
 	TimeZone   string          `json:"timeZone"`
 	SendHour   int             `json:"sendHour"`
 	DaySeconds int             `json:"daySeconds,omitempty"`
+	// Holidays is the company's working-day calendar (calendar.Holidays);
+	// empty in workflows started before it existed.
+	Holidays string `json:"holidays,omitempty"`
+	// Instalment is the instalment's sequence number when this workflow
+	// duns one instalment of the invoice (Balance and DueDate are then the
+	// instalment's), 0 for the whole invoice.
+	Instalment int `json:"instalment,omitempty"`
 }
 
 // LoadInvoice returns invoice number of company with its company's ladder.
 func (s *Store) LoadInvoice(ctx context.Context, company, number string) (Invoice, error) {
+	return s.LoadItem(ctx, company, number, 0)
+}
+
+// LoadItem returns invoice number of company, or its instalment seq when
+// seq > 0 (balance, amount and due date are then the instalment's), with
+// its company's ladder and clock.
+func (s *Store) LoadItem(ctx context.Context, company, number string, seq int) (Invoice, error) {
 	var inv Invoice
 	var companyID int64
 	var demo *int
 	err := s.Pool.QueryRow(ctx, `
-		SELECT i.id, c.id, c.code, i.number, cu.code, i.currency, i.amount, i.balance_due, i.due_date,
-		       c.time_zone, c.send_hour, c.demo_day_seconds
+		SELECT i.id, c.id, c.code, i.number, cu.code, i.currency, COALESCE(n.amount, i.amount),
+		       COALESCE(n.balance_due, i.balance_due), COALESCE(n.due_date, i.due_date),
+		       c.time_zone, c.send_hour, c.demo_day_seconds, c.holidays
 		FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
-		WHERE c.code = $1 AND i.number = $2`, company, number).Scan(
+		LEFT JOIN instalments n ON n.invoice_id = i.id AND n.seq = $3
+		WHERE c.code = $1 AND i.number = $2 AND ($3 = 0 OR n.seq IS NOT NULL)`, company, number, seq).Scan(
 		&inv.ID, &companyID, &inv.Company, &inv.Number, &inv.Customer, &inv.Currency, &inv.Amount, &inv.Balance,
-		&inv.DueDate, &inv.TimeZone, &inv.SendHour, &demo)
+		&inv.DueDate, &inv.TimeZone, &inv.SendHour, &demo, &inv.Holidays)
+	inv.Instalment = seq
 	if errors.Is(err, pgx.ErrNoRows) {
+		if seq > 0 {
+			return inv, fmt.Errorf("instalment %d of invoice %s of %s: %w", seq, number, company, ErrNotFound)
+		}
 		return inv, fmt.Errorf("invoice %s of %s: %w", number, company, ErrNotFound)
 	}
 	if err != nil {
@@ -65,6 +85,23 @@ type Check struct {
 	// customer's or the invoice's do-not-remind flag, or a blocking
 	// status (litigation...) on either.
 	HoldReason string `json:"holdReason,omitempty"`
+}
+
+// CheckItem re-reads the balance of instalment seq of invoice id (the
+// invoice itself when seq is 0) and what may forbid letters.
+func (s *Store) CheckItem(ctx context.Context, id int64, seq int) (Check, error) {
+	c, err := s.CheckInvoice(ctx, id)
+	if err != nil || seq == 0 {
+		return c, err
+	}
+	err = s.Pool.QueryRow(ctx, `SELECT balance_due FROM instalments WHERE invoice_id = $1 AND seq = $2`, id, seq).Scan(&c.Balance)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("instalment %d of invoice id %d: %w", seq, id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("check instalment %d of invoice id %d: %w", seq, id, err)
+	}
+	return c, nil
 }
 
 // CheckInvoice re-reads an invoice's balance and what may forbid letters.
@@ -110,8 +147,37 @@ type PaymentResult struct {
 	Overpaid  decimal.Decimal `json:"overpaid"`  // part of the payment above the balance due
 }
 
-// RecordPayment stores p against invoice id once: a second call with the
-// same external ID changes nothing and reports Duplicate. The balance due
+// ErrConflict is returned (wrapped) when a request reuses an idempotency
+// key with different content.
+var ErrConflict = errors.New("conflict")
+
+// PaymentConflict is the error of a payment whose (source, external ID) is
+// already recorded with a different invoice, amount, currency or date: one
+// of the two is wrong, and neither is silently dropped.
+type PaymentConflict struct {
+	Source, ExternalID string
+	Amount             decimal.Decimal // what this request says
+	Currency           string
+	PaidOn             calendar.Date
+	RecordedInvoice    string // what was recorded first
+	RecordedAmount     decimal.Decimal
+	RecordedCurrency   string
+	RecordedPaidOn     calendar.Date
+}
+
+func (c *PaymentConflict) Error() string {
+	return fmt.Sprintf("payment %s from %q is already recorded with amount %s %s paid on %s on invoice %s; this request says %s %s paid on %s",
+		c.ExternalID, c.Source, c.RecordedAmount.StringFixed(2), c.RecordedCurrency, c.RecordedPaidOn, c.RecordedInvoice,
+		c.Amount.StringFixed(2), c.Currency, c.PaidOn)
+}
+
+// Unwrap makes a PaymentConflict match ErrConflict.
+func (c *PaymentConflict) Unwrap() error { return ErrConflict }
+
+// RecordPayment stores p against invoice id once per (source, external
+// ID): a second call with the same key and the same content changes nothing
+// and reports Duplicate; with other content it fails with a
+// *PaymentConflict. The balance due
 // goes down by the amount, never below zero; any excess is kept as the
 // payment's overpaid amount.
 func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Payment) (PaymentResult, error) {
@@ -137,27 +203,33 @@ func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Pa
 		overpaid := p.Amount.Sub(applied)
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO payments (external_id, invoice_id, amount, currency, paid_on, method, source, overpaid)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (external_id) DO NOTHING`,
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (source, external_id) DO NOTHING`,
 			p.ExternalID, invoiceID, p.Amount, p.Currency, p.PaidOn, p.Method, p.Source, overpaid)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
+			var rec PaymentConflict
 			var other int64
-			var overpaid decimal.Decimal
-			if err := tx.QueryRow(ctx, `SELECT invoice_id, overpaid FROM payments WHERE external_id = $1`, p.ExternalID).
-				Scan(&other, &overpaid); err != nil {
+			if err := tx.QueryRow(ctx, `
+				SELECT p.invoice_id, i.number, p.amount, p.currency, p.paid_on, p.overpaid
+				FROM payments p JOIN invoices i ON i.id = p.invoice_id
+				WHERE p.source = $1 AND p.external_id = $2`, p.Source, p.ExternalID).
+				Scan(&other, &rec.RecordedInvoice, &rec.RecordedAmount, &rec.RecordedCurrency, &rec.RecordedPaidOn, &overpaid); err != nil {
 				return err
 			}
-			if other != invoiceID {
-				return fmt.Errorf("%w: payment %s is already recorded against another invoice", ErrInvalid, p.ExternalID)
+			if other != invoiceID || !rec.RecordedAmount.Equal(p.Amount) || rec.RecordedCurrency != p.Currency || rec.RecordedPaidOn != p.PaidOn {
+				rec.Source, rec.ExternalID, rec.Amount, rec.Currency, rec.PaidOn = p.Source, p.ExternalID, p.Amount, p.Currency, p.PaidOn
+				return &rec
 			}
 			res = PaymentResult{Balance: balance, Duplicate: true, Overpaid: overpaid}
 			return nil
 		}
 		res = PaymentResult{Balance: balance.Sub(applied), Overpaid: overpaid}
-		_, err = tx.Exec(ctx, `UPDATE invoices SET balance_due = $2 WHERE id = $1`, invoiceID, res.Balance)
-		return err
+		if _, err = tx.Exec(ctx, `UPDATE invoices SET balance_due = $2 WHERE id = $1`, invoiceID, res.Balance); err != nil {
+			return err
+		}
+		return allocateToInstalments(ctx, tx, invoiceID, applied)
 	})
 	if err != nil {
 		return res, fmt.Errorf("record payment %s on invoice id %d: %w", p.ExternalID, invoiceID, err)
@@ -191,6 +263,12 @@ type NewInvoice struct {
 	Currency  string
 	Balance   decimal.Decimal
 	PDFPath   string
+	// Instalments, when the invoice is paid in several parts: each is
+	// dunned on its own (saved with SetInstalments).
+	Instalments []Instalment
+	// ImportNote is what the import noticed and accepted (a balance
+	// larger than the amount), for its report.
+	ImportNote string
 }
 
 // UpsertInvoice inserts or updates an invoice of company.

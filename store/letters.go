@@ -66,9 +66,14 @@ type LetterKey struct {
 	InvoiceID int64
 	Level     string
 	Sequence  int
+	// Instalment is the instalment's sequence number, 0 for the invoice.
+	Instalment int
 }
 
 func (k LetterKey) String() string {
+	if k.Instalment > 0 {
+		return fmt.Sprintf("invoice %d instalment %d %s #%d", k.InvoiceID, k.Instalment, k.Level, k.Sequence)
+	}
 	return fmt.Sprintf("invoice %d %s #%d", k.InvoiceID, k.Level, k.Sequence)
 }
 
@@ -92,6 +97,9 @@ type NewLetter struct {
 	Recipients []string
 	Subject    string
 	PDF        []byte
+	// Warnings is what the renderer changed so the letter prints (field
+	// and problem, no customer data), "; "-separated.
+	Warnings string
 }
 
 // SaveLetter records l as pending unless it exists, and returns the
@@ -99,15 +107,15 @@ type NewLetter struct {
 func (s *Store) SaveLetter(ctx context.Context, l NewLetter) (id int64, status string, err error) {
 	err = s.Pool.QueryRow(ctx, `
 		WITH ins AS (
-			INSERT INTO letters (invoice_id, level_code, sequence, channel, status, recipients, subject, pdf)
-			VALUES ($1,$2,$3,$4,'pending',$5,$6,$7)
-			ON CONFLICT (invoice_id, level_code, sequence) DO NOTHING
+			INSERT INTO letters (invoice_id, instalment, level_code, sequence, channel, status, recipients, subject, pdf, render_warnings)
+			VALUES ($1,$8,$2,$3,$4,'pending',$5,$6,$7,$9)
+			ON CONFLICT (invoice_id, instalment, level_code, sequence) DO NOTHING
 			RETURNING id, status)
 		SELECT id, status FROM ins
 		UNION ALL
-		SELECT id, status FROM letters WHERE invoice_id = $1 AND level_code = $2 AND sequence = $3
+		SELECT id, status FROM letters WHERE invoice_id = $1 AND instalment = $8 AND level_code = $2 AND sequence = $3
 		LIMIT 1`,
-		l.Key.InvoiceID, l.Key.Level, l.Key.Sequence, l.Channel, nonNil(l.Recipients), l.Subject, l.PDF).Scan(&id, &status)
+		l.Key.InvoiceID, l.Key.Level, l.Key.Sequence, l.Channel, nonNil(l.Recipients), l.Subject, l.PDF, l.Key.Instalment, l.Warnings).Scan(&id, &status)
 	if err != nil {
 		return 0, "", fmt.Errorf("save letter %s: %w", l.Key, err)
 	}

@@ -29,14 +29,25 @@ type ProposalLine struct {
 // ProposalLines returns the active dunnings of company whose next letter is
 // due on or before day (in the company's time zone), by customer.
 func (s *Store) ProposalLines(ctx context.Context, company string, day calendar.Date) ([]ProposalLine, error) {
+	// Instalments dunned on their own are listed as FA0042#2 (the suffix of
+	// their workflow ID, so operator actions reach them by that number).
 	rows, err := s.Pool.Query(ctx, `
-		SELECT cu.code, cu.name, cu.kind = 'business', cu.emails, cu.address_lines, i.number, i.due_date, i.balance_due,
-		       i.currency, i.dunning_next_level, COALESCE(l.position, 0), COALESCE(l.claim_fees, false)
-		FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
-		LEFT JOIN ladder_levels l ON l.company_id = c.id AND l.code = i.dunning_next_level
-		WHERE c.code = $1 AND i.dunning_status = 'active' AND i.balance_due > 0 AND NOT i.closed
-		  AND (i.next_action_at AT TIME ZONE c.time_zone)::date <= $2
-		ORDER BY cu.code, i.due_date, i.number`, company, day)
+		SELECT cu.code, cu.name, cu.kind = 'business', cu.emails, cu.address_lines, x.number, x.due_date, x.balance,
+		       i.currency, x.next_level, COALESCE(l.position, 0), COALESCE(l.claim_fees, false)
+		FROM (
+		    SELECT i.id, i.number, i.due_date, i.balance_due AS balance, i.dunning_next_level AS next_level,
+		           i.dunning_status AS status, i.next_action_at
+		    FROM invoices i
+		    UNION ALL
+		    SELECT n.invoice_id, i.number || '#' || n.seq, n.due_date, n.balance_due, n.dunning_next_level,
+		           n.dunning_status, n.next_action_at
+		    FROM instalments n JOIN invoices i ON i.id = n.invoice_id
+		) x
+		JOIN invoices i ON i.id = x.id JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		LEFT JOIN ladder_levels l ON l.company_id = c.id AND l.code = x.next_level
+		WHERE c.code = $1 AND x.status = 'active' AND x.balance > 0 AND NOT i.closed
+		  AND (x.next_action_at AT TIME ZONE c.time_zone)::date <= $2
+		ORDER BY cu.code, x.due_date, x.number`, company, day)
 	if err != nil {
 		return nil, fmt.Errorf("proposal of %s for %s: %w", company, day, err)
 	}

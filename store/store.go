@@ -26,7 +26,21 @@ type Store struct {
 
 // Open connects to url, applies pending migrations and returns the store.
 func Open(ctx context.Context, url string) (*Store, error) {
-	pool, err := pgxpool.New(ctx, url)
+	return OpenPool(ctx, url, 0)
+}
+
+// OpenPool is Open with a pool of at most maxConns connections (0: pgx's
+// default, the larger of 4 and the number of CPUs). A worker matches it to
+// its activity slots.
+func OpenPool(ctx context.Context, url string, maxConns int) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = int32(maxConns)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}

@@ -57,6 +57,34 @@ type Token struct {
 	Role      Role       `json:"role"`
 	CreatedAt time.Time  `json:"createdAt"`
 	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	// Companies are the company codes the token may act on; nil means
+	// every company of the installation.
+	Companies Scope `json:"companies"`
+}
+
+// Scope is the set of companies a token or a payment source may act on:
+// nil means every company.
+type Scope []string
+
+// Allows reports whether the scope covers company.
+func (sc Scope) Allows(company string) bool {
+	if sc == nil {
+		return true
+	}
+	for _, c := range sc {
+		if c == company {
+			return true
+		}
+	}
+	return false
+}
+
+// String lists the scope's companies, or "every company".
+func (sc Scope) String() string {
+	if sc == nil {
+		return "every company"
+	}
+	return strings.Join(sc, ", ")
 }
 
 // tokenPrefix makes relance tokens recognisable (secret scanners, logs).
@@ -105,8 +133,8 @@ func (s *Store) CreateToken(ctx context.Context, name string, role Role) (string
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
 	var t Token
 	err := s.Pool.QueryRow(ctx, `
-		SELECT id, name, role, created_at FROM api_tokens
-		WHERE token_hash = $1 AND revoked_at IS NULL`, hash).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt)
+		SELECT id, name, role, created_at, companies FROM api_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL`, hash).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.Companies)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, fmt.Errorf("token: %w", ErrNotFound)
 	}
@@ -119,13 +147,13 @@ func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
 // Tokens lists every token, in force or revoked, by name then date.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	rows, err := s.Pool.Query(ctx, `
-		SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY name, created_at`)
+		SELECT id, name, role, created_at, revoked_at, companies FROM api_tokens ORDER BY name, created_at`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Token, error) {
 		var t Token
-		err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.RevokedAt)
+		err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.RevokedAt, &t.Companies)
 		return t, err
 	})
 	if err != nil {
@@ -180,4 +208,63 @@ func (s *Store) WebhookSecret(ctx context.Context, name string) (string, error) 
 		return "", fmt.Errorf("load payment source %q: %w", name, err)
 	}
 	return secret, nil
+}
+
+// SetTokenScope limits name's token in force to companies (nil: every
+// company). Each code must name a company.
+func (s *Store) SetTokenScope(ctx context.Context, name string, companies Scope) error {
+	if err := s.CheckScope(ctx, companies); err != nil {
+		return err
+	}
+	tag, err := s.Pool.Exec(ctx, `UPDATE api_tokens SET companies = $2 WHERE name = $1 AND revoked_at IS NULL`, name, []string(companies))
+	if err != nil {
+		return fmt.Errorf("set the companies of token %s: %w", name, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("token in force for %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// SetSourceScope limits payment source name to companies (nil: every
+// company).
+func (s *Store) SetSourceScope(ctx context.Context, name string, companies Scope) error {
+	if err := s.CheckScope(ctx, companies); err != nil {
+		return err
+	}
+	tag, err := s.Pool.Exec(ctx, `UPDATE webhook_sources SET companies = $2, updated_at = now() WHERE name = $1`, name, []string(companies))
+	if err != nil {
+		return fmt.Errorf("set the companies of payment source %s: %w", name, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("payment source %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// SourceScope returns the companies payment source name may pay invoices
+// of.
+func (s *Store) SourceScope(ctx context.Context, name string) (Scope, error) {
+	var sc []string
+	err := s.Pool.QueryRow(ctx, `SELECT companies FROM webhook_sources WHERE name = $1`, name).Scan(&sc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("payment source %q: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load payment source %q: %w", name, err)
+	}
+	return Scope(sc), nil
+}
+
+// CheckScope checks that every company of a scope exists.
+func (s *Store) CheckScope(ctx context.Context, companies Scope) error {
+	if companies != nil && len(companies) == 0 {
+		return fmt.Errorf("%w: name at least one company (or every company)", ErrInvalid)
+	}
+	for _, code := range companies {
+		if _, err := s.CompanyByCode(ctx, code); err != nil {
+			return err
+		}
+	}
+	return nil
 }

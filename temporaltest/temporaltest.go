@@ -23,6 +23,7 @@ import (
 type Server struct {
 	Address string // host:port of the frontend
 	cmd     *exec.Cmd
+	args    []string // to restart it
 }
 
 var (
@@ -73,27 +74,50 @@ func Binary() (string, error) {
 }
 
 // Start starts a dev server on free ports and waits until it answers.
-func Start() (*Server, error) {
-	bin, err := Binary()
-	if err != nil {
-		return nil, err
-	}
+func Start() (*Server, error) { return StartPersistent("") }
+
+// StartPersistent starts a dev server keeping its state in the SQLite file
+// dbFile ("" for memory), so that Restart finds its workflows and timers
+// again (fault tests).
+func StartPersistent(dbFile string) (*Server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"server", "start-dev", "--headless", "--ip", "127.0.0.1",
 		"--port", fmt.Sprint(port), "--log-level", "error"}
+	if dbFile != "" {
+		args = append(args, "--db-filename", dbFile)
+	}
 	for _, sa := range dunning.SearchAttributeTypes {
 		args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
 	}
-	cmd := exec.Command(bin, args...)
+	s := &Server{Address: fmt.Sprintf("127.0.0.1:%d", port), args: args}
+	return s, s.start()
+}
+
+// Restart stops the server (SIGTERM) and starts it again on the same port
+// and file.
+func (s *Server) Restart() error {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+		_ = s.cmd.Wait()
+	}
+	return s.start()
+}
+
+func (s *Server) start() error {
+	bin, err := Binary()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, s.args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &Server{Address: fmt.Sprintf("127.0.0.1:%d", port), cmd: cmd}
+	s.cmd = cmd
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		c, err := client.Dial(client.Options{HostPort: s.Address})
@@ -101,12 +125,12 @@ func Start() (*Server, error) {
 			_, err = c.CheckHealth(context.Background(), &client.CheckHealthRequest{})
 			c.Close()
 			if err == nil {
-				return s, nil
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
 			s.Stop()
-			return nil, fmt.Errorf("temporal dev server on %s not ready after 60s: %v", s.Address, err)
+			return fmt.Errorf("temporal dev server on %s not ready after 60s: %v", s.Address, err)
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
@@ -121,6 +145,14 @@ func (s *Server) Client(t testing.TB) client.Client {
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// Pid is the server process's ID (for CPU and memory readings).
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
 }
 
 // Stop kills the server and its children.

@@ -14,17 +14,20 @@ import (
 	"github.com/relance/relance/config"
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/mail"
+	"github.com/relance/relance/metrics"
+	"github.com/relance/relance/redact"
 	"github.com/relance/relance/store"
-	"github.com/relance/relance/workflows"
+	"github.com/relance/relance/temporalclient"
+	"github.com/relance/relance/workers"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 	_ "time/tzdata" // company time zones resolve the same on every machine
 )
 
 func main() {
 	cfg := config.FromEnv()
-	log := cfg.Logger()
+	log := slog.New(redact.NewHandler(cfg.Logger().Handler())) // no e-mail address reaches the log
 	if err := run(cfg, log); err != nil {
 		log.Error("worker stopped", "err", err)
 		os.Exit(1)
@@ -35,7 +38,8 @@ func run(cfg config.Config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	size := workers.FromMachine()
+	st, err := store.OpenPool(ctx, cfg.DatabaseURL, size.DBConns)
 	if err != nil {
 		return err
 	}
@@ -44,21 +48,32 @@ func run(cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("SES: %w", err)
 	}
-	c, err := client.Dial(client.Options{
-		HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: tlog.NewStructuredLogger(log),
-	})
+	opts, err := temporalclient.Options(log) // address, namespace, TLS, API key, payload encryption
 	if err != nil {
-		return fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return err
+	}
+	c, err := client.Dial(opts)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", opts.HostPort, err)
 	}
 	defer c.Close()
 
-	w := worker.New(c, dunning.TaskQueue, worker.Options{})
-	workflows.Register(w)
-	w.RegisterActivity(&activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log})
-	log.Info("worker started", "temporal", cfg.TemporalAddress, "namespace", cfg.TemporalNamespace,
-		"task_queue", dunning.TaskQueue, "database", config.Redacted(cfg.DatabaseURL), "ses_endpoint", cfg.SESEndpoint)
-	return w.Run(interruptOn(ctx))
+	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log}, size,
+		func(o *worker.Options) {
+			o.WorkerStopTimeout = activities.WorkerStopTimeout // a deploy lets letters in flight finish
+			o.Interceptors = append(o.Interceptors, interceptor.WorkerInterceptor(activities.Heartbeats()))
+		})
+	if addr := os.Getenv("METRICS_ADDR"); addr != "" {
+		stopMetrics, err := metrics.Serve(ctx, addr, metrics.Checks{"postgres": st.Pool.Ping, "temporal": metrics.TemporalCheck(c)}, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	log.Info("worker started", "temporal", opts.HostPort, "namespace", opts.Namespace, "payloads_encrypted", temporalclient.Encrypted(),
+		"task_queue", dunning.TaskQueue, "letter_task_queue", dunning.LetterTaskQueue, "sizing", size.String(),
+		"database", config.Redacted(cfg.DatabaseURL), "ses_endpoint", cfg.SESEndpoint)
+	return set.Run(interruptOn(ctx))
 }
 
 func interruptOn(ctx context.Context) <-chan any {

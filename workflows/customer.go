@@ -15,7 +15,13 @@ import (
 // a short collection window it sends one e-mail and one PDF listing them
 // all, each with its level, then tells every invoice workflow what became
 // of its letter. Letters added after a sending go out in a next round.
+//
+// Started with a SendAt (invoice workflows of version "statement"), it is
+// the customer's statement of the day instead: see customerStatement.
 func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
+	if !in.SendAt.IsZero() {
+		return customerStatement(ctx, in)
+	}
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
 	var seen []string
@@ -36,6 +42,7 @@ func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
 		}
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout: 2 * time.Minute,
+			HeartbeatTimeout:    activities.SendHeartbeatTimeout,
 			Summary:             fmt.Sprintf("send one letter for %d invoice(s) of %s", len(items), in.Customer),
 			RetryPolicy: &temporal.RetryPolicy{
 				InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
@@ -79,6 +86,162 @@ func drainItems(ch workflow.ReceiveChannel, items []activities.LetterItem, seen 
 		if !dup {
 			*seen = append(*seen, it.Key())
 			items = append(items, it)
+		}
+	}
+}
+
+// askedNow reports whether an operator asked one of items to go at once
+// ("Exécuter"): the statement then goes without waiting for its hour.
+func askedNow(items []activities.LetterItem) bool {
+	for _, it := range items {
+		if it.Now {
+			return true
+		}
+	}
+	return false
+}
+
+// customerStatement is the one letter of a customer on one day: it
+// collects the letters the invoice workflows decided on until SendAt (the
+// company's send hour on a working day) plus the Window of grace, sends
+// one statement built from the ledger (SendStatement), tells every invoice
+// workflow what became of its letter, then stays until Until (the end of
+// the day) answering letters handed in later with LetterDeferred: they
+// join the next working day's statement. Never two letters on one day.
+// An item asked for now (LetterItem.Now, an operator's "Exécuter") ends
+// the collection at once: the statement goes with what it holds.
+func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
+	if in.Rounds {
+		return statementRounds(ctx, in)
+	}
+	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
+	info := workflow.GetInfo(ctx)
+	var seen []string
+	var items []activities.LetterItem
+	sendAt := in.SendAt.Add(in.Window)
+	if d := sendAt.Sub(workflow.Now(ctx)); d > 0 {
+		timerCtx, cancel := workflow.WithCancel(ctx)
+		timer := workflow.NewTimerWithOptions(timerCtx, d, workflow.TimerOptions{
+			Summary: fmt.Sprintf("statement of %s goes out at %s", in.Customer, sendAt.UTC().Format("2006-01-02 15:04:05 UTC")),
+		})
+		for {
+			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
+			items = drainItems(adds, items, &seen)
+			if timer.IsReady() {
+				break
+			}
+			if askedNow(items) {
+				cancel() // an operator's "Exécuter": the statement goes now
+				break
+			}
+		}
+	}
+	items = drainItems(adds, items, &seen)
+	var results []activities.ItemResult
+	if len(items) > 0 {
+		results = sendStatement(ctx, in, fmt.Sprintf("%s/%s/1", info.WorkflowExecution.ID, info.WorkflowExecution.RunID), items)
+	}
+	// Until the end of the day, a letter handed in late is not sent: it
+	// joins the next statement (an item handed twice gets its result again).
+	answer := func() {
+		for {
+			var it activities.LetterItem
+			if !adds.ReceiveAsync(&it) {
+				return
+			}
+			r := activities.ItemResult{Item: it, Status: activities.LetterDeferred,
+				Detail: fmt.Sprintf("%s letter not sent today: the statement of %s for %s had already gone out; it joins the next one",
+					it.Level.Code, in.Date, in.Customer)}
+			for _, done := range results {
+				if done.Item.Key() == it.Key() {
+					r = done
+				}
+			}
+			_ = workflow.SignalExternalWorkflow(ctx, it.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
+		}
+	}
+	if d := in.Until.Sub(workflow.Now(ctx)); d > 0 {
+		timer := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "one letter a day: later letters wait for the next statement"})
+		for !timer.IsReady() {
+			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
+			answer()
+		}
+	}
+	answer()
+	return nil
+}
+
+// sendStatement sends one statement for items (SendStatement) and tells
+// every invoice workflow what became of its letter.
+func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, items []activities.LetterItem) []activities.ItemResult {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		HeartbeatTimeout:    activities.SendHeartbeatTimeout,
+		Summary:             fmt.Sprintf("send the statement of %s (%d letter(s) due)", in.Customer, len(items)),
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
+			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+		},
+	})
+	var results []activities.ItemResult
+	err := workflow.ExecuteActivity(actx, a.SendStatement, activities.CustomerLetterRequest{
+		Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items,
+	}).Get(ctx, &results)
+	if err != nil {
+		results = results[:0]
+		for _, it := range items {
+			results = append(results, activities.ItemResult{Item: it, Failed: true, Detail: err.Error()})
+		}
+	}
+	for _, r := range results {
+		// An invoice workflow that ended meanwhile cannot be told: fine.
+		_ = workflow.SignalExternalWorkflow(ctx, r.Item.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
+	}
+	return results
+}
+
+// statementRounds is the statement of demo clocks, whose days last
+// seconds: each round collects for in.Window from the first letter handed
+// in, then sends one statement. Letters handed in later go in the next
+// round, never less than a demo day (two windows) after the previous
+// statement, and the workflow stays that long after its last statement so
+// that they find it: one letter per customer per demo day, as in
+// production.
+func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
+	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
+	info := workflow.GetInfo(ctx)
+	var seen []string
+	var lastSent time.Time
+	for round := 1; ; round++ {
+		if adds.Len() == 0 && !lastSent.IsZero() {
+			// Quiet until a demo day after the last statement, or end.
+			quiet := lastSent.Add(2 * in.Window).Sub(workflow.Now(ctx))
+			if quiet > 0 {
+				timer := workflow.NewTimerWithOptions(ctx, quiet, workflow.TimerOptions{Summary: "one letter a demo day"})
+				_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
+			}
+		}
+		if adds.Len() == 0 {
+			return nil
+		}
+		wait := in.Window
+		if !lastSent.IsZero() {
+			wait = max(wait, lastSent.Add(2*in.Window).Sub(workflow.Now(ctx)))
+		}
+		timer := workflow.NewTimerWithOptions(ctx, wait, workflow.TimerOptions{
+			Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, wait),
+		})
+		var items []activities.LetterItem
+		for {
+			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
+			items = drainItems(adds, items, &seen)
+			if timer.IsReady() {
+				break
+			}
+		}
+		if len(items) > 0 {
+			sendStatement(ctx, in, fmt.Sprintf("%s/%s/%d", info.WorkflowExecution.ID, info.WorkflowExecution.RunID, round), items)
+			lastSent = workflow.Now(ctx)
 		}
 	}
 }

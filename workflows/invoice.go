@@ -19,8 +19,15 @@ import (
 type Input struct {
 	Company string `json:"company"`
 	Invoice string `json:"invoice"`
+	// Instalment, when not 0, makes the workflow dun that instalment of
+	// the invoice (its own due date, balance and level).
+	Instalment int `json:"instalment,omitempty"`
 	// Carry is the state handed over by continue-as-new; nil on a first start.
 	Carry *Carry `json:"carry,omitempty"`
+	// Loaded is the invoice as the scan read it (scan.StartInput): a first
+	// start with it reads nothing more. Without it (older starters, other
+	// callers) the workflow loads the invoice through an activity.
+	Loaded *store.Invoice `json:"loaded,omitempty"`
 }
 
 // Result is how an invoice's dunning ended.
@@ -48,6 +55,15 @@ type Carry struct {
 	Seq       int           `json:"seq"`      // last event sequence number
 	// History keeps the most recent events (the database has them all).
 	History []dunning.Event `json:"history"`
+	// NotBefore is the earliest next letter (customer statements: after a
+	// letter that did not go out, the next working day's).
+	NotBefore time.Time `json:"notBefore,omitempty"`
+	// NoLetterWhy is why the last due letter did not go out (recorded once).
+	NoLetterWhy string `json:"noLetterWhy,omitempty"`
+	// LetterFailed holds the invoice after a letter that could not be
+	// built or sent: it stays held until an operator resumes it (version
+	// "statement"; before, the hold was looked at again every day).
+	LetterFailed bool `json:"letterFailed,omitempty"`
 }
 
 // keptHistory bounds the events carried in memory across continue-as-new.
@@ -69,13 +85,18 @@ func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
 	// History rows are keyed by workflow and first run, so a later dunning
 	// of the same invoice (after a failed run) keeps its own rows.
 	w := &invoiceRun{ctx: ctx, id: info.WorkflowExecution.ID, historyKey: info.WorkflowExecution.ID + "@" + info.FirstRunID}
+	// Version 1: the customer statement (letters at the send hour of a
+	// working day, one per customer and day, built from the ledger).
+	// Workflows started before keep their dates and letters.
+	w.statement = workflow.GetVersion(ctx, "statement", workflow.DefaultVersion, 1) == 1
 	if in.Carry != nil {
 		w.c = *in.Carry
 	} else {
 		var inv store.Invoice
-		err := workflow.ExecuteActivity(w.activity("load invoice "+in.Invoice), a.LoadInvoice,
-			activities.InvoiceRef{Company: in.Company, Invoice: in.Invoice}).Get(ctx, &inv)
-		if err != nil {
+		if in.Loaded != nil {
+			inv = *in.Loaded
+		} else if err := workflow.ExecuteActivity(w.activity("load invoice "+in.Invoice), a.LoadInvoice,
+			activities.InvoiceRef{Company: in.Company, Invoice: in.Invoice, Instalment: in.Instalment}).Get(ctx, &inv); err != nil {
 			return Result{}, fmt.Errorf("load invoice %s: %w", in.Invoice, err)
 		}
 		w.c = Carry{Invoice: inv, Start: workflow.Now(ctx), Sent: make([]int, len(inv.Ladder))}
@@ -102,11 +123,14 @@ type invoiceRun struct {
 	pending    []dunning.Event // events not yet mirrored to the database
 	wake       bool            // a message changed the plan: recompute the next action
 	sending    bool            // a letter is on its way: skip and revert wait
+	execAt     int             // Stage+1 when the letter of Stage was asked for now (update "execute")
+	execNow    bool            // the asked letter goes with today's statement at once (execute version 2)
 	checkErr   error           // why the last check could not run
 	next       time.Time       // next action, zero when none is planned
 	status     dunning.Status
 	outcome    dunning.Status
 	shown      map[string]any // search attributes last published
+	statement  bool           // customer statements and working days (version "statement")
 }
 
 func (w *invoiceRun) setup() error {
@@ -117,6 +141,14 @@ func (w *invoiceRun) setup() error {
 			"BadConfig", err)
 	}
 	w.clock = ladder.Clock{Location: loc, SendHour: w.c.Invoice.SendHour, DaySeconds: w.c.Invoice.DaySeconds}
+	if w.statement {
+		h, err := calendar.ParseHolidays(w.c.Invoice.Holidays)
+		if err != nil {
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("company %s: %v", w.c.Invoice.Company, err), "BadConfig", err)
+		}
+		w.clock.Holidays = h
+	}
 	w.payments = workflow.GetSignalChannel(w.ctx, dunning.SignalPayment)
 	w.rechecks = workflow.GetSignalChannel(w.ctx, dunning.SignalRecheck)
 	if err := workflow.SetQueryHandler(w.ctx, dunning.QueryState, func() (dunning.State, error) { return w.state(), nil }); err != nil {
@@ -180,8 +212,43 @@ func (w *invoiceRun) plan() {
 		} else {
 			w.next = w.clock.NextDue(lv, w.c.LastStep)
 		}
+		if w.execAt == w.c.Stage+1 && w.next.After(workflow.Now(w.ctx)) {
+			w.next = workflow.Now(w.ctx) // asked for now (update "execute")
+		}
+	}
+	if w.statement && !w.next.IsZero() {
+		if w.asked() {
+			// Asked for now: today's statement, not the next send hour.
+			if w.c.NotBefore.After(w.next) {
+				w.next = w.c.NotBefore
+			}
+		} else {
+			w.next = w.slot(w.next)
+		}
 	}
 	w.publish()
+}
+
+// asked reports whether the next letter was asked for now (update
+// "execute", version 2) and goes with today's statement at once.
+func (w *invoiceRun) asked() bool {
+	return w.execNow && w.execAt == w.c.Stage+1 && w.status == dunning.StatusActive
+}
+
+// slot moves a planned time to when letters really go out: the send hour
+// of a working day; a time whose slot passed (more than the clock's grace
+// ago: a late start, an afternoon import, a hold lifted) waits for the
+// next slot, never before NotBefore.
+func (w *invoiceRun) slot(t time.Time) time.Time {
+	now := workflow.Now(w.ctx)
+	s := w.clock.Slot(t)
+	if w.clock.DaySeconds == 0 && s.Before(now.Add(-w.clock.Grace())) {
+		s = w.clock.Slot(now)
+	}
+	if s.Before(w.c.NotBefore) {
+		s = w.c.NotBefore
+	}
+	return s
 }
 
 // wait blocks until the next action is due (true) or a message changed the
@@ -190,6 +257,13 @@ func (w *invoiceRun) plan() {
 func (w *invoiceRun) wait() bool {
 	w.wake = false
 	woken := func() bool { return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 }
+	if w.statement {
+		// An update accepted while flush() ran left events to mirror:
+		// wake at once rather than at the next timer (version "statement").
+		woken = func() bool {
+			return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 || len(w.pending) > 0
+		}
+	}
 	if w.next.IsZero() {
 		if err := workflow.Await(w.ctx, woken); err != nil {
 			return false
@@ -197,6 +271,9 @@ func (w *invoiceRun) wait() bool {
 		return false
 	}
 	d := w.next.Sub(workflow.Now(w.ctx))
+	if w.statement && w.status == dunning.StatusActive {
+		d -= w.clock.Lead() // check and hand over before the send hour
+	}
 	if d <= 0 {
 		return true
 	}
@@ -212,6 +289,9 @@ func (w *invoiceRun) wait() bool {
 
 func (w *invoiceRun) waitSummary() string {
 	when := w.next.In(w.clock.Location).Format("2006-01-02 15:04")
+	if w.c.Invoice.Instalment > 0 {
+		when += fmt.Sprintf(" (instalment %d)", w.c.Invoice.Instalment)
+	}
 	switch w.status {
 	case dunning.StatusPaused:
 		return "paused until " + when
@@ -247,6 +327,9 @@ func (w *invoiceRun) act() error {
 	if w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 {
 		return nil // a message arrived during the check: settle it first
 	}
+	if w.statement && w.clock.DaySeconds == 0 && !w.asked() && workflow.Now(w.ctx).After(w.next.Add(w.clock.Grace())) {
+		return nil // the check ran past the send hour (an outage): the letter waits for the next one
+	}
 	return w.sendLetter(lv, now)
 }
 
@@ -256,6 +339,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	defer func() { w.sending = false }()
 	var res activities.LetterResult
 	var failure string
+	var sentAt time.Time // when the statement really went out, when known
 	// Version 1 groups the letters of a customer into one (CustomerLetter);
 	// workflows started before kept sending one letter per invoice.
 	if workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
@@ -271,6 +355,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 			return err
 		}
 		res, failure = activities.LetterResult{Status: r.Status, Detail: r.Detail}, ""
+		sentAt = r.SentAt
 		if r.Failed {
 			failure = r.Detail
 		}
@@ -287,12 +372,36 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 			w.event(dunning.EventHeld, lv.Code, r.Detail, "")
 			return nil
 		}
+		if r.Status == activities.LetterDeferred || r.Status == activities.LetterNothingOwed {
+			// No letter today: the item waits for the next working day's
+			// statement; the history says why, once.
+			if w.c.NoLetterWhy != r.Detail {
+				w.event(dunning.EventNoLetter, lv.Code, r.Detail, "")
+			}
+			w.c.NoLetterWhy = r.Detail
+			w.c.NotBefore = w.clock.Slot(workflow.Now(w.ctx).Add(time.Second))
+			if w.clock.DaySeconds == 0 {
+				// The next working day's slot: the same as above once the
+				// send hour passed, and still tomorrow's when a statement
+				// asked for now ("Exécuter") went before the send hour.
+				w.c.NotBefore = w.clock.Slot(w.clock.SlotEnd(workflow.Now(w.ctx)))
+			}
+			// A letter asked for now and deferred goes with that next
+			// statement, at its hour.
+			w.execNow = false
+			return nil
+		}
 	}
 	if failure != "" {
 		// A letter that cannot be built (broken template, bad address) is
 		// recorded and the invoice is held until someone fixes it.
 		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %s", lv.Code, failure), "")
 		w.c.HoldWhy, w.c.HoldTill = "letter failed: fix and resume", w.clock.AddDays(now, holdRecheckDays)
+		if w.statement {
+			// Held until someone acts (resume): retrying every day would
+			// only fail again.
+			w.c.LetterFailed, w.c.HoldTill = true, time.Time{}
+		}
 		return nil
 	}
 	kind := dunning.EventLetterSent
@@ -303,10 +412,16 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		kind = dunning.EventLetterUnsure
 	}
 	w.event(kind, lv.Code, res.Detail, "")
+	w.c.NoLetterWhy, w.c.NotBefore = "", time.Time{}
 	w.c.Sent[w.c.Stage] = seq
 	w.c.Letters++
 	w.c.Stage++
 	w.c.LastStep = w.stepTime(now)
+	if w.statement && w.leftLate(sentAt) {
+		// The letter went out late (an outage): the next level's delay
+		// counts from then, so it is never shortened.
+		w.c.LastStep = sentAt
+	}
 	if w.c.Stage >= len(w.c.Invoice.Ladder) {
 		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 	}
@@ -319,10 +434,28 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 // (after a pause, a hold or an outage), so the next level keeps its full
 // delay.
 func (w *invoiceRun) stepTime(now time.Time) time.Time {
+	if w.statement && !w.next.IsZero() && !w.next.After(now) {
+		// The statement went out in the slot it was planned for (a late
+		// item waits for the next slot instead): that slot's day counts.
+		return w.next
+	}
 	if !w.next.IsZero() && !w.next.After(now) && now.Sub(w.next) <= 2*w.collectWindow() {
 		return w.next
 	}
 	return now
+}
+
+// leftLate reports whether a statement that went out at sentAt left
+// after the day of the slot it was planned for (more than a demo day after
+// it for demo clocks).
+func (w *invoiceRun) leftLate(sentAt time.Time) bool {
+	if sentAt.IsZero() || w.next.IsZero() {
+		return false
+	}
+	if w.clock.DaySeconds > 0 {
+		return sentAt.Sub(w.next) > time.Duration(w.clock.DaySeconds)*time.Second
+	}
+	return w.clock.Today(sentAt).After(w.clock.Today(w.next))
 }
 
 // letterResultWait is how long an invoice waits for its customer letter
@@ -335,14 +468,28 @@ const letterResultWait = time.Hour
 func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Time) (activities.ItemResult, error) {
 	item := activities.LetterItem{
 		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Position: w.c.Stage, Sequence: seq, WorkflowID: w.id,
+		Instalment: w.c.Invoice.Instalment, Now: w.asked(),
+	}
+	req := activities.QueueRequest{
+		Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(now),
+		Window: w.collectWindow(), Item: item,
+	}
+	if w.statement {
+		// The statement of the slot this letter was planned for.
+		at := w.next
+		if at.IsZero() {
+			at = w.clock.Slot(now)
+		}
+		req.Date, req.Slot, req.SendAt, req.Until = w.clock.Today(at), w.clock.SlotKey(at), at, w.clock.SlotEnd(at)
+		req.Window = w.clock.Grace()
+		// Demo days last seconds: their statements go in rounds, each
+		// collecting for half a demo day from the first letter handed in.
+		req.Rounds = w.clock.DaySeconds > 0
 	}
 	results := workflow.GetSignalChannel(w.ctx, dunning.SignalLetterResult)
 	for {
 		err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("hand %s letter to %s's letter of the day", lv.Code, w.c.Invoice.Customer)),
-			a.QueueLetter, activities.QueueRequest{
-				Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(now),
-				Window: w.collectWindow(), Item: item,
-			}).Get(w.ctx, nil)
+			a.QueueLetter, req).Get(w.ctx, nil)
 		if err != nil {
 			return activities.ItemResult{}, fmt.Errorf("queue %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
 		}
@@ -377,6 +524,7 @@ func (w *invoiceRun) collectWindow() time.Duration {
 func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
 	return workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
+		HeartbeatTimeout:    activities.SendHeartbeatTimeout,
 		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
@@ -391,7 +539,13 @@ func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
 func (w *invoiceRun) check(summary string, now time.Time) bool {
 	w.checkErr = nil
 	var chk store.Check
-	if err := workflow.ExecuteActivity(w.activity(summary), a.CheckInvoice, w.c.Invoice.ID).Get(w.ctx, &chk); err != nil {
+	var f workflow.Future
+	if w.c.Invoice.Instalment > 0 {
+		f = workflow.ExecuteActivity(w.activity(summary), a.CheckItem, activities.ItemRef{InvoiceID: w.c.Invoice.ID, Instalment: w.c.Invoice.Instalment})
+	} else {
+		f = workflow.ExecuteActivity(w.activity(summary), a.CheckInvoice, w.c.Invoice.ID)
+	}
+	if err := f.Get(w.ctx, &chk); err != nil {
 		w.checkErr = fmt.Errorf("check invoice %s: %w", w.c.Invoice.Number, err)
 		return false
 	}
@@ -410,7 +564,7 @@ func (w *invoiceRun) check(summary string, now time.Time) bool {
 		w.c.HoldWhy, w.c.HoldTill = chk.HoldReason, w.clock.AddDays(now, holdRecheckDays)
 		return false
 	}
-	if w.c.HoldWhy != "" {
+	if w.c.HoldWhy != "" && !w.c.LetterFailed {
 		w.event(dunning.EventResumed, w.nextLevel(), "hold lifted: "+w.c.HoldWhy+" no longer applies", "")
 		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
 	}
@@ -479,7 +633,7 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 	}
 	var res store.PaymentResult
 	err := workflow.ExecuteActivity(w.activity("record payment "+p.ExternalID), a.RecordPayment,
-		activities.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p}).Get(w.ctx, &res)
+		activities.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, &res)
 	if err != nil {
 		if isNonRetryable(err) {
 			w.event(dunning.EventPaymentBad, w.level(), "payment refused by the ledger: "+err.Error(), p.Source)
@@ -530,7 +684,7 @@ func (w *invoiceRun) quiet() bool {
 func (w *invoiceRun) continueAsNew() error {
 	c := w.c
 	return workflow.NewContinueAsNewError(w.ctx, dunning.InvoiceWorkflowType,
-		Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Carry: &c})
+		Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Instalment: c.Invoice.Instalment, Carry: &c})
 }
 
 // event appends a step to the history; flush mirrors it to the database.
@@ -553,7 +707,7 @@ func (w *invoiceRun) flush() error {
 	err := workflow.ExecuteActivity(w.activity(fmt.Sprintf("record %d history events", len(events))), a.RecordEvents,
 		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.historyKey, Events: events, Snapshot: dunning.Snapshot{
 			Status: w.status, Level: w.level(), NextLevel: w.nextLevel(), NextActionAt: w.next,
-		}}).Get(w.ctx, nil)
+		}, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, nil)
 	if err != nil {
 		return fmt.Errorf("record history of %s: %w", w.c.Invoice.Number, err)
 	}

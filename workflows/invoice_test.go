@@ -29,15 +29,27 @@ type fakeLedger struct {
 	payments map[string]bool
 	letters  []string // "R1#1" per letter sent
 	queued   []activities.LetterItem
+	reqs     []activities.QueueRequest
 	events   []dunning.Event
+	due      calendar.Date // the invoice's due date, dueDate when zero
+	checks   int           // CheckItem calls (instalments)
 }
 
 func (f *fakeLedger) LoadInvoice(_ context.Context, ref activities.InvoiceRef) (store.Invoice, error) {
+	due := f.due
+	if due.IsZero() {
+		due = dueDate
+	}
 	return store.Invoice{
 		ID: 1, Company: ref.Company, Number: ref.Invoice, Customer: "CLI0009", Currency: "EUR",
-		Amount: decimal.RequireFromString("1200"), Balance: f.balance, DueDate: dueDate,
-		Ladder: ladder.Default(), TimeZone: "Europe/Paris", SendHour: 9,
+		Amount: decimal.RequireFromString("1200"), Balance: f.balance, DueDate: due,
+		Ladder: ladder.Default(), TimeZone: "Europe/Paris", SendHour: 9, Holidays: "FR", Instalment: ref.Instalment,
 	}, nil
+}
+
+func (f *fakeLedger) CheckItem(_ context.Context, _ activities.ItemRef) (store.Check, error) {
+	f.checks++
+	return store.Check{Balance: f.balance, Closed: f.closed, HoldReason: f.hold}, nil
 }
 
 func (f *fakeLedger) CheckInvoice(_ context.Context, _ int64) (store.Check, error) {
@@ -63,6 +75,7 @@ func (f *fakeLedger) RecordEvents(_ context.Context, req activities.EventsReques
 func (f *fakeLedger) QueueLetter(_ context.Context, req activities.QueueRequest) error {
 	f.letters = append(f.letters, fmt.Sprintf("%s#%d", req.Item.Level.Code, req.Item.Sequence))
 	f.queued = append(f.queued, req.Item)
+	f.reqs = append(f.reqs, req)
 	return nil
 }
 
@@ -98,6 +111,11 @@ type harness struct {
 	t      *testing.T
 	env    *testsuite.TestWorkflowEnvironment
 	ledger *fakeLedger
+	// answer is what the customer's letter says of the n-th letter handed
+	// over (0 first); sent when nil.
+	answer func(n int, it activities.LetterItem) activities.ItemResult
+	// late is how long after its send hour the n-th letter's answer comes.
+	late func(n int) time.Duration
 }
 
 func newHarness(t *testing.T) *harness {
@@ -111,10 +129,23 @@ func newHarness(t *testing.T) *harness {
 		if info.ActivityType.Name != "QueueLetter" || err != nil {
 			return
 		}
-		it := h.ledger.queued[len(h.ledger.queued)-1]
-		h.env.SignalWorkflow(dunning.SignalLetterResult, activities.ItemResult{
-			Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent",
-		})
+		n := len(h.ledger.queued) - 1
+		it := h.ledger.queued[n]
+		r := activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		if h.answer != nil {
+			r = h.answer(n, it)
+		}
+		// The statement answers when it goes out, at the send hour.
+		req := h.ledger.reqs[n]
+		if h.late != nil {
+			req.SendAt = req.SendAt.Add(h.late(n))
+			r.SentAt = req.SendAt
+		}
+		if d := req.SendAt.Sub(h.env.Now()); d > 0 {
+			h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(dunning.SignalLetterResult, r) }, d)
+			return
+		}
+		h.env.SignalWorkflow(dunning.SignalLetterResult, r)
 	})
 	h.env.SetTestTimeout(30 * time.Second)
 	return h
@@ -443,5 +474,34 @@ func TestMalformedPaymentIsRecordedAndIgnored(t *testing.T) {
 	}
 	if bad != 2 || r.Outcome != dunning.StatusPaid {
 		t.Errorf("%d rejected payments, outcome %s", bad, r.Outcome)
+	}
+}
+
+// TestUpdateDuringFlushIsMirroredPromptly: a comment accepted while the
+// workflow mirrors its history (flush) reaches the database at once, not
+// at the next timer days later.
+func TestUpdateDuringFlushIsMirroredPromptly(t *testing.T) {
+	h := newHarness(t)
+	var err error
+	sent := false
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		if info.ActivityType.Name == "RecordEvents" && !sent {
+			sent = true
+			h.update(&err, dunning.UpdateComment, dunning.CommentRequest{Text: "client called", Actor: "test"})
+		}
+	})
+	mirrored := false
+	h.later(time.Hour, func() {
+		for _, e := range h.ledger.events {
+			mirrored = mirrored || e.Kind == dunning.EventCommented
+		}
+	})
+	h.later(at(11, 2, 0), func() { h.pay("BANK-1", "1200") })
+	h.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mirrored {
+		t.Error("the comment accepted during flush was not mirrored within the hour")
 	}
 }

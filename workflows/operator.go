@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dunning"
@@ -25,6 +26,7 @@ func (w *invoiceRun) registerUpdates() error {
 		{dunning.UpdatePause, w.pause, w.validatePause},
 		{dunning.UpdateResume, w.resume, w.validateResume},
 		{dunning.UpdateComment, w.comment, w.validateComment},
+		{dunning.UpdateExecute, w.execute, w.validateExecute},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(w.ctx, h.name, h.fn,
@@ -70,6 +72,7 @@ func (w *invoiceRun) skip(ctx workflow.Context, r dunning.SkipRequest) (dunning.
 	lv := w.c.Invoice.Ladder[w.c.Stage]
 	w.c.Stage++
 	w.c.LastStep = workflow.Now(ctx)
+	w.execAt = 0
 	w.event(dunning.EventSkipped, lv.Code, withReason(lv.Code+" skipped without a letter, next "+w.nextLevel(), r.Reason), r.Actor)
 	if w.c.Stage >= len(w.c.Invoice.Ladder) {
 		w.event(dunning.EventUnresolved, lv.Code, "last level skipped: unresolved (Non soldé), waiting for payment", r.Actor)
@@ -93,6 +96,7 @@ func (w *invoiceRun) validateRevert(_ workflow.Context, r dunning.RevertRequest)
 func (w *invoiceRun) revert(ctx workflow.Context, r dunning.RevertRequest) (dunning.State, error) {
 	from := w.nextLevel()
 	w.c.Stage--
+	w.execAt = 0
 	w.c.LastStep = workflow.Now(ctx)
 	w.event(dunning.EventReverted, w.nextLevel(),
 		withReason(fmt.Sprintf("back from %s to %s: its letter will be sent again when due", from, w.nextLevel()), r.Reason), r.Actor)
@@ -132,13 +136,19 @@ func (w *invoiceRun) validateResume(_ workflow.Context, r dunning.ResumeRequest)
 	if err := w.validateOpen(); err != nil {
 		return err
 	}
-	if !w.c.Paused {
+	if !w.c.Paused && !w.c.LetterFailed {
 		return fmt.Errorf("invoice %s is not paused", w.c.Invoice.Number)
 	}
 	return nil
 }
 
 func (w *invoiceRun) resume(_ workflow.Context, r dunning.ResumeRequest) (dunning.State, error) {
+	if w.c.LetterFailed && !w.c.Paused {
+		// The letter that failed is tried again at the next send hour.
+		w.c.LetterFailed, w.c.HoldWhy, w.c.HoldTill = false, "", time.Time{}
+		w.event(dunning.EventResumed, w.nextLevel(), "letter failure cleared by an operator: the letter is tried again", r.Actor)
+		return w.changed(), nil
+	}
 	w.c.Paused, w.c.PauseWhy, w.c.PauseTill = false, "", calendar.Date{}
 	w.event(dunning.EventResumed, w.level(), "resumed by an operator", r.Actor)
 	return w.changed(), nil
@@ -156,6 +166,49 @@ func (w *invoiceRun) validateComment(_ workflow.Context, r dunning.CommentReques
 
 func (w *invoiceRun) comment(_ workflow.Context, r dunning.CommentRequest) (dunning.State, error) {
 	w.event(dunning.EventCommented, w.level(), r.Text, r.Actor)
+	return w.changed(), nil
+}
+
+func (w *invoiceRun) validateExecute(_ workflow.Context, r dunning.ExecuteRequest) error {
+	if err := w.validateOpen(); err != nil {
+		return err
+	}
+	if err := w.validateNotSending(); err != nil {
+		return err
+	}
+	switch {
+	case w.c.Paused:
+		return fmt.Errorf("invoice %s is paused (%s): resume it before sending a letter", w.c.Invoice.Number, w.c.PauseWhy)
+	case w.c.HoldWhy != "":
+		return fmt.Errorf("invoice %s is held (%s): no letter can go out", w.c.Invoice.Number, w.c.HoldWhy)
+	case w.c.Stage >= len(w.c.Invoice.Ladder):
+		return fmt.Errorf("invoice %s is past the last level (unresolved): there is no letter to send", w.c.Invoice.Number)
+	case w.execAt == w.c.Stage+1:
+		return fmt.Errorf("the %s letter of %s is already asked for: it goes out in a few minutes", w.nextLevel(), w.c.Invoice.Number)
+	}
+	return nil
+}
+
+// execute brings the next letter's date forward to now: the main loop then
+// checks the ledger and sends it as it would have on its date, and moves
+// up one level.
+//
+// With customer statements (version 2), the letter does not wait for the
+// next send hour: it asks the customer's statement of today to go at once,
+// with every item it holds. If today's statement already went out, the
+// letter is deferred to the next working day's statement (never two
+// letters to one customer on one day) and the history says so.
+func (w *invoiceRun) execute(ctx workflow.Context, r dunning.ExecuteRequest) (dunning.State, error) {
+	// Version 1 is the first with "execute"; version 2 sends through
+	// today's statement at once instead of waiting for the send hour.
+	v := workflow.GetVersion(ctx, "execute-now", workflow.DefaultVersion, 2)
+	w.execNow = v >= 2 && w.statement
+	w.execAt = w.c.Stage + 1
+	detail := w.nextLevel() + " letter asked for now"
+	if w.execNow {
+		detail += " (with today's statement of " + w.c.Invoice.Customer + ", or the next working day's if it already went out)"
+	}
+	w.event(dunning.EventAsked, w.level(), detail, r.Actor)
 	return w.changed(), nil
 }
 

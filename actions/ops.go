@@ -1,7 +1,7 @@
-// Package ops is what operators and payment systems can do to an invoice's
+// Package actions is what operators and payment systems can do to an invoice's
 // dunning, shared by the starter CLI and the HTTP API: record a payment and
 // signal it, send an operator action and get the new state, read the state.
-package ops
+package actions
 
 import (
 	"context"
@@ -65,6 +65,7 @@ func (o *Ops) Pay(ctx context.Context, company, number string, p dunning.Payment
 func (o *Ops) Act(ctx context.Context, company, number, update string, arg any) (dunning.State, error) {
 	var st dunning.State
 	h, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:   updateID(ctx),
 		WorkflowID: dunning.WorkflowID(company, number), UpdateName: update, Args: []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
@@ -79,6 +80,20 @@ func (o *Ops) Act(ctx context.Context, company, number, update string, arg any) 
 		return st, fmt.Errorf("%s %s of %s: %w: %w", update, number, company, ErrRefused, err)
 	}
 	return st, nil
+}
+
+type updateIDKey struct{}
+
+// WithUpdateID makes Act on ctx send its update with id as the Temporal
+// UpdateID: a caller retrying after a timeout with the same id gets the
+// first outcome back, and the action is applied once.
+func WithUpdateID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, updateIDKey{}, id)
+}
+
+func updateID(ctx context.Context) string {
+	id, _ := ctx.Value(updateIDKey{}).(string)
+	return id // "": the SDK makes one per call
 }
 
 // State returns the invoice's dunning state from its workflow.
@@ -126,14 +141,16 @@ func (o *Ops) SetCustomerStatus(ctx context.Context, company, customer, code, ac
 }
 
 func (o *Ops) propagate(ctx context.Context, company, customer string, r dunning.Recheck) (int, error) {
-	numbers, err := o.Store.OpenInvoicesOf(ctx, company, customer)
+	// Invoices and, for invoices dunned by instalment, each instalment's
+	// own workflow (dunning.InstalmentWorkflowID).
+	ids, err := o.Store.OpenWorkflowsOf(ctx, company, customer)
 	if err != nil {
 		return 0, err
 	}
 	told := 0
 	var errs []error
-	for _, n := range numbers {
-		err := o.Temporal.SignalWorkflow(ctx, dunning.WorkflowID(company, n), "", dunning.SignalRecheck, r)
+	for _, n := range ids {
+		err := o.Temporal.SignalWorkflow(ctx, n, "", dunning.SignalRecheck, r)
 		var nf *serviceerror.NotFound
 		switch {
 		case err == nil:

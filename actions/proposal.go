@@ -1,8 +1,9 @@
-package ops
+package actions
 
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/relance/relance/calendar"
 	"github.com/relance/relance/dunning"
@@ -25,6 +26,12 @@ type CustomerProposal struct {
 	Currency   string               `json:"currency"`
 	Invoices   []store.ProposalLine `json:"invoices"`
 	FeesDetail string               `json:"feesDetail,omitempty"`
+	// Warnings must be read before the run: a missing ECB rate means the
+	// letter claims the 40 EUR indemnity per invoice but no penalties.
+	// Blocking is true when there is one: the company chooses to send
+	// without penalties or to add the rate first (`starter rates set`).
+	Warnings []string `json:"warnings,omitempty"`
+	Blocking bool     `json:"blocking,omitempty"`
 }
 
 // Proposal lists, per customer, the letters the dunning would send on day.
@@ -49,13 +56,23 @@ func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) (
 		}
 		p := &out[len(out)-1]
 		p.Invoices = append(p.Invoices, l)
-		p.Reminded = p.Reminded.Add(l.Balance)
 		if l.Position >= top[p.Customer] {
 			top[p.Customer], p.Level = l.Position, l.NextLevel
 		}
 	}
 	for i := range out {
 		p := &out[i]
+		// The amount reminded is what the customer's statement claims:
+		// every overdue item, credit notes and unapplied payments deducted.
+		cu, err := o.Store.CustomerByCode(ctx, company, p.Customer)
+		if err != nil {
+			return nil, err
+		}
+		stmt, err := o.Store.StatementOf(ctx, cu.ID, p.Currency)
+		if err != nil {
+			return nil, err
+		}
+		p.Reminded = stmt.Owed(day)
 		var claim []fees.Line
 		for _, l := range p.Invoices {
 			if l.ClaimFees && l.Business {
@@ -65,13 +82,18 @@ func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) (
 		if len(claim) == 0 {
 			continue
 		}
-		c, err := fees.Compute(claim, true, day, rates)
-		if err != nil {
-			p.FeesDetail = "fees not computed: " + err.Error()
-			continue
-		}
+		c := fees.ComputeWithGaps(claim, true, day, rates)
 		p.Fees = c.Total
 		p.FeesDetail = fmt.Sprintf("indemnity %s + penalties %s", c.Indemnity.StringFixed(2), c.Interest.StringFixed(2))
+		for _, m := range c.Missing {
+			p.Blocking = true
+			p.Warnings = append(p.Warnings, fmt.Sprintf(
+				"penalties not claimed: %s; send without penalties, or add the rate first with `starter rates set --from %s --rate R`",
+				m, rateDay(m)))
+		}
+		if len(c.Missing) > 0 {
+			p.FeesDetail += " (penalties missing: no ECB rate)"
+		}
 	}
 	return out, nil
 }
@@ -98,4 +120,12 @@ func (o *Ops) Untick(ctx context.Context, company, customer string, day calendar
 		paused = append(paused, l.Number)
 	}
 	return paused, nil
+}
+
+// rateDay extracts the YYYY-MM-DD a missing-rate message names last.
+func rateDay(msg string) string {
+	if i := strings.LastIndex(msg, " on "); i >= 0 && len(msg) >= i+14 {
+		return msg[i+4 : i+14]
+	}
+	return "YYYY-MM-DD"
 }

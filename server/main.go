@@ -1,0 +1,70 @@
+// Command server serves relance's HTTP interface on one address: the
+// credit controllers' web app (pages under /), the operator JSON API
+// (/v1/...) and the payment webhook (POST /v1/payments). `starter serve`
+// runs the same thing (web.Run).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // company time zones resolve the same on every machine
+
+	"github.com/relance/relance/actions"
+	"github.com/relance/relance/config"
+	"github.com/relance/relance/store"
+	"github.com/relance/relance/web"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+)
+
+func main() {
+	addr := flag.String("addr", envOr("RELANCE_ADDR", "127.0.0.1:8080"), "address to listen on (host:port)")
+	ui := flag.String("temporal-ui", envOr("TEMPORAL_UI_URL", "http://localhost:8233"), "Temporal UI address, for the invoice page's link to its workflow (empty: no link)")
+	insecure := flag.Bool("insecure-cookies", false, "send the session cookie over plain HTTP on an address other than localhost (never in production)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, *addr, *ui, *insecure)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, addr, ui string, insecure bool) error {
+	cfg := config.FromEnv()
+	if os.Getenv("LOG_LEVEL") == "" {
+		cfg.LogLevel = slog.LevelInfo
+	}
+	log := cfg.Logger()
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", config.Redacted(cfg.DatabaseURL), err)
+	}
+	defer st.Close()
+	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: tlog.NewStructuredLogger(log)})
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+	}
+	defer tc.Close()
+	return web.Run(ctx, web.RunOptions{
+		Addr: addr, Ops: &actions.Ops{Store: st, Temporal: tc}, Log: log, TemporalUI: ui,
+		Namespace: cfg.TemporalNamespace, InsecureCookies: insecure,
+		Ready: func(a string) {
+			fmt.Printf("relance web app on http://%s/ (API /v1/..., payment webhook POST /v1/payments)\n", a)
+		},
+	})
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,283 @@
+package workflows
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/activities"
+	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
+	"github.com/stretchr/testify/mock"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+)
+
+// sendAts returns when each letter handed over goes out, in Paris.
+func sendAts(h *harness) []string {
+	var out []string
+	for _, r := range h.ledger.reqs {
+		out = append(out, r.SendAt.In(paris).Format("2006-01-02 15:04")+" "+r.Slot)
+	}
+	return out
+}
+
+// TestLettersGoOutOnWorkingDays: R1 falls on Saturday 28 November 2026 and
+// goes out Monday 30 at 09:00 Paris; R1 on Christmas Day goes out Monday
+// 28 December.
+func TestLettersGoOutOnWorkingDays(t *testing.T) {
+	tests := []struct {
+		due   calendar.Date
+		start time.Time
+		want  string
+	}{
+		{calendar.New(2026, 11, 27), time.Date(2026, 11, 27, 8, 0, 0, 0, paris), "2026-11-30 09:00 2026-11-30"},
+		{calendar.New(2026, 12, 24), time.Date(2026, 12, 24, 8, 0, 0, 0, paris), "2026-12-28 09:00 2026-12-28"},
+	}
+	for _, tt := range tests {
+		h := newHarness(t)
+		h.ledger.due = tt.due
+		h.env.SetStartTime(tt.start)
+		h.later(10*24*time.Hour, func() { h.pay("BANK-1", "1200") })
+		h.run()
+		if got := sendAts(h); len(got) != 1 || got[0] != tt.want {
+			t.Errorf("due %s: letters go out %v, want [%s]", tt.due, got, tt.want)
+		}
+	}
+}
+
+// TestAfternoonImportJoinsNextMorning: an invoice found overdue by a scan
+// at 17:39 is not sent then: its letter joins the next morning's
+// statement at 09:00.
+func TestAfternoonImportJoinsNextMorning(t *testing.T) {
+	h := newHarness(t)
+	h.ledger.due = calendar.New(2026, 11, 20)
+	h.env.SetStartTime(time.Date(2026, 11, 24, 17, 39, 0, 0, paris))
+	h.later(5*24*time.Hour, func() { h.pay("BANK-1", "1200") })
+	h.run()
+	if got := sendAts(h); len(got) != 1 || got[0] != "2026-11-25 09:00 2026-11-25" {
+		t.Errorf("letters go out %v, want the next morning's statement [2026-11-25 09:00 2026-11-25]", got)
+	}
+}
+
+// TestTwoDaysTwoLetters: a letter handed in after the day's statement went
+// out is deferred (never a second letter that day) and joins the next
+// working day's statement, with the reason in the history once.
+func TestTwoDaysTwoLetters(t *testing.T) {
+	h := newHarness(t)
+	h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+		if n == 0 {
+			return activities.ItemResult{Item: it, Status: activities.LetterDeferred, Detail: "statement of the day already sent"}
+		}
+		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+	}
+	h.later(at(11, 10, 0), func() { h.pay("BANK-1", "1200") })
+	r := h.run()
+	// R1 on Tuesday 3 November, deferred to Wednesday 4.
+	equal(t, "slots", sendAts(h), []string{"2026-11-03 09:00 2026-11-03", "2026-11-04 09:00 2026-11-04"})
+	n := 0
+	for _, e := range r.History {
+		if e.Kind == dunning.EventNoLetter {
+			n++
+		}
+	}
+	if n != 1 || r.Letters != 1 {
+		t.Errorf("%d no-letter events, %d letters: want 1 and 1", n, r.Letters)
+	}
+}
+
+// TestNothingOwedSendsNoLetter: when credit notes leave nothing owed the
+// statement does not go out; the history says why once and the invoice
+// tries again on the next working days.
+func TestNothingOwedSendsNoLetter(t *testing.T) {
+	h := newHarness(t)
+	h.answer = func(_ int, it activities.LetterItem) activities.ItemResult {
+		return activities.ItemResult{Item: it, Status: activities.LetterNothingOwed, Detail: "no letter: CLI0009 owes nothing once credit notes are counted"}
+	}
+	h.later(at(11, 6, 12), func() { h.pay("BANK-1", "1200") })
+	r := h.run()
+	if r.Letters != 0 || len(h.ledger.reqs) != 4 { // 3, 4, 5 and 6 November
+		t.Errorf("%d letters, %d hand-overs %v", r.Letters, len(h.ledger.reqs), sendAts(h))
+	}
+	n := 0
+	for _, e := range r.History {
+		if e.Kind == dunning.EventNoLetter {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d no-letter events, want 1", n)
+	}
+}
+
+// TestInstalmentReachesR2: the workflow of instalment 1 sends R1 then R2
+// about that instalment only (the second, not yet due, has no workflow).
+func TestInstalmentReachesR2(t *testing.T) {
+	h := newHarness(t)
+	h.later(at(11, 20, 0), func() { h.pay("BANK-1", "1200") })
+	h.env.ExecuteWorkflow(InvoiceDunning, Input{Company: "ACME", Invoice: "FA0171", Instalment: 1})
+	h.result()
+	equal(t, "letters", h.ledger.letters, []string{"R1#1", "R2#1"})
+	for _, it := range h.ledger.queued {
+		if it.Instalment != 1 {
+			t.Errorf("letter %s about instalment %d, want 1", it.Key(), it.Instalment)
+		}
+	}
+	if h.ledger.checks == 0 {
+		t.Error("the instalment's balance was never checked")
+	}
+}
+
+// statementActs stands in for SendStatement.
+type statementActs struct{ calls [][]activities.LetterItem }
+
+func (s *statementActs) SendStatement(_ context.Context, req activities.CustomerLetterRequest) ([]activities.ItemResult, error) {
+	s.calls = append(s.calls, req.Items)
+	var out []activities.ItemResult
+	for _, it := range req.Items {
+		out = append(out, activities.ItemResult{Item: it, Status: activities.LetterSent})
+	}
+	return out, nil
+}
+
+// TestCustomerStatementOneLetterADay: the statement workflow collects the
+// letters handed in before the send hour (and its grace), sends one
+// statement, and answers a letter handed in later with "deferred" until
+// the end of the day.
+func TestCustomerStatementOneLetterADay(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	env := suite.NewTestWorkflowEnvironment()
+	start := time.Date(2026, 11, 24, 8, 0, 0, 0, paris)
+	env.SetStartTime(start)
+	acts := &statementActs{}
+	env.RegisterActivity(acts)
+	env.RegisterWorkflow(CustomerLetter)
+	var told []activities.ItemResult
+	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
+		func(_, _, _, _ string, arg any) error {
+			told = append(told, arg.(activities.ItemResult))
+			return nil
+		})
+	item := func(n int64) activities.LetterItem {
+		return activities.LetterItem{InvoiceID: n, Invoice: "FA" + string(rune('0'+n)), Sequence: 1, WorkflowID: "dunning/ACME/x"}
+	}
+	add := func(d time.Duration, it activities.LetterItem) {
+		env.RegisterDelayedCallback(func() { env.SignalWorkflow(dunning.SignalAddLetter, it) }, d)
+	}
+	add(0, item(1))
+	add(time.Hour+time.Minute, item(2)) // 09:01, within the grace
+	add(3*time.Hour, item(3))           // 11:00: the statement is gone
+	sendAt := time.Date(2026, 11, 24, 9, 0, 0, 0, paris)
+	env.ExecuteWorkflow(CustomerLetter, activities.BatchInput{
+		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: 5 * time.Minute,
+		SendAt: sendAt, Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if len(acts.calls) != 1 || len(acts.calls[0]) != 2 {
+		t.Fatalf("statements sent %v, want one with FA1 and FA2", acts.calls)
+	}
+	if len(told) != 3 || told[2].Item.InvoiceID != 3 || told[2].Status != activities.LetterDeferred {
+		t.Errorf("results %+v, want FA3 deferred", told)
+	}
+}
+
+// TestCustomerStatementAskedNowGoesAtOnce: an item an operator asked for
+// now ("Exécuter") makes the statement of the day go at once, before its
+// hour, with every item it holds; later items of that day are deferred.
+func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	env := suite.NewTestWorkflowEnvironment()
+	start := time.Date(2026, 11, 24, 7, 0, 0, 0, paris)
+	env.SetStartTime(start)
+	acts := &statementActs{}
+	env.RegisterActivity(acts)
+	env.RegisterWorkflow(CustomerLetter)
+	var told []activities.ItemResult
+	var toldAt []time.Time
+	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
+		func(_, _, _, _ string, arg any) error {
+			told = append(told, arg.(activities.ItemResult))
+			toldAt = append(toldAt, env.Now())
+			return nil
+		})
+	add := func(d time.Duration, it activities.LetterItem) {
+		env.RegisterDelayedCallback(func() { env.SignalWorkflow(dunning.SignalAddLetter, it) }, d)
+	}
+	add(0, activities.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
+	add(10*time.Minute, activities.LetterItem{InvoiceID: 2, Invoice: "FA2", Sequence: 1, WorkflowID: "dunning/ACME/FA2", Now: true})
+	add(time.Hour+50*time.Minute, activities.LetterItem{InvoiceID: 3, Invoice: "FA3", Sequence: 1, WorkflowID: "dunning/ACME/FA3"})
+	env.ExecuteWorkflow(CustomerLetter, activities.BatchInput{
+		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: time.Minute,
+		SendAt: time.Date(2026, 11, 24, 9, 0, 0, 0, paris), Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
+	})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if len(acts.calls) != 1 || len(acts.calls[0]) != 2 {
+		t.Fatalf("statements sent %v, want one with FA1 and FA2", acts.calls)
+	}
+	if len(told) != 3 || toldAt[0].After(start.Add(11*time.Minute)) {
+		t.Fatalf("results %+v at %v, want FA1 and FA2 told at 07:10", told, toldAt)
+	}
+	if told[2].Item.InvoiceID != 3 || told[2].Status != activities.LetterDeferred {
+		t.Errorf("FA3 told %+v, want deferred", told[2])
+	}
+}
+
+// TestFailedLetterStaysHeldUntilResumed: a letter that cannot be built
+// holds the invoice until an operator resumes it; it is not tried (and
+// failed) again every day. After the resume it goes out at the next send
+// hour.
+func TestFailedLetterStaysHeldUntilResumed(t *testing.T) {
+	h := newHarness(t)
+	h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+		if n == 0 {
+			return activities.ItemResult{Item: it, Failed: true, Detail: "template R1 fails"}
+		}
+		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+	}
+	var held dunning.State
+	var err error
+	h.later(at(11, 9, 12), func() { held = h.state() })
+	h.later(at(11, 9, 13), func() { h.update(&err, dunning.UpdateResume, dunning.ResumeRequest{Actor: "test"}) })
+	h.later(at(11, 12, 0), func() { h.pay("BANK-1", "1200") })
+	r := h.run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held.Status != dunning.StatusHeld {
+		t.Errorf("status after the failure = %s, want held", held.Status)
+	}
+	// The failed R1 on 3 November, nothing until the resume on 9, then R1
+	// again at the next send hour, 10 November 09:00.
+	equal(t, "hand-overs", sendAts(h), []string{"2026-11-03 09:00 2026-11-03", "2026-11-10 09:00 2026-11-10"})
+	if r.Letters != 1 {
+		t.Errorf("%d letters, want 1", r.Letters)
+	}
+}
+
+// TestLateLetterKeepsTheNextDelay: the R1 statement planned for Tuesday 3
+// November goes out three days late (an outage): R2 comes 15 days after
+// the letter really left (Friday 6 → Saturday 21 → Monday 23 November), not
+// 15 days after the planned date.
+func TestLateLetterKeepsTheNextDelay(t *testing.T) {
+	h := newHarness(t)
+	h.late = func(n int) time.Duration {
+		if h.ledger.queued[n].Level.Code == "R1" { // handed again after an hour: same late answer
+			return 3 * 24 * time.Hour
+		}
+		return 0
+	}
+	h.later(at(11, 24, 0), func() { h.pay("BANK-1", "1200") })
+	h.run()
+	got := sendAts(h)
+	if len(got) < 2 || got[0] != "2026-11-03 09:00 2026-11-03" || got[len(got)-1] != "2026-11-23 09:00 2026-11-23" {
+		t.Errorf("hand-overs %v: want R1 for 3 November and R2 for 23 November", got)
+	}
+}
