@@ -99,6 +99,10 @@ func (a *slogAdapter) Error(msg string, kv ...any) { a.l.Error(msg, kv...) }
 // eventually polls cond until it holds or the timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
+	// Waiting longer costs nothing when cond holds. On a busy CI machine a
+	// short activity that fails transiently is retried after 1, 2, 4, 8...
+	// seconds: a letter expected within seconds can take a minute.
+	timeout *= 3
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {

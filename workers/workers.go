@@ -34,6 +34,15 @@ const (
 	// level is cheaper to replay once than to keep in memory.
 	minStickyCache = 100
 	maxStickyCache = 4000
+	// maxInvoiceActivities and maxLetterActivities cap the activity slots,
+	// and with them the PostgreSQL pool (MaxDBConns at most), whatever the
+	// number of cores: PostgreSQL's default max_connections is 100 and the
+	// pool is shared with the API server and other workers, so a 16-core
+	// machine must not ask for 196 connections.
+	maxInvoiceActivities = 32
+	maxLetterActivities  = 12
+	// MaxDBConns is the largest pool a worker opens.
+	MaxDBConns = maxInvoiceActivities + maxLetterActivities + 4
 )
 
 // Queue is how one worker polls and runs its task queue.
@@ -66,7 +75,7 @@ type Sizing struct {
 // cores busy while the previous completions travel to the server. Activities
 // wait on PostgreSQL, SES and Temporal, so they get more slots, and exactly
 // as many database connections (no activity waits for a connection, and
-// PostgreSQL is not asked for more than can run). A third of the memory
+// PostgreSQL is not asked for more than can run), at most MaxDBConns. A third of the memory
 // limit goes to the sticky cache.
 func Plan(cpus int, memoryLimit int64) Sizing {
 	if cpus < 1 {
@@ -76,10 +85,10 @@ func Plan(cpus int, memoryLimit int64) Sizing {
 	cache = max(minStickyCache, min(maxStickyCache, cache))
 	inv := Queue{Name: dunning.TaskQueue,
 		WorkflowPollers: 2 + 2*cpus, ActivityPollers: 2 + cpus,
-		WorkflowSlots: 8 * cpus, ActivitySlots: 8 * cpus}
+		WorkflowSlots: 8 * cpus, ActivitySlots: min(8*cpus, maxInvoiceActivities)}
 	let := Queue{Name: dunning.LetterTaskQueue,
 		WorkflowPollers: 2, ActivityPollers: 2,
-		WorkflowSlots: 2 * cpus, ActivitySlots: 4 * cpus}
+		WorkflowSlots: 2 * cpus, ActivitySlots: min(4*cpus, maxLetterActivities)}
 	return Sizing{
 		CPUs: cpus, MemoryLimit: memoryLimit, StickyCache: cache,
 		Invoices: inv, Letters: let,

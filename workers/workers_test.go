@@ -16,7 +16,7 @@ func TestPlan(t *testing.T) {
 	}{
 		{"two cores, default budget", 2, DefaultMaxMemory, int(DefaultMaxMemory / 3 / CachedWorkflowBytes), 16 + 8 + 4},
 		{"tiny memory keeps a floor", 1, 8 << 20, minStickyCache, 8 + 4 + 4},
-		{"large memory is capped", 16, 64 << 30, maxStickyCache, 128 + 64 + 4},
+		{"large memory and many cores are capped", 16, 64 << 30, maxStickyCache, MaxDBConns},
 		{"zero cpus counts as one", 0, DefaultMaxMemory, int(DefaultMaxMemory / 3 / CachedWorkflowBytes), 8 + 4 + 4},
 	}
 	for _, tt := range tests {

@@ -816,7 +816,7 @@ func (w *invoiceRun) activity(summary string) workflow.Context {
 		StartToCloseTimeout: 30 * time.Second,
 		Summary:             summary,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second,
 		},
 	})
 }
