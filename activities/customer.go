@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/relance/relance/mail"
 	"github.com/relance/relance/store"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 )
 
@@ -34,6 +36,24 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	})
 	if err != nil {
 		return fmt.Errorf("queue letter %s in %s: %w", req.Item.Key(), id, err)
+	}
+	return nil
+}
+
+// TellResults tells every invoice workflow what became of its letter (a
+// letter-result signal each). The customer's statement runs it as a local
+// activity, in the workflow task that saw the statement go out, instead of
+// one external signal per invoice, each an extra command and event and a
+// workflow task more. An invoice workflow that ended meanwhile cannot be
+// told, which is fine; a second call (a retried task) signals again, and
+// an invoice workflow takes only the result of the letter it waits for.
+func (a *Activities) TellResults(ctx context.Context, results []ItemResult) error {
+	for _, r := range results {
+		err := a.Temporal.SignalWorkflow(ctx, r.Item.WorkflowID, "", dunning.SignalLetterResult, r)
+		var gone *serviceerror.NotFound
+		if err != nil && !errors.As(err, &gone) {
+			return fmt.Errorf("tell %s the result of its letter: %w", r.Item.WorkflowID, err)
+		}
 	}
 	return nil
 }

@@ -19,7 +19,12 @@ import (
 
 // TestRecordStatementHistories records the histories replayed by
 // workflows/replay_test.go after the customer statement came in
-// (workflows/testdata/statement_*.json). It runs only when
+// (workflows/testdata/statement_*.json). The invoice history of version 1
+// of "statement" (activities) is statement_invoice_paid.json; the one of
+// version 2 (local activities) was recorded by this test and saved as
+// statement_local_invoice_paid.json; likewise the statement of a day that
+// tells the invoice workflows in one local activity (version 1 of
+// "tell-local") is statement_day_tell.json. It runs only when
 // RELANCE_RECORD_DIR names the folder to write them to:
 //
 //	RELANCE_RECORD_DIR=$PWD/workflows/testdata go test ./e2e -run TestRecordStatementHistories

@@ -130,8 +130,19 @@ func TestInstalmentReachesR2(t *testing.T) {
 	}
 }
 
-// statementActs stands in for SendStatement.
-type statementActs struct{ calls [][]activities.LetterItem }
+// statementActs stands in for SendStatement and TellResults (the results
+// told go to tell, as the external signals of the late answers do).
+type statementActs struct {
+	calls [][]activities.LetterItem
+	tell  func(activities.ItemResult)
+}
+
+func (s *statementActs) TellResults(_ context.Context, results []activities.ItemResult) error {
+	for _, r := range results {
+		s.tell(r)
+	}
+	return nil
+}
 
 func (s *statementActs) SendStatement(_ context.Context, req activities.CustomerLetterRequest) ([]activities.ItemResult, error) {
 	s.calls = append(s.calls, req.Items)
@@ -156,9 +167,10 @@ func TestCustomerStatementOneLetterADay(t *testing.T) {
 	env.RegisterActivity(acts)
 	env.RegisterWorkflow(CustomerLetter)
 	var told []activities.ItemResult
+	acts.tell = func(r activities.ItemResult) { told = append(told, r) }
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
 		func(_, _, _, _ string, arg any) error {
-			told = append(told, arg.(activities.ItemResult))
+			acts.tell(arg.(activities.ItemResult))
 			return nil
 		})
 	item := func(n int64) activities.LetterItem {
@@ -200,10 +212,10 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	env.RegisterWorkflow(CustomerLetter)
 	var told []activities.ItemResult
 	var toldAt []time.Time
+	acts.tell = func(r activities.ItemResult) { told, toldAt = append(told, r), append(toldAt, env.Now()) }
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
 		func(_, _, _, _ string, arg any) error {
-			told = append(told, arg.(activities.ItemResult))
-			toldAt = append(toldAt, env.Now())
+			acts.tell(arg.(activities.ItemResult))
 			return nil
 		})
 	add := func(d time.Duration, it activities.LetterItem) {
