@@ -5,6 +5,7 @@ package temporaltest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -79,22 +80,35 @@ func Start() (*Server, error) { return StartPersistent("") }
 // StartPersistent starts a dev server keeping its state in the SQLite file
 // dbFile ("" for memory), so that Restart finds its workflows and timers
 // again (fault tests).
+//
+// The port is free when chosen but may be taken before the server binds
+// it (another test's server, an outgoing connection's ephemeral port):
+// a server that exits while starting is started again on another port.
 func StartPersistent(dbFile string) (*Server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		var port int
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
+		args := []string{"server", "start-dev", "--headless", "--ip", "127.0.0.1",
+			"--port", fmt.Sprint(port), "--log-level", "error"}
+		if dbFile != "" {
+			args = append(args, "--db-filename", dbFile)
+		}
+		for _, sa := range dunning.SearchAttributeTypes {
+			args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
+		}
+		s := &Server{Address: fmt.Sprintf("127.0.0.1:%d", port), args: args}
+		if err = s.start(); !errors.Is(err, errExited) {
+			return s, err
+		}
 	}
-	args := []string{"server", "start-dev", "--headless", "--ip", "127.0.0.1",
-		"--port", fmt.Sprint(port), "--log-level", "error"}
-	if dbFile != "" {
-		args = append(args, "--db-filename", dbFile)
-	}
-	for _, sa := range dunning.SearchAttributeTypes {
-		args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
-	}
-	s := &Server{Address: fmt.Sprintf("127.0.0.1:%d", port), args: args}
-	return s, s.start()
+	return nil, err
 }
+
+// errExited is a server that exited before it was ready.
+var errExited = errors.New("temporal dev server exited while starting")
 
 // Restart stops the server (SIGTERM) and starts it again on the same port
 // and file.
@@ -118,8 +132,18 @@ func (s *Server) start() error {
 		return fmt.Errorf("start %s: %w", bin, err)
 	}
 	s.cmd = cmd
+	exited := make(chan struct{})
+	go func() {
+		_, _ = cmd.Process.Wait() // reaps nothing Stop needs: Stop kills the group and waits again
+		close(exited)
+	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
+		select {
+		case <-exited:
+			return fmt.Errorf("%w (port %s)", errExited, s.Address)
+		default:
+		}
 		c, err := client.Dial(client.Options{HostPort: s.Address})
 		if err == nil {
 			_, err = c.CheckHealth(context.Background(), &client.CheckHealthRequest{})
