@@ -33,6 +33,7 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 		StaticSummary:            summary,
 	}, dunning.CustomerLetterWorkflowType, BatchInput{
 		Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window, SendAt: req.SendAt, Until: req.Until, Rounds: req.Rounds,
+		Tell: true,
 	})
 	if err != nil {
 		return fmt.Errorf("queue letter %s in %s: %w", req.Item.Key(), id, err)

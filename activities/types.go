@@ -151,4 +151,9 @@ type BatchInput struct {
 	// Rounds, for demo clocks whose days last seconds: one statement per
 	// round, each collecting for Window from the first letter handed in.
 	Rounds bool `json:"rounds,omitempty"`
+	// Tell makes the statement tell the invoice workflows their results in
+	// one local activity (TellResults) instead of one external signal
+	// each. QueueLetter sets it; statements started before it was there
+	// (their recorded input without it) keep their external signals.
+	Tell bool `json:"tell,omitempty"`
 }

@@ -23,8 +23,8 @@ import (
 // of "statement" (activities) is statement_invoice_paid.json; the one of
 // version 2 (local activities) was recorded by this test and saved as
 // statement_local_invoice_paid.json; likewise the statement of a day that
-// tells the invoice workflows in one local activity (version 1 of
-// "tell-local") is statement_day_tell.json. It runs only when
+// tells the invoice workflows in one local activity (BatchInput.Tell) was
+// saved as statement_day_tell.json. It runs only when
 // RELANCE_RECORD_DIR names the folder to write them to:
 //
 //	RELANCE_RECORD_DIR=$PWD/workflows/testdata go test ./e2e -run TestRecordStatementHistories
@@ -67,7 +67,7 @@ func TestRecordStatementHistories(t *testing.T) {
 	now := time.Now()
 	item := activities.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[0], Sequence: 9, WorkflowID: "dunning/" + company + "/none"}
 	in := activities.BatchInput{Company: company, Customer: "CLI0009", Date: today, Window: time.Second,
-		SendAt: now.Add(time.Second), Until: now.Add(6 * time.Second)}
+		SendAt: now.Add(time.Second), Until: now.Add(6 * time.Second), Tell: true}
 	opts := client.StartWorkflowOptions{ID: "letters/" + company + "/CLI0009/record", TaskQueue: dunning.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
 	srun, err := tc.SignalWithStartWorkflow(ctx, opts.ID, dunning.SignalAddLetter, item, opts, dunning.CustomerLetterWorkflowType, in)

@@ -193,21 +193,23 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 			results = append(results, activities.ItemResult{Item: it, Failed: true, Detail: err.Error()})
 		}
 	}
-	tell(ctx, results)
+	tell(ctx, in.Tell, results)
 	return results
 }
 
-// tell signals every invoice workflow the result of its letter. Version 1
-// of "tell-local" does it in one local activity (TellResults): one marker
-// event, and no workflow task per signal; before, one external signal
-// each. If the local activity gives up (it retries for days), the invoice
+// tell signals every invoice workflow the result of its letter. Statements
+// started with BatchInput.Tell (by QueueLetter since it sets it) do it in
+// one local activity (TellResults): one marker event, and no workflow task
+// per signal; before, one external signal each. The choice comes from the
+// recorded input, so old histories replay, and it costs no version marker.
+// If the local activity gives up (it retries for days), the invoice
 // workflows still hand their letter again after an hour and get their
 // result then (the statement answers letters it already sent).
-func tell(ctx workflow.Context, results []activities.ItemResult) {
+func tell(ctx workflow.Context, local bool, results []activities.ItemResult) {
 	if len(results) == 0 {
 		return
 	}
-	if workflow.GetVersion(ctx, "tell-local", workflow.DefaultVersion, 1) == 1 {
+	if local {
 		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 			ScheduleToCloseTimeout: 7 * 24 * time.Hour, StartToCloseTimeout: 30 * time.Second,
 			RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},

@@ -348,8 +348,10 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	var failure string
 	var sentAt time.Time // when the statement really went out, when known
 	// Version 1 groups the letters of a customer into one (CustomerLetter);
-	// workflows started before kept sending one letter per invoice.
-	if workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	// workflows started before kept sending one letter per invoice. Version
+	// 2 of "statement" (w.local) came long after: it asks nothing (no
+	// marker, no search attribute upsert per letter).
+	if !w.local && workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		req := activities.LetterRequest{
 			InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq, Date: w.clock.Today(now),
 		}

@@ -227,6 +227,7 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	env.ExecuteWorkflow(CustomerLetter, activities.BatchInput{
 		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: time.Minute,
 		SendAt: time.Date(2026, 11, 24, 9, 0, 0, 0, paris), Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
+		Tell: true, // results told by TellResults (the other test: external signals)
 	})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
