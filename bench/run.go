@@ -60,6 +60,9 @@ type Config struct {
 	LetterBench bool
 	// Keep leaves the database in place.
 	Keep bool
+	// NoFloor skips the floor: relance alone, for runs too long to do
+	// twice (100 000 invoices); the ratios are then not printed.
+	NoFloor bool
 	// Timeout, when not zero, bounds each side's wait for its invoices
 	// after the starts: a side still running then is reported as it
 	// stands (Side.Done below N).
@@ -196,8 +199,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	wait := time.Duration(cfg.DaySeconds) * time.Second * 3 / 2 // R1 after one day, then half a day of collection
 	if cfg.N > 0 {
-		if rep.Floor, err = runFloor(ctx, cfg, c, srv, wait); err != nil {
-			return rep, err
+		if !cfg.NoFloor {
+			if rep.Floor, err = runFloor(ctx, cfg, c, srv, wait); err != nil {
+				return rep, err
+			}
 		}
 		if rep.Relance, rep.Letters, err = runRelance(ctx, cfg, c, srv, st, emu, dbURL); err != nil {
 			return rep, err

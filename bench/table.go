@@ -44,6 +44,15 @@ func printSides(w io.Writer, r Report) {
 		l.Received, l.Recipients, r.N, l.Duplicates, l.Later, l.Missing, l.Unexpected)
 	fmt.Fprintf(w, "relance history events per invoice by type: %s\n", kindsLine(r.Relance.EventKinds))
 	fmt.Fprintf(w, "floor history events per invoice by type: %s\n", kindsLine(r.Floor.EventKinds))
+	if r.Floor.Started == 0 {
+		fmt.Fprintf(w, "no floor in this run (-floor=false): no ratios\n")
+		if r.Relance.Done < r.N {
+			fmt.Fprintf(w, "INCOMPLETE: out of time with %d of %d letters; rates and CPU cover what was done\n", r.Relance.Done, r.N)
+		}
+		fmt.Fprintf(w, "targets: worker RSS < %d MiB: %s (%.0f MiB peak); every letter exactly once: %s\n",
+			TargetWorkerRSS>>20, yes(r.Relance.WorkerPeakRSS < TargetWorkerRSS), mib(r.Relance.WorkerPeakRSS), yes(l.ExactlyOnce()))
+		return
+	}
 	if r.Relance.Done < r.N || r.Floor.Done < r.N {
 		fmt.Fprintf(w, "INCOMPLETE: out of time with %d of %d letters and %d of %d floor workflows done; rates and CPU cover what was done\n",
 			r.Relance.Done, r.N, r.Floor.Done, r.N)

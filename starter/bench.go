@@ -29,6 +29,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	letters := fs.Bool("letter-bench", true, "run the letter rendering benchmarks (go test -bench ./letter)")
 	workerBin := fs.String("worker", "", "relance worker binary (default: built from ./worker)")
 	keep := fs.Bool("keep", false, "keep the throw-away database")
+	floor := fs.Bool("floor", true, "run the floor first (-floor=false: relance alone, no ratios, for 100 000 invoices)")
 	timeout := fs.Duration("timeout", 0, "stop waiting for each side after this long and report it as it stands (default: wait)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -57,7 +58,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	rep, err := bench.Run(ctx, bench.Config{
 		N: *n, DaySeconds: *day, Parallel: *parallel, AdminDatabaseURL: e.cfg.DatabaseURL,
 		WorkerCommand: []string{*workerBin}, FloorCommand: []string{self, "bench", "floor-worker"},
-		ScanRows: *scanRows, ScanDue: *scanDue, LetterBench: *letters, Keep: *keep, Timeout: *timeout,
+		ScanRows: *scanRows, ScanDue: *scanDue, LetterBench: *letters, Keep: *keep, Timeout: *timeout, NoFloor: !*floor,
 		Progress: os.Stderr, Log: e.log,
 	})
 	if err != nil {
