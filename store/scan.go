@@ -76,7 +76,7 @@ func (s *Store) EachDueInvoice(ctx context.Context, company string, on calendar.
 		return err
 	}
 	// Invoices without a due date (reported, never dunned), then the dated
-	// ones (two index ranges of invoices_open_due, each read in order),
+	// ones (two index ranges of invoices_scan_due, each read in order),
 	// then the instalments of invoices paid in several parts, each dunned
 	// on its own.
 	for _, p := range []duePass{passUndated, passDated, passInstalments} {
@@ -168,7 +168,7 @@ func (s *Store) scanCompany(ctx context.Context, company string) (scanCompany, e
 
 // dueSelect is the scan's selection of invoices without instalments (the
 // few invoices with instalments are left out by a hashed filter, which
-// keeps the ordered walk of invoices_open_due). The blocking reminder
+// keeps the ordered walk of invoices_scan_due). The blocking reminder
 // statuses (the customer's when inherited, the invoice's
 // own) are joined on their primary key, once per row, rather than looked
 // up by a subquery per row.
