@@ -132,12 +132,7 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	for _, s := range subjects {
 		msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
 	}
-	final, err := a.deliver(ctx, "customer letter "+req.Key, status, channel, msg, sendProtocol{
-		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimCustomerLetter(ctx, id) },
-		mark: func(ctx context.Context, status, messageID, errText string) error {
-			return a.Store.MarkCustomerLetter(ctx, id, status, messageID, errText)
-		},
-	})
+	final, err := a.deliver(ctx, "customer letter "+req.Key, status, channel, msg, a.customerLetterProtocol(id))
 	if err != nil {
 		return nil, err
 	}
@@ -209,4 +204,15 @@ func withdrawReason(c store.Check) string {
 		return c.HoldReason
 	}
 	return ""
+}
+
+// customerLetterProtocol is how deliver claims and marks the customer
+// letter id (a customer letter or a statement: one row of customer_letters).
+func (a *Activities) customerLetterProtocol(id int64) sendProtocol {
+	return sendProtocol{
+		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimCustomerLetter(ctx, id) },
+		mark: func(ctx context.Context, status, messageID, errText string) error {
+			return a.Store.MarkCustomerLetter(ctx, id, status, messageID, errText)
+		},
+	}
 }

@@ -92,12 +92,7 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 			msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
 		}
 	}
-	final, err := a.deliver(ctx, "statement "+req.Key, status, channel, msg, sendProtocol{
-		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimCustomerLetter(ctx, id) },
-		mark: func(ctx context.Context, status, messageID, errText string) error {
-			return a.Store.MarkCustomerLetter(ctx, id, status, messageID, errText)
-		},
-	})
+	final, err := a.deliver(ctx, "statement "+req.Key, status, channel, msg, a.customerLetterProtocol(id))
 	if err != nil {
 		return nil, err
 	}
