@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/mail"
@@ -15,9 +16,19 @@ import (
 )
 
 // QueueLetter hands an invoice's letter to the workflow that groups its
-// customer's letters of the day, starting that workflow if needed
-// (signal-with-start). The customer workflow answers the invoice workflow
-// with a letter-result signal.
+// customer's letters of the day, starting that workflow if needed. The
+// customer workflow answers the invoice workflow with a letter-result
+// signal.
+//
+// A customer statement (req.SendAt set) is started with a start delay
+// until it goes out (BatchInput.FirstAt): no timer, no workflow task until
+// then. The letters of the customer's other invoices reach it as plain
+// signals, which do not cut the delay short; a letter asked for now (an
+// operator's "Exécuter") comes with signal-with-start, which does. Once the
+// statement went out its workflow ends and cannot be started again under
+// the same ID: a letter handed in later is answered LetterDeferred here,
+// and joins the next working day's statement. Demo clocks start a next
+// round instead, a demo day after the last statement.
 func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	id := dunning.CustomerLetterID(req.Company, req.Customer, req.Date)
 	summary := fmt.Sprintf("Letters of %s on %s", req.Customer, req.Date.French())
@@ -25,20 +36,83 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 		id = fmt.Sprintf("letters/%s/%s/%s", req.Company, req.Customer, req.Slot)
 		summary = fmt.Sprintf("Statement of %s on %s", req.Customer, req.Date.French())
 	}
-	_, err := a.Temporal.SignalWithStartWorkflow(ctx, id, dunning.SignalAddLetter, req.Item, client.StartWorkflowOptions{
+	in := BatchInput{
+		Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window, SendAt: req.SendAt, Until: req.Until, Rounds: req.Rounds,
+		Tell: true,
+	}
+	opts := client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                dunning.LetterTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		StaticSummary:            summary,
-	}, dunning.CustomerLetterWorkflowType, BatchInput{
-		Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window, SendAt: req.SendAt, Until: req.Until, Rounds: req.Rounds,
-		Tell: true,
-	})
+	}
+	if req.SendAt.IsZero() {
+		return a.signalWithStart(ctx, id, req.Item, opts, in)
+	}
+	if !req.Item.Now {
+		err := a.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalAddLetter, req.Item)
+		var gone *serviceerror.NotFound
+		if err == nil {
+			return nil
+		} else if !errors.As(err, &gone) {
+			return fmt.Errorf("queue letter %s in %s: %w", req.Item.Key(), id, err)
+		}
+	}
+	now := time.Now()
+	in.FirstAt = req.SendAt.Add(req.Window)
+	if req.Rounds {
+		in.FirstAt = now.Add(req.Window)
+	}
+	opts.StartDelay = startDelay(in.FirstAt, now, req.Item.Now)
+	opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
+	err := a.signalWithStart(ctx, id, req.Item, opts, in)
+	if !alreadyStarted(err) {
+		return err
+	}
+	if !req.Rounds {
+		// The day's statement went out: the letter joins the next one.
+		r := Deferred(req.Item, req.Date, req.Customer)
+		if err := a.Temporal.SignalWorkflow(ctx, req.Item.WorkflowID, "", dunning.SignalLetterResult, r); err != nil {
+			return fmt.Errorf("tell %s its letter waits for the next statement: %w", req.Item.WorkflowID, err)
+		}
+		return nil
+	}
+	// Demo clocks: a next round, a demo day (two windows) after the last.
+	desc, err := a.Temporal.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
-		return fmt.Errorf("queue letter %s in %s: %w", req.Item.Key(), id, err)
+		return fmt.Errorf("queue letter %s: describe %s: %w", req.Item.Key(), id, err)
+	}
+	if closed := desc.GetWorkflowExecutionInfo().GetCloseTime(); closed != nil && closed.AsTime().Add(2*req.Window).After(in.FirstAt) {
+		in.FirstAt = closed.AsTime().Add(2 * req.Window)
+	}
+	opts.StartDelay = startDelay(in.FirstAt, now, req.Item.Now)
+	opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+	return a.signalWithStart(ctx, id, req.Item, opts, in)
+}
+
+// startDelay is how long a statement started now waits for its first
+// task at first: none for a letter asked for now.
+func startDelay(first, now time.Time, asked bool) time.Duration {
+	if asked || !first.After(now) {
+		return 0
+	}
+	return first.Sub(now)
+}
+
+func (a *Activities) signalWithStart(ctx context.Context, id string, item LetterItem, opts client.StartWorkflowOptions, in BatchInput) error {
+	_, err := a.Temporal.SignalWithStartWorkflow(ctx, id, dunning.SignalAddLetter, item, opts, dunning.CustomerLetterWorkflowType, in)
+	if err != nil {
+		return fmt.Errorf("queue letter %s in %s: %w", item.Key(), id, err)
 	}
 	return nil
+}
+
+// alreadyStarted reports whether err says the workflow ID was used by a
+// closed run that the reuse policy forbids starting again.
+func alreadyStarted(err error) bool {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	return errors.As(err, &started)
 }
 
 // TellResults tells every invoice workflow what became of its letter (a

@@ -156,4 +156,20 @@ type BatchInput struct {
 	// each. QueueLetter sets it; statements started before it was there
 	// (their recorded input without it) keep their external signals.
 	Tell bool `json:"tell,omitempty"`
+	// FirstAt, when set, is when the workflow's first task was asked for:
+	// QueueLetter started it with a start delay until then (the send time,
+	// or the end of a demo round's collection) instead of a collection
+	// timer, and the workflow ends once its statement went out instead of
+	// waiting for the end of the day: a later hand-over finds it closed
+	// (README "Scale"). Statements started before keep their timers.
+	FirstAt time.Time `json:"firstAt,omitempty"`
+}
+
+// Deferred is the answer to a letter handed in after its customer's
+// statement of date went out: it joins the next statement. The statement
+// workflow gives it while it runs, QueueLetter once it has ended.
+func Deferred(it LetterItem, date calendar.Date, customer string) ItemResult {
+	return ItemResult{Item: it, Status: LetterDeferred,
+		Detail: fmt.Sprintf("%s letter not sent today: the statement of %s for %s had already gone out; it joins the next one",
+			it.Level.Code, date, customer)}
 }

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/shopspring/decimal"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 )
@@ -24,7 +27,11 @@ import (
 // version 2 (local activities) was recorded by this test and saved as
 // statement_local_invoice_paid.json; likewise the statement of a day that
 // tells the invoice workflows in one local activity (BatchInput.Tell) was
-// saved as statement_day_tell.json. It runs only when
+// saved as statement_day_tell.json; the statements QueueLetter starts with
+// a start delay (BatchInput.FirstAt, sent in a local activity) as
+// statement_delayed_local.json (a day's) and statement_round_delayed.json
+// (a demo round's), with the invoice beside them as
+// statement_delayed_invoice_paid.json. It runs only when
 // RELANCE_RECORD_DIR names the folder to write them to:
 //
 //	RELANCE_RECORD_DIR=$PWD/workflows/testdata go test ./e2e -run TestRecordStatementHistories
@@ -84,6 +91,37 @@ func TestRecordStatementHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	save(t, dir, "statement_day.json", srun.GetID(), srun.GetRunID())
+
+	// A statement QueueLetter started with a start delay: it sends in a
+	// local activity and ends at once.
+	acts := &activities.Activities{Temporal: tc}
+	delayed := item
+	delayed.Sequence = 11
+	q := activities.QueueRequest{Company: company, Customer: "CLI0009", Date: today, Window: time.Second, Slot: "record-delayed",
+		SendAt: time.Now().Add(time.Second), Until: time.Now().Add(time.Hour), Item: delayed}
+	if err := acts.QueueLetter(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	drun := tc.GetWorkflow(ctx, "letters/"+company+"/CLI0009/record-delayed", "")
+	if err := drun.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	save(t, dir, "statement_delayed_local.json", drun.GetID(), drun.GetRunID())
+
+	// FA0184's demo statements (rounds started with a delay), the last one.
+	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf(`WorkflowType = %q AND ExecutionStatus = "Completed" AND WorkflowId STARTS_WITH "letters/%s/"`,
+			dunning.CustomerLetterWorkflowType, company),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range resp.GetExecutions() {
+		if !strings.HasSuffix(e.GetExecution().GetWorkflowId(), "record-delayed") && !strings.HasSuffix(e.GetExecution().GetWorkflowId(), "/record") {
+			save(t, dir, "statement_round_delayed.json", e.GetExecution().GetWorkflowId(), e.GetExecution().GetRunId())
+			break
+		}
+	}
 }
 
 // opsState reads an invoice's level through the query.
@@ -104,15 +142,7 @@ func (opsState) get(ctx context.Context, company, invoice string) (string, error
 // save writes a workflow's history as JSON, as the replayer reads it.
 func save(t *testing.T, dir, name, id, runID string) {
 	t.Helper()
-	it := tc.GetWorkflowHistory(context.Background(), id, runID, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
+	h := &historypb.History{Events: history(t, id, runID)}
 	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
 	if err != nil {
 		t.Fatal(err)

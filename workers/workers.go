@@ -87,8 +87,11 @@ func Plan(cpus int, memoryLimit int64) Sizing {
 		WorkflowPollers: 2 + 2*cpus, ActivityPollers: 2 + cpus,
 		WorkflowSlots: 8 * cpus, ActivitySlots: min(8*cpus, maxInvoiceActivities)}
 	let := Queue{Name: dunning.LetterTaskQueue,
-		WorkflowPollers: 2, ActivityPollers: 2,
-		WorkflowSlots: 2 * cpus, ActivitySlots: min(4*cpus, maxLetterActivities)}
+		WorkflowPollers: 2 + cpus, ActivityPollers: 2,
+		ActivitySlots: min(4*cpus, maxLetterActivities)}
+	// A statement sends in a local activity, which holds its workflow
+	// task slot while it runs: one slot per send on top of the CPU's.
+	let.WorkflowSlots = 2*cpus + let.ActivitySlots
 	return Sizing{
 		CPUs: cpus, MemoryLimit: memoryLimit, StickyCache: cache,
 		Invoices: inv, Letters: let,

@@ -149,9 +149,7 @@ func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
 			if !adds.ReceiveAsync(&it) {
 				return
 			}
-			r := activities.ItemResult{Item: it, Status: activities.LetterDeferred,
-				Detail: fmt.Sprintf("%s letter not sent today: the statement of %s for %s had already gone out; it joins the next one",
-					it.Level.Code, in.Date, in.Customer)}
+			r := activities.Deferred(it, in.Date, in.Customer)
 			for _, done := range results {
 				if done.Item.Key() == it.Key() {
 					r = done
@@ -159,6 +157,15 @@ func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
 			}
 			_ = workflow.SignalExternalWorkflow(ctx, it.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
 		}
+	}
+	if !in.FirstAt.IsZero() {
+		// Started with a delay (QueueLetter): it ends now; a letter handed
+		// in later finds it closed and is told to wait for the next
+		// statement. One that came while this task ran is answered here
+		// (Temporal does not let a workflow end over a signal it has not
+		// seen).
+		answer()
+		return nil
 	}
 	if d := in.Until.Sub(workflow.Now(ctx)); d > 0 {
 		timer := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "one letter a day: later letters wait for the next statement"})
@@ -171,22 +178,39 @@ func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
 	return nil
 }
 
+// sendRetryFor bounds the retries of a statement sent in a local
+// activity: its 20 attempts (at most an hour apart) end well before.
+const sendRetryFor = 48 * time.Hour
+
 // sendStatement sends one statement for items (SendStatement) and tells
 // every invoice workflow what became of its letter.
 func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, items []activities.LetterItem) []activities.ItemResult {
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
-		HeartbeatTimeout:    activities.SendHeartbeatTimeout,
-		Summary:             fmt.Sprintf("send the statement of %s (%d letter(s) due)", in.Customer, len(items)),
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
-			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
-		},
-	})
+	summary := fmt.Sprintf("send the statement of %s (%d letter(s) due)", in.Customer, len(items))
+	retry := &temporal.RetryPolicy{
+		InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
+		NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+	}
+	req := activities.CustomerLetterRequest{Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items}
+	var f workflow.Future
+	if !in.FirstAt.IsZero() {
+		// Statements QueueLetter started with a delay send in a local
+		// activity, in the workflow task that decides it: no activity
+		// task, one workflow task for the whole statement (README
+		// "Scale"). Exactly once still rests on the ledger's claim
+		// (deliver): a retry after a crash finds the letter "sending"
+		// and calls it uncertain; a stopping worker lets it finish.
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			ScheduleToCloseTimeout: sendRetryFor, StartToCloseTimeout: 2 * time.Minute, RetryPolicy: retry, Summary: summary,
+		})
+		f = workflow.ExecuteLocalActivity(lctx, a.SendStatement, req)
+	} else {
+		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: activities.SendHeartbeatTimeout, Summary: summary, RetryPolicy: retry,
+		})
+		f = workflow.ExecuteActivity(actx, a.SendStatement, req)
+	}
 	var results []activities.ItemResult
-	err := workflow.ExecuteActivity(actx, a.SendStatement, activities.CustomerLetterRequest{
-		Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items,
-	}).Get(ctx, &results)
+	err := f.Get(ctx, &results)
 	if err != nil {
 		results = results[:0]
 		for _, it := range items {
@@ -238,6 +262,11 @@ func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 	var lastSent time.Time
 	for round := 1; ; round++ {
 		if adds.Len() == 0 && !lastSent.IsZero() {
+			if !in.FirstAt.IsZero() {
+				// Started with a delay (QueueLetter): no quiet wait, it
+				// ends; the next round is a new run, a demo day after.
+				return nil
+			}
 			// Quiet until a demo day after the last statement, or end.
 			quiet := lastSent.Add(2 * in.Window).Sub(workflow.Now(ctx))
 			if quiet > 0 {
@@ -251,18 +280,25 @@ func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 		wait := in.Window
 		if !lastSent.IsZero() {
 			wait = max(wait, lastSent.Add(2*in.Window).Sub(workflow.Now(ctx)))
+		} else if !in.FirstAt.IsZero() {
+			// The start delay was the collection; a signal-with-start
+			// can end it early: then wait for the rest.
+			wait = in.FirstAt.Sub(workflow.Now(ctx))
 		}
-		timer := workflow.NewTimerWithOptions(ctx, wait, workflow.TimerOptions{
-			Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, wait),
-		})
 		var items []activities.LetterItem
-		for {
-			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
-			items = drainItems(adds, items, &seen)
-			if timer.IsReady() {
-				break
+		if wait > 0 {
+			timer := workflow.NewTimerWithOptions(ctx, wait, workflow.TimerOptions{
+				Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, wait),
+			})
+			for {
+				_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
+				items = drainItems(adds, items, &seen)
+				if timer.IsReady() {
+					break
+				}
 			}
 		}
+		items = drainItems(adds, items, &seen)
 		if len(items) > 0 {
 			sendStatement(ctx, in, fmt.Sprintf("%s/%s/%d", info.WorkflowExecution.ID, info.WorkflowExecution.RunID, round), items)
 			lastSent = workflow.Now(ctx)

@@ -294,3 +294,55 @@ func TestLateLetterKeepsTheNextDelay(t *testing.T) {
 		t.Errorf("hand-overs %v: want R1 for 3 November and R2 for 23 November", got)
 	}
 }
+
+// TestDelayedStatementEndsOnceSent: a statement QueueLetter started with
+// a start delay (BatchInput.FirstAt) runs at its send time, sends what it
+// holds without a collection timer, and ends at once instead of waiting
+// for the end of the day; a demo round does the same, and waits for the
+// rest of its collection only when a signal-with-start woke it early.
+func TestDelayedStatementEndsOnceSent(t *testing.T) {
+	sendAt := time.Date(2026, 11, 24, 9, 0, 0, 0, paris)
+	tests := []struct {
+		name    string
+		start   time.Time
+		in      activities.BatchInput
+		wantEnd time.Time
+	}{
+		{"production, at its time", sendAt.Add(time.Minute), activities.BatchInput{
+			SendAt: sendAt, Window: time.Minute, Until: sendAt.Add(15 * time.Hour), FirstAt: sendAt.Add(time.Minute)}, sendAt.Add(time.Minute)},
+		{"production, woken early", sendAt.Add(-5 * time.Minute), activities.BatchInput{
+			SendAt: sendAt, Window: time.Minute, Until: sendAt.Add(15 * time.Hour), FirstAt: sendAt.Add(time.Minute)}, sendAt.Add(time.Minute)},
+		{"demo round, at its time", sendAt, activities.BatchInput{
+			SendAt: sendAt, Window: 15 * time.Second, Rounds: true, FirstAt: sendAt}, sendAt},
+		{"demo round, woken early", sendAt.Add(-10 * time.Second), activities.BatchInput{
+			SendAt: sendAt, Window: 15 * time.Second, Rounds: true, FirstAt: sendAt}, sendAt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var suite testsuite.WorkflowTestSuite
+			suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+			env := suite.NewTestWorkflowEnvironment()
+			env.SetStartTime(tt.start)
+			acts := &statementActs{}
+			env.RegisterActivity(acts)
+			env.RegisterWorkflow(CustomerLetter)
+			var told []activities.ItemResult
+			acts.tell = func(r activities.ItemResult) { told = append(told, r) }
+			env.RegisterDelayedCallback(func() {
+				env.SignalWorkflow(dunning.SignalAddLetter, activities.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
+			}, 0)
+			in := tt.in
+			in.Company, in.Customer, in.Date, in.Tell = "ACME", "CLI0009", calendar.New(2026, 11, 24), true
+			env.ExecuteWorkflow(CustomerLetter, in)
+			if err := env.GetWorkflowError(); err != nil {
+				t.Fatal(err)
+			}
+			if len(acts.calls) != 1 || len(told) != 1 || told[0].Status != activities.LetterSent {
+				t.Fatalf("statements %v, results %+v: want one statement, FA1 sent", acts.calls, told)
+			}
+			if end := env.Now(); end.Sub(tt.wantEnd) > time.Second {
+				t.Errorf("ended at %s, want at %s (no wait for the end of the day)", end.In(paris).Format("15:04:05"), tt.wantEnd.In(paris).Format("15:04:05"))
+			}
+		})
+	}
+}
