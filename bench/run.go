@@ -87,8 +87,11 @@ type Side struct {
 	// Events is the average history length of an invoice at R1 (for
 	// relance: its workflow and its customer letter's).
 	Events float64
-	// EventKinds is Events per event type.
-	EventKinds map[string]float64
+	// EventKinds is Events per event type; for relance, LetterKinds is
+	// the customer letter's share of it (the rest is the invoice
+	// workflow's). A workflow task timeout is counted with its kind
+	// (WorkflowTaskTimedOut/ScheduleToStart: a sticky task not picked up).
+	EventKinds, LetterKinds map[string]float64
 	// ServerCPU and WorkerCPU are CPU time used over DoneTime.
 	ServerCPU, WorkerCPU time.Duration
 	// WorkerPeakRSS is the worker's peak resident memory; WorkerEndRSS
@@ -466,9 +469,13 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *temporalt
 	for _, e := range resp.GetExecutions() {
 		letterIDs = append(letterIDs, e.GetExecution().GetWorkflowId())
 	}
-	perLetter, err := averageEvents(ctx, c, letterIDs, side.EventKinds)
+	side.LetterKinds = map[string]float64{}
+	perLetter, err := averageEvents(ctx, c, letterIDs, side.LetterKinds)
 	if err != nil {
 		return side, letters, err
+	}
+	for k, v := range side.LetterKinds {
+		side.EventKinds[k] += v
 	}
 	side.Events += perLetter // one customer, one letter per invoice
 	fmt.Fprintf(cfg.Progress, "relance: %d letters in %s\n", side.Done, side.DoneTime.Round(time.Millisecond))
@@ -550,7 +557,11 @@ func averageEvents(ctx context.Context, c client.Client, ids []string, kinds map
 			}
 			total++
 			if kinds != nil {
-				kinds[e.GetEventType().String()] += 1 / float64(len(ids))
+				kind := e.GetEventType().String()
+				if t := e.GetWorkflowTaskTimedOutEventAttributes(); t != nil {
+					kind += "/" + strings.TrimPrefix(t.GetTimeoutType().String(), "TimeoutType")
+				}
+				kinds[kind] += 1 / float64(len(ids))
 			}
 		}
 	}

@@ -43,6 +43,9 @@ func printSides(w io.Writer, r Report) {
 	fmt.Fprintf(w, "\nletters in the SES emulator: %d received, %d of %d customers reached, %d duplicates (same subject), %d later-level letters, %d missing, %d to unexpected addresses\n",
 		l.Received, l.Recipients, r.N, l.Duplicates, l.Later, l.Missing, l.Unexpected)
 	fmt.Fprintf(w, "relance history events per invoice by type: %s\n", kindsLine(r.Relance.EventKinds))
+	if len(r.Relance.LetterKinds) > 0 {
+		fmt.Fprintf(w, "  of which its customer letter's: %s\n", kindsLine(r.Relance.LetterKinds))
+	}
 	fmt.Fprintf(w, "floor history events per invoice by type: %s\n", kindsLine(r.Floor.EventKinds))
 	if r.Floor.Started == 0 {
 		fmt.Fprintf(w, "no floor in this run (-floor=false): no ratios\n")
