@@ -111,13 +111,23 @@ func StartPersistent(dbFile string) (*Server, error) {
 var errExited = errors.New("temporal dev server exited while starting")
 
 // Restart stops the server (SIGTERM) and starts it again on the same port
-// and file.
+// and file. The port must stay the same (workers are dialled to it), so a
+// server that exits while starting is started again after a pause: the dev
+// server picks its internal ports as it starts and panics when one of them
+// is taken meanwhile, which a busy machine does now and then.
 func (s *Server) Restart() error {
 	if s.cmd != nil && s.cmd.Process != nil {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
 		_ = s.cmd.Wait()
 	}
-	return s.start()
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = s.start(); !errors.Is(err, errExited) {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
+	return err
 }
 
 func (s *Server) start() error {
