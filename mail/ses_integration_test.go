@@ -392,3 +392,53 @@ func TestSendTooLarge(t *testing.T) {
 		t.Errorf("server got %d requests, want 0", n)
 	}
 }
+
+// TestSESWithDrainingEmulator: the bench's emulator hands each message out
+// once, so 100 000 letters never sit in its memory together.
+func TestSESWithDrainingEmulator(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	emu, err := sesemu.StartDraining(ctx)
+	if errors.Is(err, sesemu.ErrNoNode) {
+		t.Skipf("SES emulator unavailable: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("StartDraining: %v", err)
+	}
+	t.Cleanup(emu.Stop)
+	sender := newSES(t, emu.URL)
+
+	send := func(subject string) string {
+		m := letter()
+		m.Subject = subject
+		id, err := sender.Send(ctx, m)
+		if err != nil {
+			t.Fatalf("Send %s: %v", subject, err)
+		}
+		return id
+	}
+	read := func() []string {
+		msgs, err := emu.Messages(ctx)
+		if err != nil {
+			t.Fatalf("Messages: %v", err)
+		}
+		var subjects []string
+		for _, m := range msgs {
+			subjects = append(subjects, m.Subject)
+		}
+		return subjects
+	}
+
+	send("un")
+	send("deux")
+	if got := read(); fmt.Sprint(got) != "[un deux]" {
+		t.Fatalf("first read = %v, want [un deux]", got)
+	}
+	if got := read(); len(got) != 0 {
+		t.Fatalf("second read = %v, want nothing: a message handed out twice", got)
+	}
+	send("trois")
+	if got := read(); fmt.Sprint(got) != "[trois]" {
+		t.Fatalf("third read = %v, want [trois]", got)
+	}
+}
