@@ -112,7 +112,7 @@ func (o *Ops) Untick(ctx context.Context, company, customer string, day calendar
 			continue
 		}
 		_, err := o.Act(ctx, company, l.Number, dunning.UpdatePause, dunning.PauseRequest{
-			Actor: actor, Reason: "unticked from the proposal of " + day.String(), Until: day.AddDays(1),
+			Actor: actor, Reason: "décochée dans la proposition du " + day.French(), Until: day.AddDays(1),
 		})
 		if err != nil {
 			return paused, err

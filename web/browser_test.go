@@ -351,12 +351,12 @@ func TestBrowserOperatorViewerAndProposal(t *testing.T) {
 		t.Error("FA0168 not back in the Relance 2 tab after Revenir à la précédente")
 	}
 
-	// A refused revert (on a selection) shows the workflow's own reason.
+	// A refused revert (on a selection) shows the workflow's own reason, in French.
 	b.tab("R1")
 	b.step("revert a selection at the first level", "#summary",
 		chromedp.Click(css(`input[name="inv"][value="FA0184"]`)),
 		chromedp.Click(css(`button[data-bulk="revert"]`)))
-	if r := b.text(".refusals"); !strings.Contains(r, "FA0184") || !strings.Contains(r, "first level") {
+	if r := b.text(".refusals"); !strings.Contains(r, "FA0184") || !strings.Contains(r, "premier niveau") {
 		t.Errorf("revert at the first level: refusals %q, want the workflow's reason", r)
 	}
 	b.screenshot("05-refused-revert")
@@ -422,7 +422,7 @@ func TestBrowserOperatorViewerAndProposal(t *testing.T) {
 	if s := b.text("#summary"); !strings.Contains(s, "1 fait(s) sur 2") {
 		t.Errorf("summary = %q", s)
 	}
-	if r := b.text(".refusals"); !strings.Contains(r, "FA0171") || !strings.Contains(r, "paused") {
+	if r := b.text(".refusals"); !strings.Contains(r, "FA0171") || !strings.Contains(r, "est en pause") {
 		t.Errorf("refusals = %q", r)
 	}
 	b.screenshot("09-selection")
@@ -532,7 +532,7 @@ func (wd *world) proposalAndUntick(t *testing.T, b *browser) {
 	b.step("execute the whole selection", "#summary",
 		chromedp.Click(css("#all")),
 		chromedp.Click(css(`button[data-bulk="execute"]`)))
-	if r := b.text(".refusals"); !strings.Contains(r, "FA0168") || !strings.Contains(r, "unticked") {
+	if r := b.text(".refusals"); !strings.Contains(r, "FA0168") || !strings.Contains(r, "en pause (décochée dans la proposition du") {
 		t.Errorf("refusals = %q", r)
 	}
 	count := func(customer string) int {
@@ -550,6 +550,11 @@ func (wd *world) proposalAndUntick(t *testing.T, b *browser) {
 	}
 	b.open("/c/WEBP/letters", "#letters")
 	b.screenshot("14-lettres-du-jour")
+	// Statuses and channels read in French, not as stored.
+	if got := b.text("#letters tbody"); !strings.Contains(got, "Envoyée") || !strings.Contains(got, "e-mail") ||
+		strings.Contains(got, "queued_print") || strings.Contains(got, "\tsent") {
+		t.Errorf("letters of the day: statuses or channels not in French:\n%s", got)
+	}
 	status := evalJS[string](b, `fetch(document.querySelector("#merged").href).then(r => r.status + " " + r.headers.get("content-type"))`)
 	if status != "200 application/pdf" {
 		t.Errorf("merged PDF: %s", status)

@@ -81,9 +81,9 @@ func (s *Server) untick(w http.ResponseWriter, r *http.Request, ses *session) {
 	paused, err := s.o.Ops.Untick(ctx, co.Code, customer, day, ses.User.Name)
 	switch {
 	case errors.Is(err, actions.ErrRefused):
-		reason := refusalReason(err)
-		s.audit(r, ses.User, "untick", target, store.AuditRefused, reason)
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, reason)})
+		s.audit(r, ses.User, "untick", target, store.AuditRefused, refusalReason(err))
+		p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
 	case err != nil:
 		s.audit(r, ses.User, "untick", target, store.AuditError, fmt.Sprintf("%d paused before the error", len(paused)))
 		s.fault(w, r, "untick", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
 	"github.com/relance/relance/store"
+	"go.temporal.io/sdk/temporal"
 )
 
 // pageSize is how many invoices a page of the Relances screen shows.
@@ -340,11 +341,53 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 // refusalReason is the workflow's own reason for a refusal, without the
 // wrapping of the client.
 func refusalReason(err error) string {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		return ae.Message()
+	}
 	msg := err.Error()
 	if i := strings.LastIndex(msg, actions.ErrRefused.Error()+": "); i >= 0 {
 		msg = msg[i+len(actions.ErrRefused.Error())+2:]
 	}
 	return strings.TrimSuffix(msg, " (type: ApplicationError, retryable: true)")
+}
+
+// refusalShown is a refusal as the operator reads it: in the page's
+// language when the workflow gave its code and parameters
+// (dunning.Refusal), else the workflow's English reason.
+func refusalShown(p *page, err error) string {
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) {
+		return refusalReason(err)
+	}
+	key := "refusal." + ae.Type()
+	m, known := messages[key]
+	var params []string
+	if ae.HasDetails() && ae.Details(&params) != nil {
+		known = false
+	}
+	if !known || len(params) != strings.Count(m[0], "%s") {
+		return refusalReason(err)
+	}
+	switch ae.Type() {
+	case dunning.RefusedEnded:
+		params[1] = p.Status(params[1])
+	case dunning.RefusedSending, dunning.RefusedAlreadyAsked:
+		params[0] = p.Level(params[0])
+	case dunning.RefusedFirstLevel:
+		params[1] = p.Level(params[1])
+	case dunning.RefusedPauseDate:
+		for i, d := range params {
+			if day, err := calendar.Parse(d); err == nil {
+				params[i] = p.Date(day)
+			}
+		}
+	}
+	args := make([]any, len(params))
+	for i, v := range params {
+		args[i] = v
+	}
+	return p.T(key, args...)
 }
 
 // act applies one operator action to one invoice (a row's button).
@@ -384,9 +427,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.audit(r, ses.User, name, target, store.AuditRefused, "no workflow")
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.noworkflow", number)})
 	case errors.Is(err, actions.ErrRefused):
-		reason := refusalReason(err)
-		s.audit(r, ses.User, name, target, store.AuditRefused, reason)
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", number, reason)})
+		s.audit(r, ses.User, name, target, store.AuditRefused, refusalReason(err))
+		p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", number, refusalShown(p, err))})
 	case err != nil:
 		s.audit(r, ses.User, name, target, store.AuditError, "")
 		s.fault(w, r, "action "+name, err)
@@ -463,6 +506,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 		Total: len(invoices), Started: time.Now()}
 	s.jobs.add(j)
 	user := ses.User
+	p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
 	// The selection goes on after the response; it ends with the server
 	// (its context is the server's) or after ten minutes.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Minute)
@@ -483,8 +527,8 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 				s.audit(r, user, "bulk-"+name, target, store.AuditRefused, "no workflow")
 				s.jobs.update(j.ID, func(x *job) { x.Refused = append(x.Refused, refusal{n, tr(lang, "err.noworkflow", n)}) })
 			case errors.Is(err, actions.ErrRefused):
-				reason := refusalReason(err)
-				s.audit(r, user, "bulk-"+name, target, store.AuditRefused, reason)
+				s.audit(r, user, "bulk-"+name, target, store.AuditRefused, refusalReason(err))
+				reason := refusalShown(p, err)
 				s.jobs.update(j.ID, func(x *job) { x.Refused = append(x.Refused, refusal{n, reason}) })
 			default:
 				s.o.Log.Error("web: bulk action", "action", name, "err", err)

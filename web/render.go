@@ -82,6 +82,22 @@ func (p *page) Level(code string) string {
 // Status names a dunning status.
 func (p *page) Status(s string) string { return p.T("status." + s) }
 
+// LetterStatus names a letter's status (store.LetterSent...); an unknown
+// one shows as stored.
+func (p *page) LetterStatus(s string) string { return p.known("letter."+s, s) }
+
+// Channel names a letter's channel (email, print, both); an unknown one
+// shows as stored.
+func (p *page) Channel(c string) string { return p.known("chan."+c, c) }
+
+// known translates key, or returns raw when there is no such message.
+func (p *page) known(key, raw string) string {
+	if _, ok := messages[key]; !ok {
+		return raw
+	}
+	return p.T(key)
+}
+
 // Can reports whether the user's role allows what needs role.
 func (p *page) Can(role string) bool { return p.User.Role.Allows(store.Role(role)) }
 

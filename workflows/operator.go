@@ -39,7 +39,7 @@ func (w *invoiceRun) registerUpdates() error {
 
 func (w *invoiceRun) validateOpen() error {
 	if w.outcome != "" {
-		return fmt.Errorf("dunning of %s has ended (%s)", w.c.Invoice.Number, w.outcome)
+		return refuse(dunning.RefusedEnded, "dunning of %s has ended (%s)", w.c.Invoice.Number, string(w.outcome))
 	}
 	return nil
 }
@@ -47,7 +47,7 @@ func (w *invoiceRun) validateOpen() error {
 // validateNotSending refuses level changes while a letter is on its way.
 func (w *invoiceRun) validateNotSending() error {
 	if w.sending {
-		return fmt.Errorf("a %s letter for %s is being sent right now: try again in a few minutes", w.nextLevel(), w.c.Invoice.Number)
+		return refuse(dunning.RefusedSending, "a %s letter for %s is being sent right now: try again in a few minutes", w.nextLevel(), w.c.Invoice.Number)
 	}
 	return nil
 }
@@ -61,9 +61,9 @@ func (w *invoiceRun) validateSkip(_ workflow.Context, r dunning.SkipRequest) err
 	}
 	switch {
 	case w.c.Paused:
-		return fmt.Errorf("invoice %s is paused (%s): resume it before skipping a level", w.c.Invoice.Number, w.c.PauseWhy)
+		return refuse(dunning.RefusedPausedSkip, "invoice %s is paused (%s): resume it before skipping a level", w.c.Invoice.Number, w.c.PauseWhy)
 	case w.c.Stage >= len(w.c.Invoice.Ladder):
-		return fmt.Errorf("invoice %s is past the last level (unresolved): nothing to skip", w.c.Invoice.Number)
+		return refuse(dunning.RefusedUnresolvedSkip, "invoice %s is past the last level (unresolved): nothing to skip", w.c.Invoice.Number)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (w *invoiceRun) validateRevert(_ workflow.Context, r dunning.RevertRequest)
 		return err
 	}
 	if w.c.Stage == 0 {
-		return fmt.Errorf("invoice %s is at the first level (%s): there is no previous level", w.c.Invoice.Number, w.nextLevel())
+		return refuse(dunning.RefusedFirstLevel, "invoice %s is at the first level (%s): there is no previous level", w.c.Invoice.Number, w.nextLevel())
 	}
 	return nil
 }
@@ -113,11 +113,11 @@ func (w *invoiceRun) validatePause(ctx workflow.Context, r dunning.PauseRequest)
 	today := w.clock.Today(workflow.Now(ctx))
 	switch {
 	case w.c.Paused:
-		return fmt.Errorf("invoice %s is already paused (%s)", w.c.Invoice.Number, w.c.PauseWhy)
+		return refuse(dunning.RefusedAlreadyPaused, "invoice %s is already paused (%s)", w.c.Invoice.Number, w.c.PauseWhy)
 	case strings.TrimSpace(r.Reason) == "":
-		return errors.New("a pause needs a reason (dispute, promise to pay...)")
+		return refuse(dunning.RefusedNoReason, "a pause needs a reason (dispute, promise to pay...)")
 	case !r.Until.IsZero() && !r.Until.After(today):
-		return fmt.Errorf("pause until %s is not after today (%s)", r.Until, today)
+		return refuse(dunning.RefusedPauseDate, "pause until %s is not after today (%s)", r.Until.String(), today.String())
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (w *invoiceRun) validateResume(_ workflow.Context, r dunning.ResumeRequest)
 		return err
 	}
 	if !w.c.Paused && !w.c.LetterFailed {
-		return fmt.Errorf("invoice %s is not paused", w.c.Invoice.Number)
+		return refuse(dunning.RefusedNotPaused, "invoice %s is not paused", w.c.Invoice.Number)
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func (w *invoiceRun) validateComment(_ workflow.Context, r dunning.CommentReques
 		return err
 	}
 	if strings.TrimSpace(r.Text) == "" {
-		return errors.New("comment is empty")
+		return refuse(dunning.RefusedEmptyComment, "comment is empty")
 	}
 	return nil
 }
@@ -178,13 +178,13 @@ func (w *invoiceRun) validateExecute(_ workflow.Context, r dunning.ExecuteReques
 	}
 	switch {
 	case w.c.Paused:
-		return fmt.Errorf("invoice %s is paused (%s): resume it before sending a letter", w.c.Invoice.Number, w.c.PauseWhy)
+		return refuse(dunning.RefusedPausedSend, "invoice %s is paused (%s): resume it before sending a letter", w.c.Invoice.Number, w.c.PauseWhy)
 	case w.c.HoldWhy != "":
-		return fmt.Errorf("invoice %s is held (%s): no letter can go out", w.c.Invoice.Number, w.c.HoldWhy)
+		return refuse(dunning.RefusedHeld, "invoice %s is held (%s): no letter can go out", w.c.Invoice.Number, w.c.HoldWhy)
 	case w.c.Stage >= len(w.c.Invoice.Ladder):
-		return fmt.Errorf("invoice %s is past the last level (unresolved): there is no letter to send", w.c.Invoice.Number)
+		return refuse(dunning.RefusedUnresolvedSend, "invoice %s is past the last level (unresolved): there is no letter to send", w.c.Invoice.Number)
 	case w.execAt == w.c.Stage+1:
-		return fmt.Errorf("the %s letter of %s is already asked for: it goes out in a few minutes", w.nextLevel(), w.c.Invoice.Number)
+		return refuse(dunning.RefusedAlreadyAsked, "the %s letter of %s is already asked for: it goes out in a few minutes", w.nextLevel(), w.c.Invoice.Number)
 	}
 	return nil
 }
@@ -229,4 +229,14 @@ func withReason(s, reason string) string {
 func isNonRetryable(err error) bool {
 	var appErr *temporal.ApplicationError
 	return errors.As(err, &appErr) && appErr.NonRetryable()
+}
+
+// refuse is a validator's refusal (dunning.Refusal): its English message
+// is format with params, and params go with it for screens to translate.
+func refuse(code, format string, params ...string) error {
+	args := make([]any, len(params))
+	for i, p := range params {
+		args[i] = p
+	}
+	return dunning.Refusal(code, fmt.Sprintf(format, args...), params...)
 }

@@ -1,0 +1,48 @@
+package dunning
+
+import "go.temporal.io/sdk/temporal"
+
+// Refusal codes: the Type of the application error with which an invoice
+// workflow's update validator refuses an operator action. The error's one
+// detail is the refusal's parameters ([]string, in the order given beside
+// each code), so that a screen can say the refusal in the operator's
+// language; its message is the English sentence the CLI and the audit log
+// show.
+const (
+	// RefusedEnded: the dunning has ended (invoice, outcome Status).
+	RefusedEnded = "RefusedEnded"
+	// RefusedSending: a letter is on its way (level code, invoice).
+	RefusedSending = "RefusedSending"
+	// RefusedPausedSkip: paused, no level can be skipped (invoice, reason).
+	RefusedPausedSkip = "RefusedPausedSkip"
+	// RefusedPausedSend: paused, no letter can be sent (invoice, reason).
+	RefusedPausedSend = "RefusedPausedSend"
+	// RefusedUnresolvedSkip: past the last level, nothing to skip (invoice).
+	RefusedUnresolvedSkip = "RefusedUnresolvedSkip"
+	// RefusedUnresolvedSend: past the last level, no letter to send (invoice).
+	RefusedUnresolvedSend = "RefusedUnresolvedSend"
+	// RefusedFirstLevel: no level to go back to (invoice, level code).
+	RefusedFirstLevel = "RefusedFirstLevel"
+	// RefusedAlreadyPaused: already paused (invoice, reason).
+	RefusedAlreadyPaused = "RefusedAlreadyPaused"
+	// RefusedNoReason: a pause without a reason (no parameter).
+	RefusedNoReason = "RefusedNoReason"
+	// RefusedPauseDate: the pause's end is not after today (until, today,
+	// as YYYY-MM-DD).
+	RefusedPauseDate = "RefusedPauseDate"
+	// RefusedNotPaused: nothing to resume (invoice).
+	RefusedNotPaused = "RefusedNotPaused"
+	// RefusedEmptyComment: an empty comment (no parameter).
+	RefusedEmptyComment = "RefusedEmptyComment"
+	// RefusedHeld: held, no letter can go out (invoice, reason).
+	RefusedHeld = "RefusedHeld"
+	// RefusedAlreadyAsked: the next letter is already asked for (level
+	// code, invoice).
+	RefusedAlreadyAsked = "RefusedAlreadyAsked"
+)
+
+// Refusal is a validator's refusal: code is one of the Refused* constants,
+// message the English sentence, params the code's parameters.
+func Refusal(code, message string, params ...string) error {
+	return temporal.NewApplicationError(message, code, params)
+}
