@@ -452,6 +452,21 @@ func TestBrowserOperatorViewerAndProposal(t *testing.T) {
 	b.screenshot("12-english")
 	b.step("back to French", "#relances", chromedp.Click(css(`form[action="/lang"] button`)))
 
+	// The same form sent twice (a double click) skips one level, not two.
+	before, err := wd.ops.State(ctx, "WEB", "FA0175")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if status := b.post("/c/WEB/act/skip", "csrf="+b.csrf()+"&invoice=FA0175&key=0123456789ab"); status != http.StatusOK {
+			t.Errorf("skip FA0175: %d", status)
+		}
+	}
+	after, err := wd.ops.State(ctx, "WEB", "FA0175")
+	if err != nil || before.NextLevel != "R2" || after.NextLevel != "R3" {
+		t.Errorf("skip sent twice with one key: %s then %s (%v), want R2 then R3", before.NextLevel, after.NextLevel, err)
+	}
+
 	// A POST without the form token is refused and audited.
 	if status := b.post("/c/WEB/act/skip", "invoice=FA0168"); status != http.StatusForbidden {
 		t.Errorf("POST without CSRF token: %d, want 403", status)

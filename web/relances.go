@@ -421,7 +421,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()
-	st, err := s.o.Ops.Act(ctx, co.Code, number, a.update, arg)
+	st, err := s.o.Ops.Act(formKey(ctx, r.PostFormValue("key"), name, number), co.Code, number, a.update, arg)
 	switch {
 	case errors.Is(err, actions.ErrNoWorkflow):
 		s.audit(r, ses.User, name, target, store.AuditRefused, "no workflow")
@@ -445,6 +445,18 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		}
 		s.done(w, r, ses, to, flash{Text: msg})
 	}
+}
+
+// formKey gives an action the Temporal UpdateID made of the form's key
+// (page.Key), the action and the invoice: the same form sent twice (a
+// double click, a browser resending it) is applied once, and the second
+// answer is the first one's. A form without a well-formed key acts as
+// before.
+func formKey(ctx context.Context, k, action, number string) context.Context {
+	if len(k) == 0 || len(k) > 32 || strings.Trim(k, "0123456789abcdef") != "" {
+		return ctx
+	}
+	return actions.WithUpdateID(ctx, "web:"+k+":"+action+":"+number)
 }
 
 // detailOf is what the audit log keeps of an action's payload.
@@ -507,6 +519,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 	s.jobs.add(j)
 	user := ses.User
 	p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+	key := r.PostFormValue("key")
 	// The selection goes on after the response; it ends with the server
 	// (its context is the server's) or after ten minutes.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Minute)
@@ -517,7 +530,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 				s.jobs.update(j.ID, func(x *job) { x.Failed = ctx.Err().Error() })
 				break
 			}
-			_, err := s.o.Ops.Act(ctx, co.Code, n, a.update, arg)
+			_, err := s.o.Ops.Act(formKey(ctx, key, name, n), co.Code, n, a.update, arg)
 			target := co.Code + "/" + n
 			switch {
 			case err == nil:

@@ -17,10 +17,14 @@ import (
 // page is what every template gets: the session's user and language, the
 // company, the messages to show, and the page's own Data.
 type page struct {
-	Lang      string
-	Title     string
-	User      store.User
-	CSRF      string
+	Lang  string
+	Title string
+	User  store.User
+	CSRF  string
+	// Key is random for each page shown: its action forms send it, and an
+	// action sent twice from one page (a double click, a resent form) is
+	// applied once (formKey).
+	Key       string
 	Company   string
 	Companies []string
 	Nav       string
@@ -135,7 +139,7 @@ func (s *Server) parseTemplates() error {
 
 // newPage fills the common part of a page for a signed-in user.
 func (s *Server) newPage(r *http.Request, ses *session, co store.Company, nav, title string, data any) *page {
-	p := &page{Lang: ses.lang(), Title: title, User: ses.User, CSRF: ses.CSRF, Company: co.Code,
+	p := &page{Lang: ses.lang(), Title: title, User: ses.User, CSRF: ses.CSRF, Key: newRef(), Company: co.Code,
 		Companies: ses.User.Companies, Nav: nav, Flash: ses.flash, Path: r.URL.RequestURI(), Data: data}
 	if co.TimeZone != "" {
 		if loc, err := time.LoadLocation(co.TimeZone); err == nil {
