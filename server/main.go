@@ -17,9 +17,9 @@ import (
 	"github.com/relance/relance/actions"
 	"github.com/relance/relance/config"
 	"github.com/relance/relance/store"
+	"github.com/relance/relance/temporalclient"
 	"github.com/relance/relance/web"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 )
 
 func main() {
@@ -47,15 +47,21 @@ func run(ctx context.Context, addr, ui string, insecure bool) error {
 		return fmt.Errorf("database %s: %w", config.Redacted(cfg.DatabaseURL), err)
 	}
 	defer st.Close()
-	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: tlog.NewStructuredLogger(log)})
+	// The same client as every other program (temporalclient): TLS or an
+	// API key when the environment says so, and the payload encryption
+	// without which the worker's encrypted results could not be read.
+	opts, err := temporalclient.Options(log)
 	if err != nil {
-		return fmt.Errorf("connect to Temporal at %s: %w", cfg.TemporalAddress, err)
+		return err
+	}
+	tc, err := client.NewLazyClient(opts)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal at %s: %w", opts.HostPort, err)
 	}
 	defer tc.Close()
 	return web.Run(ctx, web.RunOptions{
 		Addr: addr, Ops: &actions.Ops{Store: st, Temporal: tc}, Log: log, TemporalUI: ui,
-		Namespace: cfg.TemporalNamespace, InsecureCookies: insecure,
+		Namespace: opts.Namespace, InsecureCookies: insecure,
 		Ready: func(a string) {
 			fmt.Printf("relance web app on http://%s/ (API /v1/..., payment webhook POST /v1/payments)\n", a)
 		},
