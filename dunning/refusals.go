@@ -46,3 +46,7 @@ const (
 func Refusal(code, message string, params ...string) error {
 	return temporal.NewApplicationError(message, code, params)
 }
+
+// HoldLetterFailed is the hold reason of an invoice whose letter failed
+// (SES refused it): letters wait until an operator resumes.
+const HoldLetterFailed = "letter failed: fix and resume"

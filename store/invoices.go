@@ -104,6 +104,16 @@ func (s *Store) CheckItem(ctx context.Context, id int64, seq int) (Check, error)
 	return c, nil
 }
 
+// Reasons CheckInvoice gives for holding letters (joined by "; " in
+// Check.HoldReason); a status's label follows the two prefixes. The
+// screens translate them (web.holdReason).
+const (
+	HoldCustomerDNR    = "customer is marked do-not-remind"
+	HoldInvoiceDNR     = "invoice is marked do-not-remind"
+	HoldCustomerStatus = "customer status "
+	HoldInvoiceStatus  = "invoice status "
+)
+
 // CheckInvoice re-reads an invoice's balance and what may forbid letters.
 func (s *Store) CheckInvoice(ctx context.Context, id int64) (Check, error) {
 	var c Check
@@ -125,16 +135,16 @@ func (s *Store) CheckInvoice(ctx context.Context, id int64) (Check, error) {
 	}
 	var reasons []string
 	if custDNR {
-		reasons = append(reasons, "customer is marked do-not-remind")
+		reasons = append(reasons, HoldCustomerDNR)
 	}
 	if invDNR {
-		reasons = append(reasons, "invoice is marked do-not-remind")
+		reasons = append(reasons, HoldInvoiceDNR)
 	}
 	if custStatus != nil {
-		reasons = append(reasons, "customer status "+*custStatus)
+		reasons = append(reasons, HoldCustomerStatus+*custStatus)
 	}
 	if invStatus != nil {
-		reasons = append(reasons, "invoice status "+*invStatus)
+		reasons = append(reasons, HoldInvoiceStatus+*invStatus)
 	}
 	c.HoldReason = strings.Join(reasons, "; ")
 	return c, nil

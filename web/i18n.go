@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/relance/relance/calendar"
+	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
+	"github.com/relance/relance/store"
 	"github.com/shopspring/decimal"
 )
 
@@ -176,6 +178,11 @@ var messages = map[string][2]string{
 	"inv.pausedUntil":               {"En pause jusqu'au %s : %s", "Paused until %s: %s"},
 	"inv.paused":                    {"En pause : %s", "Paused: %s"},
 	"inv.held":                      {"Bloquée : %s", "Held: %s"},
+	"hold.custDNR":                  {"client marqué « ne pas relancer »", "customer marked do-not-remind"},
+	"hold.invDNR":                   {"facture marquée « ne pas relancer »", "invoice marked do-not-remind"},
+	"hold.failed":                   {"la lettre n'a pas pu partir : corrigez puis reprenez", "the letter failed: fix and resume"},
+	"hold.custStatus":               {"statut du client « %s »", "customer status “%s”"},
+	"hold.invStatus":                {"statut de la facture « %s »", "invoice status “%s”"},
 	"prop.title":                    {"Proposition de relance du %s", "Reminder proposal of %s"},
 	"prop.help":                     {"Lettres qui partiront ce jour-là, une par client. Décochez un client pour qu'il ne soit pas relancé ce jour-là.", "Letters that will go out that day, one per customer. Untick a customer to leave them out that day."},
 	"prop.empty":                    {"Aucune lettre prévue ce jour-là.", "No letter planned that day."},
@@ -278,4 +285,38 @@ func parseDay(s string) (calendar.Date, error) {
 		return calendar.Date{}, err
 	}
 	return calendar.Of(t), nil
+}
+
+// holdReasons are the reasons for holding letters that store.CheckInvoice
+// and the invoice workflow give (in English, joined by "; "), with the
+// message that says each on screen; a prefix is followed by a status's
+// label.
+var holdReasons = []struct {
+	en, key string
+	prefix  bool
+}{
+	{store.HoldCustomerDNR, "hold.custDNR", false},
+	{store.HoldInvoiceDNR, "hold.invDNR", false},
+	{dunning.HoldLetterFailed, "hold.failed", false},
+	{store.HoldCustomerStatus, "hold.custStatus", true},
+	{store.HoldInvoiceStatus, "hold.invStatus", true},
+}
+
+// holdReason says a hold's reason in lang; a part it does not know shows
+// as given.
+func holdReason(lang, reason string) string {
+	parts := strings.Split(reason, "; ")
+	for i, part := range parts {
+		for _, h := range holdReasons {
+			if h.prefix && strings.HasPrefix(part, h.en) {
+				parts[i] = tr(lang, h.key, strings.TrimPrefix(part, h.en))
+				break
+			}
+			if !h.prefix && part == h.en {
+				parts[i] = tr(lang, h.key)
+				break
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
 }

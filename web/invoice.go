@@ -78,7 +78,7 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request, ses *session) {
 			case st.PauseReason != "":
 				d.PauseNote = tr(lang, "inv.paused", st.PauseReason)
 			case st.HoldReason != "":
-				d.PauseNote = tr(lang, "inv.held", st.HoldReason)
+				d.PauseNote = tr(lang, "inv.held", holdReason(lang, st.HoldReason))
 			}
 		}
 		cancel()

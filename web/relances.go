@@ -376,6 +376,8 @@ func refusalShown(p *page, err error) string {
 		params[0] = p.Level(params[0])
 	case dunning.RefusedFirstLevel:
 		params[1] = p.Level(params[1])
+	case dunning.RefusedHeld:
+		params[1] = holdReason(p.Lang, params[1])
 	case dunning.RefusedPauseDate:
 		for i, d := range params {
 			if day, err := calendar.Parse(d); err == nil {

@@ -405,7 +405,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		// A letter that cannot be built (broken template, bad address) is
 		// recorded and the invoice is held until someone fixes it.
 		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %s", lv.Code, failure), "")
-		w.c.HoldWhy, w.c.HoldTill = "letter failed: fix and resume", w.clock.AddDays(now, holdRecheckDays)
+		w.c.HoldWhy, w.c.HoldTill = dunning.HoldLetterFailed, w.clock.AddDays(now, holdRecheckDays)
 		if w.statement {
 			// Held until someone acts (resume): retrying every day would
 			// only fail again.
