@@ -42,6 +42,9 @@ func printSides(w io.Writer, r Report) {
 	l := r.Letters
 	fmt.Fprintf(w, "\nletters in the SES emulator: %d received, %d of %d customers reached, %d duplicates (same subject), %d later-level letters, %d missing, %d to unexpected addresses\n",
 		l.Received, l.Recipients, r.N, l.Duplicates, l.Later, l.Missing, l.Unexpected)
+	if l.Uncertain > 0 {
+		fmt.Fprintf(w, "letters the ledger marks uncertain (no answer from SES, not resent): %d, of which %d not in the emulator\n", l.Uncertain, l.UncertainMissing)
+	}
 	fmt.Fprintf(w, "relance history events per invoice by type: %s\n", kindsLine(r.Relance.EventKinds))
 	if len(r.Relance.LetterKinds) > 0 {
 		fmt.Fprintf(w, "  of which its customer letter's: %s\n", kindsLine(r.Relance.LetterKinds))
@@ -49,14 +52,14 @@ func printSides(w io.Writer, r Report) {
 	fmt.Fprintf(w, "floor history events per invoice by type: %s\n", kindsLine(r.Floor.EventKinds))
 	if r.Floor.Started == 0 {
 		fmt.Fprintf(w, "no floor in this run (-floor=false): no ratios\n")
-		if r.Relance.Done < r.N {
+		if r.Relance.Done+l.UncertainMissing < r.N {
 			fmt.Fprintf(w, "INCOMPLETE: out of time with %d of %d letters; rates and CPU cover what was done\n", r.Relance.Done, r.N)
 		}
 		fmt.Fprintf(w, "targets: worker RSS < %d MiB: %s (%.0f MiB peak); every letter exactly once: %s\n",
 			TargetWorkerRSS>>20, yes(r.Relance.WorkerPeakRSS < TargetWorkerRSS), mib(r.Relance.WorkerPeakRSS), yes(l.ExactlyOnce()))
 		return
 	}
-	if r.Relance.Done < r.N || r.Floor.Done < r.N {
+	if r.Relance.Done+l.UncertainMissing < r.N || r.Floor.Done < r.N {
 		fmt.Fprintf(w, "INCOMPLETE: out of time with %d of %d letters and %d of %d floor workflows done; rates and CPU cover what was done\n",
 			r.Relance.Done, r.N, r.Floor.Done, r.N)
 	}
