@@ -267,7 +267,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	case errors.Is(err, actions.ErrRefused) && errors.As(err, &appErr):
 		// The workflow's validator said no, and why.
 		s.audit(r, c, name, target, store.AuditRefused, appErr.Message())
-		writeError(w, http.StatusConflict, appErr.Message())
+		writeJSON(w, http.StatusConflict, refusalOf(appErr))
 	case errors.Is(err, context.DeadlineExceeded):
 		s.audit(r, c, name, target, store.AuditError, "the workflow did not answer in time")
 		s.log.Error("api: operator action timed out", "request_id", info(r.Context()).id, "action", name, "err", err)
@@ -535,4 +535,26 @@ func (s *server) auditLog(w http.ResponseWriter, r *http.Request, c caller) {
 		es = []store.AuditEntry{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
+}
+
+// refusalBody is a 409 answer to an action the workflow refused: the
+// English reason, and when the workflow gave them, its refusal code
+// (dunning.Refused*) and the code's parameters, for a client that says
+// it in its own words.
+type refusalBody struct {
+	Error  string   `json:"error"`
+	Code   string   `json:"code,omitempty"`
+	Params []string `json:"params,omitempty"`
+}
+
+func refusalOf(e *temporal.ApplicationError) refusalBody {
+	b := refusalBody{Error: e.Message()}
+	if !strings.HasPrefix(e.Type(), "Refused") {
+		return b
+	}
+	b.Code = e.Type()
+	if e.HasDetails() {
+		_ = e.Details(&b.Params) // a refusal without readable parameters still has its code
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -82,7 +83,8 @@ func TestOperatorSkipOnRunningWorkflow(t *testing.T) {
 	// A refused update answers 409 with the workflow's reason.
 	a = f.call("POST", path+"/revert", marie, map[string]string{"reason": "oops"})
 	t.Logf("revert refused: %s", a.raw)
-	if a.status != http.StatusConflict || !strings.Contains(a.str("error"), "is at the first level") {
+	if a.status != http.StatusConflict || !strings.Contains(a.str("error"), "is at the first level") ||
+		a.str("code") != dunning.RefusedFirstLevel || fmt.Sprint(a.body["params"]) != "[FA0168 R1]" {
 		t.Errorf("revert at the first level: %d %s, want 409 with the reason", a.status, a.raw)
 	}
 
