@@ -548,13 +548,6 @@ type refusalBody struct {
 }
 
 func refusalOf(e *temporal.ApplicationError) refusalBody {
-	b := refusalBody{Error: e.Message()}
-	if !strings.HasPrefix(e.Type(), "Refused") {
-		return b
-	}
-	b.Code = e.Type()
-	if e.HasDetails() {
-		_ = e.Details(&b.Params) // a refusal without readable parameters still has its code
-	}
-	return b
+	code, params, _ := dunning.RefusalOf(e)
+	return refusalBody{Error: e.Message(), Code: code, Params: params}
 }

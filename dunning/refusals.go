@@ -1,6 +1,11 @@
 package dunning
 
-import "go.temporal.io/sdk/temporal"
+import (
+	"errors"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+)
 
 // Refusal codes: the Type of the application error with which an invoice
 // workflow's update validator refuses an operator action. The error's one
@@ -50,3 +55,18 @@ func Refusal(code, message string, params ...string) error {
 // HoldLetterFailed is the hold reason of an invoice whose letter failed
 // (SES refused it): letters wait until an operator resumes.
 const HoldLetterFailed = "letter failed: fix and resume"
+
+// RefusalOf reads a refusal made by Refusal out of err (as a client's
+// update call returns it, wrapped or not): its code and parameters. ok is
+// false when err holds no refusal code; params is nil when they could not
+// be read.
+func RefusalOf(err error) (code string, params []string, ok bool) {
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) || !strings.HasPrefix(ae.Type(), "Refused") {
+		return "", nil, false
+	}
+	if ae.HasDetails() && ae.Details(&params) != nil {
+		params = nil
+	}
+	return ae.Type(), params, true
+}

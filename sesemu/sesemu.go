@@ -153,10 +153,11 @@ func start(ctx context.Context, drain bool) (*Emulator, error) {
 	}
 	// Port 0: the kernel picks a free port and the emulator prints it, so no
 	// other process can take it between choosing and listening.
-	cmd := exec.Command(bin, "--host", "127.0.0.1", "--port", "0")
+	name, args := bin, []string{"--host", "127.0.0.1", "--port", "0"}
 	if drain {
-		cmd = exec.Command("node", filepath.Join(root, "sesemu", "drain.cjs"), "--host", "127.0.0.1", "--port", "0")
+		name, args = "node", append([]string{filepath.Join(root, "sesemu", "drain.cjs")}, args...)
 	}
+	cmd := exec.Command(name, args...)
 	cmd.Dir = root
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile

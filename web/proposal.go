@@ -82,7 +82,7 @@ func (s *Server) untick(w http.ResponseWriter, r *http.Request, ses *session) {
 	switch {
 	case errors.Is(err, actions.ErrRefused):
 		s.audit(r, ses.User, "untick", target, store.AuditRefused, refusalReason(err))
-		p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+		p := s.labelPage(r.Context(), lang, co)
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
 	case err != nil:
 		s.audit(r, ses.User, "untick", target, store.AuditError, fmt.Sprintf("%d paused before the error", len(paused)))

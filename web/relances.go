@@ -14,7 +14,6 @@ import (
 	"github.com/relance/relance/dunning"
 	"github.com/relance/relance/money"
 	"github.com/relance/relance/store"
-	"go.temporal.io/sdk/temporal"
 )
 
 // pageSize is how many invoices a page of the Relances screen shows.
@@ -338,60 +337,6 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 	return nil, tr(lang, "err.action", name)
 }
 
-// refusalReason is the workflow's own reason for a refusal, without the
-// wrapping of the client.
-func refusalReason(err error) string {
-	var ae *temporal.ApplicationError
-	if errors.As(err, &ae) {
-		return ae.Message()
-	}
-	msg := err.Error()
-	if i := strings.LastIndex(msg, actions.ErrRefused.Error()+": "); i >= 0 {
-		msg = msg[i+len(actions.ErrRefused.Error())+2:]
-	}
-	return strings.TrimSuffix(msg, " (type: ApplicationError, retryable: true)")
-}
-
-// refusalShown is a refusal as the operator reads it: in the page's
-// language when the workflow gave its code and parameters
-// (dunning.Refusal), else the workflow's English reason.
-func refusalShown(p *page, err error) string {
-	var ae *temporal.ApplicationError
-	if !errors.As(err, &ae) {
-		return refusalReason(err)
-	}
-	key := "refusal." + ae.Type()
-	m, known := messages[key]
-	var params []string
-	if ae.HasDetails() && ae.Details(&params) != nil {
-		known = false
-	}
-	if !known || len(params) != strings.Count(m[0], "%s") {
-		return refusalReason(err)
-	}
-	switch ae.Type() {
-	case dunning.RefusedEnded:
-		params[1] = p.Status(params[1])
-	case dunning.RefusedSending, dunning.RefusedAlreadyAsked:
-		params[0] = p.Level(params[0])
-	case dunning.RefusedFirstLevel:
-		params[1] = p.Level(params[1])
-	case dunning.RefusedHeld:
-		params[1] = holdReason(p.Lang, params[1])
-	case dunning.RefusedPauseDate:
-		for i, d := range params {
-			if day, err := calendar.Parse(d); err == nil {
-				params[i] = p.Date(day)
-			}
-		}
-	}
-	args := make([]any, len(params))
-	for i, v := range params {
-		args[i] = v
-	}
-	return p.T(key, args...)
-}
-
 // act applies one operator action to one invoice (a row's button).
 func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 	co, ok := s.company(w, r, ses)
@@ -430,7 +375,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.noworkflow", number)})
 	case errors.Is(err, actions.ErrRefused):
 		s.audit(r, ses.User, name, target, store.AuditRefused, refusalReason(err))
-		p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+		p := s.labelPage(r.Context(), lang, co)
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", number, refusalShown(p, err))})
 	case err != nil:
 		s.audit(r, ses.User, name, target, store.AuditError, "")
@@ -440,7 +385,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.settle(ctx, co.Code, number, func(row store.InvoiceRow) bool {
 			return row.Status == string(st.Status) && row.NextLevel == st.NextLevel
 		})
-		p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+		p := s.labelPage(r.Context(), lang, co)
 		msg := tr(lang, a.done, number)
 		if strings.Count(messages[a.done][0], "%s") == 2 {
 			msg = tr(lang, a.done, number, p.Level(st.NextLevel))
@@ -520,7 +465,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 		Total: len(invoices), Started: time.Now()}
 	s.jobs.add(j)
 	user := ses.User
-	p := &page{Lang: lang, levels: s.levelLabels(r.Context(), co)}
+	p := s.labelPage(r.Context(), lang, co)
 	key := r.PostFormValue("key")
 	// The selection goes on after the response; it ends with the server
 	// (its context is the server's) or after ten minutes.
@@ -608,6 +553,12 @@ func (s *Server) levelLabels(ctx context.Context, co store.Company) map[string]s
 		}
 	}
 	return m
+}
+
+// labelPage is a page for wording a flash or a summary in lang with the
+// company's level labels (Level, refusalShown), outside any template.
+func (s *Server) labelPage(ctx context.Context, lang string, co store.Company) *page {
+	return &page{Lang: lang, levels: s.levelLabels(ctx, co)}
 }
 
 // settleWait bounds how long the page after an action waits for the
