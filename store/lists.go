@@ -50,6 +50,10 @@ type InvoiceFilter struct {
 	// IncludeSettled also lists paid and closed invoices (the customer
 	// record's "Inclure les lignes soldées").
 	IncludeSettled bool
+	// WithCredits also lists the open credit notes (negative balance, not
+	// closed) beside the open invoices: the customer record's statement,
+	// whose open balance deducts them as the letters do.
+	WithCredits bool
 	// Now is the instant "overdue" is counted from, in the company's time
 	// zone.
 	Now time.Time
@@ -339,7 +343,9 @@ func (f *InvoiceFilter) where(withTab bool) ([]string, []any, error) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
 	}
-	if f.Status == "" && !f.IncludeSettled {
+	if f.Status == "" && !f.IncludeSettled && f.WithCredits {
+		where = append(where, "NOT i.closed AND (i.balance_due > 0 OR i.kind = 'credit_note' AND i.balance_due < 0)")
+	} else if f.Status == "" && !f.IncludeSettled {
 		where = append(where, "i.balance_due > 0 AND NOT i.closed")
 	} else if f.Status != "" {
 		add("i.dunning_status = ?", f.Status)

@@ -383,6 +383,13 @@ func TestBrowserOperatorViewerAndProposal(t *testing.T) {
 
 	// Comment on the customer record, then see it in the list.
 	b.open("/c/WEB/customers/CLI0009", "#items")
+	// The open balance deducts the open credit note, as the letter does.
+	if open := strings.Join(strings.Fields(b.text("#open")), ""); open != "17179,14€" || !strings.Contains(b.text("#items"), "AV0021") {
+		t.Errorf("CLI0009's open balance = %q (want 17 179,14 € with AV0021 listed)", b.text("#open"))
+	}
+	if row := b.text(`#items tr[data-invoice="AV0021"]`); strings.Contains(row, "✓") {
+		t.Errorf("the open credit note AV0021 shows as settled: %q", row)
+	}
 	b.step("comment FA0184 on the customer record", ".flash",
 		js(`(() => { const i = document.querySelector('#items tr[data-invoice="FA0184"] input[name="text"]'); i.value = ""; i.focus(); return true; })()`),
 		chromedp.SendKeys(css(`#items tr[data-invoice="FA0184"] input[name="text"]`), "Promesse de paiement au 30"),

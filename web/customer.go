@@ -54,7 +54,7 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		d.SettledURL += "?settled=1"
 	}
 	d.Items, err = s.o.Store.ListInvoices(r.Context(), store.InvoiceFilter{Company: co.Code, Customer: code, Now: s.o.Now(),
-		IncludeSettled: d.IncludeSettled, Limit: 1000})
+		IncludeSettled: d.IncludeSettled, WithCredits: true, Limit: 1000})
 	if err != nil {
 		s.fault(w, r, "customer items", err)
 		return
