@@ -7,7 +7,7 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/ledger/store"
 	"go.temporal.io/sdk/client"
 )
 

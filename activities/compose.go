@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/fees"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/metrics"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/fees"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/platform/metrics"
 )
 
 // BuildLetter makes the letter of level lv about invoice invoiceID, dated

@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/money"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/testkit/dbtest"
 	"github.com/shopspring/decimal"
 )
 

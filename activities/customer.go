@@ -7,9 +7,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/mail"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"

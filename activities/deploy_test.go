@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/mail"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"

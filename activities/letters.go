@@ -7,13 +7,13 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/metrics"
-	"github.com/relance/relance/redact"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/platform/metrics"
+	"github.com/relance/relance/platform/redact"
 	"go.temporal.io/sdk/temporal"
 )
 

@@ -12,13 +12,13 @@ import (
 	"testing"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/sesemu"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/sesemu"
 )
 
 var today = calendar.New(2026, 11, 23)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relance/relance/letter"
+	"github.com/relance/relance/letters/letter"
 	"go.temporal.io/sdk/temporal"
 )
 

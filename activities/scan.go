@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/metrics"
-	"github.com/relance/relance/scan"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/ledger/scan"
+	"github.com/relance/relance/platform/metrics"
 	"go.temporal.io/sdk/activity"
 )
 

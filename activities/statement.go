@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/money"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/letters/mail"
 )
 
 // SendStatement sends the customer's statement of the day: one letter

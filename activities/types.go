@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/ladder"
 )
 
 // InvoiceRef names an invoice by company code and invoice number.

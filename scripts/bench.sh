@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The bench command (README "Bench"): installs what it needs like the
-# tests, then runs `starter bench` on a throw-away database of the local
+# tests, then runs `relance-dev bench` on a throw-away database of the local
 # PostgreSQL. `make bench N=1000` for a shorter run; BENCH_FLAGS passes
 # more flags (e.g. BENCH_FLAGS="-scan-rows 0 -letter-bench=false").
 set -euo pipefail
@@ -19,7 +19,7 @@ fi
 log "bench: ${N:-10000} invoices (throw-away database on $(echo "$ADMIN_URL" | sed 's#//[^@]*@#//#'))"
 BIN="$(mktemp -d)"
 trap 'rm -rf "$BIN"' EXIT
-go build -o "$BIN/starter" ./starter
+go build -o "$BIN/relance-dev" ./devtools/relance-dev
 go build -o "$BIN/worker" ./worker
 # shellcheck disable=SC2086
-DATABASE_URL="$ADMIN_URL" "$BIN/starter" bench -n "${N:-10000}" -worker "$BIN/worker" ${BENCH_FLAGS:-}
+DATABASE_URL="$ADMIN_URL" "$BIN/relance-dev" bench -n "${N:-10000}" -worker "$BIN/worker" ${BENCH_FLAGS:-}

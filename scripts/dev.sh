@@ -57,6 +57,7 @@ log "building worker and starter"
 go build -o "$RUN_DIR/bin/worker" ./worker
 go build -o "$RUN_DIR/bin/starter" ./starter
 go build -o "$RUN_DIR/bin/server" ./server
+go build -o "$RUN_DIR/bin/relance-dev" ./devtools/relance-dev
 STARTER="$RUN_DIR/bin/starter"
 
 if ! "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then
@@ -99,7 +100,7 @@ log "scanning overdue invoices"
 "$STARTER" schedule --company DEMO --at 07:00
 
 log "letters going out (SES emulator $SES_ENDPOINT/store), for ${WATCH_SECONDS}s; Ctrl-C stops watching, services keep running"
-"$STARTER" outbox --endpoint "$SES_ENDPOINT" --follow --for "${WATCH_SECONDS}s" || true
+"$RUN_DIR/bin/relance-dev" outbox --endpoint "$SES_ENDPOINT" --follow --for "${WATCH_SECONDS}s" || true
 
 cat <<MSG
 

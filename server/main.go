@@ -14,11 +14,11 @@ import (
 	"syscall"
 	_ "time/tzdata" // company time zones resolve the same on every machine
 
-	"github.com/relance/relance/actions"
-	"github.com/relance/relance/config"
-	"github.com/relance/relance/store"
-	"github.com/relance/relance/temporalclient"
-	"github.com/relance/relance/web"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/doors/web"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/platform/config"
+	"github.com/relance/relance/platform/temporalclient"
 	"go.temporal.io/sdk/client"
 )
 

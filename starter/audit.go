@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/actions"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/store"
 )
 
 // The command line's audit: every command that changes something writes

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
-	"github.com/relance/relance/store"
-	"github.com/relance/relance/temporaltest"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/temporaltest"
 )
 
 // TestCommandLineIsAudited runs commands that change something and checks

@@ -6,8 +6,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/ledger/store"
 )
 
 // runBulk applies skip (or revert, resume, comment) to a selection of

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/relance/relance/settings"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/settings"
+	"github.com/relance/relance/ledger/store"
 )
 
 // companyFlags are the settings flags shared by `company add` and `company

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/testkit/dbtest"
 )
 
 // TestCompanyFromTheCommandLine creates a company from an empty database

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/relance/relance/money"
+	"github.com/relance/relance/domain/money"
 )
 
 // runDashboard prints the figures a finance team watches: what is owed by

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/relance/relance/actions"
-	"github.com/relance/relance/config"
-	"github.com/relance/relance/store"
-	"github.com/relance/relance/temporalclient"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/platform/config"
+	"github.com/relance/relance/platform/temporalclient"
 	"go.temporal.io/sdk/client"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/relance/relance/csvimport"
-	"github.com/relance/relance/ladder"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/ledger/csvimport"
 )
 
 // runImport loads the customers and invoices an accounting system exported

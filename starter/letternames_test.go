@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
 )
 
 // hardLetters renders the letters whose names used to break zips and

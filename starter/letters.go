@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/letterbatch"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/letters/letterbatch"
 )
 
 // runLetters is `starter letters`: with --date, the letters of a day as a

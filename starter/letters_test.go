@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/testkit/dbtest"
 	"github.com/shopspring/decimal"
 )
 

@@ -13,12 +13,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/export"
-	"github.com/relance/relance/money"
-	"github.com/relance/relance/progress"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/export"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/platform/progress"
 	"github.com/shopspring/decimal"
 )
 

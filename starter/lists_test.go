@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dbtest"
-	"github.com/relance/relance/demo"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/export"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/export"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/testkit/dbtest"
 	"github.com/xuri/excelize/v2"
 )
 

@@ -46,7 +46,6 @@ var commands = []command{
 	{"proposal", "what the run of a date would send, per customer; untick customers before it runs", runProposal},
 	{"customer", "set a customer's do-not-remind flag or reminder status (reaches its running dunnings)", runCustomer},
 	{"search-attributes", "list the custom search attributes (--flags: as dev-server flags)", runSearchAttributes},
-	{"outbox", "print the e-mails the SES emulator received (development)", runOutbox},
 	{"templates", "list, show, set or delete a company's letter templates", runTemplates},
 	{"rates", "list or set the ECB refinancing rates used for late-payment interest", runRates},
 	{"serve", "serve the web app, the operator HTTP API and the payment webhook", runServe},
@@ -55,7 +54,6 @@ var commands = []command{
 	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
 	{"preview", "render an invoice's letter without sending or recording it", runPreview},
 	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},
-	{"bench", "measure relance against a no-op floor on a throw-away database (README \"Bench\")", runBench},
 	{"probe", "GET a URL and succeed on HTTP 200 (container health checks)", runProbe},
 }
 

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/relance/relance/actions"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/money"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/store"
 )
 
 // invoiceFlags are the flags every per-invoice command takes.

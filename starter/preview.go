@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/letterbatch"
-	"github.com/relance/relance/money"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/letters/letterbatch"
 )
 
 // runPreview is `starter preview`: the letter the invoice's customer would

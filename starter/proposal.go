@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/relance/relance/money"
+	"github.com/relance/relance/domain/money"
 )
 
 // runProposal shows what the run of a date would send, per customer (seed

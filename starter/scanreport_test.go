@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relance/relance/scan"
+	"github.com/relance/relance/ledger/scan"
 )
 
 // A scan of 10 000 invoices prints counts and the first invoices, not one

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/relance/relance/store"
-	"github.com/relance/relance/web"
+	"github.com/relance/relance/doors/web"
+	"github.com/relance/relance/ledger/store"
 )
 
 // runServe serves the web app, the operator HTTP API and the payment

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/letter"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
 	"github.com/shopspring/decimal"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/ledger/store"
 )
 
 // runUsers manages the web app's users:

@@ -10,19 +10,20 @@ import (
 	"os/signal"
 	"syscall"
 
+	_ "time/tzdata" // company time zones resolve the same on every machine
+
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/config"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/mail"
-	"github.com/relance/relance/metrics"
-	"github.com/relance/relance/redact"
-	"github.com/relance/relance/store"
-	"github.com/relance/relance/temporalclient"
-	"github.com/relance/relance/workers"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/platform/config"
+	"github.com/relance/relance/platform/metrics"
+	"github.com/relance/relance/platform/redact"
+	"github.com/relance/relance/platform/temporalclient"
+	"github.com/relance/relance/platform/workers"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
-	_ "time/tzdata" // company time zones resolve the same on every machine
 )
 
 func main() {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/domain/dunning"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 )

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/domain/dunning"
 )
 
 func TestExecuteSendsTheNextLetterNow(t *testing.T) {

@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
-	"github.com/relance/relance/ladder"
-	"github.com/relance/relance/money"
-	"github.com/relance/relance/store"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/store"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )

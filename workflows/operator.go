@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )

@@ -1,7 +1,7 @@
 package workflows
 
 import (
-	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/domain/dunning"
 	"go.temporal.io/sdk/workflow"
 )
 

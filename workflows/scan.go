@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/scan"
+	"github.com/relance/relance/ledger/scan"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )

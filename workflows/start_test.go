@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/scan"
+	"github.com/relance/relance/ledger/scan"
 	"github.com/shopspring/decimal"
 )
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/relance/relance/activities"
-	"github.com/relance/relance/calendar"
-	"github.com/relance/relance/dunning"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
 	"github.com/stretchr/testify/mock"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"

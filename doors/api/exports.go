@@ -1,0 +1,308 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/export"
+	"github.com/relance/relance/ledger/store"
+)
+
+// Spreadsheet exports (seed 003: invoices and reminder history "sous
+// Excel") and the call log per customer.
+//
+//	GET    /v1/exports/invoices.xlsx|invoices.csv?company=C[&list filters]   viewer
+//	GET    /v1/exports/history.xlsx|history.csv?company=C[&from=&to=]        viewer
+//	GET    /v1/customers/{company}/{code}/calls                              viewer
+//	POST   /v1/customers/{company}/{code}/calls                              operator, audited
+//	DELETE /v1/customers/{company}/{code}/calls/{id}                         operator, audited
+//
+// Exports are audited too (action "export"): they take customer data out
+// of relance in bulk.
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// exportFile serves GET /v1/exports/{file}.
+func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
+	if !s.allow(w, r, c, store.RoleViewer, "", "") {
+		return
+	}
+	file := r.PathValue("file")
+	what, format, _ := strings.Cut(file, ".")
+	if (what != "invoices" && what != "history") || (format != "xlsx" && format != "csv") {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no export %q: invoices.xlsx, invoices.csv, history.xlsx or history.csv", file))
+		return
+	}
+	q := r.URL.Query()
+	company := q.Get("company")
+	if company == "" {
+		writeError(w, http.StatusBadRequest, "the company parameter is required: /v1/exports/"+file+"?company=CODE")
+		return
+	}
+	co, err := s.st.CompanyByCode(r.Context(), company)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", company))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "export", err)
+		return
+	}
+	loc, err := time.LoadLocation(co.TimeZone)
+	if err != nil {
+		s.fault(w, r, "export", fmt.Errorf("time zone of %s: %w", company, err))
+		return
+	}
+
+	var buf bytes.Buffer
+	var n int
+	if what == "invoices" {
+		f, msg := listFilter(q, s.now(), false)
+		if msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
+			return
+		}
+		rows, err := s.st.ListInvoices(r.Context(), f)
+		if errors.Is(err, store.ErrInvalid) {
+			writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+			return
+		}
+		if err != nil {
+			s.fault(w, r, "export", err)
+			return
+		}
+		export.InLocation(rows, loc)
+		n = len(rows)
+		if format == "csv" {
+			err = export.InvoicesCSV(&buf, rows)
+		} else {
+			err = export.InvoicesXLSX(&buf, rows)
+		}
+		if err != nil {
+			s.fault(w, r, "export", err)
+			return
+		}
+	} else {
+		var from, to calendar.Date
+		for k := range q {
+			if k != "company" && k != "from" && k != "to" {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("unknown parameter %q: company, from, to", k))
+				return
+			}
+		}
+		for _, p := range []struct {
+			name string
+			dst  *calendar.Date
+		}{{"from", &from}, {"to", &to}} {
+			if v := q.Get(p.name); v != "" {
+				d, err := calendar.Parse(v)
+				if err != nil {
+					writeError(w, http.StatusBadRequest, p.name+": "+err.Error())
+					return
+				}
+				*p.dst = d
+			}
+		}
+		rows, err := s.st.HistoryExport(r.Context(), company, from, to)
+		if errors.Is(err, store.ErrInvalid) {
+			writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+			return
+		}
+		if err != nil {
+			s.fault(w, r, "export", err)
+			return
+		}
+		n = len(rows)
+		if format == "csv" {
+			err = export.HistoryCSV(&buf, rows)
+		} else {
+			err = export.HistoryXLSX(&buf, rows)
+		}
+		if err != nil {
+			s.fault(w, r, "export", err)
+			return
+		}
+	}
+	s.audit(r, c, "export", company+"/exports/"+file, store.AuditOK, fmt.Sprintf("%d rows; %s", n, r.URL.RawQuery))
+
+	name := fmt.Sprintf("%s-%s-%s.%s", map[string]string{"invoices": "relances", "history": "historique"}[what],
+		company, calendar.Of(s.now().In(loc)).String(), format)
+	ctype := xlsxType
+	if format == "csv" {
+		ctype = "text/csv; charset=utf-8"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
+		strings.Map(asciiFileRune, name), url.PathEscape(name)))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Relance-Rows", strconv.Itoa(n))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(w, &buf)
+}
+
+// asciiFileRune keeps a file name safe inside a quoted header value.
+func asciiFileRune(r rune) rune {
+	if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' {
+		return '_'
+	}
+	return r
+}
+
+// listFilter reads the invoice list filters of q; withFormat also accepts
+// the list's format parameter. It returns the message of a 400 on error.
+func listFilter(q url.Values, now time.Time, withFormat bool) (store.InvoiceFilter, string) {
+	f := store.InvoiceFilter{Now: now}
+	known := "company, level, nextLevel, status, customer, family, salesRep, paymentMethod, overCreditLimit, overdueDays, limit"
+	if withFormat {
+		known += ", format"
+	}
+	for k, vs := range q {
+		key := k
+		if a, ok := listAliases[k]; ok {
+			key = a
+		}
+		set, ok := listParams[key]
+		if !ok || (key == "format" && !withFormat) {
+			return f, fmt.Sprintf("unknown filter %q: %s", k, known)
+		}
+		if err := set(&f, vs[len(vs)-1]); err != nil {
+			return f, err.Error()
+		}
+	}
+	return f, ""
+}
+
+// callRequest is the body of POST .../calls. The author is the token's
+// name: an "author" field is refused like any unknown field.
+type callRequest struct {
+	At             *time.Time      `json:"at"`
+	Contact        string          `json:"contact"`
+	Outcome        string          `json:"outcome"`
+	Note           string          `json:"note"`
+	PromisedOn     calendar.Date   `json:"promisedOn"`
+	PromisedAmount json.RawMessage `json:"promisedAmount"` // "500.00" or 500
+}
+
+func (req callRequest) call(author string) (store.NewCall, error) {
+	c := store.NewCall{Author: author, Contact: req.Contact, Outcome: req.Outcome, Note: req.Note, PromisedOn: req.PromisedOn}
+	if req.At != nil {
+		c.At = *req.At
+	}
+	if raw := strings.TrimSpace(string(req.PromisedAmount)); raw != "" && raw != "null" {
+		var s string
+		if strings.HasPrefix(raw, `"`) {
+			if err := json.Unmarshal([]byte(raw), &s); err != nil {
+				return c, fmt.Errorf("promisedAmount: %v", err)
+			}
+		} else {
+			s = raw
+		}
+		a, err := money.ParsePositive(s)
+		if err != nil {
+			return c, fmt.Errorf("promisedAmount: %v", err)
+		}
+		c.PromisedAmount = &a
+	}
+	return c, nil
+}
+
+func (s *server) listCalls(w http.ResponseWriter, r *http.Request, c caller) {
+	if !s.allow(w, r, c, store.RoleViewer, "", "") {
+		return
+	}
+	company, code := r.PathValue("company"), r.PathValue("code")
+	calls, err := s.st.Calls(r.Context(), company, code)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown customer %s of company %s", code, company))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "call list", err)
+		return
+	}
+	if calls == nil {
+		calls = []store.Call{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"company": company, "customer": code, "count": len(calls), "calls": calls})
+}
+
+func (s *server) addCall(w http.ResponseWriter, r *http.Request, c caller) {
+	company, code := r.PathValue("company"), r.PathValue("code")
+	target := company + "/customer/" + code
+	const action = "call-add"
+	if !s.allow(w, r, c, store.RoleOperator, action, target) {
+		return
+	}
+	body, ok := readBody(w, r)
+	if !ok {
+		s.audit(r, c, action, target, store.AuditRefused, "request body too large")
+		return
+	}
+	var req callRequest
+	err := decodeStrict(body, &req)
+	var nc store.NewCall
+	if err == nil {
+		nc, err = req.call(c.name)
+	}
+	if err != nil {
+		s.audit(r, c, action, target, store.AuditRefused, err.Error())
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	call, err := s.st.AddCall(context.WithoutCancel(r.Context()), company, code, nc)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, c, action, target, store.AuditRefused, "unknown customer")
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown customer %s of company %s", code, company))
+	case errors.Is(err, store.ErrInvalid):
+		s.audit(r, c, action, target, store.AuditRefused, unwrapInvalid(err))
+		writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+	case err != nil:
+		s.audit(r, c, action, target, store.AuditError, "internal error (request "+info(r.Context()).id+")")
+		s.fault(w, r, action, err)
+	default:
+		s.audit(r, c, action, target, store.AuditOK, fmt.Sprintf("call %d", call.ID))
+		writeJSON(w, http.StatusCreated, call)
+	}
+}
+
+func (s *server) deleteCall(w http.ResponseWriter, r *http.Request, c caller) {
+	company, code := r.PathValue("company"), r.PathValue("code")
+	target := company + "/customer/" + code
+	const action = "call-delete"
+	if !s.allow(w, r, c, store.RoleOperator, action, target) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		msg := fmt.Sprintf("%q is not a call number", r.PathValue("id"))
+		s.audit(r, c, action, target, store.AuditRefused, msg)
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	detail := fmt.Sprintf("call %d", id)
+	err = s.st.DeleteCall(context.WithoutCancel(r.Context()), company, code, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, c, action, target, store.AuditRefused, detail+": not found")
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no call %d with customer %s of company %s (or already deleted)", id, code, company))
+	case err != nil:
+		s.audit(r, c, action, target, store.AuditError, detail)
+		s.fault(w, r, action, err)
+	default:
+		s.audit(r, c, action, target, store.AuditOK, detail)
+		writeJSON(w, http.StatusOK, map[string]any{"id": id, "company": company, "customer": code, "deleted": true})
+	}
+}

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/relance/relance/domain/settings"
+)
+
+// TestSettingsProblemsInFrench checks that every problem package settings
+// finds is shown in French on the pages.
+func TestSettingsProblemsInFrench(t *testing.T) {
+	bad := []settings.Company{
+		{Code: "bad code", AddressLines: []string{"1", "2", "3", "4", "5"}, SIRET: "123", VATNumber: "X", IBAN: "XX", BIC: "B",
+			SenderName: "a\"b", ReplyTo: "nobody", TimeZone: "Mars/Olympus", Language: "de", SendHour: 25},
+		{Code: "A", LegalName: "A", SIRET: "73282932000075", VATNumber: "FR12732829320", IBAN: "FR7630006000011234567890188", SenderEmail: "x@y"},
+		{Code: "A", LegalName: "A", SIRET: "73282932000074", VATNumber: "FR40303265045", IBAN: "FR76300060000112345678901", BIC: "AGRIFRPP8821", SenderEmail: "a@example.fr"},
+		{Code: "A", LegalName: "A", SIRET: "73282932000074", VATNumber: "FR40303265046", SenderEmail: "a@example.fr"},
+	}
+	seen := 0
+	for _, c := range bad {
+		var errs settings.Errors
+		if !errors.As(settings.Check(c), &errs) {
+			t.Fatalf("%+v: no errors", c)
+		}
+		for _, f := range errs {
+			seen++
+			if fr := problemIn(langFR, f.Problem); fr == f.Problem {
+				t.Errorf("%s: %q has no French version", f.Field, f.Problem)
+			}
+			if en := problemIn(langEN, f.Problem); en != f.Problem {
+				t.Errorf("English changed %q", f.Problem)
+			}
+		}
+	}
+	if seen < 15 {
+		t.Errorf("only %d problems checked", seen)
+	}
+}
+
+func TestRefusalsInFrench(t *testing.T) {
+	for _, c := range []struct{ en, want string }{
+		{"set ladder of DEMO: ladder ends with R3: the last level must be the formal notice MED", "l'échelle finit par R3 : le dernier niveau doit être la mise en demeure MED"},
+		{"set ladder of DEMO: ladder level R2: delay 0 days: it must be at least 1 day", "niveau R2 : délai de 0 jours : au moins 1 jour"},
+		{"set ladder of ACME: no letter template for R4 in fr: write it first (`starter templates set`)", "aucun modèle de lettre pour R4 in fr : écrivez-le d'abord (Modèles de lettre)"},
+		{"save status LIT of ADM: status LIT cannot escalate to itself", "le statut LIT ne peut pas s'escalader vers lui-même"},
+		{"status CTX is held by 2 customer(s): give them another status first", "le statut CTX est porté par 2 client(s) : donnez-leur d'abord un autre statut"},
+	} {
+		if got := refusalIn(langFR, c.en); got != c.want {
+			t.Errorf("refusalIn(%q) = %q, want %q", c.en, got, c.want)
+		}
+		if got := refusalIn(langEN, c.en); got != c.en {
+			t.Errorf("English changed %q", c.en)
+		}
+	}
+}
+
+func TestTemplateRefusalInFrench(t *testing.T) {
+	en := `template R1/fr: "subject" line 1: unknown field .Customer.Nmae (letter.Customer has no field or method Nmae)`
+	want := `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Customer.Nmae (letter.Customer n'a ni champ ni méthode Nmae)`
+	if got := templateRefusalIn(langFR, en); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestImportProblemsInFrench(t *testing.T) {
+	for en, want := range map[string]string{
+		`due date "15/09/26": want DD/MM/YYYY or YYYY-MM-DD (the year must have four digits)`: `date d'échéance "15/09/26" : JJ/MM/AAAA ou AAAA-MM-JJ attendu (l'année a quatre chiffres)`,
+		`invoice F1 already on line 3 of this file`:                                           `facture F1 déjà présente ligne 3 de ce fichier`,
+		`header: column "number" is missing (have numero;client)`:                             `en-tête : colonne "number" absente (présentes : numero;client)`,
+	} {
+		if got := importProblemIn(langFR, en); got != want {
+			t.Errorf("importProblemIn(%q) = %q, want %q", en, got, want)
+		}
+	}
+}

@@ -1,0 +1,297 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/store"
+	"github.com/shopspring/decimal"
+)
+
+type customerData struct {
+	Customer       store.Customer
+	Items          []store.InvoiceRow
+	IncludeSettled bool
+	Open           decimal.Decimal
+	Currency       string
+	Steps          []step
+	Calls          []store.Call
+	Promises       []store.Call
+	Letters        []store.BatchLetter
+	Statuses       []store.ReminderStatus
+	Back           string
+	SettledURL     string
+}
+
+// customer is the customer record: statement, history of steps with
+// editable comments, do-not-remind and status, calls, letters, promises.
+func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	lang := ses.lang()
+	c, err := s.o.Store.CustomerByCode(r.Context(), co.Code, code)
+	if errors.Is(err, store.ErrNotFound) {
+		s.errorPage(w, r, http.StatusNotFound, tr(lang, "err.customer", code, co.Code))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "load customer", err)
+		return
+	}
+	d := customerData{Customer: c, IncludeSettled: r.URL.Query().Get("settled") != "", Back: r.URL.RequestURI(), Currency: "EUR"}
+	d.SettledURL = "/c/" + url.PathEscape(co.Code) + "/customers/" + url.PathEscape(code)
+	if !d.IncludeSettled {
+		d.SettledURL += "?settled=1"
+	}
+	d.Items, err = s.o.Store.ListInvoices(r.Context(), store.InvoiceFilter{Company: co.Code, Customer: code, Now: s.o.Now(),
+		IncludeSettled: d.IncludeSettled, WithCredits: true, Limit: 1000})
+	if err != nil {
+		s.fault(w, r, "customer items", err)
+		return
+	}
+	for _, it := range d.Items {
+		if !it.Closed && it.Balance.IsPositive() || it.Kind == "credit_note" && !it.Closed {
+			d.Open = d.Open.Add(it.Balance)
+		}
+		d.Currency = it.Currency
+	}
+	steps, err := s.o.Store.CustomerSteps(r.Context(), co.Code, code, 300)
+	if err != nil {
+		s.fault(w, r, "customer history", err)
+		return
+	}
+	d.Steps = sentences(lang, steps)
+	if d.Calls, err = s.o.Store.Calls(r.Context(), co.Code, code); err != nil {
+		s.fault(w, r, "customer calls", err)
+		return
+	}
+	for _, k := range d.Calls {
+		if k.PromisedOn != nil || k.PromisedAmount != nil {
+			d.Promises = append(d.Promises, k)
+		}
+	}
+	if d.Letters, err = s.o.Store.CustomerLetters(r.Context(), co.Code, code); err != nil {
+		s.fault(w, r, "customer letters", err)
+		return
+	}
+	if d.Statuses, err = s.o.Store.Statuses(r.Context(), co.ID); err != nil {
+		s.fault(w, r, "status table", err)
+		return
+	}
+	p := s.newPage(r, ses, co, "relances", tr(lang, "cust.title")+" "+c.Code+" – "+c.Name, d)
+	s.render(w, r, http.StatusOK, "customer", p)
+}
+
+func (s *Server) customerRecordURL(co, code string) string {
+	return "/c/" + url.PathEscape(co) + "/customers/" + url.PathEscape(code)
+}
+
+// doNotRemind sets or clears the customer's "Ne pas relancer" box; it
+// reaches every running dunning of the customer at once. Admin only, as in
+// the API (seed 004: only authorised users change statuses).
+func (s *Server) doNotRemind(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	target := co.Code + "/customer/" + code
+	if !s.allow(w, r, ses, store.RoleAdmin, "do-not-remind", target) {
+		return
+	}
+	on := r.PostFormValue("on") != ""
+	lang := ses.lang()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	defer cancel()
+	told, err := s.o.Ops.SetDoNotRemind(ctx, co.Code, code, on, ses.User.Name)
+	to := back(r, s.customerRecordURL(co.Code, code))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, ses.User, "do-not-remind", target, store.AuditRefused, "unknown customer")
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
+	case err != nil:
+		s.audit(r, ses.User, "do-not-remind", target, store.AuditError, fmt.Sprintf("on=%t", on))
+		s.fault(w, r, "do-not-remind", err)
+	default:
+		s.audit(r, ses.User, "do-not-remind", target, store.AuditOK, fmt.Sprintf("on=%t, %d told", on, told))
+		key := "cust.dnr.off"
+		if on {
+			key = "cust.dnr.on"
+		}
+		s.done(w, r, ses, to, flash{Text: tr(lang, key, code, told)})
+	}
+}
+
+// customerStatus changes the customer's reminder status (seed 004);
+// inherited statuses reach its running dunnings. Admin only.
+func (s *Server) customerStatus(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	target := co.Code + "/customer/" + code
+	if !s.allow(w, r, ses, store.RoleAdmin, "customer-status", target) {
+		return
+	}
+	status := strings.TrimSpace(r.PostFormValue("status"))
+	lang := ses.lang()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	defer cancel()
+	told, err := s.o.Ops.SetCustomerStatus(ctx, co.Code, code, status, ses.User.Name)
+	to := back(r, s.customerRecordURL(co.Code, code))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, "unknown customer")
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
+	case errors.Is(err, store.ErrInvalid):
+		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, err.Error())
+		s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
+	case err != nil:
+		s.audit(r, ses.User, "customer-status", target, store.AuditError, status)
+		s.fault(w, r, "customer status", err)
+	default:
+		s.audit(r, ses.User, "customer-status", target, store.AuditOK, fmt.Sprintf("status=%q, %d told", status, told))
+		shown := status
+		if shown == "" {
+			shown = tr(lang, "cust.none")
+		}
+		s.done(w, r, ses, to, flash{Text: tr(lang, "cust.status.set", code, shown, told)})
+	}
+}
+
+// addCall logs a call with the customer (seed 003), with a promise to pay
+// when one was made.
+func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	target := co.Code + "/customer/" + code
+	if !s.allow(w, r, ses, store.RoleOperator, "call", target) {
+		return
+	}
+	lang := ses.lang()
+	to := back(r, s.customerRecordURL(co.Code, code))
+	c := store.NewCall{Author: ses.User.Name, Contact: r.PostFormValue("contact"), Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
+	if v := strings.TrimSpace(r.PostFormValue("promisedOn")); v != "" {
+		d, err := parseDay(v)
+		if err != nil {
+			s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.date", v)})
+			return
+		}
+		c.PromisedOn = d
+	}
+	if v := strings.TrimSpace(r.PostFormValue("promisedAmount")); v != "" {
+		a, err := money.ParsePositive(v)
+		if err != nil {
+			s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
+			return
+		}
+		c.PromisedAmount = &a
+	}
+	_, err := s.o.Store.AddCall(r.Context(), co.Code, code, c)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
+	case errors.Is(err, store.ErrInvalid):
+		s.audit(r, ses.User, "call", target, store.AuditRefused, err.Error())
+		s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
+	case err != nil:
+		s.fault(w, r, "log call", err)
+	default:
+		s.audit(r, ses.User, "call", target, store.AuditOK, "")
+		s.done(w, r, ses, to, flash{Text: tr(lang, "cust.call.saved")})
+	}
+}
+
+// step is a history event told as a sentence.
+type step struct {
+	At       time.Time
+	Sentence string
+	Detail   string
+	Actor    string
+	Level    string
+	Invoice  string
+	DueDate  calendar.Date
+	Balance  decimal.Decimal
+	Settled  bool
+	Kind     string
+}
+
+// sentences tells history events in the reader's language.
+func sentences(lang string, in []store.CustomerStep) []step {
+	out := make([]step, len(in))
+	for i, h := range in {
+		sentence, detail := sentence(lang, h.Kind, h.Level, h.Detail)
+		out[i] = step{At: h.At, Sentence: sentence, Detail: detail, Actor: h.Actor, Level: h.Level, Invoice: h.Invoice,
+			DueDate: h.DueDate, Balance: h.Balance, Settled: h.Settled, Kind: h.Kind}
+	}
+	return out
+}
+
+// eventSentences are the history kinds told in French and English; %s is
+// the level. The workflow's own detail is shown beside when it adds
+// something (a reason, a comment, an amount).
+var eventSentences = map[string][2]string{
+	"started":             {"Relance démarrée", "Reminders started"},
+	"letter_sent":         {"Lettre %s envoyée", "%s letter sent"},
+	"letter_queued_print": {"Lettre %s mise à imprimer", "%s letter queued for printing"},
+	"letter_uncertain":    {"Lettre %s : envoi incertain, à vérifier", "%s letter: sending uncertain, check it"},
+	"letter_failed":       {"Lettre %s non envoyée", "%s letter not sent"},
+	"letter_asked":        {"Envoi immédiat demandé (Exécuter)", "Sending asked for now (Execute)"},
+	"skipped":             {"Niveau %s ignoré, sans lettre", "Level %s skipped, no letter"},
+	"reverted":            {"Retour au niveau %s", "Back to level %s"},
+	"paused":              {"Mise en pause", "Paused"},
+	"resumed":             {"Reprise des relances", "Reminders resumed"},
+	"held":                {"Relance bloquée", "Reminders held"},
+	"commented":           {"Commentaire", "Comment"},
+	"payment":             {"Paiement reçu", "Payment received"},
+	"payment_rejected":    {"Paiement refusé", "Payment rejected"},
+	"unresolved":          {"Dernier niveau passé : non soldé", "Past the last level: unresolved"},
+	"paid":                {"Facture soldée : fin des relances", "Invoice paid: reminders end"},
+	"closed":              {"Facture close dans la comptabilité", "Invoice closed in the ledger"},
+}
+
+func sentence(lang, kind, level, detail string) (string, string) {
+	m, ok := eventSentences[kind]
+	if !ok {
+		return kind, detail
+	}
+	s := m[0]
+	if lang == langEN {
+		s = m[1]
+	}
+	if strings.Contains(s, "%s") {
+		s = fmt.Sprintf(s, level)
+	}
+	switch kind {
+	case "started", "unresolved", "paid", "letter_asked", "letter_sent", "letter_queued_print", "resumed":
+		// The sentence says it all.
+		detail = ""
+	case "skipped", "reverted":
+		// Keep only the operator's reason, "(...)" at the end.
+		if i := strings.LastIndex(detail, " ("); i >= 0 && strings.HasSuffix(detail, ")") {
+			detail = detail[i+2 : len(detail)-1]
+		} else {
+			detail = ""
+		}
+	case "paused":
+		detail = strings.TrimPrefix(detail, "paused: ")
+		if lang != langEN {
+			detail = strings.Replace(detail, ", until ", ", jusqu'au ", 1)
+		}
+	}
+	return s, detail
+}

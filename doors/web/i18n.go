@@ -1,0 +1,258 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/money"
+	"github.com/shopspring/decimal"
+)
+
+// Languages of the pages: French first, English available.
+const (
+	langFR = "fr"
+	langEN = "en"
+)
+
+// messages holds every text of the pages: key -> {French, English}.
+var messages = map[string][2]string{
+	"app.title":           {"relance – relances clients", "relance – customer reminders"},
+	"nav.relances":        {"Relances", "Reminders"},
+	"nav.proposal":        {"Proposition du jour", "Today's proposal"},
+	"nav.letters":         {"Lettres du jour", "Today's letters"},
+	"nav.signout":         {"Déconnexion", "Sign out"},
+	"role.viewer":         {"lecture", "viewer"},
+	"role.operator":       {"opérateur", "operator"},
+	"role.admin":          {"administrateur", "admin"},
+	"login.title":         {"Connexion", "Sign in"},
+	"login.name":          {"Identifiant", "User name"},
+	"login.password":      {"Mot de passe", "Password"},
+	"login.submit":        {"Se connecter", "Sign in"},
+	"login.bad":           {"Identifiant ou mot de passe incorrect.", "Unknown user or wrong password."},
+	"login.expired":       {"Votre session a expiré : reconnectez-vous.", "Your session has expired: please sign in again."},
+	"login.out":           {"Vous êtes déconnecté.", "You are signed out."},
+	"login.nocompany":     {"Aucune société ne vous est attribuée : demandez à un administrateur.", "No company is granted to you: ask an administrator."},
+	"tab.all":             {"Tous", "All"},
+	"tab.unresolved":      {"Non soldé", "Unresolved"},
+	"tab.paused":          {"En pause", "Paused"},
+	"tab.held":            {"Contentieux", "Litigation"},
+	"tab.held.title":      {"Bloquées : contentieux, ne pas relancer, lettre en échec", "Held: litigation, do-not-remind, failed letter"},
+	"col.level":           {"Niveau", "Level"},
+	"col.number":          {"N° de pièce", "Document no."},
+	"col.customer":        {"Client", "Customer"},
+	"col.name":            {"Nom client", "Customer name"},
+	"col.due":             {"Date d'échéance", "Due date"},
+	"col.balance":         {"Solde dû", "Balance due"},
+	"col.nextLevel":       {"Prochain niveau", "Next level"},
+	"col.nextAction":      {"Date prochaine action", "Next action"},
+	"col.comment":         {"Commentaire", "Comment"},
+	"col.actions":         {"Actions", "Actions"},
+	"col.date":            {"Date", "Date"},
+	"col.step":            {"Libellé", "Step"},
+	"col.settled":         {"Soldée", "Settled"},
+	"col.by":              {"Par", "By"},
+	"col.amount":          {"Montant", "Amount"},
+	"col.status":          {"État", "Status"},
+	"col.channel":         {"Canal", "Channel"},
+	"col.subject":         {"Objet", "Subject"},
+	"col.invoices":        {"Factures", "Invoices"},
+	"col.reminded":        {"Encours relancé", "Amount reminded"},
+	"col.fees":            {"Agios réclamés", "Fees claimed"},
+	"col.toRemind":        {"À relancer", "To remind"},
+	"col.address":         {"Adresse du tiers", "Address"},
+	"col.preview":         {"Aperçu", "Preview"},
+	"col.days":            {"Jours de retard", "Days late"},
+	"f.customer":          {"Client", "Customer"},
+	"f.family":            {"Famille client", "Customer family"},
+	"f.salesRep":          {"Représentant", "Sales rep"},
+	"f.method":            {"Mode de règlement", "Payment method"},
+	"f.overdue":           {"Échue depuis plus de (jours)", "Overdue by more than (days)"},
+	"f.overCredit":        {"Encours autorisé dépassé", "Over credit limit"},
+	"f.availBelow":        {"Encours disponible inférieur à", "Available credit below"},
+	"f.apply":             {"Appliquer", "Apply"},
+	"f.reset":             {"Réinitialiser", "Reset"},
+	"a.execute":           {"Exécuter", "Execute"},
+	"a.execute.title":     {"Envoyer maintenant la lettre du prochain niveau", "Send the next level's letter now"},
+	"a.skip":              {"Ignorer", "Skip"},
+	"a.skip.title":        {"Passer au niveau suivant sans lettre", "Move to the next level without a letter"},
+	"a.revert":            {"Revenir à la précédente", "Back to previous"},
+	"a.revert.short":      {"Précédente", "Previous"},
+	"a.pause":             {"Pause", "Pause"},
+	"a.resume":            {"Reprendre", "Resume"},
+	"a.comment":           {"Commenter", "Comment"},
+	"a.reason":            {"Motif", "Reason"},
+	"a.until":             {"Jusqu'au", "Until"},
+	"a.ok":                {"Valider", "OK"},
+	"a.selection":         {"Sélection", "Selection"},
+	"a.selected":          {"factures cochées", "invoices ticked"},
+	"a.export":            {"Exporter :", "Export:"},
+	"a.save":              {"Enregistrer", "Save"},
+	"a.untick":            {"Décocher", "Untick"},
+	"a.show":              {"Afficher", "Show"},
+	"page.prev":           {"« Précédent", "« Previous"},
+	"page.next":           {"Suivant »", "Next »"},
+	"page.shown":          {"lignes affichées sur", "rows shown of"},
+	"page.first":          {"« Début", "« First"},
+	"page.of":             {"sur", "of"},
+	"list.empty":          {"Aucune facture dans cet onglet avec ces filtres.", "No invoice in this tab with these filters."},
+	"done.execute":        {"%s : la lettre %s part dans quelques minutes.", "%s: the %s letter goes out within minutes."},
+	"done.skip":           {"%s : niveau ignoré, prochain niveau %s.", "%s: level skipped, next level %s."},
+	"done.revert":         {"%s : retour au niveau %s.", "%s: back to level %s."},
+	"done.pause":          {"%s : mise en pause.", "%s: paused."},
+	"done.resume":         {"%s : relances reprises.", "%s: reminders resumed."},
+	"done.comment":        {"%s : commentaire enregistré.", "%s: comment saved."},
+	"refused":             {"%s : action refusée – %s", "%s: action refused – %s"},
+	"err.noworkflow":      {"%s : aucune relance en cours pour cette facture.", "%s: no reminder is running for this invoice."},
+	"err.forbidden":       {"Votre rôle (%s) ne permet pas cette action.", "Your role (%s) does not allow this action."},
+	"err.company":         {"La société %s ne vous est pas attribuée ou n'existe pas.", "Company %s is not granted to you or does not exist."},
+	"err.notfound":        {"Page introuvable.", "Page not found."},
+	"err.invoice":         {"La facture %s n'existe pas dans la société %s.", "Invoice %s does not exist in company %s."},
+	"err.customer":        {"Le client %s n'existe pas dans la société %s.", "Customer %s does not exist in company %s."},
+	"err.csrf":            {"Formulaire expiré ou envoyé d'ailleurs : rechargez la page et recommencez.", "This form expired or came from elsewhere: reload the page and try again."},
+	"err.internal":        {"Une erreur interne est survenue (référence %s). Réessayez ; si elle persiste, donnez la référence à l'équipe technique.", "An internal error occurred (reference %s). Try again; if it persists, give the reference to the engineers."},
+	"err.filter":          {"Filtre « %s » : la valeur « %s » n'est pas valable, ce filtre est ignoré.", "Filter “%s”: the value “%s” is not valid, this filter is ignored."},
+	"f.tab":               {"onglet", "tab"},
+	"f.sort":              {"tri", "sort"},
+	"f.page":              {"page", "page"},
+	"f.position":          {"position", "position"},
+	"err.date":            {"Date incorrecte « %s » : attendu JJ/MM/AAAA.", "Bad date %q: expected DD/MM/YYYY."},
+	"err.nothing":         {"Cochez au moins une facture.", "Tick at least one invoice."},
+	"err.action":          {"Action inconnue : %s", "Unknown action: %s"},
+	"err.reason":          {"Donnez un motif à la pause.", "Give a reason for the pause."},
+	"err.text":            {"Le commentaire est vide.", "The comment is empty."},
+	"err.back":            {"Retour aux relances", "Back to reminders"},
+	"bulk.running":        {"Traitement en cours : %d / %d", "Working: %d / %d"},
+	"bulk.done":           {"%s : %d fait(s) sur %d.", "%s: %d done of %d."},
+	"bulk.refused":        {"Refusées :", "Refused:"},
+	"cust.title":          {"Fiche client", "Customer record"},
+	"cust.openItems":      {"Relevé : pièces ouvertes", "Statement: open items"},
+	"cust.includeSettled": {"Inclure les lignes soldées", "Include settled lines"},
+	"cust.history":        {"Relances", "Reminders"},
+	"cust.dnr":            {"Ne pas relancer", "Do not remind"},
+	"cust.status":         {"Statut de relance", "Reminder status"},
+	"cust.calls":          {"Appels", "Calls"},
+	"cust.letters":        {"Lettres envoyées", "Letters sent"},
+	"cust.promises":       {"Promesses de paiement", "Promises to pay"},
+	"cust.creditLimit":    {"Encours autorisé", "Credit limit"},
+	"cust.openBalance":    {"Encours", "Open balance"},
+	"cust.contact":        {"Contact", "Contact"},
+	"cust.inherited":      {"hérité par les factures", "inherited by the invoices"},
+	"cust.none":           {"Aucun", "None"},
+	"cust.dnr.on":         {"Le client %s ne sera plus relancé (%d relance(s) en cours prévenue(s)).", "Customer %s will not be reminded any more (%d running reminder(s) told)."},
+	"cust.dnr.off":        {"Le client %s est de nouveau relancé (%d relance(s) en cours prévenue(s)).", "Customer %s is reminded again (%d running reminder(s) told)."},
+	"cust.status.set":     {"Statut de %s : %s (%d relance(s) en cours prévenue(s)).", "Status of %s: %s (%d running reminder(s) told)."},
+	"cust.call.add":       {"Noter un appel", "Log a call"},
+	"cust.call.outcome":   {"Résultat", "Outcome"},
+	"cust.call.note":      {"Note", "Note"},
+	"cust.call.promise":   {"Promesse le", "Promised on"},
+	"cust.call.amount":    {"Montant promis", "Amount promised"},
+	"cust.call.saved":     {"Appel noté.", "Call logged."},
+	"inv.title":           {"Facture", "Invoice"},
+	"inv.state":           {"État", "State"},
+	"inv.timeline":        {"Historique", "Timeline"},
+	"inv.payments":        {"Paiements", "Payments"},
+	"inv.letters":         {"Lettres", "Letters"},
+	"inv.temporal":        {"Voir le workflow dans l'interface Temporal (équipe technique)", "Open the workflow in the Temporal UI (engineers)"},
+	"inv.amount":          {"Montant TTC", "Amount incl. tax"},
+	"inv.none":            {"Aucun", "None"},
+	"inv.pausedUntil":     {"En pause jusqu'au %s : %s", "Paused until %s: %s"},
+	"inv.paused":          {"En pause : %s", "Paused: %s"},
+	"inv.held":            {"Bloquée : %s", "Held: %s"},
+	"prop.title":          {"Proposition de relance du %s", "Reminder proposal of %s"},
+	"prop.help":           {"Lettres qui partiront ce jour-là, une par client. Décochez un client pour qu'il ne soit pas relancé ce jour-là.", "Letters that will go out that day, one per customer. Untick a customer to leave them out that day."},
+	"prop.empty":          {"Aucune lettre prévue ce jour-là.", "No letter planned that day."},
+	"prop.unticked":       {"%s retiré de la proposition : %d facture(s) mise(s) en pause jusqu'au lendemain.", "%s left out of the proposal: %d invoice(s) paused until the next day."},
+	"prop.email":          {"e-mail", "e-mail"},
+	"prop.print":          {"courrier", "post"},
+	"let.title":           {"Lettres du %s", "Letters of %s"},
+	"let.pdf":             {"PDF fusionné à imprimer", "Merged PDF to print"},
+	"let.zip":             {"Zip (un PDF par lettre)", "Zip (one PDF per letter)"},
+	"let.empty":           {"Aucune lettre ce jour-là.", "No letters that day."},
+	"err.noletters":       {"Aucune lettre avec PDF le %s.", "No letter with a PDF on %s."},
+	"status.active":       {"En cours", "Active"},
+	"status.paused":       {"En pause", "Paused"},
+	"status.held":         {"Bloquée", "Held"},
+	"status.unresolved":   {"Non soldé", "Unresolved"},
+	"status.paid":         {"Soldée", "Paid"},
+	"status.closed":       {"Close", "Closed"},
+	"status.":             {"Non démarrée", "Not started"},
+	"yes":                 {"oui", "yes"},
+	"no":                  {"non", "no"},
+}
+
+// tr returns the text of key in lang, formatted with args; an unknown key
+// shows itself, so a missing text is visible, never a blank.
+func tr(lang, key string, args ...any) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	s := m[0]
+	if lang == langEN {
+		s = m[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// levelLabelsFR are the French names of the default ladder's levels, as
+// seed 000 shows them; other codes take the ladder's label.
+var levelLabelsFR = map[string]string{
+	"R1": "Relance 1", "R2": "Relance 2", "R3": "Relance 3", "MED": "Mise en demeure",
+}
+
+// levelLabelsEN are the English names of the default ladder's levels; the
+// French ones come from the company's ladder.
+var levelLabelsEN = map[string]string{
+	"R1": "Reminder 1", "R2": "Reminder 2", "R3": "Reminder 3", "MED": "Formal notice", "UNRESOLVED": "Unresolved",
+}
+
+// formatDate shows a day as French finance tools do (23/11/2026), or ISO in
+// English.
+func formatDate(lang string, d calendar.Date) string {
+	if d.IsZero() {
+		return "–"
+	}
+	if lang == langEN {
+		return d.String()
+	}
+	return d.French()
+}
+
+func formatTime(lang string, t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "–"
+	}
+	t = t.In(loc)
+	if lang == langEN {
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("02/01/2006 15:04")
+}
+
+// formatMoney shows an amount as French finance teams read it (1 234,56 €).
+func formatMoney(lang string, d decimal.Decimal, currency string) string {
+	if lang != langEN {
+		return money.Format(d, currency)
+	}
+	n := strings.NewReplacer(money.NarrowNBSP, ",", ",", ".").Replace(money.FormatNumber(d))
+	return n + "\u00a0" + money.Symbol(currency)
+}
+
+// parseDay reads a day typed in a form: 23/11/2026 or 2026-11-23 (the
+// browser's date input).
+func parseDay(s string) (calendar.Date, error) {
+	s = strings.TrimSpace(s)
+	if d, err := calendar.Parse(s); err == nil {
+		return d, nil
+	}
+	t, err := time.Parse("02/01/2006", s)
+	if err != nil {
+		return calendar.Date{}, err
+	}
+	return calendar.Of(t), nil
+}

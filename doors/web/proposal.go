@@ -1,0 +1,215 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/relance/relance/activities"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/letters/letterbatch"
+)
+
+// dayParam reads the page's day (?date=), today by default; a bad value
+// is reported and today used.
+func (s *Server) dayParam(r *http.Request, ses *session, co store.Company) calendar.Date {
+	v := strings.TrimSpace(r.URL.Query().Get("date"))
+	if v == "" {
+		return s.today(co)
+	}
+	d, err := parseDay(v)
+	if err != nil {
+		ses.flash = append(ses.flash, flash{Error: true, Text: tr(ses.lang(), "err.date", v)})
+		return s.today(co)
+	}
+	return d
+}
+
+type proposalData struct {
+	Day       calendar.Date
+	Customers []actions.CustomerProposal
+	Back      string
+}
+
+// proposal is seed 001's proposal: per customer, the letter the run of the
+// day will send, with untick and a PDF preview.
+func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	day := s.dayParam(r, ses, co)
+	props, err := s.o.Ops.Proposal(r.Context(), co.Code, day)
+	if err != nil {
+		s.fault(w, r, "proposal", err)
+		return
+	}
+	lang := ses.lang()
+	p := s.newPage(r, ses, co, "proposal", tr(lang, "prop.title", formatDate(lang, day)),
+		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI()})
+	s.render(w, r, http.StatusOK, "proposal", p)
+}
+
+// untick leaves a customer out of the run of a day (seed 001).
+func (s *Server) untick(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	customer := strings.TrimSpace(r.PostFormValue("customer"))
+	target := co.Code + "/customer/" + customer
+	if !s.allow(w, r, ses, store.RoleOperator, "untick", target) {
+		return
+	}
+	lang := ses.lang()
+	to := back(r, "/c/"+url.PathEscape(co.Code)+"/proposal")
+	day, err := parseDay(r.PostFormValue("date"))
+	if err != nil {
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.date", r.PostFormValue("date"))})
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	defer cancel()
+	paused, err := s.o.Ops.Untick(ctx, co.Code, customer, day, ses.User.Name)
+	switch {
+	case errors.Is(err, actions.ErrRefused):
+		s.audit(r, ses.User, "untick", target, store.AuditRefused, refusalReason(err))
+		p := s.labelPage(r.Context(), lang, co)
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
+	case err != nil:
+		s.audit(r, ses.User, "untick", target, store.AuditError, fmt.Sprintf("%d paused before the error", len(paused)))
+		s.fault(w, r, "untick", err)
+	default:
+		s.audit(r, ses.User, "untick", target, store.AuditOK, fmt.Sprintf("%s: %d invoice(s) paused", day, len(paused)))
+		for _, n := range paused {
+			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == "paused" })
+		}
+		s.done(w, r, ses, to, flash{Text: tr(lang, "prop.unticked", customer, len(paused))})
+	}
+}
+
+// preview renders the statement the invoice's customer would receive with
+// the invoice's letter at a level, as the worker builds it, neither sent
+// nor recorded (starter preview).
+func (s *Server) preview(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	number := r.PathValue("number")
+	lang := ses.lang()
+	inv, err := s.o.Store.LoadInvoice(r.Context(), co.Code, number)
+	if errors.Is(err, store.ErrNotFound) {
+		s.errorPage(w, r, http.StatusNotFound, tr(lang, "err.invoice", number, co.Code))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "preview", err)
+		return
+	}
+	code := r.URL.Query().Get("level")
+	lv := inv.Ladder[0]
+	for _, l := range inv.Ladder {
+		if l.Code == code {
+			lv = l
+		}
+	}
+	day := s.dayParam(r, ses, co)
+	// What the customer receives: its statement of that day.
+	d, c, err := activities.BuildStatement(r.Context(), s.o.Store, inv.ID, lv, day, 1)
+	if err != nil {
+		s.fault(w, r, "preview", err)
+		return
+	}
+	pdf, err := letter.Render(d, c)
+	if err != nil {
+		s.fault(w, r, "preview", err)
+		return
+	}
+	writePDF(w, "apercu-"+letterbatch.FileSafe(number)+"-"+letterbatch.FileSafe(lv.Code)+".pdf", pdf, true)
+}
+
+type lettersData struct {
+	Day     calendar.Date
+	Letters []store.BatchLetter
+	PDF     string
+	Zip     string
+}
+
+// letters lists the letters of a day (seed 003's "letters of the day"),
+// with the merged PDF to print and the zip.
+func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	day := s.dayParam(r, ses, co)
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	if err != nil {
+		s.fault(w, r, "letters of the day", err)
+		return
+	}
+	lang := ses.lang()
+	base := "/c/" + url.PathEscape(co.Code) + "/letters/"
+	q := "?date=" + day.String()
+	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)),
+		lettersData{Day: day, Letters: ls, PDF: base + "lettres.pdf" + q, Zip: base + "lettres.zip" + q})
+	s.render(w, r, http.StatusOK, "letters", p)
+}
+
+// lettersFile serves the day's letters as one merged PDF or as a zip
+// (package letterbatch, as `starter letters`).
+func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	file := r.PathValue("file")
+	if file != "lettres.pdf" && file != "lettres.zip" {
+		s.errorPage(w, r, http.StatusNotFound, tr(ses.lang(), "err.notfound"))
+		return
+	}
+	day := s.dayParam(r, ses, co)
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	if err != nil {
+		s.fault(w, r, "letters of the day", err)
+		return
+	}
+	var with []store.BatchLetter
+	for _, l := range ls {
+		if len(l.PDF) > 0 {
+			with = append(with, l)
+		}
+	}
+	if len(with) == 0 {
+		s.errorPage(w, r, http.StatusNotFound, tr(ses.lang(), "err.noletters", formatDate(ses.lang(), day)))
+		return
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("lettres-%s-%s", co.Code, day)
+	if file == "lettres.zip" {
+		err = letterbatch.Zip(&buf, with)
+	} else {
+		_, err = letterbatch.Merge(&buf, with, false)
+	}
+	if err != nil {
+		s.fault(w, r, "letters file", err)
+		return
+	}
+	s.audit(r, ses.User, "letters-"+file[len("lettres."):], co.Code+"/"+day.String(), store.AuditOK, fmt.Sprintf("%d letters", len(with)))
+	if file == "lettres.zip" {
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
+		_, _ = w.Write(buf.Bytes())
+		return
+	}
+	writePDF(w, name+".pdf", buf.Bytes(), true)
+}

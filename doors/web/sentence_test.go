@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/relance/relance/ledger/store"
+	"github.com/shopspring/decimal"
+)
+
+func TestSentence(t *testing.T) {
+	cases := []struct {
+		lang, kind, level, detail string
+		want, wantDetail          string
+	}{
+		{"fr", "letter_sent", "R2", "sent to paul@x", "Lettre R2 envoyée", ""},
+		{"en", "letter_sent", "R2", "sent", "R2 letter sent", ""},
+		{"fr", "skipped", "R1", "R1 skipped without a letter, next R2 (client au téléphone)", "Niveau R1 ignoré, sans lettre", "client au téléphone"},
+		{"fr", "reverted", "R2", "back from R3 to R2: its letter will be sent again when due", "Retour au niveau R2", ""},
+		{"fr", "paused", "R1", "paused: litige, until 2026-12-03", "Mise en pause", "litige, jusqu'au 2026-12-03"},
+		{"fr", "commented", "R1", "Promesse au 30", "Commentaire", "Promesse au 30"},
+		{"fr", "something_new", "", "x", "something_new", "x"},
+	}
+	for _, c := range cases {
+		got, detail := sentence(c.lang, c.kind, c.level, c.detail)
+		if got != c.want || detail != c.wantDetail {
+			t.Errorf("sentence(%s, %s) = %q, %q; want %q, %q", c.lang, c.kind, got, detail, c.want, c.wantDetail)
+		}
+	}
+}
+
+func TestParseListReportsBrokenFilters(t *testing.T) {
+	co := store.Company{Code: "DEMO"}
+	codes := []string{"R1", "R2", "R3", "MED"}
+	cases := []struct {
+		query  string
+		errors int
+		check  func(store.InvoiceFilter) bool
+	}{
+		{"tab=R2&sort=balance&desc=1&page=3", 0, func(f store.InvoiceFilter) bool {
+			return f.Tab == "R2" && f.Sort == "balance" && f.Desc && f.Offset == 2*pageSize
+		}},
+		{"overdue=abc&avail=x&sort=nope&tab=ZZ&page=-1", 5, func(f store.InvoiceFilter) bool {
+			return f.Tab == "" && f.Sort == "" && f.OverdueDays == 0 && f.AvailableCreditBelow == nil && f.Offset == 0
+		}},
+		{"overcredit=on&avail=1 000,50&overdue=30&customer=CLI0009", 0, func(f store.InvoiceFilter) bool {
+			return f.OverCreditLimit && f.AvailableCreditBelow.String() == "1000.5" && f.OverdueDays == 30 && f.Customer == "CLI0009"
+		}},
+	}
+	for _, c := range cases {
+		q, _ := url.ParseQuery(c.query)
+		lq := parseList("fr", q, co, codes, time.Now())
+		if len(lq.errors) != c.errors || !c.check(lq.filter) {
+			t.Errorf("%s: errors %v, filter %+v", c.query, lq.errors, lq.filter)
+		}
+	}
+}
+
+func TestFormatMoney(t *testing.T) {
+	d := decimal.RequireFromString("-6364.8")
+	if got := formatMoney("fr", d, "EUR"); got != "-6\u202f364,80\u202f€" {
+		t.Errorf("fr: %q", got)
+	}
+	if got := formatMoney("en", d, "EUR"); got != "-6,364.80\u00a0€" {
+		t.Errorf("en: %q", got)
+	}
+}
+
+func TestTemplatesParse(t *testing.T) {
+	s := &Server{}
+	if err := s.parseTemplates(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range pageNames {
+		if s.pages[name].Lookup("content") == nil {
+			t.Errorf("page %s defines no content", name)
+		}
+	}
+}

@@ -1,0 +1,247 @@
+// Package scan selects the overdue invoices of a company and starts one
+// dunning workflow per invoice. It is idempotent: an invoice whose workflow
+// already runs is counted, not started again.
+//
+// The invoices are read in batches (store.EachDueInvoice) and started by a
+// bounded number of concurrent starters, so a scan of 100 000 invoices
+// holds one batch in memory and keeps the Temporal server busy without
+// flooding it. The report counts everything and lists only the first few of
+// each kind.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/store"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Skipped is an invoice the scan set aside, and why.
+type Skipped struct {
+	Invoice string `json:"invoice"`
+	Reason  string `json:"reason"`
+}
+
+// Sample is how many invoice numbers the report lists of the started and
+// already running ones; ListedProblems bounds the skipped, noted and failed
+// invoices listed (they are what someone must fix, so more are kept).
+const (
+	Sample         = 20
+	ListedProblems = 1000
+)
+
+// Report says what a scan did: counts of everything, and the first
+// invoices of each kind (Sample started or already running, up to
+// ListedProblems skipped, noted or failed).
+type Report struct {
+	Company string `json:"company"`
+	Date    string `json:"date"`
+	// Considered is the number of invoices the selection returned.
+	Considered          int       `json:"considered"`
+	StartedCount        int       `json:"startedCount"`
+	AlreadyRunningCount int       `json:"alreadyRunningCount"`
+	SkippedCount        int       `json:"skippedCount"`
+	NotesCount          int       `json:"notesCount"`
+	FailedCount         int       `json:"failedCount"`
+	Started             []string  `json:"started"`
+	AlreadyRunning      []string  `json:"alreadyRunning"`
+	Skipped             []Skipped `json:"skipped"`
+	Notes               []Skipped `json:"notes"`
+	Failed              []Skipped `json:"failed"`
+}
+
+// Starter starts workflows (a Temporal client).
+type Starter interface {
+	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
+}
+
+// StartInput is what the scan starts an invoice workflow with: the
+// invoice's names and the invoice as the scan read it, so the workflow's
+// first task needs no database read. It decodes as workflows.Input.
+type StartInput struct {
+	Company string `json:"company"`
+	Invoice string `json:"invoice"`
+	// Instalment, when not 0, duns that instalment of the invoice (see
+	// dunning.InstalmentWorkflowID); its workflow loads the invoice itself.
+	Instalment int            `json:"instalment,omitempty"`
+	Loaded     *store.Invoice `json:"loaded,omitempty"`
+}
+
+// DefaultParallel is how many starts are in flight at once: enough to hide
+// the round trip to the server, few enough not to queue behind its own
+// rate limit (a dev server takes about 70 starts/s whatever the number of
+// starters).
+const DefaultParallel = 16
+
+// Options tune a scan; the zero value is the default.
+type Options struct {
+	// Parallel bounds the starts in flight (DefaultParallel when 0).
+	Parallel int
+	// Batch is how many invoices are read at a time (store.DueBatch
+	// when 0).
+	Batch int
+	// Progress, when not nil, is called with the invoices considered so
+	// far and the total, from one goroutine at a time.
+	Progress func(done, total int)
+}
+
+// Run scans company on working date on and starts the workflows. Problems
+// with one invoice are reported and the scan goes on with the others; an
+// error is returned only when the scan itself cannot run.
+func Run(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger) (Report, error) {
+	return RunWith(ctx, st, c, company, on, log, Options{})
+}
+
+// RunWithProgress is Run calling progress, when not nil, after each
+// invoice considered.
+func RunWithProgress(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger,
+	progress func(done, total int)) (Report, error) {
+	return RunWith(ctx, st, c, company, on, log, Options{Progress: progress})
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger,
+	opts Options) (Report, error) {
+	rep := Report{Company: company, Date: on.String()}
+	total := 0
+	if opts.Progress != nil {
+		n, err := st.CountDueInvoices(ctx, company, on)
+		if err != nil {
+			return rep, err
+		}
+		total = n
+		opts.Progress(0, total)
+	}
+	parallel := opts.Parallel
+	if parallel <= 0 {
+		parallel = DefaultParallel
+	}
+
+	var mu sync.Mutex // guards rep
+	done := func(record func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		record()
+		rep.Considered++
+		if opts.Progress != nil {
+			opts.Progress(rep.Considered, max(total, rep.Considered))
+		}
+	}
+	todo := make(chan store.Candidate)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for cand := range todo {
+				err := start(ctx, c, cand)
+				done(func() { rep.started(cand, err, log) })
+			}
+		}()
+	}
+	err := st.EachDueInvoice(ctx, company, on, opts.Batch, func(batch []store.Candidate) error {
+		for _, cand := range batch {
+			if cand.Problem != "" {
+				log.Warn("invoice not dunned", "company", company, "invoice", cand.Name(), "reason", cand.Problem)
+				done(func() {
+					rep.SkippedCount++
+					rep.Skipped = listed(rep.Skipped, Skipped{cand.Name(), cand.Problem}, ListedProblems)
+				})
+				continue
+			}
+			if cand.Note != "" {
+				mu.Lock()
+				rep.NotesCount++
+				rep.Notes = listed(rep.Notes, Skipped{cand.Name(), cand.Note}, ListedProblems)
+				mu.Unlock()
+			}
+			select {
+			case todo <- cand:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	close(todo)
+	wg.Wait()
+	if err != nil {
+		return rep, fmt.Errorf("scan %s: %w", company, err)
+	}
+	log.Info("scan done", "company", company, "date", on.String(), "considered", rep.Considered,
+		"started", rep.StartedCount, "already_running", rep.AlreadyRunningCount, "skipped", rep.SkippedCount,
+		"failed", rep.FailedCount)
+	return rep, nil
+}
+
+// started records the outcome of one start.
+func (rep *Report) started(cand store.Candidate, err error, log *slog.Logger) {
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case err == nil:
+		rep.StartedCount++
+		rep.Started = listed(rep.Started, cand.Name(), Sample)
+	case errors.As(err, &already):
+		rep.AlreadyRunningCount++
+		rep.AlreadyRunning = listed(rep.AlreadyRunning, cand.Name(), Sample)
+	default:
+		rep.FailedCount++
+		rep.Failed = listed(rep.Failed, Skipped{cand.Name(), err.Error()}, ListedProblems)
+		log.Error("start dunning failed", "company", cand.Company, "invoice", cand.Name(), "err", err)
+	}
+}
+
+// listed appends v to list unless it already holds limit values.
+func listed[T any](list []T, v T, limit int) []T {
+	if len(list) >= limit {
+		return list
+	}
+	return append(list, v)
+}
+
+func start(ctx context.Context, c Starter, cand store.Candidate) error {
+	amount, _ := cand.Balance.Float64()
+	id := dunning.WorkflowID(cand.Company, cand.Number)
+	if cand.Instalment > 0 {
+		id = dunning.InstalmentWorkflowID(cand.Company, cand.Number, cand.Instalment)
+	}
+	opts := client.StartWorkflowOptions{
+		ID:        id,
+		TaskQueue: dunning.TaskQueue,
+		// A running or finished workflow for the invoice is never started
+		// again; one that failed may be.
+		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		StaticSummary: fmt.Sprintf("Invoice %s — customer %s — %s due since %s", cand.Number, cand.Customer,
+			money.Format(cand.Balance, cand.Currency), cand.DueDate.French()),
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			dunning.AttrCompany.ValueSet(cand.Company),
+			dunning.AttrCustomer.ValueSet(cand.Customer),
+			dunning.AttrInvoice.ValueSet(cand.Number),
+			dunning.AttrStatus.ValueSet("active"),
+			dunning.AttrAmountDue.ValueSet(amount),
+			dunning.AttrDueDate.ValueSet(cand.DueDate.UTC()),
+		),
+	}
+	in := StartInput{Company: cand.Company, Invoice: cand.Number, Instalment: cand.Instalment}
+	if cand.Invoice.ID != 0 {
+		inv := cand.Invoice
+		in.Loaded = &inv
+	}
+	_, err := c.ExecuteWorkflow(ctx, opts, dunning.InvoiceWorkflowType, in)
+	if err != nil {
+		return fmt.Errorf("start workflow for invoice %s: %w", cand.Number, err)
+	}
+	return nil
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/shopspring/decimal"
+)
+
+// StatementItem is one open item of a customer as the ledger holds it when
+// the customer's letter is built: an invoice, one instalment of an invoice
+// paid in several parts, or a credit note (negative balance).
+type StatementItem struct {
+	InvoiceID  int64
+	Number     string
+	Kind       string // invoice or credit_note
+	Instalment int    // instalment sequence, 0 for the whole invoice
+	IssueDate  calendar.Date
+	DueDate    calendar.Date // may be zero
+	Amount     decimal.Decimal
+	Balance    decimal.Decimal
+	Currency   string
+	// Level is the item's current dunning level (its last letter), "" or
+	// NONE before the first.
+	Level string
+	// Held is non-empty when the item must not be claimed: do-not-remind,
+	// blocking status (litigation) on the invoice.
+	Held string
+}
+
+// Statement is every open item of one customer, read from the ledger.
+type Statement struct {
+	Items []StatementItem
+	// Unapplied is the part of the customer's payments that went beyond
+	// the invoices they paid (payments.overpaid): money the customer has
+	// already given, deducted from what the letter claims.
+	Unapplied decimal.Decimal
+}
+
+// Owed is what a statement built on day claims (before fees): the
+// balances of the items overdue on day and of the credit notes, less the
+// unapplied payments; held items (do-not-remind, litigation) and items
+// not yet due are not counted. It is the total of the letter
+// SendStatement builds (activities.statementData, letter.Data.Total).
+func (st Statement) Owed(day calendar.Date) decimal.Decimal {
+	total := decimal.Zero
+	for _, r := range st.Items {
+		switch {
+		case r.Held != "":
+		case r.Kind == "credit_note" || r.Balance.IsNegative():
+			total = total.Add(r.Balance)
+		case r.DueDate.IsZero() || !day.After(r.DueDate):
+		default:
+			total = total.Add(r.Balance)
+		}
+	}
+	return total.Sub(st.Unapplied)
+}
+
+// StatementOf returns the open items of customer customerID in currency:
+// invoices (or their instalments) and credit notes with a balance other
+// than zero, not closed, by due date. Items without a due date are listed
+// too (the caller decides).
+func (s *Store) StatementOf(ctx context.Context, customerID int64, currency string) (Statement, error) {
+	st := Statement{Unapplied: decimal.Zero}
+	rows, err := s.Pool.Query(ctx, `
+		SELECT i.id, i.number, i.kind, COALESCE(n.seq, 0), i.issue_date, COALESCE(n.due_date, i.due_date),
+		       COALESCE(n.amount, i.amount), COALESCE(n.balance_due, i.balance_due), i.currency,
+		       COALESCE(CASE WHEN n.seq IS NULL THEN i.dunning_level ELSE n.dunning_level END, ''),
+		       CASE WHEN i.do_not_remind THEN 'invoice is marked do-not-remind'
+		            WHEN EXISTS (SELECT 1 FROM reminder_statuses rs WHERE rs.company_id = i.company_id
+		                         AND rs.code = i.reminder_status AND rs.blocks_reminders) THEN 'invoice status ' || i.reminder_status
+		            ELSE '' END
+		FROM invoices i LEFT JOIN instalments n ON n.invoice_id = i.id
+		WHERE i.customer_id = $1 AND i.currency = $2 AND NOT i.closed
+		  AND COALESCE(n.balance_due, i.balance_due) <> 0
+		  AND (n.seq IS NOT NULL OR NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = i.id))
+		ORDER BY COALESCE(n.due_date, i.due_date) NULLS LAST, i.number, n.seq`, customerID, currency)
+	if err != nil {
+		return st, fmt.Errorf("statement of customer id %d: %w", customerID, err)
+	}
+	st.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatementItem, error) {
+		var it StatementItem
+		err := r.Scan(&it.InvoiceID, &it.Number, &it.Kind, &it.Instalment, &it.IssueDate, &it.DueDate,
+			&it.Amount, &it.Balance, &it.Currency, &it.Level, &it.Held)
+		return it, err
+	})
+	if err != nil {
+		return st, fmt.Errorf("statement of customer id %d: %w", customerID, err)
+	}
+	err = s.Pool.QueryRow(ctx, `
+		SELECT COALESCE(SUM(p.overpaid), 0) FROM payments p JOIN invoices i ON i.id = p.invoice_id
+		WHERE i.customer_id = $1 AND p.currency = $2 AND p.overpaid > 0`, customerID, currency).Scan(&st.Unapplied)
+	if err != nil {
+		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
+	}
+	return st, nil
+}
