@@ -383,3 +383,19 @@ func (s *Server) secondFactorRemove(w http.ResponseWriter, r *http.Request, ses 
 	s.audit(r, ses.User, "second-factor-off", ses.User.Name, store.AuditOK, "")
 	s.done(w, r, ses, "/account", flash{Text: tr(lang, "tf.off")})
 }
+
+// AdminSecondFactorEnv is the environment variable by which an
+// installation requires a second factor of its admins ("required"; empty
+// or "optional": each user chooses).
+const AdminSecondFactorEnv = "RELANCE_ADMIN_SECOND_FACTOR"
+
+// ParseAdminSecondFactor reads the value of AdminSecondFactorEnv.
+func ParseAdminSecondFactor(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "optional":
+		return false, nil
+	case "required":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s=%q: want required or optional", AdminSecondFactorEnv, v)
+}

@@ -51,6 +51,8 @@ var accountMessages = map[string][2]string{
 	"user.factor.off":   {"Retirer la double authentification", "Remove two-step sign-in"},
 	"user.factor.offok": {"Double authentification de %s retirée.", "Two-step sign-in of %s removed."},
 	"user.factor":       {"2FA", "2FA"},
+	"user.disable.ok":   {"Utilisateur %s désactivé : ses sessions sont fermées.", "User %s disabled: their sessions are ended."},
+	"user.enable.ok":    {"Utilisateur %s réactivé.", "User %s enabled."},
 }
 
 func init() {

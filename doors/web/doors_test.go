@@ -180,3 +180,52 @@ func TestSignInThrottled(t *testing.T) {
 		t.Fatalf("audit: %d failures, %d throttled, %d sign-ins; want %d, %d, 1", failures, throttled, ok, first429, 30-first429+1)
 	}
 }
+
+// An admin's reset ends the user's sessions and sends them to their page
+// to choose a new password before anything else.
+func TestPasswordResetForcesChange(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := dbtest.New(t)
+	for _, u := range []struct {
+		name string
+		role store.Role
+	}{{"alice", store.RoleAdmin}, {"marie", store.RoleOperator}} {
+		if _, err := st.CreateUser(ctx, u.name, password, u.role, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := newAdminClient(t, st, "alice", password)
+	marie := newAdminClient(t, st, "marie", password)
+	if status, _ := marie.get("/account"); status != http.StatusOK {
+		t.Fatalf("marie's page: %d", status)
+	}
+	admin.get("/admin/users")
+	if status, body := admin.post("/admin/users/marie", url.Values{"op": {"password"}, "password": {"azertyuiop"}}); status != http.StatusOK ||
+		!strings.Contains(body, "parmi les plus courants") {
+		t.Fatalf("a common password is not refused: %d", status)
+	}
+	if status, body := admin.post("/admin/users/marie", url.Values{"op": {"password"}, "password": {"provisoire-2026"}}); status != http.StatusOK ||
+		!strings.Contains(body, "réinitialisé") {
+		t.Fatalf("reset: %d", status)
+	}
+	// marie's session has ended.
+	if _, body := marie.get("/account"); !strings.Contains(body, `action="/login"`) {
+		t.Fatal("marie's session lives on after the reset")
+	}
+	marie = newAdminClient(t, st, "marie", "provisoire-2026")
+	for _, path := range []string{"/", "/admin/users"} {
+		if _, body := marie.get(path); !strings.Contains(body, `id="must-change"`) {
+			t.Fatalf("%s does not lead to the password change", path)
+		}
+	}
+	// Changed, marie goes on to the home page (which tells her no company
+	// is granted yet).
+	if _, body := marie.post("/account/password", url.Values{"current": {"provisoire-2026"}, "password": {"le-mien-à-moi"}, "again": {"le-mien-à-moi"}}); strings.Contains(body, `id="must-change"`) ||
+		!strings.Contains(body, "Aucune société") {
+		t.Fatalf("change after the reset: %s", body)
+	}
+	if _, err := st.Authenticate(ctx, "marie", "le-mien-à-moi"); err != nil {
+		t.Fatal(err)
+	}
+}
