@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -227,5 +228,64 @@ func TestPasswordResetForcesChange(t *testing.T) {
 	}
 	if _, err := st.Authenticate(ctx, "marie", "le-mien-à-moi"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// When the installation requires it, an admin without a second factor
+// sees only their page until they enrol one; an operator is free.
+func TestAdminSecondFactorRequired(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := dbtest.New(t)
+	if _, err := st.CreateUser(ctx, "alice", password, store.RoleAdmin, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, "olivier", password, store.RoleOperator, nil); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Options{Ops: &actions.Ops{Store: st}, Store: st, InsecureCookies: true, RequireAdminSecondFactor: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	client := func(name string) *http.Client {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+		resp, err := c.PostForm(srv.URL+"/login", url.Values{"name": {name}, "password": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return c
+	}
+	get := func(c *http.Client, path string) string {
+		resp, err := c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	alice := client("alice")
+	for _, path := range []string{"/", "/admin/users", "/admin/tokens"} {
+		if body := get(alice, path); !strings.Contains(body, `id="need-factor"`) || !strings.Contains(body, `id="tf-start"`) {
+			t.Errorf("%s: the admin is not sent to enrol a second factor", path)
+		}
+	}
+	if body := get(client("olivier"), "/account"); strings.Contains(body, `id="need-factor"`) {
+		t.Error("an operator is asked for a second factor")
+	}
+	for _, v := range []struct {
+		in   string
+		want bool
+		bad  bool
+	}{{"", false, false}, {"optional", false, false}, {"Required", true, false}, {"yes", false, true}} {
+		got, err := web.ParseAdminSecondFactor(v.in)
+		if got != v.want || (err != nil) != v.bad {
+			t.Errorf("ParseAdminSecondFactor(%q) = %v, %v", v.in, got, err)
+		}
 	}
 }
