@@ -45,7 +45,7 @@ var accountMessages = map[string][2]string{
 	"tf.off":            {"Double authentification désactivée.", "Two-step sign-in turned off."},
 	"tf.need":           {"Cette installation exige la double authentification des administrateurs : activez-la pour continuer.", "This installation requires two-step sign-in of administrators: turn it on to go on."},
 	"tf.required":       {"Cette installation exige la double authentification des administrateurs.", "This installation requires two-step sign-in of administrators."},
-	"user.password":     {"Nouveau mot de passe provisoire", "New temporary password"},
+	"user.password":     {"Mot de passe provisoire", "Temporary password"},
 	"user.reset":        {"Réinitialiser", "Reset"},
 	"user.password.ok":  {"Mot de passe de %s réinitialisé : il devra le changer à sa prochaine connexion.", "Password of %s reset: they must change it at their next sign-in."},
 	"user.factor.off":   {"Retirer la double authentification", "Remove two-step sign-in"},
