@@ -152,6 +152,9 @@ func wait(ctx context.Context, d time.Duration) {
 	}
 }
 
+// maxAccount is the longest account name kept in a key, in bytes.
+const maxAccount = 128
+
 type keyed struct {
 	key  string
 	rule Rule
@@ -162,6 +165,9 @@ type keyed struct {
 // is named, the address always.
 func (l *Limiter) keys(a Attempt) []keyed {
 	acct := strings.ToLower(strings.TrimSpace(a.Account))
+	if len(acct) > maxAccount {
+		acct = acct[:maxAccount] // a name that long is no user's: keep the key small
+	}
 	var ks []keyed
 	if acct != "" {
 		ks = append(ks,
