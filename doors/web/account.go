@@ -85,7 +85,7 @@ func (s *Server) setPendingCookie(w http.ResponseWriter, value string, maxAge in
 func (s *Server) pending(w http.ResponseWriter, r *http.Request) (store.User, string, bool) {
 	c, err := r.Cookie(pendingCookie)
 	if err == nil && c.Value != "" {
-		u, lang, err := s.o.Store.PendingSession(r.Context(), c.Value)
+		u, _, err := s.o.Store.PendingSession(r.Context(), c.Value)
 		if err == nil {
 			return u, c.Value, true
 		}
@@ -93,7 +93,6 @@ func (s *Server) pending(w http.ResponseWriter, r *http.Request) (store.User, st
 			s.fault(w, r, "second factor", err)
 			return u, "", false
 		}
-		_ = lang
 	}
 	s.setPendingCookie(w, "", -1)
 	http.Redirect(w, r, "/login?expired=1", http.StatusSeeOther)
