@@ -16,6 +16,24 @@ WATCH_SECONDS="${WATCH_SECONDS:-150}"
 WEB_PORT="${WEB_PORT:-8080}"
 DEMO_ADMIN="${DEMO_ADMIN:-admin}"
 DEMO_PASSWORD="${DEMO_PASSWORD:-relance-demo-2026}"
+# Every service started here listens on RELANCE_BIND only: 127.0.0.1 by
+# default, so that nobody else on the network reaches the Temporal server
+# (no authentication), the SES emulator or the web app. Set it to a LAN
+# address or 0.0.0.0 to expose them on purpose (docs/security.md).
+BIND="${RELANCE_BIND:-127.0.0.1}"
+case "$BIND" in
+0.0.0.0 | "::" | "[::]") CONNECT_HOST=127.0.0.1 ;;
+::1) CONNECT_HOST="[::1]" ;;
+*) CONNECT_HOST="$BIND" ;;
+esac
+WEB_FLAGS=()
+case "$BIND" in
+127.0.0.1 | localhost | ::1) ;;
+*)
+  log "RELANCE_BIND=$BIND: the Temporal server, its UI, the SES emulator and the web app listen beyond this machine"
+  WEB_FLAGS=(-insecure-cookies) # plain HTTP on an address other than localhost
+  ;;
+esac
 
 stop_pid() {
   local f="$RUN_DIR/$1.pid"
@@ -44,8 +62,8 @@ ensure_npm
 ensure_temporal_cli
 ensure_chromium
 
-export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
-export SES_ENDPOINT="http://127.0.0.1:$SES_PORT"
+export TEMPORAL_ADDRESS="$CONNECT_HOST:$TEMPORAL_PORT"
+export SES_ENDPOINT="http://$CONNECT_HOST:$SES_PORT"
 export AWS_REGION="${AWS_REGION:-eu-west-3}"
 if psql -h 127.0.0.1 -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
   export DATABASE_URL="${DATABASE_URL:-postgres://127.0.0.1:5432/$DB_NAME?sslmode=disable}"
@@ -63,7 +81,7 @@ STARTER="$RUN_DIR/bin/starter"
 if ! "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; then
   log "starting the Temporal dev server (gRPC $TEMPORAL_PORT, UI http://localhost:$UI_PORT)"
   # shellcheck disable=SC2046
-  start_bg temporal "$TEMPORAL_BIN" server start-dev --ip 0.0.0.0 --port "$TEMPORAL_PORT" --ui-port "$UI_PORT" \
+  start_bg temporal "$TEMPORAL_BIN" server start-dev --ip "$BIND" --port "$TEMPORAL_PORT" --ui-port "$UI_PORT" \
     --db-filename "$RUN_DIR/temporal.db" --log-level warn $("$STARTER" search-attributes --flags)
   for _ in $(seq 1 60); do
     "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break
@@ -72,7 +90,7 @@ if ! "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev
 fi
 "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null || { tail -20 "$RUN_DIR/temporal.log"; exit 1; }
 
-SES_PORT="$SES_PORT" bash "$ROOT/scripts/ses-emulator.sh"
+SES_PORT="$SES_PORT" SES_HOST="$BIND" bash "$ROOT/scripts/ses-emulator.sh"
 
 if [ "$(psql_admin "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != "1" ]; then
   log "creating database $DB_NAME"
@@ -93,11 +111,13 @@ if ! "$STARTER" users list | awk 'NR > 1 {print $1}' | grep -qx "$DEMO_ADMIN"; t
 fi
 stop_pid web >/dev/null
 log "web app and API on http://localhost:$WEB_PORT: sign in as $DEMO_ADMIN / $DEMO_PASSWORD (log: .run/web.log)"
-TEMPORAL_UI_URL="http://localhost:$UI_PORT" start_bg web "$RUN_DIR/bin/server" -addr "127.0.0.1:$WEB_PORT"
+TEMPORAL_UI_URL="http://localhost:$UI_PORT" start_bg web "$RUN_DIR/bin/server" -addr "$BIND:$WEB_PORT" "${WEB_FLAGS[@]}"
 
 log "scanning overdue invoices"
 "$STARTER" scan
 "$STARTER" schedule --company DEMO --at 07:00
+
+RELANCE_BIND="$BIND" bash "$ROOT/scripts/check-listen.sh" || true
 
 log "letters going out (SES emulator $SES_ENDPOINT/store), for ${WATCH_SECONDS}s; Ctrl-C stops watching, services keep running"
 "$RUN_DIR/bin/relance-dev" outbox --endpoint "$SES_ENDPOINT" --follow --for "${WATCH_SECONDS}s" || true

@@ -6,7 +6,8 @@
 #   scripts/ses-emulator.sh stop      stop the emulator this script started
 #   scripts/ses-emulator.sh status    say whether it answers
 #
-# Environment: SES_PORT (default 8005), SES_HOST (default 127.0.0.1),
+# Environment: SES_PORT (default 8005), SES_HOST (default RELANCE_BIND, else
+# 127.0.0.1: only this machine reaches it; docs/security.md),
 # RELANCE_RUN_DIR (default .run, relative to the repository root) for the
 # log file ses-emulator.log and the pid file ses-emulator.pid.
 # Point the programs at it with SES_ENDPOINT=http://127.0.0.1:8005;
@@ -17,7 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PORT="${SES_PORT:-8005}"
-HOST="${SES_HOST:-127.0.0.1}"
+HOST="${SES_HOST:-${RELANCE_BIND:-127.0.0.1}}"
 RUN_DIR="${RELANCE_RUN_DIR:-.run}"
 case "$RUN_DIR" in
 /*) ;;

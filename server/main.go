@@ -59,9 +59,13 @@ func run(ctx context.Context, addr, ui string, insecure bool) error {
 		return fmt.Errorf("connect to Temporal at %s: %w", opts.HostPort, err)
 	}
 	defer tc.Close()
+	adminFactor, err := web.ParseAdminSecondFactor(os.Getenv(web.AdminSecondFactorEnv))
+	if err != nil {
+		return err
+	}
 	return web.Run(ctx, web.RunOptions{
 		Addr: addr, Ops: &actions.Ops{Store: st, Temporal: tc}, Log: log, TemporalUI: ui,
-		Namespace: opts.Namespace, InsecureCookies: insecure,
+		Namespace: opts.Namespace, InsecureCookies: insecure, RequireAdminSecondFactor: adminFactor,
 		Ready: func(a string) {
 			fmt.Printf("relance web app on http://%s/ (API /v1/..., payment webhook POST /v1/payments)\n", a)
 		},

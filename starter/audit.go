@@ -64,6 +64,8 @@ func changes(args []string) (string, bool) {
 		return "tokens " + sub, sub == "create" || sub == "revoke"
 	case "sources":
 		return "sources " + sub, sub == "set"
+	case "users":
+		return "users " + sub, sub == "add" || sub == "disable" || sub == "password"
 	case "proposal":
 		return "proposal untick", flagValue(args[1:], "untick") != ""
 	}

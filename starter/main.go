@@ -50,7 +50,7 @@ var commands = []command{
 	{"rates", "list or set the ECB refinancing rates used for late-payment interest", runRates},
 	{"serve", "serve the web app, the operator HTTP API and the payment webhook", runServe},
 	{"tokens", "create, list or revoke operator API tokens", runTokens},
-	{"users", "add, list or disable the web app's users (sign-in, role, companies)", runUsers},
+	{"users", "add, list or disable the web app's users (sign-in, role, companies), set a password", runUsers},
 	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
 	{"preview", "render an invoice's letter without sending or recording it", runPreview},
 	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},

@@ -36,8 +36,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		cfg.LogLevel = slog.LevelInfo
 		log = cfg.Logger()
 	}
+	adminFactor, err := web.ParseAdminSecondFactor(os.Getenv(web.AdminSecondFactorEnv))
+	if err != nil {
+		return err
+	}
 	return web.Run(ctx, web.RunOptions{
 		Addr: *addr, Ops: o, Log: log, TemporalUI: *ui, Namespace: e.cfg.TemporalNamespace, InsecureCookies: *insecure,
+		RequireAdminSecondFactor: adminFactor,
 		Ready: func(a string) {
 			e.printf("relance web app on http://%s/ (operator API /v1/..., payment webhook POST /v1/payments)\n", a)
 		},

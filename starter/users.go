@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -15,18 +18,22 @@ import (
 //	users add --name marie --role operator --company DEMO[,ACME] [--password-env VAR]
 //	users list
 //	users disable --name marie
+//	users password --name admin [--password-env VAR] [--must-change]
 //
 // The password is read from the environment variable named by
-// --password-env (RELANCE_PASSWORD by default), never from the command
-// line, which other users and shell histories see.
+// --password-env (RELANCE_PASSWORD by default), else from the first line
+// of standard input, never from the command line, which other users and
+// shell histories see. `users password` sets the password of a user (the
+// first admin's, or one who lost theirs) and ends their sessions.
 func runUsers(ctx context.Context, e *env, args []string) error {
-	const use = "users: usage: users add --name NAME --role viewer|operator|admin --company CODE[,CODE] [--password-env VAR] | users list | users disable --name NAME"
+	const use = "users: usage: users add --name NAME --role viewer|operator|admin --company CODE[,CODE] [--password-env VAR] | users list | users disable --name NAME | users password --name NAME [--password-env VAR] [--must-change]"
 	if len(args) == 0 {
 		return usageError{use}
 	}
 	sub, args := args[0], args[1:]
 	fs := flags("users " + sub)
 	var name, role, companies, passwordEnv *string
+	var mustChange *bool
 	switch sub {
 	case "add":
 		name = fs.String("name", "", "sign-in name, recorded as the actor of the user's actions (required)")
@@ -35,6 +42,10 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 		passwordEnv = fs.String("password-env", "RELANCE_PASSWORD", "environment variable holding the password")
 	case "disable":
 		name = fs.String("name", "", "whose access to end (required)")
+	case "password":
+		name = fs.String("name", "", "whose password to set (required)")
+		passwordEnv = fs.String("password-env", "RELANCE_PASSWORD", "environment variable holding the password (else the first line of standard input)")
+		mustChange = fs.Bool("must-change", false, "make the user choose another password at the next sign-in")
 	case "list":
 	default:
 		return usageError{use}
@@ -65,9 +76,9 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 			// An admin without a company creates the first one in the web app.
 			return usageError{"users add: --company is required (the user sees only these companies)"}
 		}
-		password, ok := os.LookupEnv(*passwordEnv)
-		if !ok || password == "" {
-			return usageError{fmt.Sprintf("users add: environment variable %s holds no password", *passwordEnv)}
+		password, err := readPassword(*passwordEnv)
+		if err != nil {
+			return usageError{"users add: " + err.Error()}
 		}
 		u, err := st.CreateUser(ctx, *name, password, r, codes)
 		if err != nil {
@@ -94,6 +105,40 @@ func runUsers(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		e.printf("user %s disabled: sessions ended\n", *name)
+	case "password":
+		password, err := readPassword(*passwordEnv)
+		if err != nil {
+			return usageError{"users password: " + err.Error()}
+		}
+		if err := st.SetPassword(ctx, *name, password, *mustChange); err != nil {
+			return fmt.Errorf("users password: %w", err)
+		}
+		msg := "user %s: password set, sessions ended\n"
+		if *mustChange {
+			msg = "user %s: password set, to be changed at the next sign-in; sessions ended\n"
+		}
+		e.printf(msg, *name)
 	}
 	return nil
+}
+
+// stdin is where a password is read when no environment variable holds
+// one (tests replace it).
+var stdin io.Reader = os.Stdin
+
+// readPassword reads the password from the environment variable named
+// envVar, else from the first line of standard input.
+func readPassword(envVar string) (string, error) {
+	if p, ok := os.LookupEnv(envVar); ok && p != "" {
+		return p, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password from standard input: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("no password: set %s or write it on standard input", envVar)
+	}
+	return line, nil
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/platform/metrics"
 )
@@ -46,15 +47,23 @@ const (
 )
 
 type server struct {
-	ops *actions.Ops
-	st  *store.Store
-	log *slog.Logger
-	now func() time.Time
+	ops   *actions.Ops
+	st    *store.Store
+	log   *slog.Logger
+	now   func() time.Time
+	guard throttle.Guard
 }
+
+// Option changes how New builds the API.
+type Option func(*server)
+
+// WithGuard counts wrong bearer tokens with g (by default, package
+// throttle's DefaultPolicy on the database).
+func WithGuard(g throttle.Guard) Option { return func(s *server) { s.guard = g } }
 
 // New returns the API's handler. now is the clock (time.Now in
 // production): webhook timestamps and overdue ages are counted from it.
-func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time) http.Handler {
+func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -62,6 +71,16 @@ func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time
 		now = time.Now
 	}
 	s := &server{ops: o, st: st, log: log, now: now}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if s.guard == nil {
+		g, err := throttle.New(st.ThrottleState(nil), throttle.DefaultPolicy, nil)
+		if err != nil {
+			panic(err) // DefaultPolicy is valid
+		}
+		s.guard = g
+	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/payments", countAnswers(s.payment))
 	mux.Handle("GET /v1/invoices", s.authed(s.listInvoices))

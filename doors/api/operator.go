@@ -13,6 +13,7 @@ import (
 
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 	"go.temporal.io/sdk/temporal"
 )
@@ -59,8 +60,28 @@ func (s *server) authed(h func(http.ResponseWriter, *http.Request, caller)) http
 			writeError(w, http.StatusUnauthorized, "missing bearer token: send Authorization: Bearer <token>")
 			return
 		}
+		att := throttle.Attempt{Door: "api", Address: throttle.ClientAddress(r)}
+		v, err := s.guard.Check(r.Context(), att)
+		if err != nil {
+			s.fault(w, r, "token check", err)
+			return
+		}
+		if v.Refused() {
+			s.audit(r, caller{name: "(unknown token)"}, "token-check", "", store.AuditRefused,
+				fmt.Sprintf("throttled: %d wrong tokens, retry after %ds (client %s)", v.Failures, v.RetryAfterSeconds(), att.Address))
+			throttle.SetRetryAfter(w, v)
+			writeError(w, http.StatusTooManyRequests, fmt.Sprintf("too many wrong tokens from this address: retry after %d seconds", v.RetryAfterSeconds()))
+			return
+		}
 		t, err := s.st.TokenByHash(r.Context(), store.HashToken(strings.TrimSpace(token)))
 		if errors.Is(err, store.ErrNotFound) {
+			v, err := s.guard.Failed(r.Context(), att)
+			if err != nil {
+				s.fault(w, r, "token check", err)
+				return
+			}
+			s.audit(r, caller{name: "(unknown token)"}, "token-check", "", store.AuditRefused,
+				fmt.Sprintf("unknown or revoked token (client %s, failure %d)", att.Address, v.Failures))
 			w.Header().Set("WWW-Authenticate", `Bearer realm="relance", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "unknown or revoked token")
 			return

@@ -141,6 +141,18 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, ses *session) 
 		err = s.o.Store.DisableUser(r.Context(), name)
 	case "enable":
 		err = s.o.Store.EnableUser(r.Context(), name)
+	case "password":
+		// A reset: the user chooses a new password at the next sign-in;
+		// their sessions end now.
+		err = s.o.Store.SetPassword(r.Context(), name, r.PostFormValue("password"), true)
+		if reason, ok := store.IsPasswordError(err); ok {
+			s.audit(r, ses.User, "user-password", name, store.AuditRefused, "password refused: "+reason)
+			s.done(w, r, ses, "/admin/users", flash{Error: true, Text: passwordRefusal(lang, reason)})
+			return
+		}
+	case "second-factor-off":
+		// For a user who lost their device and their recovery codes.
+		err = s.o.Store.DisableSecondFactor(r.Context(), name)
 	default:
 		role := store.Role(r.PostFormValue("role"))
 		if name == ses.User.Name && role != store.RoleAdmin {
@@ -159,10 +171,18 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, ses *session) 
 	case err != nil:
 		s.fault(w, r, "change user", err)
 	default:
-		s.audit(r, ses.User, "user-"+op, name, store.AuditOK, r.PostFormValue("role"))
-		s.done(w, r, ses, "/admin/users", flash{Text: tr(lang, "user."+op, name)})
+		detail := r.PostFormValue("role")
+		if op == "password" {
+			detail = "must change it at the next sign-in; sessions ended" // never the password
+		}
+		s.audit(r, ses.User, "user-"+op, name, store.AuditOK, detail)
+		s.done(w, r, ses, "/admin/users", flash{Text: tr(lang, userDone[op], name)})
 	}
 }
+
+// userDone is the message of each change of userSave.
+var userDone = map[string]string{"set": "user.set", "disable": "user.disable.ok", "enable": "user.enable.ok",
+	"password": "user.password.ok", "second-factor-off": "user.factor.offok"}
 
 // tokensData is the API tokens and payment sources page's data.
 type tokensData struct {

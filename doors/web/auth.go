@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 )
 
@@ -82,6 +84,15 @@ func (s *Server) authed(next func(http.ResponseWriter, *http.Request, *session))
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, ses))
+		if s.mustVisitAccount(ses.User) && !strings.HasPrefix(r.URL.Path, "/account") && r.URL.Path != "/logout" && r.URL.Path != "/lang" {
+			// A password to change or a second factor to enrol comes first.
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+			} else {
+				s.errorPage(w, r, http.StatusForbidden, tr(ses.lang(), "account.first"))
+			}
+			return
+		}
 		if r.Method == http.MethodPost {
 			token := r.Header.Get("X-CSRF-Token")
 			if token == "" {
@@ -197,28 +208,99 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
 	name, password := r.PostFormValue("name"), r.PostFormValue("password")
 	next := r.PostFormValue("next")
+	again := func(status int, msg string) {
+		s.render(w, r, status, "login", &page{Lang: lang, Title: tr(lang, "login.title"),
+			Flash: []flash{{Error: true, Text: msg}}, Data: map[string]string{"Next": next, "Name": name}})
+	}
+	att := s.attempt(r, name)
+	if !s.admit(w, r, att, "sign-in", again) {
+		return
+	}
 	u, err := s.o.Store.Authenticate(r.Context(), name, password)
 	if errors.Is(err, store.ErrBadCredentials) {
-		s.audit(r, store.User{Name: strings.TrimSpace(name)}, "sign-in", "", store.AuditRefused, "bad credentials")
-		s.render(w, r, http.StatusUnauthorized, "login", &page{Lang: lang, Title: tr(lang, "login.title"),
-			Flash: []flash{{Error: true, Text: tr(lang, "login.bad")}}, Data: map[string]string{"Next": next, "Name": name}})
+		if s.failed(w, r, att, "sign-in", "bad credentials") {
+			again(http.StatusUnauthorized, tr(lang, "login.bad"))
+		}
 		return
 	}
 	if err != nil {
 		s.fault(w, r, "sign in", err)
 		return
 	}
+	if err := s.o.Guard.Succeeded(r.Context(), att); err != nil {
+		s.o.Log.Error("web: throttle", "err", err)
+	}
+	if u.SecondFactor {
+		token, err := s.o.Store.CreatePendingSession(r.Context(), u.ID, lang, secondFactorTTL)
+		if err != nil {
+			s.fault(w, r, "sign in", err)
+			return
+		}
+		s.setPendingCookie(w, token, int(secondFactorTTL.Seconds()))
+		s.audit(r, u, "sign-in", "", store.AuditOK, "password right; second factor asked")
+		http.Redirect(w, r, "/login/code"+query("next", next), http.StatusSeeOther)
+		return
+	}
+	s.signedIn(w, r, u, lang, next, "")
+}
+
+// signedIn opens the session of u and sends the browser on: to next, or
+// to the user's page when a password must be changed or the second factor
+// enrolled first.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, u store.User, lang, next, detail string) {
 	token, err := s.o.Store.CreateSession(r.Context(), u.ID, lang, s.o.SessionTTL)
 	if err != nil {
 		s.fault(w, r, "sign in", err)
 		return
 	}
 	s.setCookie(w, token, int(s.o.SessionTTL.Seconds()))
-	s.audit(r, u, "sign-in", "", store.AuditOK, "")
+	s.audit(r, u, "sign-in", "", store.AuditOK, detail)
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		next = "/"
 	}
+	if s.mustVisitAccount(u) {
+		next = "/account"
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// attempt is a try at the sign-in door by the request's client.
+func (s *Server) attempt(r *http.Request, name string) throttle.Attempt {
+	return throttle.Attempt{Door: "web", Account: strings.TrimSpace(name), Address: throttle.ClientAddress(r)}
+}
+
+// admit asks the guard whether att may be looked at; a refusal is
+// audited and answered 429 with Retry-After through again.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, att throttle.Attempt, action string, again func(int, string)) bool {
+	v, err := s.o.Guard.Check(r.Context(), att)
+	if err != nil {
+		s.fault(w, r, action, err)
+		return false
+	}
+	if !v.Refused() {
+		return true
+	}
+	s.audit(r, store.User{Name: att.Account}, action, "", store.AuditRefused,
+		fmt.Sprintf("throttled: %d failures, retry after %ds (client %s)", v.Failures, v.RetryAfterSeconds(), att.Address))
+	throttle.SetRetryAfter(w, v)
+	again(http.StatusTooManyRequests, tr(langOf(r), "login.throttled", (v.RetryAfterSeconds()+59)/60))
+	return false
+}
+
+// failed counts a failed attempt (waiting its delay) and audits it,
+// without the secret tried. It returns false when it answered a fault.
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, att throttle.Attempt, action, what string) bool {
+	v, err := s.o.Guard.Failed(r.Context(), att)
+	if err != nil {
+		s.fault(w, r, action, err)
+		return false
+	}
+	detail := fmt.Sprintf("%s (client %s, failure %d)", what, att.Address, v.Failures)
+	if v.Delay > 0 {
+		detail += fmt.Sprintf(", answered after %s", v.Delay)
+	}
+	s.audit(r, store.User{Name: att.Account}, action, "", store.AuditRefused, detail)
+	return true
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, ses *session) {

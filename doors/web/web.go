@@ -29,6 +29,7 @@ import (
 
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/api"
+	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 )
 
@@ -59,6 +60,12 @@ type Options struct {
 	// InsecureCookies drops the Secure flag of the session cookie, for a
 	// plain-HTTP address other than localhost. Never in production.
 	InsecureCookies bool
+	// Guard slows down and refuses repeated failures at the sign-in form
+	// (nil: package throttle's DefaultPolicy on the database).
+	Guard throttle.Guard
+	// RequireAdminSecondFactor makes admins enrol a second factor before
+	// any other page (RELANCE_ADMIN_SECOND_FACTOR=required).
+	RequireAdminSecondFactor bool
 }
 
 // Server holds the web app's handlers.
@@ -86,6 +93,13 @@ func New(o Options) (http.Handler, error) {
 	}
 	if o.Namespace == "" {
 		o.Namespace = "default"
+	}
+	if o.Guard == nil {
+		g, err := throttle.New(o.Store.ThrottleState(nil), throttle.DefaultPolicy, nil)
+		if err != nil {
+			return nil, err
+		}
+		o.Guard = g
 	}
 	s := &Server{o: o, jobs: &jobs{m: map[string]*job{}}}
 	if err := s.parseTemplates(); err != nil {
@@ -118,6 +132,9 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/letters", s.authed(s.letters))
 	pages.Handle("GET /c/{company}/letters/{file}", s.authed(s.lettersFile))
 	if err := s.adminRoutes(pages); err != nil {
+		return nil, err
+	}
+	if err := s.accountRoutes(pages); err != nil {
 		return nil, err
 	}
 	pages.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(http.FileServerFS(static))))
@@ -326,6 +343,8 @@ type RunOptions struct {
 	Namespace  string
 	// InsecureCookies: see Options.
 	InsecureCookies bool
+	// RequireAdminSecondFactor: see Options.
+	RequireAdminSecondFactor bool
 	// Ready is told the address listened on (":0" picks a free port).
 	Ready func(addr string)
 }
@@ -333,10 +352,14 @@ type RunOptions struct {
 // Run serves the web app, the JSON API and the payment webhook on one
 // address until ctx ends. Both `server` and `starter serve` call it.
 func Run(ctx context.Context, ro RunOptions) error {
+	guard, err := throttle.New(ro.Ops.Store.ThrottleState(nil), throttle.DefaultPolicy, nil)
+	if err != nil {
+		return err
+	}
 	h, err := New(Options{
 		Ops: ro.Ops, Store: ro.Ops.Store, Log: ro.Log, TemporalUI: ro.TemporalUI, Namespace: ro.Namespace,
-		InsecureCookies: ro.InsecureCookies,
-		API:             api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now),
+		InsecureCookies: ro.InsecureCookies, Guard: guard, RequireAdminSecondFactor: ro.RequireAdminSecondFactor,
+		API: api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now, api.WithGuard(guard)),
 	})
 	if err != nil {
 		return err

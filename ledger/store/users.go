@@ -24,6 +24,11 @@ type User struct {
 	Companies  []string   `json:"companies"` // codes of the companies granted, sorted
 	CreatedAt  time.Time  `json:"createdAt"`
 	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+	// MustChangePassword: an admin reset the password; the user chooses a
+	// new one before any other page.
+	MustChangePassword bool `json:"mustChangePassword,omitempty"`
+	// SecondFactor: the user signs in with a TOTP code after the password.
+	SecondFactor bool `json:"secondFactor,omitempty"`
 }
 
 // MinPasswordLength is the shortest password accepted.
@@ -39,13 +44,11 @@ var ErrBadCredentials = errors.New("unknown user or wrong password")
 // CreateUser adds a user with role, password and the companies granted.
 func (s *Store) CreateUser(ctx context.Context, name, password string, role Role, companies []string) (User, error) {
 	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
+	if name == "" {
 		return User{}, fmt.Errorf("%w: a user needs a name", ErrInvalid)
-	case len(password) < MinPasswordLength:
-		return User{}, fmt.Errorf("%w: the password of %s must have at least %d characters", ErrInvalid, name, MinPasswordLength)
-	case len(password) > 72:
-		return User{}, fmt.Errorf("%w: the password of %s must have at most 72 bytes", ErrInvalid, name)
+	}
+	if err := CheckPassword(name, password); err != nil {
+		return User{}, fmt.Errorf("user %s: %w", name, err)
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		return User{}, err
@@ -86,13 +89,13 @@ func (s *Store) CreateUser(ctx context.Context, name, password string, role Role
 }
 
 const userSelect = `
-	SELECT u.id, u.name, u.role, u.created_at, u.disabled_at,
+	SELECT u.id, u.name, u.role, u.created_at, u.disabled_at, u.must_change_password, u.totp_enabled_at IS NOT NULL,
 	       COALESCE(array_agg(c.code ORDER BY c.code) FILTER (WHERE c.code IS NOT NULL), '{}')
 	FROM users u LEFT JOIN user_companies uc ON uc.user_id = u.id LEFT JOIN companies c ON c.id = uc.company_id`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
-	err := r.Scan(&u.ID, &u.Name, &u.Role, &u.CreatedAt, &u.DisabledAt, &u.Companies)
+	err := r.Scan(&u.ID, &u.Name, &u.Role, &u.CreatedAt, &u.DisabledAt, &u.MustChangePassword, &u.SecondFactor, &u.Companies)
 	return u, err
 }
 
@@ -219,7 +222,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 	var name string
 	err := s.Pool.QueryRow(ctx, `
 		SELECT u.name, ws.csrf_token, ws.language, ws.expires_at, ws.flash FROM web_sessions ws JOIN users u ON u.id = ws.user_id
-		WHERE ws.token_hash = $1 AND ws.expires_at > now() AND u.disabled_at IS NULL`, HashToken(token)).
+		WHERE ws.token_hash = $1 AND ws.expires_at > now() AND u.disabled_at IS NULL AND NOT ws.second_factor_pending`, HashToken(token)).
 		Scan(&name, &ses.CSRF, &ses.Language, &ses.ExpiresAt, &ses.Flash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return ses, fmt.Errorf("session: %w", ErrNotFound)
