@@ -225,7 +225,7 @@ func itemsOfLetter(ctx context.Context, tx pgx.Tx, id int64, keys []LetterKey) (
 // and reports whether it did: only the caller that claimed it may send it.
 func (s *Store) ClaimCustomerLetter(ctx context.Context, id int64) (bool, error) {
 	tag, err := s.Pool.Exec(ctx, `
-		UPDATE customer_letters SET status = 'sending', attempts = attempts + 1
+		UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
 		WHERE id = $1 AND status IN ('pending', 'failed')`, id)
 	if err != nil {
 		return false, fmt.Errorf("claim customer letter %d: %w", id, err)
@@ -330,4 +330,95 @@ func (s *Store) CustomerLetterExists(ctx context.Context, key string) (bool, err
 		return false, fmt.Errorf("look up customer letter %s: %w", key, err)
 	}
 	return ok, nil
+}
+
+// LetterState is what the ledger says about one invoice letter, with the
+// customer letter that carried it.
+type LetterState struct {
+	CustomerLetterID int64 // 0 for a letter sent alone
+	Status           string
+	Reference        string
+	// Since is when its send was claimed (when it was recorded, if
+	// unknown): SES is asked about it from then on.
+	Since      time.Time
+	SentAt     time.Time // zero unless sent or queued for print
+	Resolution string    // how an uncertain letter was settled, "" otherwise
+}
+
+// LetterStateOf returns the state of the letter k.
+func (s *Store) LetterStateOf(ctx context.Context, k LetterKey) (LetterState, error) {
+	var st LetterState
+	var clID *int64
+	var sentAt *time.Time
+	err := s.Pool.QueryRow(ctx, `
+		SELECT l.customer_letter_id, l.status, COALESCE(NULLIF(c.reference, ''), l.reference),
+		       COALESCE(c.claimed_at, c.created_at, l.created_at), l.sent_at, COALESCE(NULLIF(c.resolution, ''), l.resolution)
+		FROM letters l LEFT JOIN customer_letters c ON c.id = l.customer_letter_id
+		WHERE l.invoice_id = $1 AND l.instalment = $2 AND l.level_code = $3 AND l.sequence = $4`,
+		k.InvoiceID, k.Instalment, k.Level, k.Sequence).Scan(&clID, &st.Status, &st.Reference, &st.Since, &sentAt, &st.Resolution)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return st, fmt.Errorf("letter %s: %w", k, ErrNotFound)
+	}
+	if err != nil {
+		return st, fmt.Errorf("look up letter %s: %w", k, err)
+	}
+	if clID != nil {
+		st.CustomerLetterID = *clID
+	}
+	if sentAt != nil {
+		st.SentAt = *sentAt
+	}
+	return st, nil
+}
+
+// Resolutions of an uncertain letter (customer_letters.resolution).
+const (
+	ResolvedBySES    = "ses"    // SES confirmed it: sent
+	ResolvedResend   = "resend" // SES never accepted it: sent again
+	ResolvedOperator = "operator:"
+)
+
+// ResolveUncertain settles the uncertain customer letter id and the
+// invoice letters it covers: status LetterSent (SES accepted it, at at)
+// or LetterFailed (SES never accepted it: its invoices' letters go again
+// with the next statement), with how (resolution) and what was found
+// (detail). Only an uncertain letter changes; it reports whether it did.
+func (s *Store) ResolveUncertain(ctx context.Context, id int64, status, resolution, messageID, detail string, at time.Time) (bool, error) {
+	if status != LetterSent && status != LetterFailed {
+		return false, fmt.Errorf("resolve customer letter %d: %w: status %q", id, ErrInvalid, status)
+	}
+	var atp *time.Time
+	if !at.IsZero() {
+		atp = &at
+	}
+	changed := false
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE customer_letters SET status = $2, resolution = $3, ses_message_id = COALESCE(NULLIF($4, ''), ses_message_id),
+			       error = CASE WHEN $2 = 'failed' THEN $5 ELSE error END,
+			       sent_at = CASE WHEN $2 = 'sent' THEN COALESCE(sent_at, $6, now()) ELSE sent_at END, checked_at = now()
+			WHERE id = $1 AND status = 'uncertain'`, id, status, resolution, messageID, detail, atp)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		changed = true
+		_, err = tx.Exec(ctx, `
+			UPDATE letters SET status = $2, resolution = $3, ses_message_id = COALESCE(NULLIF($4, ''), ses_message_id),
+			       error = CASE WHEN $2 = 'failed' THEN $5 ELSE error END,
+			       sent_at = CASE WHEN $2 = 'sent' THEN COALESCE(sent_at, $6, now()) ELSE sent_at END
+			WHERE customer_letter_id = $1 AND status = 'uncertain'`, id, status, resolution, messageID, detail, atp)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("resolve customer letter %d as %s: %w", id, status, err)
+	}
+	return changed, nil
+}
+
+// NoteChecked records that SES was asked about customer letter id.
+func (s *Store) NoteChecked(ctx context.Context, id int64) error {
+	if _, err := s.Pool.Exec(ctx, `UPDATE customer_letters SET checked_at = now() WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("note the check of customer letter %d: %w", id, err)
+	}
+	return nil
 }

@@ -22,10 +22,27 @@ ALTER TABLE letters ADD COLUMN IF NOT EXISTS reference text NOT NULL DEFAULT '';
 ALTER TABLE customer_letters ADD COLUMN IF NOT EXISTS resolution text NOT NULL DEFAULT '';
 ALTER TABLE customer_letters ADD COLUMN IF NOT EXISTS checked_at timestamptz;
 ALTER TABLE letters ADD COLUMN IF NOT EXISTS resolution text NOT NULL DEFAULT '';
+-- claimed_at: when the send was claimed (SES is asked about the letter
+-- from then on).
+ALTER TABLE customer_letters ADD COLUMN IF NOT EXISTS claimed_at timestamptz;
+-- SES events received through SNS (letters/confirm): what SES did with
+-- each message, found again by the letter reference in its tags.
+CREATE TABLE IF NOT EXISTS ses_events (
+    id          bigserial PRIMARY KEY,
+    message_id  text NOT NULL,
+    event_type  text NOT NULL,
+    reference   text NOT NULL DEFAULT '',
+    at          timestamptz,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (message_id, event_type)
+);
+CREATE INDEX IF NOT EXISTS ses_events_reference ON ses_events (reference) WHERE reference <> '';
 CREATE INDEX IF NOT EXISTS customer_letters_uncertain ON customer_letters (id) WHERE status = 'uncertain';
 CREATE INDEX IF NOT EXISTS letters_uncertain ON letters (id) WHERE status = 'uncertain';
 
 -- +goose Down
+DROP TABLE IF EXISTS ses_events;
+ALTER TABLE customer_letters DROP COLUMN IF EXISTS claimed_at;
 DROP INDEX IF EXISTS letters_uncertain;
 DROP INDEX IF EXISTS customer_letters_uncertain;
 ALTER TABLE letters DROP COLUMN IF EXISTS resolution;
