@@ -88,3 +88,39 @@ func TestUncertainLetterResolvedFromTheEmulator(t *testing.T) {
 		})
 	}
 }
+
+// TestOperatorDecidesAnUncertainLetter: with no way to ask SES, an
+// uncertain letter is listed to verify until an operator decides; the
+// invoice held on it then reads the decision.
+func TestOperatorDecidesAnUncertainLetter(t *testing.T) {
+	t.Parallel()
+	st, items := demoItems(t, "FA0175")
+	ctx := context.Background()
+	a := &activities.Activities{Store: st, Mailer: lostAnswer{}, Log: slog.Default()}
+	req := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/o/run/1#1-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items}
+	if res, err := a.SendStatement(ctx, req); err != nil || res[0].Status != activities.LetterUncertain {
+		t.Fatalf("%+v %v", res, err)
+	}
+	co, err := st.CompanyByCode(ctx, demo.Company)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := st.UncertainLetters(ctx, co.ID)
+	if err != nil || len(list) != 1 || list[0].Invoices != "FA0175 R1" || list[0].Reference == "" {
+		t.Fatalf("to verify: %+v %v", list, err)
+	}
+	ref := activities.LetterRef{InvoiceID: items[0].InvoiceID, Level: "R1", Sequence: 1}
+	if out, err := a.ResolveLetter(ctx, ref); err != nil || out.Status != store.LetterUncertain {
+		t.Fatalf("before the decision: %+v %v", out, err)
+	}
+	if err := st.DecideUncertain(ctx, co.ID, list[0].Reference, true, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.ResolveLetter(ctx, ref)
+	if err != nil || out.Status != store.LetterSent || out.SentAt.IsZero() {
+		t.Fatalf("after the decision: %+v %v", out, err)
+	}
+	if list, _ := st.UncertainLetters(ctx, co.ID); len(list) != 0 {
+		t.Errorf("still to verify: %+v", list)
+	}
+}

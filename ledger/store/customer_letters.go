@@ -422,3 +422,64 @@ func (s *Store) NoteChecked(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// UncertainLetter is a customer letter to verify: its send ended without
+// SES's answer and SES has not told yet.
+type UncertainLetter struct {
+	ID        int64
+	Reference string
+	Customer  string // customer code
+	Invoices  string // "FA0175 R1, FA0167 R1"
+	ClaimedAt time.Time
+	CheckedAt time.Time // last time SES was asked, zero if never
+}
+
+// UncertainLetters lists the letters to verify of company companyID,
+// oldest first.
+func (s *Store) UncertainLetters(ctx context.Context, companyID int64) ([]UncertainLetter, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT c.id, c.reference, cu.code,
+		       COALESCE((SELECT string_agg(i.number || ' ' || l.level_code, ', ' ORDER BY i.number)
+		                 FROM letters l JOIN invoices i ON i.id = l.invoice_id WHERE l.customer_letter_id = c.id), ''),
+		       COALESCE(c.claimed_at, c.created_at), COALESCE(c.checked_at, 'epoch'::timestamptz)
+		FROM customer_letters c JOIN customers cu ON cu.id = c.customer_id
+		WHERE c.status = 'uncertain' AND cu.company_id = $1 ORDER BY c.id`, companyID)
+	if err != nil {
+		return nil, fmt.Errorf("letters to verify: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UncertainLetter, error) {
+		var u UncertainLetter
+		err := r.Scan(&u.ID, &u.Reference, &u.Customer, &u.Invoices, &u.ClaimedAt, &u.CheckedAt)
+		if u.CheckedAt.Unix() == 0 {
+			u.CheckedAt = time.Time{}
+		}
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("letters to verify: %w", err)
+	}
+	return out, nil
+}
+
+// DecideUncertain records an operator's decision on the uncertain letter
+// with reference of company companyID: sent (it reached the customer) or
+// not (it goes again with the next statement). The invoices held on it
+// see the decision when they next ask (hourly).
+func (s *Store) DecideUncertain(ctx context.Context, companyID int64, reference string, sent bool, actor string) error {
+	var id int64
+	err := s.Pool.QueryRow(ctx, `
+		SELECT c.id FROM customer_letters c JOIN customers cu ON cu.id = c.customer_id
+		WHERE c.reference = $1 AND cu.company_id = $2 AND c.status = 'uncertain'`, reference, companyID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("no letter to verify with reference %s: %w", reference, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("letter to verify %s: %w", reference, err)
+	}
+	status, detail := LetterSent, ""
+	if !sent {
+		status, detail = LetterFailed, "not received, by "+actor+"'s decision: it goes again with the next statement"
+	}
+	_, err = s.ResolveUncertain(ctx, id, status, ResolvedOperator+actor, "", detail, time.Time{})
+	return err
+}
