@@ -98,7 +98,7 @@ func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (Cu
 		}
 		rows, err := tx.Query(ctx, `
 			SELECT id, key, status FROM customer_letters
-			WHERE round = $1 AND status <> 'superseded' ORDER BY id`, round)
+			WHERE round = $1 ORDER BY id`, round)
 		if err != nil {
 			return err
 		}
@@ -125,6 +125,17 @@ func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (Cu
 		for _, e := range found {
 			if e.key == l.Key {
 				out.ID, out.Key, out.Status = e.id, e.key, e.status
+				if e.status == "superseded" {
+					// Superseded by a send that never left either: this
+					// attempt is the one about to send.
+					if _, err := tx.Exec(ctx, `UPDATE customer_letters SET status = 'pending' WHERE id = $1`, e.id); err != nil {
+						return err
+					}
+					out.Status = LetterPending
+				}
+				continue
+			}
+			if e.status == "superseded" {
 				continue
 			}
 			// Never left, and another content is about to go in its
