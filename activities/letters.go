@@ -130,6 +130,15 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 	}
 	claimed, err := p.claim(ctx)
 	if err != nil {
+		// The claim may have been written though its answer was lost (the
+		// database went away meanwhile): nothing was sent, so the letter is
+		// recorded failed (sent by the retry), not left "sending" to be
+		// called uncertain.
+		if markErr := a.writeOutcome(ctx, name, func(octx context.Context) error {
+			return p.mark(octx, store.LetterFailed, "", "claim interrupted: nothing sent", time.Time{})
+		}); markErr != nil {
+			return "", errors.Join(err, markErr)
+		}
 		return "", err
 	}
 	if !claimed {

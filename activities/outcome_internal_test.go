@@ -82,3 +82,34 @@ func TestOutcomeWaitsForTheDatabase(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimInterruptedIsRecordedFailed: the database goes away while the
+// send is being claimed (the claim may have been written, its answer is
+// lost): nothing was sent, so the letter is recorded failed once the
+// database answers, never left "sending" to become uncertain.
+func TestClaimInterruptedIsRecordedFailed(t *testing.T) {
+	t.Parallel()
+	m := &acceptingMailer{}
+	a := &Activities{Mailer: m, Log: slog.New(slog.DiscardHandler)}
+	var marked []string
+	fails := 2
+	p := sendProtocol{
+		claim: func(context.Context) (bool, error) { return false, errors.New("unexpected EOF") },
+		mark: func(_ context.Context, status, _, _ string, _ time.Time) error {
+			if fails > 0 {
+				fails--
+				return errors.New("connection refused")
+			}
+			marked = append(marked, status)
+			return nil
+		},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := a.deliver(ctx, "test letter", store.LetterPending, "email", mail.Message{}, p); err == nil {
+		t.Fatal("an interrupted claim succeeded")
+	}
+	if len(marked) != 1 || marked[0] != store.LetterFailed || m.n.Load() != 0 {
+		t.Errorf("marked %v, %d e-mails: want failed and nothing sent", marked, m.n.Load())
+	}
+}

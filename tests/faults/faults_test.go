@@ -205,7 +205,7 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	t.Logf("fault 4: PostgreSQL cut for %s while a letter was at SES", restoredAt.Sub(cutAt).Round(100*time.Millisecond))
 
 	waitFor(t, 150*time.Second, "every letter mailed", func() bool { return len(rec.Mails()) >= nInvoices*len(faultLadder) })
-	waitFor(t, 60*time.Second, "every letter settled", func() bool { return countStatus(t, st, "pending", "sending", "failed") == 0 })
+	waitFor(t, 120*time.Second, "every letter settled", func() bool { return countStatus(t, st, "pending", "sending", "failed") == 0 })
 	time.Sleep(daySeconds * time.Second) // a retry sending twice would show now
 	if n := everUncertain(t, st); n != uncertainBefore {
 		t.Errorf("the PostgreSQL outage made %d letter(s) uncertain, want none", n-uncertainBefore)
