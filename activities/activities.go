@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/confirm"
 	"go.temporal.io/sdk/client"
 )
 
@@ -20,6 +21,10 @@ type Activities struct {
 	// customer letter workflows.
 	Temporal client.Client
 	Log      *slog.Logger
+	// Confirm asks SES (its events, or the emulator's store) whether it
+	// accepted an uncertain letter (ResolveLetter); nil leaves uncertain
+	// letters to an operator.
+	Confirm confirm.Checker
 }
 
 // LoadInvoice returns what the workflow needs to start dunning an invoice.

@@ -185,44 +185,52 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	}
 	cust := subjects[0].Customer
 	channel := channelFor(top.Level.Channel, cust)
-	keys := make([]store.LetterKey, len(items))
-	for i, it := range items {
-		keys[i] = store.LetterKey{InvoiceID: it.InvoiceID, Level: it.Level.Code, Sequence: it.Sequence}
-	}
-	id, status, saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
-		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: keys,
-		Warnings: rendered,
+	saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
+		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: itemKeys(items),
+		Warnings: rendered, Reference: data.Reference,
 	})
 	if err != nil {
 		return nil, err
 	}
-	msg := mail.Message{
-		From: subjects[0].Company.SenderEmail, To: cust.Emails, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
-		Attachments: []mail.Attachment{{
-			Filename: fmt.Sprintf("%s-%s-%s.pdf", top.Level.Code, req.Customer, req.Date), ContentType: "application/pdf", Data: pdf,
-		}},
-		Headers: map[string]string{"X-Relance-Letter": data.Reference},
-	}
-	for _, s := range subjects {
-		msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
-	}
-	final, err := a.deliver(ctx, "customer letter "+req.Key, status, channel, msg, a.customerLetterProtocol(id))
-	if err != nil {
-		return nil, err
+	final := saved.Status
+	if saved.Key == req.Key {
+		msg := mail.Message{
+			From: subjects[0].Company.SenderEmail, To: cust.Emails, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
+			Attachments: []mail.Attachment{{
+				Filename: fmt.Sprintf("%s-%s-%s.pdf", top.Level.Code, req.Customer, req.Date), ContentType: "application/pdf", Data: pdf,
+			}},
+			Headers: map[string]string{"X-Relance-Letter": data.Reference},
+			Tags:    map[string]string{mail.TagLetter: data.Reference},
+		}
+		for _, s := range subjects {
+			msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
+		}
+		if final, err = a.deliver(ctx, "customer letter "+req.Key, saved.Status, channel, msg, a.customerLetterProtocol(saved.ID)); err != nil {
+			return nil, err
+		}
+	} else if final == store.LetterSending {
+		if final, err = a.deliver(ctx, "customer letter "+saved.Key, final, "", mail.Message{}, a.customerLetterProtocol(saved.ID)); err != nil {
+			return nil, err
+		}
 	}
 	for i, it := range items {
+		s := saved.Items[i]
+		if s.Left {
+			results = append(results, Deferred(it, req.Date, req.Customer))
+			continue
+		}
 		st := final
-		if saved[i].Elsewhere {
-			st = saved[i].Status
+		if s.Elsewhere {
+			st = s.Status
 		}
 		r := resultOf(st, LetterRequest{Level: it.Level, Sequence: it.Sequence}, subjects[i])
-		if len(items) > 1 && !saved[i].Elsewhere {
+		if len(items) > 1 && !s.Elsewhere {
 			r.Detail += fmt.Sprintf(" (one letter for %d invoices of %s)", len(items), req.Customer)
 		}
-		if !saved[i].Elsewhere {
+		if !s.Elsewhere {
 			r.Detail = withRenderWarnings(r.Detail, rendered)
 		}
-		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail})
+		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail, SentAt: s.SentAt})
 	}
 	return results, nil
 }
@@ -285,8 +293,8 @@ func withdrawReason(c store.Check) string {
 func (a *Activities) customerLetterProtocol(id int64) sendProtocol {
 	return sendProtocol{
 		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimCustomerLetter(ctx, id) },
-		mark: func(ctx context.Context, status, messageID, errText string) error {
-			return a.Store.MarkCustomerLetter(ctx, id, status, messageID, errText)
+		mark: func(ctx context.Context, status, messageID, errText string, at time.Time) error {
+			return a.Store.MarkCustomerLetter(ctx, id, status, messageID, errText, at)
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
@@ -75,7 +76,7 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	}
 	final, err := a.deliver(ctx, key.String(), status, channel, msg, sendProtocol{
 		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimLetter(ctx, id) },
-		mark: func(ctx context.Context, status, messageID, errText string) error {
+		mark: func(ctx context.Context, status, messageID, errText string, _ time.Time) error {
 			return a.Store.MarkLetter(ctx, id, status, messageID, errText)
 		},
 	})
@@ -88,10 +89,11 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 }
 
 // sendProtocol is how deliver records a letter's progress: on one invoice
-// letter row, or on a customer letter and the rows it covers.
+// letter row, or on a customer letter and the rows it covers. at is when
+// SES answered (a sent letter's time).
 type sendProtocol struct {
 	claim func(ctx context.Context) (bool, error)
-	mark  func(ctx context.Context, status, messageID, errText string) error
+	mark  func(ctx context.Context, status, messageID, errText string, at time.Time) error
 }
 
 // deliver sends msg exactly once given the letter's recorded status, and
@@ -99,29 +101,28 @@ type sendProtocol struct {
 //
 // It heartbeats while it works, so a crash is noticed in seconds. The
 // outcome of a send is written on a context that survives the activity's
-// cancellation (a worker stopping, a timeout): an e-mail SES accepted is
-// recorded sent, and one that provably never left is recorded failed and
-// retried, never left "sending" to be called uncertain later.
+// cancellation (a worker stopping, a timeout), and written again until the
+// database answers, up to the activity's own deadline (writeOutcome): an
+// e-mail SES accepted is recorded sent, and one that provably never left
+// is recorded failed and retried, never left "sending" to be called
+// uncertain later because the database was away for a minute.
 func (a *Activities) deliver(ctx context.Context, name, status, channel string, msg mail.Message, p sendProtocol) (string, error) {
 	defer heartbeat(ctx)()
 	log := a.logFor(ctx)
-	outcome := func() (context.Context, context.CancelFunc) {
-		return context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
-	}
 	switch status {
 	case store.LetterSent, store.LetterPrint, store.LetterUncertain:
 		return status, nil
 	case store.LetterSending:
 		// Claimed by an attempt that never finished: it may have gone out.
-		if err := p.mark(ctx, store.LetterUncertain, "", "interrupted while sending"); err != nil {
+		if err := p.mark(ctx, store.LetterUncertain, "", "interrupted while sending", time.Time{}); err != nil {
 			return "", err
 		}
 		metrics.Letter(metrics.LetterUncertain)
-		log.Warn("letter interrupted while sending, not resent: check the SES log", "letter", name, "reference", msg.Headers["X-Relance-Letter"])
+		log.Warn("letter interrupted while sending, not resent: SES is asked about it", "letter", name, "reference", msg.Headers["X-Relance-Letter"])
 		return store.LetterUncertain, nil
 	}
 	if channel == "print" {
-		if err := p.mark(ctx, store.LetterPrint, "", ""); err != nil {
+		if err := p.mark(ctx, store.LetterPrint, "", "", time.Now()); err != nil {
 			return "", err
 		}
 		metrics.Letter(metrics.LetterPrint)
@@ -129,16 +130,26 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 	}
 	claimed, err := p.claim(ctx)
 	if err != nil {
+		// The claim may have been written though its answer was lost (the
+		// database went away meanwhile): nothing was sent, so the letter is
+		// recorded failed (sent by the retry), not left "sending" to be
+		// called uncertain.
+		if markErr := a.writeOutcome(ctx, name, func(octx context.Context) error {
+			return p.mark(octx, store.LetterFailed, "", "claim interrupted: nothing sent", time.Time{})
+		}); markErr != nil {
+			return "", errors.Join(err, markErr)
+		}
 		return "", err
 	}
 	if !claimed {
 		return "", fmt.Errorf("letter %s is being sent by another attempt", name)
 	}
 	messageID, err := a.Mailer.Send(ctx, msg)
-	octx, cancel := outcome()
-	defer cancel()
+	answered := time.Now()
 	if err == nil {
-		if err := p.mark(octx, store.LetterSent, messageID, ""); err != nil {
+		if err := a.writeOutcome(ctx, name, func(octx context.Context) error {
+			return p.mark(octx, store.LetterSent, messageID, "", answered)
+		}); err != nil {
 			return "", err
 		}
 		metrics.Letter(metrics.LetterSent)
@@ -147,7 +158,9 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 	}
 	errText := redact.Emails(err.Error())
 	if mail.SafeToRetry(err) || mail.IsPermanent(err) {
-		if markErr := p.mark(octx, store.LetterFailed, "", errText); markErr != nil {
+		if markErr := a.writeOutcome(ctx, name, func(octx context.Context) error {
+			return p.mark(octx, store.LetterFailed, "", errText, time.Time{})
+		}); markErr != nil {
 			return "", markErr
 		}
 		metrics.Letter(metrics.LetterFailed)
@@ -157,13 +170,57 @@ func (a *Activities) deliver(ctx context.Context, name, status, channel string, 
 		log.Warn("letter not sent, will be retried", "letter", name, "reference", msg.Headers["X-Relance-Letter"], "err", errText)
 		return "", fmt.Errorf("send %s: %s", name, errText)
 	}
-	if markErr := p.mark(octx, store.LetterUncertain, "", errText); markErr != nil {
+	if markErr := a.writeOutcome(ctx, name, func(octx context.Context) error {
+		return p.mark(octx, store.LetterUncertain, "", errText, time.Time{})
+	}); markErr != nil {
 		return "", markErr
 	}
 	metrics.Letter(metrics.LetterUncertain)
-	log.Warn("letter send ended without an answer, not resent: check the SES log", "letter", name,
+	log.Warn("letter send ended without an answer, not resent: SES is asked about it", "letter", name,
 		"reference", msg.Headers["X-Relance-Letter"], "err", errText)
 	return store.LetterUncertain, nil
+}
+
+// Retries of the write of a send's outcome.
+const (
+	outcomeFirstWait = 200 * time.Millisecond
+	outcomeMaxWait   = 5 * time.Second
+	outcomeTryFor    = 15 * time.Second // one try
+)
+
+// writeOutcome runs write until it succeeds, on a context that survives
+// the activity's cancellation and ends at the activity's own deadline
+// (outcomeTimeout outside an activity, or when it has none): the outcome
+// of a send that happened must reach the ledger through a database outage
+// of minutes. It returns the last error when the deadline passes.
+func (a *Activities) writeOutcome(ctx context.Context, name string, write func(context.Context) error) error {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(outcomeTimeout)
+	}
+	octx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	wait := outcomeFirstWait
+	for try := 1; ; try++ {
+		tctx, tcancel := context.WithTimeout(octx, outcomeTryFor)
+		err := write(tctx)
+		tcancel()
+		if err == nil {
+			if try > 1 {
+				a.logFor(ctx).Info("outcome of the send recorded after retries", "letter", name, "tries", try)
+			}
+			return nil
+		}
+		if try == 1 {
+			a.logFor(ctx).Warn("outcome of the send not recorded yet, trying again until the database answers", "letter", name, "err", err)
+		}
+		select {
+		case <-octx.Done():
+			return fmt.Errorf("record the outcome of %s (tried %d times until the activity's deadline): %w", name, try, err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, outcomeMaxWait)
+	}
 }
 
 func resultOf(status string, req LetterRequest, subj store.LetterSubject) LetterResult {

@@ -34,6 +34,14 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 	if len(req.Items) == 0 {
 		return nil, nil
 	}
+	// The round's letter may have gone out already (a workflow task run
+	// again after more letters were handed in): it is answered from the
+	// ledger, whatever the ledger says now about the balance.
+	if left, ok, err := a.Store.RoundLetterLeft(ctx, req.Key, itemKeys(req.Items)); err != nil {
+		return nil, err
+	} else if ok {
+		return a.answerRound(ctx, req, left)
+	}
 	items, results, err := a.itemsToSend(ctx, req.Key, req.Items)
 	if err != nil {
 		return nil, err
@@ -64,16 +72,23 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 	}
 	cust := subj.Customer
 	channel := channelFor(top.Channel, cust)
-	keys := make([]store.LetterKey, len(items))
-	for i, it := range items {
-		keys[i] = itemKey(it)
-	}
-	id, status, saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
-		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: keys,
-		Warnings: rendered,
+	saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
+		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: itemKeys(items),
+		Warnings: rendered, Reference: data.Reference,
 	})
 	if err != nil {
 		return nil, err
+	}
+	note := fmt.Sprintf(" (statement of %s: %d row(s), %s owed)", req.Customer, len(data.Lines), money.Format(data.Total(), data.Currency))
+	if warning != "" {
+		note += "; " + warning
+	}
+	note = withRenderWarnings(note, rendered)
+	if saved.Key != req.Key {
+		// The round's letter went out with other items meanwhile: nothing
+		// is sent, the items are answered from it.
+		more, err := a.answerRound(ctx, req, saved)
+		return append(results, more...), err
 	}
 	msg := mail.Message{
 		From: subj.Company.SenderEmail, To: cust.Emails, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
@@ -81,6 +96,7 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 			Filename: fmt.Sprintf("%s-%s-%s.pdf", top.Code, req.Customer, req.Date), ContentType: "application/pdf", Data: pdf,
 		}},
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
+		Tags:    map[string]string{mail.TagLetter: data.Reference},
 	}
 	attached := map[int64]bool{}
 	for _, it := range items {
@@ -92,25 +108,92 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 			msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
 		}
 	}
-	final, err := a.deliver(ctx, "statement "+req.Key, status, channel, msg, a.customerLetterProtocol(id))
+	final, err := a.deliver(ctx, "statement "+req.Key, saved.Status, channel, msg, a.customerLetterProtocol(saved.ID))
 	if err != nil {
 		return nil, err
 	}
-	sentAt := time.Now()
-	note := fmt.Sprintf(" (statement of %s: %d row(s), %s owed)", req.Customer, len(data.Lines), money.Format(data.Total(), data.Currency))
-	if warning != "" {
-		note += "; " + warning
+	saved.Status = final
+	more, err := a.answerFromLedger(ctx, req, saved, note)
+	return append(results, more...), err
+}
+
+// answerRound answers req's items from the letter of their round that
+// left before this send: a letter left "sending" by an attempt that never
+// finished is called uncertain first, as deliver does.
+func (a *Activities) answerRound(ctx context.Context, req CustomerLetterRequest, left store.CustomerLetterSaved) ([]ItemResult, error) {
+	if left.Status == store.LetterSending {
+		st, err := a.deliver(ctx, "statement "+left.Key, left.Status, "", mail.Message{}, a.customerLetterProtocol(left.ID))
+		if err != nil {
+			return nil, err
+		}
+		left.Status = st
 	}
-	note = withRenderWarnings(note, rendered)
-	for i, it := range items {
-		st := final
-		if saved[i].Elsewhere {
-			st = saved[i].Status
+	return a.answerFromLedger(ctx, req, left, "")
+}
+
+// answerFromLedger says what became of each of req's items given the
+// customer letter saved of their round, with the times the ledger
+// recorded: an item the letter lists has its status (final for the
+// letter's own, sent at the letter's recorded sent_at), one another letter
+// covered has that one's, and one the letter does not list (handed in
+// while it was on its way) is deferred to the customer's next letter.
+// note is added to the detail of the letter's own items.
+func (a *Activities) answerFromLedger(ctx context.Context, req CustomerLetterRequest, saved store.CustomerLetterSaved, note string) ([]ItemResult, error) {
+	byKey := map[store.LetterKey]store.ItemStatus{}
+	for _, s := range saved.Items {
+		byKey[s.Key] = s
+	}
+	var subj store.LetterSubject
+	var letterSentAt time.Time
+	var out []ItemResult
+	for _, it := range req.Items {
+		s, ok := byKey[itemKey(it)]
+		if !ok {
+			continue // answered before (withdrawn, covered by another round)
+		}
+		if s.Left {
+			r := Deferred(it, req.Date, req.Customer)
+			r.Detail = fmt.Sprintf("%s letter not sent: handed in while the statement of %s was on its way; it joins the next one", it.Level.Code, req.Customer)
+			out = append(out, r)
+			continue
+		}
+		if subj.Customer.ID == 0 {
+			var err error
+			if subj, err = a.Store.LetterSubjectOf(ctx, it.InvoiceID); err != nil {
+				return nil, nonRetryableIfNotFound(err)
+			}
+		}
+		st, at := saved.Status, s.SentAt
+		if s.Elsewhere {
+			st = s.Status
+		} else if (st == LetterSent || st == LetterPrint) && letterSentAt.IsZero() {
+			var err error
+			if letterSentAt, err = a.Store.CustomerLetterSentAt(ctx, saved.ID); err != nil {
+				return nil, err
+			}
+		}
+		if !s.Elsewhere {
+			at = letterSentAt
 		}
 		r := resultOf(st, LetterRequest{Level: it.Level, Sequence: it.Sequence}, subj)
-		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail + note, SentAt: sentAt})
+		detail := r.Detail
+		if s.Elsewhere {
+			detail = fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)
+		} else {
+			detail += note
+		}
+		out = append(out, ItemResult{Item: it, Status: st, Detail: detail, SentAt: at})
 	}
-	return results, nil
+	return out, nil
+}
+
+// itemKeys returns the letter keys of items.
+func itemKeys(items []LetterItem) []store.LetterKey {
+	keys := make([]store.LetterKey, len(items))
+	for i, it := range items {
+		keys[i] = itemKey(it)
+	}
+	return keys
 }
 
 // errNothingOwed: once credit notes and unapplied payments are counted

@@ -54,6 +54,7 @@ var commands = []command{
 	{"sources", "set the HMAC secret of a payment source (webhook)", runSources},
 	{"preview", "render an invoice's letter without sending or recording it", runPreview},
 	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},
+	{"verify", "list the letters to verify (sent without SES's answer) and record whether they went out", runVerify},
 	{"probe", "GET a URL and succeed on HTTP 200 (container health checks)", runProbe},
 }
 

@@ -9,12 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	_ "time/tzdata" // company time zones resolve the same on every machine
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/confirm"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/platform/config"
 	"github.com/relance/relance/platform/metrics"
@@ -59,7 +61,9 @@ func run(cfg config.Config, log *slog.Logger) error {
 	}
 	defer c.Close()
 
-	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log}, size,
+	sender.ConfigurationSet = os.Getenv("SES_CONFIGURATION_SET") // SES events (Send, Reject...) to SNS: docs/exactly-once.md
+	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log,
+		Confirm: checkerFor(cfg.SESEndpoint, sender.ConfigurationSet, st, log)}, size,
 		func(o *worker.Options) {
 			o.WorkerStopTimeout = activities.WorkerStopTimeout // a deploy lets letters in flight finish
 			o.Interceptors = append(o.Interceptors, interceptor.WorkerInterceptor(activities.Heartbeats()))
@@ -75,6 +79,29 @@ func run(cfg config.Config, log *slog.Logger) error {
 		"task_queue", dunning.TaskQueue, "letter_task_queue", dunning.LetterTaskQueue, "sizing", size.String(),
 		"database", config.Redacted(cfg.DatabaseURL), "ses_endpoint", cfg.SESEndpoint)
 	return set.Run(interruptOn(ctx))
+}
+
+// checkerFor is how uncertain letters are looked for at SES: in the
+// emulator's store when SES_ENDPOINT names one, in the SES events received
+// through SNS when a configuration set publishes them, nowhere otherwise
+// (an operator decides). LETTER_RESEND_AFTER is how long after its claim a
+// letter SES shows no trace of is sent again (2m with the emulator, 1h
+// with SES events, by default).
+func checkerFor(endpoint, configurationSet string, st *store.Store, log *slog.Logger) confirm.Checker {
+	settle := func(def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(os.Getenv("LETTER_RESEND_AFTER")); err == nil && d > 0 {
+			return d
+		}
+		return def
+	}
+	switch {
+	case endpoint != "":
+		return confirm.EmulatorStore{URL: endpoint, Settle: settle(2 * time.Minute)}
+	case configurationSet != "":
+		return confirm.Events{Log: st, Settle: settle(time.Hour)}
+	}
+	log.Warn("no SES configuration set: uncertain letters wait for an operator (SES_CONFIGURATION_SET)")
+	return nil
 }
 
 func interruptOn(ctx context.Context) <-chan any {

@@ -1,7 +1,11 @@
 package workflows
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/relance/relance/activities"
@@ -190,6 +194,16 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 		InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
 		NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
 	}
+	// Version 1 of "frozen-items": the items drained in this task are the
+	// letter's, for good: its key ends with their digest, so a task run
+	// again after more letters arrived (a signal during the send fails the
+	// task that would end the workflow) sends under another key of the
+	// same round, finds the round's letter gone out, and answers the
+	// newcomers "deferred" instead of recording them under a letter that
+	// did not show them (issue 15). Before, the key was the round's alone.
+	if workflow.GetVersion(ctx, "frozen-items", workflow.DefaultVersion, 1) >= 1 {
+		key = frozenKey(key, items)
+	}
 	req := activities.CustomerLetterRequest{Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items}
 	var f workflow.Future
 	if !in.FirstAt.IsZero() {
@@ -219,6 +233,18 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 	}
 	tell(ctx, in.Tell, results)
 	return results
+}
+
+// frozenKey is the key of the letter of round listing exactly items: the
+// round, '#', and a digest of the items' keys (sorted).
+func frozenKey(round string, items []activities.LetterItem) string {
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Key()
+	}
+	slices.Sort(keys)
+	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
+	return fmt.Sprintf("%s#%d-%s", round, len(items), hex.EncodeToString(sum[:6]))
 }
 
 // tell signals every invoice workflow the result of its letter. Statements

@@ -64,6 +64,16 @@ type Carry struct {
 	// built or sent: it stays held until an operator resumes it (version
 	// "statement"; before, the hold was looked at again every day).
 	LetterFailed bool `json:"letterFailed,omitempty"`
+	// Unsure is the letter whose send ended without SES's answer: the
+	// invoice is held on it until it is settled (version 1 of
+	// "uncertain-hold").
+	Unsure *UnsureLetter `json:"unsure,omitempty"`
+}
+
+// UnsureLetter is an uncertain letter an invoice waits on.
+type UnsureLetter struct {
+	Stage    int `json:"stage"`    // the level's index
+	Sequence int `json:"sequence"` // its sequence
 }
 
 // keptHistory bounds the events carried in memory across continue-as-new.
@@ -223,7 +233,7 @@ func (w *invoiceRun) plan() {
 			w.next = workflow.Now(w.ctx) // asked for now (update "execute")
 		}
 	}
-	if w.statement && !w.next.IsZero() {
+	if w.statement && !w.next.IsZero() && !(w.status == dunning.StatusHeld && w.c.Unsure != nil) {
 		if w.asked() {
 			// Asked for now: today's statement, not the next send hour.
 			if w.c.NotBefore.After(w.next) {
@@ -321,6 +331,9 @@ func (w *invoiceRun) act() error {
 	default:
 		return nil
 	}
+	if w.status == dunning.StatusHeld && w.c.Unsure != nil {
+		return w.recheckUnsure(now)
+	}
 	if w.status == dunning.StatusHeld {
 		// Look again; if the hold is lifted the next plan gives the
 		// letter's own date (at once when it has passed).
@@ -413,6 +426,18 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		}
 		return nil
 	}
+	if res.Status == activities.LetterUncertain && w.statement &&
+		workflow.GetVersion(w.ctx, "uncertain-hold", workflow.DefaultVersion, 1) >= 1 {
+		// Version 1 of "uncertain-hold": an uncertain letter is not
+		// counted sent. The invoice is held on it ("à vérifier") and asks
+		// the ledger (which asks SES) again until it is settled: sent, it
+		// moves up from the time SES accepted it; never accepted, it goes
+		// again. Before, the invoice moved up as if it had been sent.
+		w.event(dunning.EventLetterUnsure, lv.Code, res.Detail, "")
+		w.c.Unsure = &UnsureLetter{Stage: w.c.Stage, Sequence: seq}
+		w.c.HoldWhy, w.c.HoldTill = dunning.HoldLetterUnsure, w.unsureRecheckAt(workflow.Now(w.ctx))
+		return nil
+	}
 	kind := dunning.EventLetterSent
 	switch res.Status {
 	case activities.LetterPrint:
@@ -435,6 +460,73 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 	}
 	return nil
+}
+
+// unsureRecheck is how often an invoice held on an uncertain letter asks
+// about it again: hourly, every demo day for demo clocks.
+func (w *invoiceRun) unsureRecheckAt(now time.Time) time.Time {
+	if w.clock.DaySeconds > 0 {
+		return now.Add(time.Duration(w.clock.DaySeconds) * time.Second)
+	}
+	return now.Add(time.Hour)
+}
+
+// recheckUnsure asks about the uncertain letter the invoice is held on
+// (ResolveLetter): confirmed, the invoice moves up, the next delay
+// counting from when SES accepted it; never accepted, the hold ends and
+// the same letter goes with the next statement; still unknown, it asks
+// again later.
+func (w *invoiceRun) recheckUnsure(now time.Time) error {
+	u := w.c.Unsure
+	if u.Stage != w.c.Stage || u.Stage >= len(w.c.Invoice.Ladder) {
+		w.c.Unsure = nil // an operator moved the invoice on meanwhile
+		w.liftUnsureHold()
+		return nil
+	}
+	lv := w.c.Invoice.Ladder[u.Stage]
+	var out activities.LetterOutcome
+	err := w.short("ask SES about the uncertain "+lv.Code+" letter", a.ResolveLetter, activities.LetterRef{
+		InvoiceID: w.c.Invoice.ID, Instalment: w.c.Invoice.Instalment, Level: lv.Code, Sequence: u.Sequence,
+	}).Get(w.ctx, &out)
+	if err != nil {
+		return fmt.Errorf("ask about the %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
+	}
+	switch out.Status {
+	case activities.LetterSent, activities.LetterPrint:
+		w.c.Unsure = nil
+		w.liftUnsureHold()
+		kind := dunning.EventLetterSent
+		if out.Status == activities.LetterPrint {
+			kind = dunning.EventLetterPrint
+		}
+		w.event(kind, lv.Code, out.Detail, "")
+		w.c.NoLetterWhy, w.c.NotBefore = "", time.Time{}
+		w.c.Sent[w.c.Stage] = u.Sequence
+		w.c.Letters++
+		w.c.Stage++
+		w.c.LastStep = out.SentAt
+		if w.c.LastStep.IsZero() {
+			w.c.LastStep = now
+		}
+		if w.c.Stage >= len(w.c.Invoice.Ladder) {
+			w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
+		}
+	case store.LetterFailed, store.LetterPending:
+		w.c.Unsure = nil
+		w.liftUnsureHold()
+		w.event(dunning.EventResumed, lv.Code, out.Detail, "")
+	default:
+		w.c.HoldTill = w.unsureRecheckAt(now)
+	}
+	return nil
+}
+
+// liftUnsureHold ends the hold on an uncertain letter (another hold, set
+// by the ledger meanwhile, stays).
+func (w *invoiceRun) liftUnsureHold() {
+	if w.c.HoldWhy == dunning.HoldLetterUnsure {
+		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
+	}
 }
 
 // stepTime is when a letter counts as sent for the next level's delay: its
@@ -573,7 +665,7 @@ func (w *invoiceRun) check(summary string, now time.Time) bool {
 		w.c.HoldWhy, w.c.HoldTill = chk.HoldReason, w.clock.AddDays(now, holdRecheckDays)
 		return false
 	}
-	if w.c.HoldWhy != "" && !w.c.LetterFailed {
+	if w.c.HoldWhy != "" && !w.c.LetterFailed && w.c.Unsure == nil {
 		w.event(dunning.EventResumed, w.nextLevel(), "hold lifted: "+w.c.HoldWhy+" no longer applies", "")
 		w.c.HoldWhy, w.c.HoldTill = "", time.Time{}
 	}

@@ -56,6 +56,12 @@ func Refusal(code, message string, params ...string) error {
 // (SES refused it): letters wait until an operator resumes.
 const HoldLetterFailed = "letter failed: fix and resume"
 
+// HoldLetterUnsure is the hold reason of an invoice whose last letter is
+// uncertain (its send ended without SES's answer): the invoice does not
+// move past it until SES confirms it, shows it never took it (it is sent
+// again), or someone decides (docs/exactly-once.md).
+const HoldLetterUnsure = "letter to verify: SES has not confirmed it"
+
 // RefusalOf reads a refusal made by Refusal out of err (as a client's
 // update call returns it, wrapped or not): its code and parameters. ok is
 // false when err holds no refusal code; params is nil when they could not

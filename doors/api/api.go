@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -24,6 +25,8 @@ import (
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/confirm"
+	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/platform/metrics"
 )
 
@@ -83,6 +86,9 @@ func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /v1/payments", countAnswers(s.payment))
+	if arns := os.Getenv("SES_EVENTS_TOPIC_ARNS"); arns != "" { // SES events through SNS (docs/exactly-once.md)
+		mux.Handle("POST /v1/ses/events", &confirm.SNSHandler{Recorder: st, Log: log, TagName: mail.TagLetter, TopicARNs: strings.Split(arns, ",")})
+	}
 	mux.Handle("GET /v1/invoices", s.authed(s.listInvoices))
 	mux.Handle("GET /v1/invoices/{company}/{number}", s.authed(s.getInvoice))
 	mux.Handle("POST /v1/invoices/{company}/{number}/{action}", s.authed(s.act))

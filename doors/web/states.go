@@ -26,6 +26,7 @@ var stateMessages = map[string][2]string{
 	"hold.custDNR":    {"client marqué « ne pas relancer »", "customer marked do-not-remind"},
 	"hold.invDNR":     {"facture marquée « ne pas relancer »", "invoice marked do-not-remind"},
 	"hold.failed":     {"la lettre n'a pas pu partir : corrigez puis reprenez", "the letter failed: fix and resume"},
+	"hold.unsure":     {"lettre à vérifier : SES n'a pas confirmé son envoi", "letter to verify: SES has not confirmed it"},
 	"hold.custStatus": {"statut du client « %s »", "customer status “%s”"},
 	"hold.invStatus":  {"statut de la facture « %s »", "invoice status “%s”"},
 
@@ -62,6 +63,7 @@ var holdReasons = []struct {
 	{store.HoldCustomerDNR, "hold.custDNR", false},
 	{store.HoldInvoiceDNR, "hold.invDNR", false},
 	{dunning.HoldLetterFailed, "hold.failed", false},
+	{dunning.HoldLetterUnsure, "hold.unsure", false},
 	{store.HoldCustomerStatus, "hold.custStatus", true},
 	{store.HoldInvoiceStatus, "hold.invStatus", true},
 }

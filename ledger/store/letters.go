@@ -139,7 +139,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id int64) (bool, error) {
 func (s *Store) MarkLetter(ctx context.Context, id int64, status, messageID, errText string) error {
 	_, err := s.Pool.Exec(ctx, `
 		UPDATE letters SET status = $2, ses_message_id = NULLIF($3,''), error = NULLIF($4,''),
-		       sent_at = CASE WHEN $2 IN ('sent', 'queued_print') THEN now() ELSE sent_at END
+		       sent_at = CASE WHEN $2 IN ('sent', 'queued_print') THEN COALESCE(sent_at, now()) ELSE sent_at END
 		WHERE id = $1`, id, status, messageID, errText)
 	if err != nil {
 		return fmt.Errorf("mark letter %d %s: %w", id, status, err)

@@ -83,7 +83,16 @@ type Message struct {
 	Headers map[string]string
 	// Date is the Date header; the zero value means the time Raw is called.
 	Date time.Time
+	// Tags are SES message tags (name → value), published with the SES
+	// events of the message (configuration set event destinations): a
+	// letter carries its reference under TagLetter so that its send,
+	// delivery or bounce can be found again. They are not part of the
+	// MIME message. Names and values: ASCII letters, digits, '_' and '-'.
+	Tags map[string]string
 }
+
+// TagLetter is the SES message tag carrying a letter's reference.
+const TagLetter = "relance-letter"
 
 // reservedHeaders are written by Raw (or would change who receives the
 // message) and so may not appear in Message.Headers. Keys are lower case.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/mail"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -146,6 +147,7 @@ func (s *SES) Send(ctx context.Context, m Message) (string, error) {
 	if s.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
 	}
+	in.Tags = messageTags(m.Tags)
 	var transmitting atomic.Bool
 	out, err := s.client.SendRawEmail(ctx, in, ses.WithAPIOptions(markTransmit(&transmitting)))
 	if err != nil {
@@ -155,6 +157,42 @@ func (s *SES) Send(ctx context.Context, m Message) (string, error) {
 		return "", fmt.Errorf("mail: send to %s: %w: SES answered without a message ID", strings.Join(dest, ", "), ErrUncertain)
 	}
 	return *out.MessageId, nil
+}
+
+// messageTags turns tags into SES message tags, sorted by name; characters
+// SES refuses in a tag become '_'.
+func messageTags(tags map[string]string) []sestypes.MessageTag {
+	if len(tags) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(tags))
+	for n := range tags {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	out := make([]sestypes.MessageTag, 0, len(names))
+	for _, n := range names {
+		out = append(out, sestypes.MessageTag{Name: aws.String(tagSafe(n)), Value: aws.String(tagSafe(tags[n]))})
+	}
+	return out
+}
+
+// tagSafe keeps the characters SES allows in message tags (ASCII letters,
+// digits, '_' and '-'), at most 256 of them.
+func tagSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 256 {
+		b = b[:256]
+	}
+	if len(b) == 0 {
+		return "_"
+	}
+	return string(b)
 }
 
 // rejection is an error answer from SES.

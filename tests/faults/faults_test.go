@@ -9,6 +9,7 @@
 package faults_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -16,12 +17,16 @@ import (
 	"log/slog"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
@@ -40,7 +45,7 @@ import (
 const (
 	company    = "FLT"
 	daySeconds = 10 // one ladder day lasts 10 s
-	nInvoices  = 6  // one customer each: one letter per (invoice, level)
+	nInvoices  = 7  // one customer each: one letter per (invoice, level); C7 also gets F8 during a send
 	// delaySlack is how much shorter than the ladder's delay a gap between
 	// two letters may look from the SES side, in seconds. A letter delayed
 	// by a fault or a loaded machine shortens the next gap until the
@@ -96,6 +101,7 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 		"TEMPORAL_CONFIG_FILE=" + filepath.Join(t.TempDir(), "none.toml"),
 		"SES_ENDPOINT=" + rec.srv.URL, "AWS_REGION=eu-west-3",
 		"PAYLOAD_KEYS=" + keys, "LOG_LEVEL=info",
+		"LETTER_RESEND_AFTER=30s", // a letter SES never took goes again 30 s after its claim
 	}}
 	t.Cleanup(func() {
 		if w.cmd != nil && w.cmd.ProcessState == nil {
@@ -137,8 +143,9 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	t.Logf("fault 2: Temporal dev server restarted in %s", time.Since(restart).Round(100*time.Millisecond))
 
 	// The crash is decided in seconds (heartbeat timeout), not minutes:
-	// each letter in flight becomes uncertain and is never sent again.
-	waitFor(t, 90*time.Second, "the killed letters decided", func() bool { return countStatus(t, st, "uncertain") >= killed })
+	// each letter in flight becomes uncertain and is never sent again;
+	// SES (the emulator's store) then tells that it went out.
+	waitFor(t, 90*time.Second, "the killed letters decided", func() bool { return everUncertain(t, st) >= killed })
 	t.Logf("fault 1: killed letters decided %s after the kill", time.Since(killedAt).Round(time.Second))
 
 	// Fault 3: SIGTERM while the next letters are on their way: the worker
@@ -147,7 +154,7 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	waitFor(t, 120*time.Second, "the next wave of letters", func() bool { return rec.Held() > 0 })
 	settleInFlight(t, st, rec)
 	termed := rec.Held()
-	uncertainBefore := countStatus(t, st, "uncertain")
+	uncertainBefore := everUncertain(t, st)
 	termErr := make(chan error, 1)
 	go func() { termErr <- w.stop(syscall.SIGTERM, 100*time.Second) }()
 	time.Sleep(time.Second) // the worker is draining: the sends in flight are still waiting on SES
@@ -155,37 +162,85 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	if err := <-termErr; err != nil {
 		t.Errorf("worker exit after SIGTERM: %v", err)
 	}
-	if n := countStatus(t, st, "uncertain"); n != uncertainBefore {
+	if n := everUncertain(t, st); n != uncertainBefore {
 		t.Errorf("SIGTERM left %d letter(s) uncertain, want none", n-uncertainBefore)
 	}
 	t.Logf("fault 3: SIGTERM with %d letter(s) in flight, all recorded sent", termed)
 	w.start()
 
-	// Fault 4: PostgreSQL unreachable for 6 s around the next letters.
-	if r2 := refsAt(rec, "R2"); len(r2) > 0 {
-		next := earliest(r2).Add(4*daySeconds*time.Second - daySeconds*time.Second/2 - time.Second)
-		time.Sleep(time.Until(next))
-	}
-	pg.Cut()
-	cutAt := time.Now()
-	time.Sleep(6 * time.Second)
-	pg.Restore()
-	t.Logf("fault 4: PostgreSQL cut for %s", time.Since(cutAt).Round(100*time.Millisecond))
+	// Fault 4: PostgreSQL unreachable for 60 s from the moment SES receives
+	// the next letter: writing its outcome waits for the database, and no
+	// letter becomes uncertain for it. Fault 5: a letter (F8 of C7) is
+	// handed to C7's statement while that statement is being mailed: it is
+	// deferred, never recorded under the letter that did not show it.
+	const outage = 60 * time.Second
+	uncertainBefore = everUncertain(t, st)
+	var hooks sync.Mutex
+	var cutAt, restoredAt time.Time
+	var raceErr error
+	raced := false
+	rec.OnSend(func(m mailed) {
+		hooks.Lock()
+		defer hooks.Unlock()
+		if cutAt.IsZero() {
+			pg.Cut()
+			cutAt = time.Now()
+			time.AfterFunc(outage, func() {
+				pg.Restore()
+				hooks.Lock()
+				restoredAt = time.Now()
+				hooks.Unlock()
+			})
+		}
+		if !raced && strings.Contains(m.to, customerEmail(7)) {
+			raced = true
+			raceErr = handF8During(ctx, st, tc)
+		}
+	})
+	waitFor(t, 150*time.Second, "the outage over", func() bool {
+		hooks.Lock()
+		defer hooks.Unlock()
+		return !restoredAt.IsZero()
+	})
+	t.Logf("fault 4: PostgreSQL cut for %s while a letter was at SES", restoredAt.Sub(cutAt).Round(100*time.Millisecond))
 
 	waitFor(t, 150*time.Second, "every letter mailed", func() bool { return len(rec.Mails()) >= nInvoices*len(faultLadder) })
-	waitFor(t, 60*time.Second, "every letter settled", func() bool { return countStatus(t, st, "pending", "sending", "failed") == 0 })
+	waitFor(t, 120*time.Second, "every letter settled", func() bool { return countStatus(t, st, "pending", "sending", "failed") == 0 })
 	time.Sleep(daySeconds * time.Second) // a retry sending twice would show now
+	if n := everUncertain(t, st); n != uncertainBefore {
+		t.Errorf("the PostgreSQL outage made %d letter(s) uncertain, want none", n-uncertainBefore)
+	}
+	hooks.Lock()
+	if !raced || raceErr != nil {
+		t.Errorf("fault 5: F8 handed to C7's statement during its send: %v (happened %v)", raceErr, raced)
+	}
+	hooks.Unlock()
+	rec.OnSend(nil)
+	waitFor(t, 90*time.Second, "no letter left to verify", func() bool { return countStatus(t, st, "uncertain") == 0 })
+	checkMailedAgainstLedger(t, st, rec.Mails())
 
-	// Every (invoice, level) mailed exactly once, none lost.
+	// Every (invoice, level) mailed exactly once, none lost: the items of
+	// a mailed letter are the ledger's rows under its reference (checked
+	// above against its PDF), or read from the reference when it has none.
+	carried := ledgerItems(t, st)
 	count := map[string]int{}
 	first := map[string]time.Time{}
 	for _, m := range rec.Mails() {
-		item := itemOf(t, m.reference)
-		count[item]++
-		if _, ok := first[item]; !ok {
-			first[item] = m.at
+		items := carried[m.reference]
+		if len(items) == 0 {
+			items = []string{itemOf(t, m.reference)}
+		}
+		for _, item := range items {
+			count[item]++
+			if _, ok := first[item]; !ok {
+				first[item] = m.at
+			}
 		}
 	}
+	if n := count["F8-R1"]; n > 1 {
+		t.Errorf("F8-R1 mailed %d times, want at most once", n)
+	}
+	delete(count, "F8-R1") // F8 joined C7's next letter, or waits for it
 	for i := 1; i <= nInvoices; i++ {
 		var gaps []string
 		due := dunningStart
@@ -227,8 +282,8 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 			t.Errorf("workflow %s ended %s", id, s)
 		}
 	}
-	t.Logf("counts: %d e-mails at SES for %d (invoice, level); letters uncertain %d, sent %d; %d workflows, none failed; total %s",
-		len(rec.Mails()), len(count), countStatus(t, st, "uncertain"), countStatus(t, st, "sent"), len(statuses), time.Since(start).Round(time.Second))
+	t.Logf("counts: %d e-mails at SES for %d (invoice, level); letters uncertain %d (ever %d, settled by SES %d), sent %d; %d workflows, none failed; total %s",
+		len(rec.Mails()), len(count), countStatus(t, st, "uncertain"), everUncertain(t, st), settledBySES(t, st), countStatus(t, st, "sent"), len(statuses), time.Since(start).Round(time.Second))
 
 	// Privacy: a history downloaded with the temporal CLI names no customer.
 	t.Run("history carries no customer name or e-mail", func(t *testing.T) {
@@ -263,6 +318,191 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 		}
 		t.Logf("%d histories checked", len(ids))
 	})
+}
+
+// handF8During adds invoice F8 to C7 (overdue) and hands its R1 letter
+// to C7's statement workflow running now, as an invoice workflow does:
+// called while that statement's e-mail is at SES, the letter arrives
+// during the workflow task that sends it.
+func handF8During(ctx context.Context, st *store.Store, tc client.Client) error {
+	co, err := st.CompanyByCode(ctx, company)
+	if err != nil {
+		return err
+	}
+	today := calendar.Of(time.Now().In(mustParis()))
+	amount := decimal.NewFromInt(800)
+	id, err := st.UpsertInvoice(ctx, co.ID, store.NewInvoice{
+		Number: "F8", Customer: "C7", IssueDate: today.AddDays(-40), DueDate: today.AddDays(-10), Amount: amount, Balance: amount,
+	})
+	if err != nil {
+		return err
+	}
+	resp, err := tc.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+		Query: fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", dunning.CustomerLetterWorkflowType)})
+	if err != nil {
+		return err
+	}
+	for _, e := range resp.Executions {
+		if strings.HasPrefix(e.Execution.WorkflowId, "letters/"+company+"/C7/") {
+			item := activities.LetterItem{InvoiceID: id, Invoice: "F8", Level: faultLadder[0], Sequence: 1, WorkflowID: dunning.WorkflowID(company, "F8")}
+			return tc.SignalWorkflow(ctx, e.Execution.WorkflowId, "", dunning.SignalAddLetter, item)
+		}
+	}
+	return fmt.Errorf("no running statement of C7")
+}
+
+// checkMailedAgainstLedger compares what customers received with the
+// ledger: each mailed PDF's rows and levels (pdftotext) against the
+// letters rows of the customer letter with its reference, every letters
+// row recorded sent against a mailed PDF that shows it at its level, and
+// no reference mailed twice.
+func checkMailedAgainstLedger(t *testing.T, st *store.Store, mails []mailed) {
+	t.Helper()
+	ctx := context.Background()
+	byRef := map[string]mailed{}
+	for _, m := range mails {
+		if _, ok := byRef[m.reference]; ok {
+			t.Errorf("letter %s mailed twice", m.reference)
+		}
+		byRef[m.reference] = m
+	}
+	rows, err := st.Pool.Query(ctx, `
+		SELECT c.reference, i.number, l.level_code, l.status FROM letters l
+		JOIN invoices i ON i.id = l.invoice_id JOIN customer_letters c ON c.id = l.customer_letter_id
+		WHERE l.status IN ('sent', 'uncertain', 'sending', 'queued_print') ORDER BY l.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ ref, number, level, status string }
+	recorded, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		return x, r.Scan(&x.ref, &x.number, &x.level, &x.status)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string]map[string]string{} // reference → invoice → level shown
+	levelsOf := func(ref string) map[string]string {
+		if v, ok := shown[ref]; ok {
+			return v
+		}
+		m, ok := byRef[ref]
+		if !ok || m.pdf == nil {
+			shown[ref] = nil
+			return nil
+		}
+		shown[ref] = pdfLevels(t, m.pdf, ref)
+		return shown[ref]
+	}
+	known := map[string]bool{}
+	for _, r := range recorded {
+		known[r.number+" "+r.level] = true
+		levels := levelsOf(r.ref)
+		switch {
+		case levels == nil:
+			t.Errorf("ledger: %s %s %s under letter %s, which no customer received", r.number, r.level, r.status, r.ref)
+		case levels[r.number] != r.level:
+			t.Errorf("ledger: %s %s %s under letter %s, whose PDF shows %s at %q", r.number, r.level, r.status, r.ref, r.number, levels[r.number])
+		}
+	}
+	for ref := range byRef {
+		for number, level := range levelsOf(ref) {
+			if level != "" && !known[number+" "+level] {
+				t.Errorf("letter %s shows %s at %s, a letter the ledger does not record", ref, number, level)
+			}
+		}
+	}
+	t.Logf("%d mailed letters checked against %d ledger rows", len(byRef), len(recorded))
+}
+
+// pdfLevels reads a statement PDF (pdftotext) and returns each invoice
+// row's level ("" when it shows none). A table whose rows are all at one
+// level has no level column: that level is the letter's, the third part
+// of its reference, which the PDF must print.
+func pdfLevels(t *testing.T, pdf []byte, reference string) map[string]string {
+	t.Helper()
+	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	codes := map[string]bool{}
+	for _, lv := range faultLadder {
+		codes[lv.Code] = true
+	}
+	rows := map[string]string{}
+	column := false
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || !invoiceNumber.MatchString(f[0]) {
+			continue
+		}
+		rows[f[0]] = ""
+		for _, w := range f[1:] {
+			if codes[w] {
+				rows[f[0]] = w
+				column = true
+			}
+		}
+	}
+	if !strings.Contains(string(out), reference) {
+		t.Errorf("the PDF mailed as %s does not print that reference", reference)
+	}
+	if parts := strings.Split(reference, "-"); !column && len(parts) == 4 {
+		for n := range rows {
+			rows[n] = parts[2]
+		}
+	}
+	return rows
+}
+
+// ledgerItems returns, per customer letter reference, the (invoice,
+// level) items the ledger records under it ("F1-R1").
+func ledgerItems(t *testing.T, st *store.Store) map[string][]string {
+	t.Helper()
+	rows, err := st.Pool.Query(context.Background(), `
+		SELECT c.reference, i.number || '-' || l.level_code FROM letters l
+		JOIN invoices i ON i.id = l.invoice_id JOIN customer_letters c ON c.id = l.customer_letter_id
+		WHERE c.reference <> '' ORDER BY l.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var ref, item string
+		if err := rows.Scan(&ref, &item); err != nil {
+			t.Fatal(err)
+		}
+		out[ref] = append(out[ref], item)
+	}
+	return out
+}
+
+var invoiceNumber = regexp.MustCompile(`^F\d+$`)
+
+// everUncertain counts the customer letters that were ever uncertain:
+// still uncertain, or settled since (by SES or an operator).
+func everUncertain(t *testing.T, st *store.Store) int {
+	t.Helper()
+	var n int
+	if err := st.Pool.QueryRow(context.Background(), `
+		SELECT count(*) FROM customer_letters WHERE status = 'uncertain' OR resolution <> ''`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// settledBySES counts the uncertain letters SES confirmed or showed never taken.
+func settledBySES(t *testing.T, st *store.Store) int {
+	t.Helper()
+	var n int
+	if err := st.Pool.QueryRow(context.Background(), `
+		SELECT count(*) FROM customer_letters WHERE resolution IN ('ses', 'resend')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func loadFaultCompany(t *testing.T, st *store.Store) {

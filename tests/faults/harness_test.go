@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -104,6 +106,7 @@ type mailed struct {
 	reference string // X-Relance-Letter
 	to        string
 	at        time.Time // when it reached the endpoint
+	pdf       []byte    // the letter's PDF (the first PDF attached)
 }
 
 // sesRecorder is an HTTP proxy in front of the SES emulator that keeps
@@ -118,6 +121,9 @@ type sesRecorder struct {
 	holding  bool
 	held     int
 	release  chan struct{}
+	// onSend, when set, runs for each SendRawEmail before it is forwarded
+	// (the request has left the worker; its answer waits for onSend).
+	onSend func(m mailed)
 }
 
 func newSESRecorder(t *testing.T, upstream string) *sesRecorder {
@@ -139,15 +145,19 @@ func (r *sesRecorder) handle(w http.ResponseWriter, req *http.Request) {
 			if msg, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
 				m.reference = msg.Header.Get("X-Relance-Letter")
 				m.to = msg.Header.Get("To")
+				m.pdf = firstPDF(msg.Header.Get("Content-Type"), msg.Body)
 			}
 		}
 		r.mu.Lock()
 		r.mails = append(r.mails, m)
-		hold, release := r.holding, r.release
+		hold, release, onSend := r.holding, r.release, r.onSend
 		if hold {
 			r.held++
 		}
 		r.mu.Unlock()
+		if onSend != nil {
+			onSend(m)
+		}
 		if hold {
 			<-release // the request has left the worker: it reaches SES whatever happens to the worker
 		}
@@ -169,6 +179,49 @@ func (r *sesRecorder) handle(w http.ResponseWriter, req *http.Request) {
 	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = io.Copy(w, resp.Body)
+}
+
+// OnSend sets (or, with nil, removes) the hook run for each SendRawEmail.
+func (r *sesRecorder) OnSend(fn func(m mailed)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.onSend = fn
+}
+
+// firstPDF returns the first application/pdf part of a MIME body.
+func firstPDF(contentType string, body io.Reader) []byte {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return nil
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return nil
+		}
+		ct := p.Header.Get("Content-Type")
+		if pmt, _, _ := mime.ParseMediaType(ct); strings.HasPrefix(pmt, "multipart/") {
+			if pdf := firstPDF(ct, p); pdf != nil {
+				return pdf
+			}
+			continue
+		}
+		if pmt, _, _ := mime.ParseMediaType(ct); pmt == "application/pdf" {
+			data, err := io.ReadAll(p)
+			if err != nil {
+				return nil
+			}
+			if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "base64") {
+				dec, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(data)), ""))
+				if err != nil {
+					return nil
+				}
+				data = dec
+			}
+			return data
+		}
+	}
 }
 
 // Hold makes the next SendRawEmail requests wait for Release.
@@ -235,7 +288,7 @@ func buildWorker(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "worker")
 	cmd := exec.Command("go", "build", "-o", bin, "./worker")
-	cmd.Dir = "../.."
+	cmd.Dir = "../.." // the repository root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("build worker: %v\n%s", err, out)
 	}
