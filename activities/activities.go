@@ -9,6 +9,7 @@ import (
 
 	"github.com/relance/relance/ledger/store"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 )
 
 // Activities carries the dependencies of every activity. Register a value
@@ -41,11 +42,22 @@ func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (store.C
 	return c, nonRetryableIfNotFound(err)
 }
 
+// ErrTypePaymentRefused is the type of the non-retryable error of a
+// payment the ledger can never record (a rule broken, a key reused with
+// other content, data PostgreSQL refuses): the workflow records it as
+// payment_rejected and goes on.
+const ErrTypePaymentRefused = "PaymentRefused"
+
 // RecordPayment stores a payment once (by external ID) and returns the new
-// balance.
+// balance. A permanent refusal (store.Permanent: SQLSTATE classes 22 and
+// 23 included) is a non-retryable ErrTypePaymentRefused error, never
+// retried.
 func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (store.PaymentResult, error) {
 	r, err := a.Store.RecordItemPayment(ctx, req.InvoiceID, req.Instalment, req.Payment)
-	return r, nonRetryableIfNotFound(err)
+	if err != nil && store.Permanent(err) {
+		return r, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypePaymentRefused, err)
+	}
+	return r, err
 }
 
 // RecordEvents mirrors workflow events into the history table; replays of
