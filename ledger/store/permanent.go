@@ -26,3 +26,10 @@ func RefusedByDatabase(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
 }
+
+// notNull reports whether err is a NOT NULL violation of column (a
+// reference looked up by code that found nothing).
+func notNull(err error, column string) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23502" && pe.ColumnName == column
+}
