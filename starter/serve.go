@@ -63,13 +63,14 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 	}
 	sub, args := args[0], args[1:]
 	fs := flags("tokens " + sub)
-	var name, role *string
+	var name, role, areas *string
 	var sc scopeFlags
 	switch sub {
 	case "create":
 		sc = newScopeFlags(fs, "the token may act on")
 		name = fs.String("name", "", "who holds the token, recorded as the actor of their actions (required)")
 		role = fs.String("role", "", "viewer (read), operator (+ skip, revert, pause, resume, comment) or admin (+ tokens, do-not-remind) (required)")
+		areas = fs.String("areas", "", "the API areas the token may call, comma-separated: dunning (the operator API, the default), feed (the accounting feed)")
 	case "revoke":
 		name = fs.String("name", "", "whose token to revoke (required)")
 	case "list":
@@ -99,15 +100,24 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 		if err := st.CheckScope(ctx, scope); err != nil {
 			return err
 		}
+		ar, err := store.ParseAreas(*areas)
+		if err != nil {
+			return usageError{"tokens create: --areas: " + strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")}
+		}
 		plain, t, err := st.CreateToken(ctx, *name, r)
 		if err != nil {
 			return err
 		}
+		if err := st.SetTokenAreas(ctx, t.Name, ar); err != nil {
+			_ = st.RevokeToken(ctx, t.Name)
+			return err
+		}
+		t.Areas = ar
 		if err := st.SetTokenScope(ctx, t.Name, scope); err != nil {
 			_ = st.RevokeToken(ctx, t.Name)
 			return err
 		}
-		e.printf("token for %s (%s, %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, plain)
+		e.printf("token for %s (%s, %s, API %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, t.AreasString(), plain)
 	case "list":
 		ts, err := st.Tokens(ctx)
 		if err != nil {
