@@ -70,7 +70,7 @@ func (o *Ops) tell(ctx context.Context, company string, items []store.OpenItem, 
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return told, fmt.Errorf("the ledger is saved, but some workflows could not be told (they will see it at their next check): %w", err)
+		return told, fmt.Errorf("the ledger is %w (they will see it at their next check): %w", ErrNotTold, err)
 	}
 	return told, nil
 }

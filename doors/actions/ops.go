@@ -22,6 +22,11 @@ var ErrNoWorkflow = errors.New("no dunning workflow for this invoice")
 // action; the message says why.
 var ErrRefused = errors.New("refused")
 
+// ErrNotTold is returned (wrapped) when a payment or a change is saved in
+// the ledger but a running workflow could not be told: it sees the change
+// at its next check. Nothing is to be sent again.
+var ErrNotTold = errors.New("saved, but a workflow could not be told")
+
 // Ops carries the store and the Temporal client.
 type Ops struct {
 	Store    *store.Store
@@ -67,8 +72,8 @@ func (o *Ops) Pay(ctx context.Context, company, number string, p dunning.Payment
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return out, fmt.Errorf("payment %s recorded, but a workflow could not be told (it will see the balance at its next check): %w",
-			p.ExternalID, err)
+		return out, fmt.Errorf("payment %s recorded: %w (it will see the balance at its next check): %w",
+			p.ExternalID, ErrNotTold, err)
 	}
 	return out, nil
 }
