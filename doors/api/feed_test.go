@@ -423,3 +423,39 @@ func TestFeedFacturXInvoice(t *testing.T) {
 		t.Errorf("huge amount: %d %s", a.status, a.raw)
 	}
 }
+
+// TestFeedBatchEndsTheDunningsItSettles: a batch that settles an invoice
+// (balance 0) or closes one tells their running dunnings, which end within
+// seconds: paid and closed.
+func TestFeedBatchEndsTheDunningsItSettles(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "FEED5")
+	paid, closed := f.startDunning("FA0176"), f.startDunning("FA0184")
+	erp := f.feedToken("erp", store.RoleOperator, []string{store.AreaFeed}, nil)
+	// Wait until both run (their first task has read the invoice).
+	deadline := time.Now().Add(30 * time.Second)
+	for _, id := range []string{paid, closed} {
+		for {
+			if _, err := f.tc.QueryWorkflow(context.Background(), id, "", dunning.QueryState); err == nil || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	a := f.feedJSON("/v1/feed/FEED5", erp, map[string]any{"invoices": []any{
+		map[string]any{"number": "FA0176", "customer": "CLI0009", "issueDate": "2026-09-01", "amount": "5999.14", "balanceDue": "0"},
+		map[string]any{"number": "FA0184", "customer": "CLI0009", "issueDate": "2026-09-01", "amount": "6444.00", "closed": true},
+	}})
+	if a.status != 200 || a.body["updated"].(float64) != 2 {
+		t.Fatalf("batch: %d %s", a.status, a.raw)
+	}
+	for id, want := range map[string]dunning.Status{paid: dunning.StatusPaid, closed: dunning.StatusClosed} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		var res workflows.Result
+		err := f.tc.GetWorkflow(ctx, id, "").Get(ctx, &res)
+		cancel()
+		if err != nil || res.Outcome != want {
+			t.Errorf("%s: %+v %v, want %s", id, res, err, want)
+		}
+	}
+}
