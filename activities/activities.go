@@ -5,9 +5,12 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
+	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )
@@ -57,7 +60,37 @@ func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (sto
 	if err != nil && store.Permanent(err) {
 		return r, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypePaymentRefused, err)
 	}
+	if err == nil && !r.Duplicate {
+		a.tellInstalments(ctx, req, r.Instalments)
+	}
 	return r, err
+}
+
+// tellInstalments signals a payment that one instalment's workflow
+// recorded to the workflows of the other instalments the ledger allocated
+// it to (earliest first), so that each ends or lowers its balance at
+// once. They find it recorded (same external ID) and read their own
+// balance. A workflow that cannot be told sees it at its next check.
+func (a *Activities) tellInstalments(ctx context.Context, req PaymentRequest, seqs []int) {
+	if a.Temporal == nil || len(seqs) == 0 || (len(seqs) == 1 && seqs[0] == req.Instalment) {
+		return
+	}
+	company, number, err := a.Store.InvoiceKey(ctx, req.InvoiceID)
+	if err != nil {
+		a.Log.Warn("payment recorded, instalment workflows not told", "invoice_id", req.InvoiceID, "err", err)
+		return
+	}
+	for _, seq := range seqs {
+		if seq == req.Instalment {
+			continue
+		}
+		id := dunning.InstalmentWorkflowID(company, number, seq)
+		err := a.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalPayment, req.Payment)
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			a.Log.Warn("payment recorded, an instalment workflow not told", "workflow_id", id, "err", err)
+		}
+	}
 }
 
 // RecordEvents mirrors workflow events into the history table; replays of

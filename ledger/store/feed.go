@@ -242,3 +242,16 @@ func (s *Store) CustomerExists(ctx context.Context, companyID int64, code string
 	}
 	return ok, nil
 }
+
+// InvoiceKey returns the company code and the number of invoice id.
+func (s *Store) InvoiceKey(ctx context.Context, id int64) (company, number string, err error) {
+	err = s.Pool.QueryRow(ctx, `SELECT c.code, i.number FROM invoices i JOIN companies c ON c.id = i.company_id WHERE i.id = $1`, id).
+		Scan(&company, &number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", fmt.Errorf("invoice id %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("look up invoice id %d: %w", id, err)
+	}
+	return company, number, nil
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -102,10 +103,10 @@ func TestBadPaymentSignalsDoNotJamTheDunning(t *testing.T) {
 }
 
 // TestPaymentReachesEveryInstalmentWorkflow pays an invoice dunned by
-// instalment (workflows dunning/<co>/<inv>#n): the payment, allocated to
-// the earliest instalments, is signalled to each instalment workflow it
-// reached, and they end within seconds; the instalment not paid keeps
-// running.
+// instalment (workflows dunning/<co>/<inv>#n), first with a raw signal to
+// the last instalment's workflow, then through relance's payment path: the
+// payment, allocated to the earliest instalments, reaches each instalment
+// workflow it paid, and they end within seconds.
 func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
 	ctx := context.Background()
 	const company = "PAYINST"
@@ -133,12 +134,12 @@ func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
 	for _, id := range ids {
 		eventually(t, 20*time.Second, id+" running", func() bool { _, err := state(t, id); return err == nil })
 	}
-	ops := &actions.Ops{Store: st, Temporal: tc}
-	out, err := ops.Pay(ctx, company, "FA0168", dunning.Payment{
-		ExternalID: "VIR-INST-1", Amount: decimal.RequireFromString("4100.00"), PaidOn: today, Source: "test",
-	})
-	if err != nil || !out.Signalled || len(out.Result.Instalments) != 3 {
-		t.Fatalf("pay: %+v %v; want signalled, instalments 1, 2 and 3", out, err)
+	// A payment system signals the last instalment's workflow (a raw
+	// Temporal signal): the ledger allocates the money to the earliest
+	// instalments, and their workflows are told and end.
+	first := dunning.Payment{ExternalID: "VIR-INST-1", Amount: decimal.RequireFromString("4100.00"), PaidOn: today, Source: "test"}
+	if err := tc.SignalWorkflow(ctx, ids[2], "", dunning.SignalPayment, first); err != nil {
+		t.Fatal(err)
 	}
 	start := time.Now()
 	for _, id := range ids[:2] {
@@ -150,17 +151,31 @@ func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
 			t.Errorf("%s: %+v %v, want paid", id, res, err)
 		}
 	}
-	t.Logf("instalments 1 and 2 ended %s after the payment", time.Since(start).Round(time.Millisecond))
-	s, err := state(t, ids[2])
-	if err != nil || !s.Balance.Equal(decimal.RequireFromString("1919.20")) {
-		t.Errorf("instalment 3: balance %s %v, want 1919.20 and still running", s.Balance, err)
-	}
-	// The same payment again changes nothing and tells the same workflows.
-	again, err := ops.Pay(ctx, company, "FA0168", dunning.Payment{
-		ExternalID: "VIR-INST-1", Amount: decimal.RequireFromString("4100.00"), PaidOn: today, Source: "test",
+	t.Logf("instalments 1 and 2 ended %s after the signal to instalment 3", time.Since(start).Round(time.Millisecond))
+	eventually(t, 20*time.Second, "instalment 3's balance lowered", func() bool {
+		s, err := state(t, ids[2])
+		return err == nil && s.Balance.Equal(decimal.RequireFromString("1919.20"))
 	})
-	if err != nil || !again.Result.Duplicate {
-		t.Errorf("repeat: %+v %v, want a duplicate", again, err)
+
+	// The rest through relance's payment path (webhook, CLI, web, bank):
+	// the ledger first, then every workflow the allocation reached.
+	ops := &actions.Ops{Store: st, Temporal: tc}
+	rest := dunning.Payment{ExternalID: "VIR-INST-2", Amount: decimal.RequireFromString("1919.20"), PaidOn: today, Source: "test"}
+	out, err := ops.Pay(ctx, company, "FA0168", rest)
+	if err != nil || !out.Signalled || fmt.Sprint(out.Result.Instalments) != "[3]" {
+		t.Fatalf("pay: %+v %v; want signalled, instalment 3", out, err)
 	}
-	_ = tc.TerminateWorkflow(ctx, ids[2], "", "test over")
+	start = time.Now()
+	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var res workflows.Result
+	if err := tc.GetWorkflow(ctxT, ids[2], "").Get(ctxT, &res); err != nil || res.Outcome != dunning.StatusPaid {
+		t.Errorf("%s: %+v %v, want paid", ids[2], res, err)
+	}
+	t.Logf("instalment 3 ended %s after the payment", time.Since(start).Round(time.Millisecond))
+	// The same payment again changes nothing.
+	again, err := ops.Pay(ctx, company, "FA0168", rest)
+	if err != nil || !again.Result.Duplicate || !again.Result.Balance.IsZero() {
+		t.Errorf("repeat: %+v %v, want a duplicate, balance 0", again, err)
+	}
 }
