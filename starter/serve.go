@@ -57,7 +57,7 @@ func envOr(key, def string) string {
 //	tokens list
 //	tokens revoke --name marie
 func runTokens(ctx context.Context, e *env, args []string) error {
-	const use = "tokens: usage: tokens create --name NAME --role viewer|operator|admin | tokens list | tokens revoke --name NAME"
+	const use = "tokens: usage: tokens create --name NAME --role viewer|operator|admin [--areas dunning,feed] | tokens list | tokens revoke --name NAME"
 	if len(args) == 0 {
 		return usageError{use}
 	}
@@ -124,13 +124,13 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tAPI\tCREATED\tREVOKED")
 		for _, t := range ts {
 			revoked := "-"
 			if t.RevokedAt != nil {
 				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.AreasString(), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
 		}
 		return tw.Flush()
 	case "revoke":
