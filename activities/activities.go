@@ -5,11 +5,15 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
+	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 )
 
 // Activities carries the dependencies of every activity. Register a value
@@ -46,11 +50,52 @@ func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (store.C
 	return c, nonRetryableIfNotFound(err)
 }
 
+// ErrTypePaymentRefused is the type of the non-retryable error of a
+// payment the ledger can never record (a rule broken, a key reused with
+// other content, data PostgreSQL refuses): the workflow records it as
+// payment_rejected and goes on.
+const ErrTypePaymentRefused = "PaymentRefused"
+
 // RecordPayment stores a payment once (by external ID) and returns the new
-// balance.
+// balance. A permanent refusal (store.Permanent: SQLSTATE classes 22 and
+// 23 included) is a non-retryable ErrTypePaymentRefused error, never
+// retried.
 func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (store.PaymentResult, error) {
 	r, err := a.Store.RecordItemPayment(ctx, req.InvoiceID, req.Instalment, req.Payment)
-	return r, nonRetryableIfNotFound(err)
+	if err != nil && store.Permanent(err) {
+		return r, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypePaymentRefused, err)
+	}
+	if err == nil && !r.Duplicate {
+		a.tellInstalments(ctx, req, r.Instalments)
+	}
+	return r, err
+}
+
+// tellInstalments signals a payment that one instalment's workflow
+// recorded to the workflows of the other instalments the ledger allocated
+// it to (earliest first), so that each ends or lowers its balance at
+// once. They find it recorded (same external ID) and read their own
+// balance. A workflow that cannot be told sees it at its next check.
+func (a *Activities) tellInstalments(ctx context.Context, req PaymentRequest, seqs []int) {
+	if a.Temporal == nil || len(seqs) == 0 || (len(seqs) == 1 && seqs[0] == req.Instalment) {
+		return
+	}
+	company, number, err := a.Store.InvoiceKey(ctx, req.InvoiceID)
+	if err != nil {
+		a.Log.Warn("payment recorded, instalment workflows not told", "invoice_id", req.InvoiceID, "err", err)
+		return
+	}
+	for _, seq := range seqs {
+		if seq == req.Instalment {
+			continue
+		}
+		id := dunning.InstalmentWorkflowID(company, number, seq)
+		err := a.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalPayment, req.Payment)
+		var nf *serviceerror.NotFound
+		if err != nil && !errors.As(err, &nf) {
+			a.Log.Warn("payment recorded, an instalment workflow not told", "workflow_id", id, "err", err)
+		}
+	}
 }
 
 // RecordEvents mirrors workflow events into the history table; replays of

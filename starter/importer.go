@@ -22,12 +22,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	company := fs.String("company", "", "company code (required; create it first with `starter company add`)")
 	customers := fs.String("customers", "", "customers CSV: "+strings.Join(csvimport.CustomerColumns, ";"))
 	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";")+"\n"+csvimport.InstalmentHelp)
+	onAccount := fs.String("payments-on-account", "", "payments on account CSV (unapplied payments, deducted from letters): "+strings.Join(csvimport.OnAccountColumns, ";"))
 	check := fs.Bool("check", false, "read the files and report what would be refused, without saving anything")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *company == "" || (*customers == "" && *invoices == "") {
-		return usageError{"import: --company and --customers and/or --invoices are required"}
+	if *company == "" || (*customers == "" && *invoices == "" && *onAccount == "") {
+		return usageError{"import: --company and --customers, --invoices and/or --payments-on-account are required"}
 	}
 	st, co, err := e.company(ctx, *company)
 	if err != nil {
@@ -47,6 +48,17 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	if *invoices != "" {
 		f, err := readFile(*invoices, csvimport.ReadInvoices)
+		if err != nil {
+			return err
+		}
+		if *check {
+			reports = append(reports, f.Preview())
+		} else {
+			reports = append(reports, f.Import(ctx, st, co.ID))
+		}
+	}
+	if *onAccount != "" {
+		f, err := readFile(*onAccount, csvimport.ReadPaymentsOnAccount)
 		if err != nil {
 			return err
 		}

@@ -27,7 +27,12 @@ func TestBadInputIsExplained(t *testing.T) {
 	}{
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA9999", "--amount", "10", "--id", "X1"}, "unknown invoice FA9999 for company DEMO: nothing recorded"},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "-10", "--id", "X2"}, `amount "-10" must be greater than zero`},
-		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "dix", "--id", "X3"}, `amount "dix" is not a number`},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "dix", "--id", "X3"}, `amount must be a decimal string such as "1250.00" (a dot, at most two decimals, no thousands separator), not "dix"`},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "1,250", "--id", "X5"}, `pay: --amount: amount must be a decimal string such as "1250.00" (a dot, at most two decimals, no thousands separator), not "1,250"`},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "1e309", "--id", "X6"}, `not "1e309"`},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "1000000000000", "--id", "X7"}, `amount "1000000000000" is too large (at most 12 digits before the decimal point)`},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X\x00"}, ""},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X\x008"}, "--id: control characters"},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10"}, "--id is required"},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X4", "--currency", "USD"}, "currency USD does not match the invoice's EUR"},
 		{[]string{"pause", "--company", "DEMO", "--invoice", "FA0168", "--until", "15/12/2026"}, "is not YYYY-MM-DD"},

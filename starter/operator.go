@@ -56,9 +56,16 @@ func runPay(ctx context.Context, e *env, args []string) error {
 	if *id == "" {
 		return usageError{"pay: --id is required (the payment system's reference)"}
 	}
-	amt, err := money.ParsePositive(*amount)
+	// The one check of every payment entry: a canonical amount ("1250.00";
+	// "1,250" or "1e309" are refused, not read as 1,25 or an overflow).
+	amt, err := dunning.ParseAmount(*amount)
 	if err != nil {
-		return usageError{"pay: " + err.Error()}
+		return usageError{"pay: --amount: " + err.Error()}
+	}
+	for _, f := range []struct{ name, v string }{{"--id", *id}, {"--method", *method}, {"--currency", *currency}} {
+		if err := dunning.CheckText(f.name, f.v, dunning.MaxFieldLength); err != nil {
+			return usageError{"pay: " + err.Error()}
+		}
 	}
 	paid, err := dateOrToday(*date, "Europe/Paris")
 	if err != nil {
@@ -70,8 +77,14 @@ func runPay(ctx context.Context, e *env, args []string) error {
 	}
 	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter"}
 	out, err := o.Pay(ctx, *f.company, *f.invoice, p)
-	if errors.Is(err, store.ErrNotFound) {
+	var refused *dunning.PaymentError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return explained{fmt.Sprintf("unknown invoice %s for company %s: nothing recorded", *f.invoice, *f.company), err}
+	case errors.As(err, &refused):
+		return explained{"pay: " + refused.Message + ": nothing recorded", err}
+	case store.Permanent(err):
+		return explained{"pay: the ledger refused the payment: " + err.Error(), err}
 	}
 	if err != nil {
 		return err

@@ -62,19 +62,20 @@ func envOr(key, def string) string {
 //	tokens list
 //	tokens revoke --name marie
 func runTokens(ctx context.Context, e *env, args []string) error {
-	const use = "tokens: usage: tokens create --name NAME --role viewer|operator|admin | tokens list | tokens revoke --name NAME"
+	const use = "tokens: usage: tokens create --name NAME --role viewer|operator|admin [--areas dunning,feed] | tokens list | tokens revoke --name NAME"
 	if len(args) == 0 {
 		return usageError{use}
 	}
 	sub, args := args[0], args[1:]
 	fs := flags("tokens " + sub)
-	var name, role *string
+	var name, role, areas *string
 	var sc scopeFlags
 	switch sub {
 	case "create":
 		sc = newScopeFlags(fs, "the token may act on")
 		name = fs.String("name", "", "who holds the token, recorded as the actor of their actions (required)")
 		role = fs.String("role", "", "viewer (read), operator (+ skip, revert, pause, resume, comment) or admin (+ tokens, do-not-remind) (required)")
+		areas = fs.String("areas", "", "the API areas the token may call, comma-separated: dunning (the operator API, the default), feed (the accounting feed)")
 	case "revoke":
 		name = fs.String("name", "", "whose token to revoke (required)")
 	case "list":
@@ -104,28 +105,37 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 		if err := st.CheckScope(ctx, scope); err != nil {
 			return err
 		}
+		ar, err := store.ParseAreas(*areas)
+		if err != nil {
+			return usageError{"tokens create: --areas: " + strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")}
+		}
 		plain, t, err := st.CreateToken(ctx, *name, r)
 		if err != nil {
 			return err
 		}
+		if err := st.SetTokenAreas(ctx, t.Name, ar); err != nil {
+			_ = st.RevokeToken(ctx, t.Name)
+			return err
+		}
+		t.Areas = ar
 		if err := st.SetTokenScope(ctx, t.Name, scope); err != nil {
 			_ = st.RevokeToken(ctx, t.Name)
 			return err
 		}
-		e.printf("token for %s (%s, %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, plain)
+		e.printf("token for %s (%s, %s, API %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, t.AreasString(), plain)
 	case "list":
 		ts, err := st.Tokens(ctx)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tAPI\tCREATED\tREVOKED")
 		for _, t := range ts {
 			revoked := "-"
 			if t.RevokedAt != nil {
 				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.AreasString(), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
 		}
 		return tw.Flush()
 	case "revoke":

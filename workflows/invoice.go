@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -148,6 +149,9 @@ type invoiceRun struct {
 	shown      map[string]any // search attributes last published
 	statement  bool           // customer statements and working days (version "statement")
 	local      bool           // short activities run as local activities (version 2 of "statement")
+	// strictChecks: payments get dunning.Payment.Validate (version 1 of
+	// "payment-checks", asked at the first payment: checksKnown).
+	checksKnown, strictChecks bool
 }
 
 func (w *invoiceRun) setup() error {
@@ -723,7 +727,7 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 	if p.PaidOn.IsZero() {
 		p.PaidOn = w.clock.Today(workflow.Now(w.ctx))
 	}
-	if err := p.Validate(w.c.Invoice.Currency); err != nil {
+	if err := w.validatePayment(p); err != nil {
 		w.event(dunning.EventPaymentBad, w.level(), "payment ignored: "+err.Error(), p.Source)
 		return nil
 	}
@@ -737,7 +741,7 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 		activities.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, &res)
 	if err != nil {
 		if isNonRetryable(err) {
-			w.event(dunning.EventPaymentBad, w.level(), "payment refused by the ledger: "+err.Error(), p.Source)
+			w.event(dunning.EventPaymentBad, w.level(), "payment refused by the ledger: "+appMessage(err), p.Source)
 			return nil
 		}
 		return fmt.Errorf("record payment %s: %w", p.ExternalID, err)
@@ -754,6 +758,33 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 		w.finish(dunning.StatusPaid, dunning.EventPaid, "paid in full: dunning ends")
 	}
 	return nil
+}
+
+// validatePayment is the check of a payment signal before the ledger
+// sees it. Version 1 of "payment-checks" applies the one check of every
+// entry (dunning.Payment.Validate: amounts the ledger can store, no
+// control characters, bounded lengths); workflows that received payments
+// before keep the basic check they replay with. Either way a payment the
+// database refuses is not retried (activities.ErrTypePaymentRefused).
+func (w *invoiceRun) validatePayment(p dunning.Payment) error {
+	if !w.checksKnown {
+		w.checksKnown = true
+		w.strictChecks = workflow.GetVersion(w.ctx, "payment-checks", workflow.DefaultVersion, 1) >= 1
+	}
+	if w.strictChecks {
+		return p.Validate(w.c.Invoice.Currency)
+	}
+	return p.BasicValidate(w.c.Invoice.Currency)
+}
+
+// appMessage is the message of the application error err carries, without
+// the activity's wrapping: what the history shows.
+func appMessage(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Message()
+	}
+	return err.Error()
 }
 
 func (w *invoiceRun) finish(outcome dunning.Status, kind dunning.EventKind, detail string) {

@@ -6,11 +6,9 @@
 package dunning
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/money"
 	"github.com/shopspring/decimal"
 )
 
@@ -24,26 +22,6 @@ type Payment struct {
 	PaidOn     calendar.Date   `json:"paidOn"`
 	Method     string          `json:"method,omitempty"`
 	Source     string          `json:"source,omitempty"`
-}
-
-// Validate says what is wrong with p, if anything, for an invoice in
-// currency.
-func (p Payment) Validate(currency string) error {
-	switch {
-	case p.ExternalID == "":
-		return fmt.Errorf("payment has no externalId")
-	case !p.Amount.IsPositive():
-		return fmt.Errorf("payment %s: amount %s must be greater than zero", p.ExternalID, p.Amount)
-	case !p.Amount.Equal(p.Amount.Round(2)):
-		return fmt.Errorf("payment %s: amount %s has more than two decimals", p.ExternalID, p.Amount)
-	case p.Currency != "" && p.Currency != currency:
-		return fmt.Errorf("payment %s: currency %s does not match the invoice's %s", p.ExternalID, p.Currency, currency)
-	case p.Currency != "" && !money.KnownCurrency(p.Currency):
-		return fmt.Errorf("payment %s: unknown currency %q", p.ExternalID, p.Currency)
-	case p.PaidOn.IsZero():
-		return fmt.Errorf("payment %s: paidOn date is missing", p.ExternalID)
-	}
-	return nil
 }
 
 // Recheck is the payload of the recheck signal.

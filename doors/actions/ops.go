@@ -22,6 +22,11 @@ var ErrNoWorkflow = errors.New("no dunning workflow for this invoice")
 // action; the message says why.
 var ErrRefused = errors.New("refused")
 
+// ErrNotTold is returned (wrapped) when a payment or a change is saved in
+// the ledger but a running workflow could not be told: it sees the change
+// at its next check. Nothing is to be sent again.
+var ErrNotTold = errors.New("saved, but a workflow could not be told")
+
 // Ops carries the store and the Temporal client.
 type Ops struct {
 	Store    *store.Store
@@ -35,8 +40,12 @@ type PaymentOutcome struct {
 }
 
 // Pay records p against invoice number of company (once per external ID),
-// then signals the invoice's workflow if one runs. The payment counts even
-// when no workflow runs yet: it lowers the balance the scan will see.
+// then signals every workflow the payment reached: the invoice's, or for
+// an invoice dunned by instalment the workflow of each instalment the
+// ledger allocated it to (dunning.InstalmentWorkflowID). The payment
+// counts even when no workflow runs yet: it lowers the balance the scan
+// will see. This is the one payment path of every entry (webhook, CLI,
+// web, bank statement, accounting feed).
 func (o *Ops) Pay(ctx context.Context, company, number string, p dunning.Payment) (PaymentOutcome, error) {
 	var out PaymentOutcome
 	id, err := o.Store.InvoiceID(ctx, company, number)
@@ -46,16 +55,26 @@ func (o *Ops) Pay(ctx context.Context, company, number string, p dunning.Payment
 	if out.Result, err = o.Store.RecordPayment(ctx, id, p); err != nil {
 		return out, err
 	}
-	err = o.Temporal.SignalWorkflow(ctx, dunning.WorkflowID(company, number), "", dunning.SignalPayment, p)
-	var nf *serviceerror.NotFound
-	switch {
-	case errors.As(err, &nf):
-		return out, nil
-	case err != nil:
-		return out, fmt.Errorf("payment %s recorded, but signalling workflow %s failed (it will see the balance at its next check): %w",
-			p.ExternalID, dunning.WorkflowID(company, number), err)
+	ids := []string{dunning.WorkflowID(company, number)}
+	for _, seq := range out.Result.Instalments {
+		ids = append(ids, dunning.InstalmentWorkflowID(company, number, seq))
 	}
-	out.Signalled = true
+	var errs []error
+	for _, wid := range ids {
+		err = o.Temporal.SignalWorkflow(ctx, wid, "", dunning.SignalPayment, p)
+		var nf *serviceerror.NotFound
+		switch {
+		case err == nil:
+			out.Signalled = true
+		case errors.As(err, &nf):
+		default:
+			errs = append(errs, fmt.Errorf("signal workflow %s: %w", wid, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return out, fmt.Errorf("payment %s recorded: %w (it will see the balance at its next check): %w",
+			p.ExternalID, ErrNotTold, err)
+	}
 	return out, nil
 }
 

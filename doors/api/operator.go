@@ -51,8 +51,14 @@ func (s *server) everyCompany(w http.ResponseWriter, r *http.Request, c caller, 
 
 // authed checks the bearer token (401 when missing, unknown or revoked)
 // and hands the caller to h. What the caller may do is checked by h with
-// s.allow, which audits refusals.
+// s.allow, which audits refusals. The token must have the operator API
+// among its areas (store.AreaDunning).
 func (s *server) authed(h func(http.ResponseWriter, *http.Request, caller)) http.Handler {
+	return s.authedIn(store.AreaDunning, h)
+}
+
+// authedIn is authed for the API area given (403 when the token lacks it).
+func (s *server) authedIn(area string, h func(http.ResponseWriter, *http.Request, caller)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
@@ -91,6 +97,10 @@ func (s *server) authed(h func(http.ResponseWriter, *http.Request, caller)) http
 			return
 		}
 		info(r.Context()).actor = t.Name
+		if !t.CanUse(area) {
+			writeError(w, http.StatusForbidden, fmt.Sprintf("token %s may call the %s API only, not the %s API", t.Name, t.AreasString(), area))
+			return
+		}
 		c := caller{name: t.Name, role: t.Role, scope: t.Companies}
 		company := r.PathValue("company")
 		if company == "" {
@@ -450,6 +460,7 @@ type createTokenRequest struct {
 	Name      string   `json:"name"`
 	Role      string   `json:"role"`
 	Companies []string `json:"companies,omitempty"` // omitted: every company
+	Areas     []string `json:"areas,omitempty"`     // omitted: the operator API only ("dunning"); "feed": the accounting feed
 }
 
 func (s *server) listTokens(w http.ResponseWriter, r *http.Request, c caller) {
@@ -489,6 +500,15 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 		var plain string
 		var t store.Token
 		plain, t, err = s.st.CreateToken(context.WithoutCancel(r.Context()), req.Name, role)
+		if err == nil && req.Areas != nil {
+			var areas []string
+			if areas, err = store.ParseAreas(strings.Join(req.Areas, ",")); err == nil {
+				err = s.st.SetTokenAreas(context.WithoutCancel(r.Context()), t.Name, areas)
+			}
+			if err != nil {
+				_ = s.st.RevokeToken(context.WithoutCancel(r.Context()), t.Name) // never leave a token wider than asked
+			}
+		}
 		if err == nil && req.Companies != nil {
 			if err = s.st.SetTokenScope(context.WithoutCancel(r.Context()), t.Name, req.Companies); err != nil {
 				_ = s.st.RevokeToken(context.WithoutCancel(r.Context()), t.Name) // never leave a token wider than asked

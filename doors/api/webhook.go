@@ -13,10 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/shopspring/decimal"
 
 	"github.com/relance/relance/domain/calendar"
@@ -171,10 +168,7 @@ func countAnswers(h http.HandlerFunc) http.Handler {
 // permanent reports whether err is PostgreSQL refusing the data itself
 // (class 22, data exception: numeric overflow, invalid text; class 23,
 // integrity constraint), as opposed to a fault of the moment.
-func permanent(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
-}
+func permanent(err error) bool { return store.RefusedByDatabase(err) }
 
 // verify checks the webhook headers and the body's signature and returns
 // the payment source; it answers 401 and returns false otherwise.
@@ -223,13 +217,6 @@ func (s *server) verify(w http.ResponseWriter, r *http.Request, body []byte) (st
 	return source, true
 }
 
-// maxAmountDigits is the most digits before the decimal point an amount
-// may have (payments.amount is numeric(14,2)).
-const maxAmountDigits = 12
-
-// maxFieldLength bounds the text fields of a payment.
-const maxFieldLength = 200
-
 // paidAtTolerance is how far in the future paidAt may be (time zones,
 // value dates): one day.
 const paidAtTolerance = 1
@@ -253,11 +240,8 @@ func (req PaymentRequest) payment(source string, today calendar.Date) (dunning.P
 		{"company", req.Company}, {"invoice", req.Invoice}, {"externalId", req.ExternalID},
 		{"currency", req.Currency}, {"paidAt", req.PaidAt}, {"method", req.Method},
 	} {
-		switch {
-		case !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, unicode.IsControl):
-			return dunning.Payment{}, fmt.Errorf("%s: control characters (NUL, newline...) or invalid UTF-8 are not accepted", f.name)
-		case len(f.v) > maxFieldLength:
-			return dunning.Payment{}, fmt.Errorf("%s: longer than %d bytes", f.name, maxFieldLength)
+		if err := dunning.CheckText(f.name, f.v, dunning.MaxFieldLength); err != nil {
+			return dunning.Payment{}, err
 		}
 	}
 	amount, err := canonicalAmount(req.Amount)
@@ -278,38 +262,13 @@ func (req PaymentRequest) payment(source string, today calendar.Date) (dunning.P
 }
 
 // canonicalAmount reads the amount field: a JSON string holding a
-// canonical decimal ("1250", "1250.5", "1250.00": digits, no sign, no
-// leading zero, no thousands separator, no exponent, at most two
-// decimals, at most 12 digits before the point), greater than zero.
+// canonical decimal (dunning.ParseAmount); a JSON number is refused.
 func canonicalAmount(raw json.RawMessage) (decimal.Decimal, error) {
-	const want = `amount must be a decimal string such as "1250.00" (a dot, at most two decimals, no thousands separator)`
 	var text string
 	if err := json.Unmarshal(raw, &text); err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%s, not %s", want, raw)
+		return decimal.Decimal{}, fmt.Errorf(`amount must be a decimal string such as "1250.00" (a dot, at most two decimals, no thousands separator), not %s`, raw)
 	}
-	if strings.HasPrefix(text, "-") {
-		return decimal.Decimal{}, fmt.Errorf("amount %q must be greater than zero", text)
-	}
-	whole, frac, dotted := strings.Cut(text, ".")
-	digits := func(s string) bool {
-		return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) < 0
-	}
-	switch {
-	case !digits(whole) || (dotted && !digits(frac)) || (len(whole) > 1 && whole[0] == '0'):
-		return decimal.Decimal{}, fmt.Errorf("%s, not %q", want, text)
-	case len(frac) > 2:
-		return decimal.Decimal{}, fmt.Errorf("amount %q has more than two decimals", text)
-	case len(whole) > maxAmountDigits:
-		return decimal.Decimal{}, fmt.Errorf("amount %q is too large (at most %d digits before the decimal point)", text, maxAmountDigits)
-	}
-	d, err := decimal.NewFromString(text)
-	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%s, not %q", want, text)
-	}
-	if !d.IsPositive() {
-		return decimal.Decimal{}, fmt.Errorf("amount %q must be greater than zero", text)
-	}
-	return d, nil
+	return dunning.ParseAmount(text)
 }
 
 // unwrapInvalid returns the rule's own words from a store error wrapping

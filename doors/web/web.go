@@ -125,6 +125,8 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("POST /c/{company}/customers/{code}/status", s.authed(s.customerStatus))
 	pages.Handle("POST /c/{company}/customers/{code}/calls", s.authed(s.addCall))
 	pages.Handle("GET /c/{company}/invoices/{number}", s.authed(s.invoice))
+	pages.Handle("POST /c/{company}/invoices/{number}/payments", s.authed(s.recordPayment))
+	pages.Handle("POST /c/{company}/customers/{code}/payments", s.authed(s.recordPayment))
 	pages.Handle("GET /c/{company}/letter/{kind}/{id}", s.authed(s.letterPDF))
 	pages.Handle("GET /c/{company}/proposal", s.authed(s.proposal))
 	pages.Handle("POST /c/{company}/proposal/untick", s.authed(s.untick))

@@ -70,12 +70,13 @@ func (s *Store) Instalments(ctx context.Context, id int64) ([]Instalment, error)
 }
 
 // allocateToInstalments lowers the balances of invoice id's instalments by
-// amount, earliest due date first (nothing when it has none).
-func allocateToInstalments(ctx context.Context, tx pgx.Tx, id int64, amount decimal.Decimal) error {
+// amount, earliest due date first (nothing when it has none), and returns
+// the sequences of the instalments it lowered.
+func allocateToInstalments(ctx context.Context, tx pgx.Tx, id int64, amount decimal.Decimal) ([]int, error) {
 	rows, err := tx.Query(ctx, `SELECT seq, balance_due FROM instalments WHERE invoice_id = $1 AND balance_due > 0
 		ORDER BY due_date, seq FOR UPDATE`, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type part struct {
 		seq     int
@@ -87,8 +88,9 @@ func allocateToInstalments(ctx context.Context, tx pgx.Tx, id int64, amount deci
 		return p, err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var touched []int
 	for _, p := range parts {
 		if !amount.IsPositive() {
 			break
@@ -97,10 +99,23 @@ func allocateToInstalments(ctx context.Context, tx pgx.Tx, id int64, amount deci
 		amount = amount.Sub(take)
 		if _, err := tx.Exec(ctx, `UPDATE instalments SET balance_due = balance_due - $3 WHERE invoice_id = $1 AND seq = $2`,
 			id, p.seq, take); err != nil {
-			return err
+			return nil, err
 		}
+		touched = append(touched, p.seq)
 	}
-	return nil
+	return touched, nil
+}
+
+// paidInstalments returns the instalments of invoice id that a payment
+// recorded before may have gone to: those already paid in part or
+// in full, earliest first (a repeated payment tells their workflows again).
+func paidInstalments(ctx context.Context, tx pgx.Tx, id int64) ([]int, error) {
+	rows, err := tx.Query(ctx, `SELECT seq FROM instalments WHERE invoice_id = $1 AND balance_due < amount
+		ORDER BY due_date, seq`, id)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int])
 }
 
 // RecordItemPayment is RecordPayment for instalment seq of invoice id: the

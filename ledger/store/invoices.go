@@ -155,6 +155,10 @@ type PaymentResult struct {
 	Balance   decimal.Decimal `json:"balance"`
 	Duplicate bool            `json:"duplicate"` // this external ID was already recorded
 	Overpaid  decimal.Decimal `json:"overpaid"`  // part of the payment above the balance due
+	// Instalments are the instalments of the invoice the payment went to
+	// (earliest first; for a duplicate, those it may have gone to): their
+	// workflows are to be told.
+	Instalments []int `json:"instalments,omitempty"`
 }
 
 // ErrConflict is returned (wrapped) when a request reuses an idempotency
@@ -233,13 +237,15 @@ func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Pa
 				return &rec
 			}
 			res = PaymentResult{Balance: balance, Duplicate: true, Overpaid: overpaid}
-			return nil
+			res.Instalments, err = paidInstalments(ctx, tx, invoiceID)
+			return err
 		}
 		res = PaymentResult{Balance: balance.Sub(applied), Overpaid: overpaid}
 		if _, err = tx.Exec(ctx, `UPDATE invoices SET balance_due = $2 WHERE id = $1`, invoiceID, res.Balance); err != nil {
 			return err
 		}
-		return allocateToInstalments(ctx, tx, invoiceID, applied)
+		res.Instalments, err = allocateToInstalments(ctx, tx, invoiceID, applied)
+		return err
 	})
 	if err != nil {
 		return res, fmt.Errorf("record payment %s on invoice id %d: %w", p.ExternalID, invoiceID, err)

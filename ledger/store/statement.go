@@ -34,8 +34,9 @@ type StatementItem struct {
 type Statement struct {
 	Items []StatementItem
 	// Unapplied is the part of the customer's payments that went beyond
-	// the invoices they paid (payments.overpaid): money the customer has
-	// already given, deducted from what the letter claims.
+	// the invoices they paid (payments.overpaid), and the open payments on
+	// account (payments_on_account): money the customer has already given,
+	// deducted from what the letter claims.
 	Unapplied decimal.Decimal
 }
 
@@ -96,5 +97,8 @@ func (s *Store) StatementOf(ctx context.Context, customerID int64, currency stri
 	if err != nil {
 		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
 	}
-	return st, nil
+	// Payments on account from the accounting feed or CSV.
+	onAccount, err := s.onAccountTotal(ctx, customerID, currency)
+	st.Unapplied = st.Unapplied.Add(onAccount)
+	return st, err
 }

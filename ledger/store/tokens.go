@@ -60,6 +60,9 @@ type Token struct {
 	// Companies are the company codes the token may act on; nil means
 	// every company of the installation.
 	Companies Scope `json:"companies"`
+	// Areas are the parts of the API the token may call (AreaDunning,
+	// AreaFeed); nil means the operator API only.
+	Areas []string `json:"areas,omitempty"`
 }
 
 // Scope is the set of companies a token or a payment source may act on:
@@ -133,8 +136,8 @@ func (s *Store) CreateToken(ctx context.Context, name string, role Role) (string
 func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
 	var t Token
 	err := s.Pool.QueryRow(ctx, `
-		SELECT id, name, role, created_at, companies FROM api_tokens
-		WHERE token_hash = $1 AND revoked_at IS NULL`, hash).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.Companies)
+		SELECT id, name, role, created_at, companies, areas FROM api_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL`, hash).Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.Companies, &t.Areas)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, fmt.Errorf("token: %w", ErrNotFound)
 	}
@@ -147,13 +150,13 @@ func (s *Store) TokenByHash(ctx context.Context, hash []byte) (Token, error) {
 // Tokens lists every token, in force or revoked, by name then date.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	rows, err := s.Pool.Query(ctx, `
-		SELECT id, name, role, created_at, revoked_at, companies FROM api_tokens ORDER BY name, created_at`)
+		SELECT id, name, role, created_at, revoked_at, companies, areas FROM api_tokens ORDER BY name, created_at`)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Token, error) {
 		var t Token
-		err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.RevokedAt, &t.Companies)
+		err := r.Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt, &t.RevokedAt, &t.Companies, &t.Areas)
 		return t, err
 	})
 	if err != nil {

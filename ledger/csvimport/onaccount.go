@@ -1,0 +1,107 @@
+package csvimport
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/store"
+)
+
+// OnAccountColumns are the headers of a payments on account file (the
+// first four are required): money a customer paid that is not applied to
+// an invoice yet, deducted from the letters while open. amount is what is
+// still unapplied (0 when used up); closed (yes/no) closes it.
+var OnAccountColumns = []string{"reference", "customer", "amount", "paid_on", "currency", "method", "closed"}
+
+// OnAccountFile is a payments on account file read.
+type OnAccountFile struct {
+	Payments []store.OnAccount
+	Lines    []int
+	Bad      []RowError
+	Columns  []string
+	Rows     int
+}
+
+// ReadPaymentsOnAccount reads a payments on account file (";"-separated,
+// decimal comma or dot, dates DD/MM/YYYY or YYYY-MM-DD). A reference twice
+// in one file is refused on its second line.
+func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
+	var f OnAccountFile
+	seen := map[string]int{}
+	bad, columns, rows, err := each(r, OnAccountColumns[:4], func(line int, get func(string) string) *RowError {
+		p := store.OnAccount{Reference: get("reference"), Customer: get("customer"), Method: get("method"),
+			Currency: strings.ToUpper(get("currency"))}
+		fail := func(format string, a ...any) *RowError {
+			return &RowError{Line: line, Record: p.Reference, Err: fmt.Errorf(format, a...)}
+		}
+		if p.Reference == "" || p.Customer == "" {
+			return fail("reference and customer are required")
+		}
+		for _, t := range []struct{ name, v string }{{"reference", p.Reference}, {"customer", p.Customer}, {"method", p.Method}} {
+			if err := dunning.CheckText(t.name, t.v, dunning.MaxFieldLength); err != nil {
+				return fail("%v", err)
+			}
+		}
+		if first, dup := seen[p.Reference]; dup {
+			return fail("payment on account %s already on line %d of this file", p.Reference, first)
+		}
+		seen[p.Reference] = line
+		var err error
+		if p.Amount, err = money.Parse(get("amount")); err != nil {
+			return fail("amount: %v", err)
+		}
+		if p.Amount.IsNegative() {
+			return fail("amount %s: a payment on account is not negative", p.Amount)
+		}
+		if p.Amount.Sign() > 0 {
+			if err := dunning.CheckAmount(p.Amount); err != nil {
+				return fail("amount: %v", err)
+			}
+		}
+		if p.PaidOn, err = parseDate(get("paid_on")); err != nil || p.PaidOn.IsZero() {
+			return fail("paid_on %q: want DD/MM/YYYY or YYYY-MM-DD%s", get("paid_on"), yearHint(err))
+		}
+		if p.Currency == "" {
+			p.Currency = "EUR"
+		}
+		if !money.KnownCurrency(p.Currency) {
+			return fail("unknown currency %q", p.Currency)
+		}
+		switch strings.ToLower(get("closed")) {
+		case "", "no", "non", "0", "false":
+		case "yes", "oui", "1", "true":
+			p.Closed = true
+		default:
+			return fail("closed %q: want yes or no", get("closed"))
+		}
+		f.Payments, f.Lines = append(f.Payments, p), append(f.Lines, line)
+		return nil
+	})
+	f.Bad, f.Columns, f.Rows = bad, columns, rows
+	return f, err
+}
+
+// Preview is the report of an import that has not run.
+func (f OnAccountFile) Preview() Report {
+	return Report{File: "payments on account", Rows: f.Rows, Imported: len(f.Payments), Refused: len(f.Bad), Problems: f.Bad}
+}
+
+// Import saves the payments on account of f in company companyID, by
+// reference: a file imported twice changes nothing.
+func (f OnAccountFile) Import(ctx context.Context, st *store.Store, companyID int64) Report {
+	rep := Report{File: "payments on account", Rows: f.Rows, Refused: len(f.Bad), Problems: append([]RowError(nil), f.Bad...)}
+	for i, p := range f.Payments {
+		if _, err := st.UpsertOnAccount(ctx, companyID, p); err != nil {
+			rep.Failed++
+			rep.Problems = append(rep.Problems, RowError{Line: f.Lines[i], Record: p.Reference, Err: err})
+			continue
+		}
+		rep.Imported++
+	}
+	sortProblems(rep.Problems)
+	return rep
+}
