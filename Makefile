@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: dev test stop worker ui-check bench
+.PHONY: dev test stop worker ui-check bench cluster cluster-stop
 
 # Build and start everything locally, load the demo and show letters going out.
 dev:
@@ -12,6 +12,16 @@ test:
 # Stop what `make dev` started.
 stop:
 	@bash scripts/dev.sh stop
+	@bash scripts/cluster.sh stop
+
+# A real Temporal server (go.temporal.io/server) on the local PostgreSQL,
+# without Docker (docs/production-engine.md): `make cluster`, then `make dev`
+# uses it; `make cluster stop` or `make cluster-stop` stops it.
+cluster:
+	@bash scripts/cluster.sh $(if $(filter stop,$(MAKECMDGOALS)),stop,start)
+
+cluster-stop:
+	@bash scripts/cluster.sh stop
 
 # Measure relance against a no-op floor (README "Bench"): `make bench N=1000`.
 bench:
