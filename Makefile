@@ -1,5 +1,5 @@
 # The two commands of the README: `make dev` and `make test`.
-.PHONY: dev test stop worker ui-check bench cluster cluster-stop
+.PHONY: dev test stop worker ui-check bench cluster cluster-stop test-cluster
 
 # Build and start everything locally, load the demo and show letters going out.
 dev:
@@ -22,6 +22,10 @@ cluster:
 
 cluster-stop:
 	@bash scripts/cluster.sh stop
+
+# The demo ladder through that real server, restarted mid-ladder (CI runs it).
+test-cluster:
+	@bash scripts/test-cluster.sh
 
 # Measure relance against a no-op floor (README "Bench"): `make bench N=1000`.
 bench:

@@ -13,7 +13,7 @@
 #   scripts/cluster.sh status    the cluster's health and processes
 #
 # Environment (defaults): TEMPORAL_PORT (7233, the frontend; the other
-# ports follow it), TEMPORAL_DB (temporal), TEMPORAL_VISIBILITY_DB
+# ports follow it; below 32000: membership ports are stored as smallint), TEMPORAL_DB (temporal), TEMPORAL_VISIBILITY_DB
 # (temporal_visibility), TEMPORAL_DB_USER (temporal), TEMPORAL_HISTORY_SHARDS
 # (16, fixed at creation), TEMPORAL_NAMESPACE (default), CLUSTER_SPLIT=1
 # (each service in its own process: the shape of a real cluster),
@@ -110,7 +110,11 @@ else
     log "starting the Temporal server on $ADDRESS (log: $CLUSTER_DIR/temporal.log)"
     start_bg temporal "$SERVER_BIN" --root "$ROOT" --config deploy/temporal/config --env relance --allow-no-auth start
   fi
-  for _ in $(seq 1 120); do healthy && break; sleep 1; done
+  for _ in $(seq 1 120); do
+    healthy && break
+    for f in "$CLUSTER_DIR"/*.pid; do kill -0 "$(cat "$f")" 2>/dev/null || break 2; done
+    sleep 1
+  done
   healthy || { tail -n 30 "$CLUSTER_DIR"/*.log; echo "the Temporal server did not come up on $ADDRESS"; exit 1; }
 fi
 
