@@ -27,6 +27,7 @@ cluster-stop:
 test-cluster:
 	@bash scripts/test-cluster.sh
 
-# Measure relance against a no-op floor (README "Bench"): `make bench N=1000`.
+# Measure relance against a no-op floor (README "Bench"): `make bench N=1000`,
+# on the dev server or on make cluster's (`make bench N=2000 SERVER=postgres`).
 bench:
-	@N=$(N) bash scripts/bench.sh
+	@N=$(N) SERVER=$(SERVER) bash scripts/bench.sh
