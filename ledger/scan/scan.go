@@ -104,8 +104,9 @@ type Options struct {
 	// far and the total, from one goroutine at a time.
 	Progress func(done, total int)
 	// IncludeLive considers the invoices whose dunning the ledger records
-	// as live too (a start call each, answered "already started"): the
-	// scan as it was before the ledger recorded dunnings, for the bench.
+	// as live too (a start call each, answered "already started") and
+	// records nothing: the scan as it was before the ledger recorded
+	// dunnings, for the bench.
 	IncludeLive bool
 }
 
@@ -162,6 +163,8 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 			opts.Progress(rep.Considered, max(total, rep.Considered))
 		}
 	}
+	rec := &recorder{ctx: ctx, st: st, log: log}
+	defer rec.flush()
 	todo := make(chan store.Candidate)
 	var wg sync.WaitGroup
 	for range parallel {
@@ -170,7 +173,9 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 			defer wg.Done()
 			for cand := range todo {
 				err := start(ctx, c, cand)
-				record(ctx, st, cand, err, log)
+				if !opts.IncludeLive {
+					rec.add(cand, err)
+				}
 				done(func() { rep.started(cand, err, log) })
 			}
 		}()
@@ -227,19 +232,53 @@ func (rep *Report) started(cand store.Candidate, err error, log *slog.Logger) {
 	}
 }
 
-// record keeps the start in the ledger, so the next scan does not call
-// Temporal for this invoice again. A workflow found already started is
-// recorded only if the ledger has no row for it (a dunning from before the
-// ledger kept them). A failure to record costs one more start call the
-// next day ("already started"), nothing else: it is logged.
-func record(ctx context.Context, st *store.Store, cand store.Candidate, startErr error, log *slog.Logger) {
+// recorder keeps the scan's starts in the ledger, so the next scan does
+// not call Temporal for these invoices again, a batch at a time. A
+// workflow found already started is recorded only if the ledger has no row
+// for it (a dunning from before the ledger kept them). A failure to record
+// costs one more start call the next day ("already started"), nothing
+// else: it is logged.
+type recorder struct {
+	ctx            context.Context
+	st             *store.Store
+	log            *slog.Logger
+	mu             sync.Mutex
+	started, found []store.DunningKey
+}
+
+// recordBatch is how many starts are recorded in one statement.
+const recordBatch = 500
+
+func (r *recorder) add(cand store.Candidate, startErr error) {
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
-	if startErr != nil && !errors.As(startErr, &already) {
-		return
-	}
 	key := store.DunningKey{InvoiceID: cand.InvoiceID, Instalment: cand.Instalment}
-	if err := st.RecordDunningStart(ctx, key, time.Now(), startErr != nil); err != nil {
-		log.Warn("dunning start not recorded", "company", cand.Company, "invoice", cand.Name(), "err", err)
+	r.mu.Lock()
+	switch {
+	case startErr == nil:
+		r.started = append(r.started, key)
+	case errors.As(startErr, &already):
+		r.found = append(r.found, key)
+	}
+	full := len(r.started)+len(r.found) >= recordBatch
+	r.mu.Unlock()
+	if full {
+		r.flush()
+	}
+}
+
+func (r *recorder) flush() {
+	r.mu.Lock()
+	started, found := r.started, r.found
+	r.started, r.found = nil, nil
+	r.mu.Unlock()
+	now := time.Now()
+	for _, b := range []struct {
+		keys          []store.DunningKey
+		onlyIfMissing bool
+	}{{started, false}, {found, true}} {
+		if err := r.st.RecordDunningStarts(r.ctx, b.keys, now, b.onlyIfMissing); err != nil {
+			r.log.Warn("dunning starts not recorded: the next scan asks Temporal about them again", "count", len(b.keys), "err", err)
+		}
 	}
 }
 

@@ -47,6 +47,31 @@ func (s *Store) RecordDunningStart(ctx context.Context, key DunningKey, at time.
 	return nil
 }
 
+// RecordDunningStarts is RecordDunningStart for many dunnings in one
+// statement (the scan records its starts in batches).
+func (s *Store) RecordDunningStarts(ctx context.Context, keys []DunningKey, at time.Time, onlyIfMissing bool) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	ids, seqs := make([]int64, len(keys)), make([]int32, len(keys))
+	for i, k := range keys {
+		ids[i], seqs[i] = k.InvoiceID, int32(k.Instalment)
+	}
+	q := `INSERT INTO dunnings (invoice_id, instalment, started_at)
+		SELECT DISTINCT ON (k.id, k.seq) k.id, k.seq, $3 FROM unnest($1::bigint[], $2::integer[]) AS k(id, seq)
+		ON CONFLICT (invoice_id, instalment) DO `
+	if onlyIfMissing {
+		q += `NOTHING`
+	} else {
+		q += `UPDATE SET started_at = excluded.started_at, ended_at = NULL, outcome = NULL, restartable = false
+		WHERE dunnings.ended_at IS NOT NULL`
+	}
+	if _, err := s.Pool.Exec(ctx, q, ids, seqs, at); err != nil {
+		return fmt.Errorf("record the start of %d dunnings: %w", len(keys), err)
+	}
+	return nil
+}
+
 // RecordDunningEnd records that the dunning of key ended at with outcome;
 // restartable says whether the scan may start it again.
 func (s *Store) RecordDunningEnd(ctx context.Context, key DunningKey, at time.Time, outcome string, restartable bool) error {
