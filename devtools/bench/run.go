@@ -356,7 +356,17 @@ func runFloor(ctx context.Context, cfg Config, c client.Client, srv *engine, wai
 		go func() {
 			defer wg.Done()
 			for id := range ids {
-				_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: FloorTaskQueue}, FloorWorkflowType, wakeAt)
+				var err error
+				for attempt := range 5 { // a loaded server may let a start time out: try again (same ID, at most once started)
+					if attempt > 0 {
+						time.Sleep(time.Duration(attempt) * time.Second)
+					}
+					_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: FloorTaskQueue,
+						WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, FloorWorkflowType, wakeAt)
+					if err == nil {
+						break
+					}
+				}
 				mu.Lock()
 				if err != nil && failed == nil {
 					failed = err
@@ -448,6 +458,17 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *engine, s
 	if err != nil {
 		return side, letters, err
 	}
+	started := rep.StartedCount
+	for attempt := 0; rep.FailedCount > 0 && attempt < 4; attempt++ {
+		// A loaded server may let a start time out: the next scan starts
+		// what the ledger does not have as started yet.
+		fmt.Fprintf(cfg.Progress, "relance: %d starts failed (%s), scanning again\n", rep.FailedCount, rep.Failed[0].Reason)
+		if rep, err = scan.RunWith(ctx, st, c, Company, today, cfg.Log, scan.Options{Parallel: cfg.Parallel}); err != nil {
+			return side, letters, err
+		}
+		started += rep.StartedCount + rep.AlreadyRunningCount
+	}
+	rep.StartedCount = started
 	side.Started, side.StartTime = rep.StartedCount, time.Since(m.t0)
 	if rep.StartedCount != cfg.N {
 		return side, letters, fmt.Errorf("bench: the scan started %d of %d workflows (%d failed, %d skipped)",
