@@ -30,6 +30,14 @@ func (a *Activities) ScanCompany(ctx context.Context, req ScanRequest) (scan.Rep
 		return scan.Report{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
 	on := ladder.Clock{Location: loc}.Today(req.At)
+	// Weekly, the ledger's record of running dunnings is checked against
+	// Temporal's visibility first; a failed check is logged and the scan
+	// goes on (the record stays as good as it was).
+	if last, err := a.Store.LastReconcile(ctx, c.Code); err == nil && time.Since(last) > scan.ReconcileEvery && a.Temporal != nil {
+		if _, err := scan.Reconcile(ctx, a.Store, a.Temporal, c.Code, a.Log); err != nil {
+			a.Log.Warn("reconcile failed: the scan goes on", "company", c.Code, "err", err)
+		}
+	}
 	rep, err := scan.RunWithProgress(ctx, a.Store, a.Temporal, c.Code, on, a.Log, func(done, total int) {
 		activity.RecordHeartbeat(ctx, done)
 	})

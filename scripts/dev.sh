@@ -103,7 +103,7 @@ log "applying the schema and loading the demo company (one ladder day = ${DAY_SE
 
 stop_pid worker >/dev/null
 log "starting the worker (log: .run/worker.log)"
-start_bg worker "$RUN_DIR/bin/worker"
+METRICS_ADDR="${WORKER_METRICS_ADDR:-127.0.0.1:9464}" start_bg worker "$RUN_DIR/bin/worker"  # /metrics and /readyz
 
 if ! "$STARTER" users list | awk 'NR > 1 {print $1}' | grep -qx "$DEMO_ADMIN"; then
   log "creating the demo admin $DEMO_ADMIN (web app sign-in)"
@@ -128,7 +128,7 @@ relance is running:
   web app         http://localhost:$WEB_PORT  (sign in: $DEMO_ADMIN / $DEMO_PASSWORD; first screen: Relances of DEMO)
   Temporal UI     http://localhost:$UI_PORT  (filter: DunningLevel = "R2" AND ExecutionStatus = "Running")
   SES emulator    $SES_ENDPOINT  (sent mail: $SES_ENDPOINT/store)
-  worker log      .run/worker.log
+  worker log      .run/worker.log  (probes: http://127.0.0.1:9464/readyz, /metrics; web app: /readyz, /metrics)
   operator CLI    $STARTER status --company DEMO --invoice FA0168   (env: TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS DATABASE_URL=$DATABASE_URL)
   stop            make stop
 MSG

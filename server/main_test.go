@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +114,20 @@ func TestServerWithPayloadEncryption(t *testing.T) {
 	}
 	if status != http.StatusOK || body["nextLevel"] != "R2" {
 		t.Fatalf("skip through the server: %d %v, want 200 and next level R2", status, body)
+	}
+
+	// Probes (docker-compose's health check) and Prometheus answer on the
+	// same address as the web app.
+	for _, probe := range []struct{ path, want string }{{"/readyz", "ok"}, {"/metrics", "relance_"}} {
+		resp, err := http.Get("http://" + addr + probe.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), probe.want) {
+			t.Errorf("GET %s: %d %.200q, want 200 with %q", probe.path, resp.StatusCode, b, probe.want)
+		}
 	}
 
 	// The update went into the history encrypted.

@@ -115,6 +115,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	company := fs.String("company", "", "company code (default: every company)")
 	date := fs.String("date", "", "working date (YYYY-MM-DD, default today in the company's time zone)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	reconcile := fs.Bool("reconcile", false, "first compare the ledger's running dunnings with Temporal's visibility and correct them")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -142,6 +143,16 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *reconcile {
+			rr, err := scan.Reconcile(ctx, st, c, code, e.log)
+			if err != nil {
+				return err
+			}
+			if !*asJSON {
+				e.printf("reconcile %s: %d running in Temporal, %d recorded now, %d ended now (%d to start again)\n",
+					code, rr.Running, rr.Recorded, rr.Ended, rr.Restartable)
+			}
+		}
 		bar := progress.New(os.Stderr, 0, "scan "+code)
 		rep, err := scan.RunWithProgress(ctx, st, c, code, on, e.log, func(done, total int) {
 			bar.SetTotal(total)
@@ -167,6 +178,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 func printReport(e *env, rep scan.Report) {
 	e.printf("scan of %s on %s: %d considered, %d started, %d already running, %d skipped, %d failed\n",
 		rep.Company, rep.Date, rep.Considered, rep.StartedCount, rep.AlreadyRunningCount, rep.SkippedCount, rep.FailedCount)
+	if rep.LiveCount > 0 {
+		e.printf("  %d dunnings running (the ledger's record): not considered, no call to Temporal\n", rep.LiveCount)
+	}
 	if len(rep.Started) > 0 {
 		e.printf("  started: %s\n", sampleLine(rep.Started, rep.StartedCount))
 	}

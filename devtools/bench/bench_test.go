@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/relance/relance/devtools/bench"
 	"github.com/relance/relance/testkit/dbtest"
@@ -75,6 +76,10 @@ func TestBenchTiny(t *testing.T) {
 	if rep.Floor.Started != 6 || rep.Relance.Started != 6 || rep.Floor.Events == 0 || rep.Relance.Events <= rep.Floor.Events {
 		t.Errorf("sides = %+v / %+v", rep.Floor, rep.Relance)
 	}
+	if rep.Floor.DrainPerSecond() <= 0 || rep.Relance.DrainPerSecond() <= 0 || rep.Floor.FirstDone < 2*time.Second {
+		t.Errorf("drains: floor %.1f/s from %s, relance %.1f/s from %s", rep.Floor.DrainPerSecond(), rep.Floor.FirstDone,
+			rep.Relance.DrainPerSecond(), rep.Relance.FirstDone)
+	}
 	if rep.Relance.WorkerPeakRSS == 0 || rep.Relance.ServerCPU == 0 {
 		t.Errorf("no process readings: %+v", rep.Relance)
 	}
@@ -84,7 +89,7 @@ func TestBenchTiny(t *testing.T) {
 	if rep.Scan == nil || strings.Contains(rep.Scan.Plan, "Seq Scan on invoices") || !strings.Contains(rep.Scan.Plan, "Index Scan") {
 		t.Errorf("the scan's plan reads the invoices table without an index:\n%v", rep.Scan)
 	}
-	for _, want := range []string{"starts/s", "R1 letters/s", "history events per invoice", "every letter exactly once: yes"} {
+	for _, want := range []string{"starts/s", "drain of the send moment", "history events per invoice", "every letter exactly once: yes"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q", want)
 		}

@@ -22,7 +22,6 @@ import (
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/sesemu"
-	"github.com/relance/relance/testkit/temporaltest"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -67,6 +66,10 @@ type Config struct {
 	// after the starts: a side still running then is reported as it
 	// stands (Side.Done below N).
 	Timeout time.Duration
+	// Server is the Temporal server: ServerDev (default) or
+	// ServerPostgres (`make cluster`'s, on free ports and databases of its
+	// own).
+	Server string
 	// Progress receives a line now and then.
 	Progress io.Writer
 	Log      *slog.Logger
@@ -100,7 +103,26 @@ type Side struct {
 	WorkerPeakRSS, WorkerEndRSS int64
 	// ServerEndRSS is the Temporal server's resident memory at the end.
 	ServerEndRSS int64
+	// ServerDBCPU is the CPU of the PostgreSQL backends serving the
+	// Temporal server (postgres server only).
+	ServerDBCPU time.Duration
+	// FirstDone and LastDone are when the first and the last invoice was
+	// seen done, from the first start (polled every half second): the send
+	// moment and the end of its drain.
+	FirstDone, LastDone time.Duration
 }
+
+// DrainPerSecond is the headline: invoices done per second from the send
+// moment (the first one done) to the last one.
+func (s Side) DrainPerSecond() float64 {
+	if s.Done < 2 {
+		return 0
+	}
+	return rate(s.Done, max(s.LastDone-s.FirstDone, pollEvery)) // a drain within one poll took up to one poll
+}
+
+// pollEvery is how often both sides are polled for what is done.
+const pollEvery = 500 * time.Millisecond
 
 // StartsPerSecond is the start rate.
 func (s Side) StartsPerSecond() float64 { return rate(s.Started, s.StartTime) }
@@ -145,6 +167,7 @@ type Report struct {
 	Machine    string
 	LoadBefore string
 	LoadAfter  string
+	Server     string
 	Floor      Side
 	Relance    Side
 	Letters    Letters
@@ -173,7 +196,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	rep := Report{N: cfg.N, DaySeconds: cfg.DaySeconds, Machine: machine(), LoadBefore: loadavg()}
+	rep := Report{N: cfg.N, DaySeconds: cfg.DaySeconds, Machine: machine(), LoadBefore: loadavg(), Server: cfg.Server}
+	if rep.Server == "" {
+		rep.Server = ServerDev
+	}
 
 	dbURL, drop, err := throwAwayDatabase(ctx, cfg.AdminDatabaseURL)
 	if err != nil {
@@ -189,17 +215,17 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	defer st.Close()
-	srv, err := temporaltest.Start()
+	srv, err := startEngine(ctx, cfg.Server, cfg.AdminDatabaseURL, cfg.Progress)
 	if err != nil {
 		return rep, err
 	}
-	defer srv.Stop()
+	defer srv.stop()
 	emu, err := sesemu.StartDraining(ctx)
 	if err != nil {
 		return rep, err
 	}
 	defer emu.Stop()
-	c, err := client.Dial(client.Options{HostPort: srv.Address, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	c, err := client.Dial(client.Options{HostPort: srv.address, Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	if err != nil {
 		return rep, fmt.Errorf("bench: dial Temporal: %w", err)
 	}
@@ -273,12 +299,17 @@ type meter struct {
 	server, worker int
 	s0, w0         usage
 	t0             time.Time
+	srv            *engine
+	pg0            map[int]time.Duration
 }
 
-func startMeter(server, worker int) (*meter, error) {
-	m := &meter{server: server, worker: worker, t0: time.Now()}
+func startMeter(srv *engine, worker int) (*meter, error) {
+	m := &meter{server: srv.pid, worker: worker, t0: time.Now(), srv: srv}
 	var err error
-	if m.s0, err = readUsage(server); err != nil {
+	if m.pg0, err = pgCPU(context.Background(), srv.admin, srv.dbs); err != nil {
+		return nil, err
+	}
+	if m.s0, err = readUsage(srv.pid); err != nil {
 		return nil, err
 	}
 	if m.w0, err = readUsage(worker); err != nil {
@@ -297,21 +328,25 @@ func (m *meter) read(side *Side) error {
 		return err
 	}
 	side.ServerCPU, side.WorkerCPU = s1.cpu-m.s0.cpu, w1.cpu-m.w0.cpu
+	side.ServerDBCPU = pgCPUSince(context.Background(), m.srv.admin, m.srv.dbs, m.pg0)
 	side.WorkerPeakRSS, side.WorkerEndRSS, side.ServerEndRSS = w1.hwm, w1.rss, s1.rss
 	return nil
 }
 
-func runFloor(ctx context.Context, cfg Config, c client.Client, srv *temporaltest.Server, wait time.Duration) (Side, error) {
+func runFloor(ctx context.Context, cfg Config, c client.Client, srv *engine, wait time.Duration) (Side, error) {
 	var side Side
-	w, err := startProcess(cfg.FloorCommand, []string{"TEMPORAL_ADDRESS=" + srv.Address}, cfg.Progress)
+	pings := newPingCounter()
+	defer pings.close()
+	w, err := startProcess(cfg.FloorCommand, []string{"TEMPORAL_ADDRESS=" + srv.address, FloorPingEnv + "=" + pings.url()}, cfg.Progress)
 	if err != nil {
 		return side, err
 	}
 	defer w.stop()
-	m, err := startMeter(srv.Pid(), w.pid())
+	m, err := startMeter(srv, w.pid())
 	if err != nil {
 		return side, err
 	}
+	wakeAt := m.t0.Add(wait) // every floor workflow wakes at this one instant
 	ids := make(chan string)
 	var failed error
 	var mu sync.Mutex
@@ -321,7 +356,17 @@ func runFloor(ctx context.Context, cfg Config, c client.Client, srv *temporaltes
 		go func() {
 			defer wg.Done()
 			for id := range ids {
-				_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: FloorTaskQueue}, FloorWorkflowType, wait)
+				var err error
+				for attempt := range 5 { // a loaded server may let a start time out: try again (same ID, at most once started)
+					if attempt > 0 {
+						time.Sleep(time.Duration(attempt) * time.Second)
+					}
+					_, err = c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: FloorTaskQueue,
+						WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, FloorWorkflowType, wakeAt)
+					if err == nil {
+						break
+					}
+				}
 				mu.Lock()
 				if err != nil && failed == nil {
 					failed = err
@@ -345,14 +390,13 @@ func runFloor(ctx context.Context, cfg Config, c client.Client, srv *temporaltes
 	if cfg.Timeout > 0 {
 		deadline = time.Now().Add(cfg.Timeout)
 	}
-	query := fmt.Sprintf(`WorkflowType = %q AND ExecutionStatus = "Completed"`, FloorWorkflowType)
-	for last := time.Now(); ; time.Sleep(500 * time.Millisecond) {
-		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
-		if err != nil {
-			return side, fmt.Errorf("bench: count floor workflows: %w", err)
-		}
-		done := int(resp.GetCount())
+	for last := time.Now(); ; time.Sleep(pollEvery) {
+		done := pings.count()
 		side.Done = done
+		if done > 0 && side.FirstDone == 0 {
+			side.FirstDone = time.Since(m.t0)
+		}
+		side.LastDone = time.Since(m.t0)
 		if done >= cfg.N {
 			break
 		}
@@ -386,7 +430,7 @@ func runFloor(ctx context.Context, cfg Config, c client.Client, srv *temporaltes
 
 func floorID(i int) string { return fmt.Sprintf("floor-%08d", i) }
 
-func runRelance(ctx context.Context, cfg Config, c client.Client, srv *temporaltest.Server, st *store.Store,
+func runRelance(ctx context.Context, cfg Config, c client.Client, srv *engine, st *store.Store,
 	emu *sesemu.Emulator, dbURL string) (Side, Letters, error) {
 	var side Side
 	var letters Letters
@@ -400,13 +444,13 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *temporalt
 		return side, letters, err
 	}
 	w, err := startProcess(cfg.WorkerCommand, []string{
-		"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + srv.Address, "SES_ENDPOINT=" + emu.URL, "LOG_LEVEL=warn",
+		"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + srv.address, "SES_ENDPOINT=" + emu.URL, "LOG_LEVEL=warn",
 	}, cfg.Progress)
 	if err != nil {
 		return side, letters, err
 	}
 	defer w.stop()
-	m, err := startMeter(srv.Pid(), w.pid())
+	m, err := startMeter(srv, w.pid())
 	if err != nil {
 		return side, letters, err
 	}
@@ -414,6 +458,17 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *temporalt
 	if err != nil {
 		return side, letters, err
 	}
+	started := rep.StartedCount
+	for attempt := 0; rep.FailedCount > 0 && attempt < 4; attempt++ {
+		// A loaded server may let a start time out: the next scan starts
+		// what the ledger does not have as started yet.
+		fmt.Fprintf(cfg.Progress, "relance: %d starts failed (%s), scanning again\n", rep.FailedCount, rep.Failed[0].Reason)
+		if rep, err = scan.RunWith(ctx, st, c, Company, today, cfg.Log, scan.Options{Parallel: cfg.Parallel}); err != nil {
+			return side, letters, err
+		}
+		started += rep.StartedCount + rep.AlreadyRunningCount
+	}
+	rep.StartedCount = started
 	side.Started, side.StartTime = rep.StartedCount, time.Since(m.t0)
 	if rep.StartedCount != cfg.N {
 		return side, letters, fmt.Errorf("bench: the scan started %d of %d workflows (%d failed, %d skipped)",
@@ -427,11 +482,15 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *temporalt
 		deadline = time.Now().Add(cfg.Timeout)
 	}
 	var uncertain map[string]bool
-	for last, ledger := time.Now(), (time.Time{}); ; time.Sleep(time.Second) {
+	for last, ledger := time.Now(), (time.Time{}); ; time.Sleep(pollEvery) {
 		if err := counter.poll(ctx, emu); err != nil {
 			return side, letters, err
 		}
 		side.Done = counter.reached()
+		if side.Done > 0 && side.FirstDone == 0 {
+			side.FirstDone = time.Since(m.t0)
+		}
+		side.LastDone = time.Since(m.t0)
 		if side.Done == cfg.N {
 			break
 		}
@@ -674,8 +733,12 @@ func letterBench(ctx context.Context, cfg Config) ([]string, error) {
 	return lines, nil
 }
 
-// throwAwayDatabase creates a database next to admin's and returns its URL
+// ThrowAwayDatabase creates a database next to admin's and returns its URL
 // and how to drop it.
+func ThrowAwayDatabase(ctx context.Context, admin string) (string, func(), error) {
+	return throwAwayDatabase(ctx, admin)
+}
+
 func throwAwayDatabase(ctx context.Context, admin string) (string, func(), error) {
 	u, err := url.Parse(admin)
 	if err != nil || u.Scheme == "" {

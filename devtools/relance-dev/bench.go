@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/relance/relance/devtools/bench"
+	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/sesemu"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -30,6 +31,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	workerBin := fs.String("worker", "", "relance worker binary (default: built from ./worker)")
 	keep := fs.Bool("keep", false, "keep the throw-away database")
 	floor := fs.Bool("floor", true, "run the floor first (-floor=false: relance alone, no ratios, for 100 000 invoices)")
+	server := fs.String("server", bench.ServerDev, "Temporal server: dev (the CLI's dev server) or postgres (make cluster's, on its own databases)")
 	timeout := fs.Duration("timeout", 0, "stop waiting for each side after this long and report it as it stands (default: wait)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -59,7 +61,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		N: *n, DaySeconds: *day, Parallel: *parallel, AdminDatabaseURL: e.cfg.DatabaseURL,
 		WorkerCommand: []string{*workerBin}, FloorCommand: []string{self, "bench", "floor-worker"},
 		ScanRows: *scanRows, ScanDue: *scanDue, LetterBench: *letters, Keep: *keep, Timeout: *timeout, NoFloor: !*floor,
-		Progress: os.Stderr, Log: e.log,
+		Server: *server, Progress: os.Stderr, Log: e.log,
 	})
 	if err != nil {
 		return err
@@ -83,4 +85,34 @@ func runFloorWorker(ctx context.Context, e *env, args []string) error {
 	}
 	defer c.Close()
 	return bench.RunFloorWorker(ctx, c)
+}
+
+// runLiveScan measures the daily scan over a large ledger whose open
+// invoices are mostly dunned already (docs/production-engine.md).
+func runLiveScan(ctx context.Context, e *env, args []string) error {
+	fs := flags("livescan")
+	open := fs.Int("open", 1000000, "open overdue invoices")
+	due := fs.Int("due", 50000, "newly due among them (no dunning yet)")
+	keep := fs.Bool("keep", false, "keep the throw-away database")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	url, drop, err := bench.ThrowAwayDatabase(ctx, e.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	if !*keep {
+		defer drop()
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ls, err := bench.RunLiveScan(ctx, st, *open, *due, os.Stderr)
+	if err != nil {
+		return err
+	}
+	bench.PrintLiveScan(e.out, ls)
+	return nil
 }

@@ -35,6 +35,7 @@ type command struct {
 var commands = []command{
 	{"bench", "measure relance against a no-op floor on a throw-away database", runBench},
 	{"outbox", "print the e-mails the SES emulator received", runOutbox},
+	{"livescan", "measure the daily scan over a ledger of running dunnings (throw-away database)", runLiveScan},
 }
 
 func main() {

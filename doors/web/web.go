@@ -156,6 +156,8 @@ func New(o Options) (http.Handler, error) {
 	if o.API != nil {
 		root.Handle("/v1/", o.API)
 		root.Handle("/healthz", o.API)
+		root.Handle("/readyz", o.API)
+		root.Handle("/metrics", o.API)
 	}
 	return s.recovered(securityHeaders(root)), nil
 }

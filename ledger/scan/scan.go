@@ -2,6 +2,12 @@
 // dunning workflow per invoice. It is idempotent: an invoice whose workflow
 // already runs is counted, not started again.
 //
+// The ledger records each dunning's start and end (store.RecordDunningStart,
+// and the workflow's own first and final events): the scan reads only the
+// invoices without a live dunning, so running dunnings cost an index probe,
+// not a call to Temporal. Reconcile compares that record with Temporal's
+// visibility and corrects it (weekly, or `starter scan --reconcile`).
+//
 // The invoices are read in batches (store.EachDueInvoice) and started by a
 // bounded number of concurrent starters, so a scan of 100 000 invoices
 // holds one batch in memory and keeps the Temporal server busy without
@@ -15,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
@@ -47,7 +54,10 @@ type Report struct {
 	Company string `json:"company"`
 	Date    string `json:"date"`
 	// Considered is the number of invoices the selection returned.
-	Considered          int       `json:"considered"`
+	Considered int `json:"considered"`
+	// LiveCount is the number of dunnings the ledger records as running:
+	// their invoices were not considered (no start call).
+	LiveCount           int       `json:"liveCount"`
 	StartedCount        int       `json:"startedCount"`
 	AlreadyRunningCount int       `json:"alreadyRunningCount"`
 	SkippedCount        int       `json:"skippedCount"`
@@ -93,6 +103,11 @@ type Options struct {
 	// Progress, when not nil, is called with the invoices considered so
 	// far and the total, from one goroutine at a time.
 	Progress func(done, total int)
+	// IncludeLive considers the invoices whose dunning the ledger records
+	// as live too (a start call each, answered "already started") and
+	// records nothing: the scan as it was before the ledger recorded
+	// dunnings, for the bench.
+	IncludeLive bool
 }
 
 // Run scans company on working date on and starts the workflows. Problems
@@ -114,13 +129,24 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 	opts Options) (Report, error) {
 	rep := Report{Company: company, Date: on.String()}
 	total := 0
+	each, count := st.EachUndunnedInvoice, st.CountUndunnedInvoices
+	if opts.IncludeLive {
+		each, count = st.EachDueInvoice, st.CountDueInvoices
+	}
 	if opts.Progress != nil {
-		n, err := st.CountDueInvoices(ctx, company, on)
+		n, err := count(ctx, company, on)
 		if err != nil {
 			return rep, err
 		}
 		total = n
 		opts.Progress(0, total)
+	}
+	if !opts.IncludeLive {
+		n, err := st.CountLiveDunnings(ctx, company)
+		if err != nil {
+			return rep, err
+		}
+		rep.LiveCount = n
 	}
 	parallel := opts.Parallel
 	if parallel <= 0 {
@@ -137,6 +163,8 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 			opts.Progress(rep.Considered, max(total, rep.Considered))
 		}
 	}
+	rec := &recorder{ctx: ctx, st: st, log: log}
+	defer rec.flush()
 	todo := make(chan store.Candidate)
 	var wg sync.WaitGroup
 	for range parallel {
@@ -145,11 +173,14 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 			defer wg.Done()
 			for cand := range todo {
 				err := start(ctx, c, cand)
+				if !opts.IncludeLive {
+					rec.add(cand, err)
+				}
 				done(func() { rep.started(cand, err, log) })
 			}
 		}()
 	}
-	err := st.EachDueInvoice(ctx, company, on, opts.Batch, func(batch []store.Candidate) error {
+	err := each(ctx, company, on, opts.Batch, func(batch []store.Candidate) error {
 		for _, cand := range batch {
 			if cand.Problem != "" {
 				log.Warn("invoice not dunned", "company", company, "invoice", cand.Name(), "reason", cand.Problem)
@@ -178,7 +209,7 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 	if err != nil {
 		return rep, fmt.Errorf("scan %s: %w", company, err)
 	}
-	log.Info("scan done", "company", company, "date", on.String(), "considered", rep.Considered,
+	log.Info("scan done", "company", company, "date", on.String(), "live", rep.LiveCount, "considered", rep.Considered,
 		"started", rep.StartedCount, "already_running", rep.AlreadyRunningCount, "skipped", rep.SkippedCount,
 		"failed", rep.FailedCount)
 	return rep, nil
@@ -198,6 +229,56 @@ func (rep *Report) started(cand store.Candidate, err error, log *slog.Logger) {
 		rep.FailedCount++
 		rep.Failed = listed(rep.Failed, Skipped{cand.Name(), err.Error()}, ListedProblems)
 		log.Error("start dunning failed", "company", cand.Company, "invoice", cand.Name(), "err", err)
+	}
+}
+
+// recorder keeps the scan's starts in the ledger, so the next scan does
+// not call Temporal for these invoices again, a batch at a time. A
+// workflow found already started is recorded only if the ledger has no row
+// for it (a dunning from before the ledger kept them). A failure to record
+// costs one more start call the next day ("already started"), nothing
+// else: it is logged.
+type recorder struct {
+	ctx            context.Context
+	st             *store.Store
+	log            *slog.Logger
+	mu             sync.Mutex
+	started, found []store.DunningKey
+}
+
+// recordBatch is how many starts are recorded in one statement.
+const recordBatch = 500
+
+func (r *recorder) add(cand store.Candidate, startErr error) {
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	key := store.DunningKey{InvoiceID: cand.InvoiceID, Instalment: cand.Instalment}
+	r.mu.Lock()
+	switch {
+	case startErr == nil:
+		r.started = append(r.started, key)
+	case errors.As(startErr, &already):
+		r.found = append(r.found, key)
+	}
+	full := len(r.started)+len(r.found) >= recordBatch
+	r.mu.Unlock()
+	if full {
+		r.flush()
+	}
+}
+
+func (r *recorder) flush() {
+	r.mu.Lock()
+	started, found := r.started, r.found
+	r.started, r.found = nil, nil
+	r.mu.Unlock()
+	now := time.Now()
+	for _, b := range []struct {
+		keys          []store.DunningKey
+		onlyIfMissing bool
+	}{{started, false}, {found, true}} {
+		if err := r.st.RecordDunningStarts(r.ctx, b.keys, now, b.onlyIfMissing); err != nil {
+			r.log.Warn("dunning starts not recorded: the next scan asks Temporal about them again", "count", len(b.keys), "err", err)
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ type fakeStarter struct {
 	started  map[string]int
 	inputs   []scan.StartInput
 	already  map[string]bool
+	calls    int // ExecuteWorkflow calls, refused ones included
 }
 
 func newFakeStarter(t *testing.T, wait int) *fakeStarter {
@@ -40,6 +41,7 @@ func newFakeStarter(t *testing.T, wait int) *fakeStarter {
 
 func (f *fakeStarter) ExecuteWorkflow(_ context.Context, o client.StartWorkflowOptions, _ any, args ...any) (client.WorkflowRun, error) {
 	f.mu.Lock()
+	f.calls++
 	f.inFlight++
 	f.maxSeen = max(f.maxSeen, f.inFlight)
 	gate := f.wait > 0
@@ -88,6 +90,9 @@ func TestScanStreamsBatchesAndStartsInParallel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if _, err := st.Pool.Exec(ctx, `DELETE FROM dunnings`); err != nil { // each case scans anew
+				t.Fatal(err)
+			}
 			f := newFakeStarter(t, tt.parallel)
 			for i := range tt.already {
 				f.already[bench.DueNumber(i)] = true

@@ -38,6 +38,7 @@ func (s *Store) RecordItemEvents(ctx context.Context, invoiceID int64, seq int, 
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (workflow_id, seq) DO NOTHING`,
 			invoiceID, seq, workflowID, e.Seq, e.At, string(e.Kind), e.Level, e.Detail, e.Actor)
 	}
+	queueDunningEvents(batch, invoiceID, seq, events)
 	if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("record %d history events of %s: %w", len(events), workflowID, err)
 	}

@@ -32,6 +32,8 @@ type Candidate struct {
 	// Invoice is the invoice as its workflow starts with it (what
 	// LoadInvoice returns), read by the same query.
 	Invoice Invoice
+	// InvoiceID is the invoice's row, for instalments too.
+	InvoiceID int64
 }
 
 // Name is how reports and logs call the candidate: its invoice number, or
@@ -68,6 +70,20 @@ const DueBatch = 1000
 // (Candidate.Invoice). fn's error stops the walk and is returned.
 func (s *Store) EachDueInvoice(ctx context.Context, company string, on calendar.Date, batch int,
 	fn func([]Candidate) error) error {
+	return s.eachDue(ctx, company, on, batch, false, fn)
+}
+
+// EachUndunnedInvoice is EachDueInvoice without the invoices (and
+// instalments) whose dunning the ledger records as live or ended for good
+// (table dunnings): what the daily scan must start. Running dunnings cost
+// an index probe each, not a call to Temporal.
+func (s *Store) EachUndunnedInvoice(ctx context.Context, company string, on calendar.Date, batch int,
+	fn func([]Candidate) error) error {
+	return s.eachDue(ctx, company, on, batch, true, fn)
+}
+
+func (s *Store) eachDue(ctx context.Context, company string, on calendar.Date, batch int, undunned bool,
+	fn func([]Candidate) error) error {
 	if batch <= 0 {
 		batch = DueBatch
 	}
@@ -82,7 +98,7 @@ func (s *Store) EachDueInvoice(ctx context.Context, company string, on calendar.
 	for _, p := range []duePass{passUndated, passDated, passInstalments} {
 		after := dueKey{due: calendar.New(1, 1, 1)}
 		for {
-			cands, err := s.dueBatch(ctx, co, on, p, after, batch)
+			cands, err := s.dueBatch(ctx, co, on, p, after, batch, undunned)
 			if err != nil {
 				return err
 			}
@@ -114,6 +130,23 @@ func (s *Store) CountDueInvoices(ctx context.Context, company string, on calenda
 		company, on).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count due invoices of %s: %w", company, err)
+	}
+	return n, nil
+}
+
+// CountUndunnedInvoices counts what EachUndunnedInvoice walks through.
+func (s *Store) CountUndunnedInvoices(ctx context.Context, company string, on calendar.Date) (int, error) {
+	var n int
+	err := s.Pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM invoices i JOIN companies c ON c.id = i.company_id
+		        WHERE c.code = $1 AND NOT i.closed AND i.balance_due <> 0 AND (i.due_date IS NULL OR i.due_date <= $2)
+		          AND NOT EXISTS (SELECT 1 FROM instalments x WHERE x.invoice_id = i.id)`+noLiveDunning("0")+`)
+		     + (SELECT count(*) FROM instalments n JOIN invoices i ON i.id = n.invoice_id JOIN companies c ON c.id = i.company_id
+		        WHERE c.code = $1 AND NOT i.closed AND i.balance_due <> 0 AND n.balance_due <> 0 AND n.due_date <= $2`+
+		noLiveDunning("n.seq")+`)`,
+		company, on).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count undunned invoices of %s: %w", company, err)
 	}
 	return n, nil
 }
@@ -200,20 +233,25 @@ const dueInstalments = `
 	     AND ri.blocks_reminders
 	WHERE i.company_id = $1 AND NOT i.closed AND i.balance_due <> 0 AND n.balance_due <> 0`
 
-func (s *Store) dueBatch(ctx context.Context, co scanCompany, on calendar.Date, p duePass, after dueKey, limit int) ([]Candidate, error) {
+func (s *Store) dueBatch(ctx context.Context, co scanCompany, on calendar.Date, p duePass, after dueKey, limit int,
+	undunned bool) ([]Candidate, error) {
 	var rows pgx.Rows
 	var err error
+	invoices, instalments := dueSelect, dueInstalments
+	if undunned {
+		invoices, instalments = dueSelect+noLiveDunning("0"), dueInstalments+noLiveDunning("n.seq")
+	}
 	switch p {
 	case passDated:
-		rows, err = s.Pool.Query(ctx, dueSelect+`
+		rows, err = s.Pool.Query(ctx, invoices+`
 			AND i.due_date <= $2 AND (i.due_date, i.number) > ($3, $4)
 			ORDER BY i.due_date, i.number LIMIT $5`, co.id, on, after.due, after.number, limit)
 	case passUndated:
-		rows, err = s.Pool.Query(ctx, dueSelect+`
+		rows, err = s.Pool.Query(ctx, invoices+`
 			AND i.due_date IS NULL AND i.number > $2
 			ORDER BY i.number LIMIT $3`, co.id, after.number, limit)
 	default:
-		rows, err = s.Pool.Query(ctx, dueInstalments+`
+		rows, err = s.Pool.Query(ctx, instalments+`
 			AND n.due_date <= $2 AND (n.due_date, i.number, n.seq) > ($3, $4, $5)
 			ORDER BY n.due_date, i.number, n.seq LIMIT $6`, co.id, on, after.due, after.number, after.seq, limit)
 	}
@@ -232,7 +270,7 @@ func (s *Store) dueBatch(ctx context.Context, co scanCompany, on calendar.Date, 
 		if err != nil {
 			return c, err
 		}
-		c.Company = co.code
+		c.Company, c.InvoiceID = co.code, inv.ID
 		c.Problem = problem(kind, inv.Amount, c.Balance, c.Currency, c.DueDate, custDNR, invDNR, blocked)
 		if c.Problem == "" && (channel == "print" || len(emails) == 0) {
 			c.Note = "customer has no e-mail address: letters go to the print queue"

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -68,5 +70,33 @@ func TestReadyNamesWhatIsDown(t *testing.T) {
 	if rec.Code != 200 || !strings.Contains(logs.String(), "dependency unavailable") ||
 		!strings.Contains(logs.String(), "available again") || !strings.Contains(logs.String(), "unavailable_for=") {
 		t.Errorf("/readyz = %d %q; log:\n%s", rec.Code, rec.Body.String(), logs.String())
+	}
+}
+
+// TestServeAnswersProbesAndScrapes: the worker's address (METRICS_ADDR)
+// answers /readyz, /healthz and /metrics.
+func TestServeAnswersProbesAndScrapes(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	stop, err := Serve(context.Background(), addr, Checks{"postgres": func(context.Context) error { return nil }}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	for _, probe := range []struct{ path, want string }{{"/readyz", "ok"}, {"/healthz", "ok"}, {"/metrics", "go_goroutines"}} {
+		resp, err := http.Get("http://" + addr + probe.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), probe.want) {
+			t.Errorf("GET %s = %d %.100q, want 200 with %q", probe.path, resp.StatusCode, b, probe.want)
+		}
 	}
 }
