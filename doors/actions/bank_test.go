@@ -1,0 +1,156 @@
+package actions_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/bank"
+	"github.com/relance/relance/ledger/demo"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/temporaltest"
+	"github.com/shopspring/decimal"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	temporaltest.StopShared()
+	os.Exit(code)
+}
+
+// bankFixture is the demo ledger in a fresh schema with Ops on the shared
+// Temporal dev server (no dunning runs: payments are recorded, the signals
+// find no workflow).
+func bankFixture(t *testing.T) (*actions.Ops, *store.Store) {
+	t.Helper()
+	st, _ := dbtest.New(t)
+	if _, err := demo.Load(context.Background(), st, demo.Options{Today: calendar.New(2026, 12, 7)}); err != nil {
+		t.Fatal(err)
+	}
+	return &actions.Ops{Store: st, Temporal: temporaltest.Shared(t).Client(t)}, st
+}
+
+func balance(t *testing.T, st *store.Store, number string) string {
+	t.Helper()
+	var b decimal.Decimal
+	if err := st.Pool.QueryRow(context.Background(), `SELECT balance_due FROM invoices WHERE number = $1`, number).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.StringFixed(2)
+}
+
+// TestImportSharedSamples imports each shared sample into the demo ledger:
+// five credits are matched (loose invoice number, two invoices in one
+// transfer, no reference but the amount and the payer's name, a partial
+// payment, an RF reference), the bank fees are a debit, and the returned
+// transfer reopens the invoice it had paid. A second import of the same
+// file changes nothing and says so.
+func TestImportSharedSamples(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"camt053-sample.xml", "cfonb120-sample.txt"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			o, st := bankFixture(t)
+			ctx := context.Background()
+			data, err := os.ReadFile("../../ledger/bank/testdata/" + file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := balance(t, st, "FA0207")
+			rep, err := o.ImportStatement(ctx, data, bank.ImportOptions{FileName: file, Channel: "test", Actor: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.New != 7 || rep.Known != 0 || rep.Rejected != 0 || rep.Matched != 5 || rep.Debits != 1 || rep.Reversals != 1 || rep.Exceptions != 0 || len(rep.Failed) > 0 {
+				t.Fatalf("report %+v", rep)
+			}
+			for number, want := range map[string]string{
+				"FA0168": "0.00", "FA0167": "0.00", "FA0183": "0.00", "FA0186": "0.00",
+				"FA0213": "2770.80", // 3 770,80 less the 1 000,00 deposit
+				"FA0207": before,    // paid, then the transfer came back
+			} {
+				if got := balance(t, st, number); got != want {
+					t.Errorf("%s balance %s, want %s", number, got, want)
+				}
+			}
+			txs, err := bank.NewLedger(st).List(ctx, demo.Company, "", 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reasons := map[string]string{}
+			for _, tx := range txs {
+				reasons[tx.BankRef] = tx.Status + " " + tx.Reason
+			}
+			t.Logf("decisions: %v", reasons)
+			for _, tx := range txs {
+				if tx.Status == bank.StatusMatched && tx.Reason == "" {
+					t.Errorf("transaction %s matched without a reason", tx.BankRef)
+				}
+			}
+			again, err := o.ImportStatement(ctx, data, bank.ImportOptions{FileName: file, Channel: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.New != 0 || again.Known != 7 || again.Matched != 0 {
+				t.Fatalf("second import %+v", again)
+			}
+			var payments int
+			_ = st.Pool.QueryRow(ctx, `SELECT count(*) FROM payments WHERE source = 'bank'`).Scan(&payments)
+			if payments != 6 {
+				t.Errorf("%d bank payments, want 6 (FA0167 and FA0183 from one transfer)", payments)
+			}
+		})
+	}
+}
+
+// TestOverlappingStatements: two statements sharing a day import the
+// shared entries once.
+func TestOverlappingStatements(t *testing.T) {
+	t.Parallel()
+	o, _ := bankFixture(t)
+	ctx := context.Background()
+	data, _ := os.ReadFile("../../ledger/bank/testdata/camt053-sample.xml")
+	f, err := bank.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Statements[0]
+	first, second := s, s
+	first.Entries = s.Entries[:4]  // entries 1-4
+	second.Entries = s.Entries[2:] // entries 3-7: 3 and 4 again
+	a, _ := bank.WriteCAMT053([]bank.Statement{first}, "001.02")
+	b, _ := bank.WriteCAMT053([]bank.Statement{second}, "001.08")
+	r1, err := o.ImportStatement(ctx, a, bank.ImportOptions{Channel: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := o.ImportStatement(ctx, b, bank.ImportOptions{Channel: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.New != 4 || r2.New != 3 || r2.Known != 2 {
+		t.Fatalf("first %+v, second %+v", r1, r2)
+	}
+}
+
+// TestImportRejectsOtherAccounts: a statement of an account that is no
+// company's is rejected with its reason; a company restriction holds.
+func TestImportRejectsOtherAccounts(t *testing.T) {
+	t.Parallel()
+	o, _ := bankFixture(t)
+	ctx := context.Background()
+	data, _ := os.ReadFile("../../ledger/bank/testdata/camt053-sample.xml")
+	other := []byte(strings.ReplaceAll(string(data), "FR7630006000011234567890189", "FR7630004000031234567890143"))
+	rep, err := o.ImportStatement(ctx, other, bank.ImportOptions{Channel: "test"})
+	if err == nil || rep.Rejected != 7 || !strings.Contains(rep.Problems[0].Reason, "no company") {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	rep, err = o.ImportStatement(ctx, data, bank.ImportOptions{Channel: "test", Company: "OTHER"})
+	if err == nil || rep.Rejected != 7 {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+}
