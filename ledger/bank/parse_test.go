@@ -211,10 +211,10 @@ func TestParseCFONB120(t *testing.T) {
 		comp(a1, "LCC", "ET FA0002"),
 		comp(a1, "RCN", "RF18539007547034"),
 		mv(a1, "0000012", "0000000000050}", "REJET PRLV ACME"), // -5.00
-		mv(a1, "0000013", "00000000001X3{", "BAD AMOUNT"),       // malformed
-		comp(a1, "LCC", "COMPLEMENT OF A BAD LINE"),              // 05 after a bad 04
-		mv(a1, "0000014", "0000000000123Z", "BAD SIGN"),         // malformed sign
-		"99" + strings.Repeat(" ", 118),                          // unknown record
+		mv(a1, "0000013", "00000000001X3{", "BAD AMOUNT"),      // malformed
+		comp(a1, "LCC", "COMPLEMENT OF A BAD LINE"),            // 05 after a bad 04
+		mv(a1, "0000014", "0000000000123Z", "BAD SIGN"),        // malformed sign
+		"99" + strings.Repeat(" ", 118),                        // unknown record
 		cfonbLine(rec("07", "30006", "00001", a1, "071226", "0000000011184E")),
 		// A second statement, another account, in the same file; lines
 		// trimmed of their trailing spaces as some tools do.
