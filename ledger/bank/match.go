@@ -211,8 +211,11 @@ func (b *Book) Match(e Entry) Decision {
 		}
 	}
 	// The payer's name.
+	// The payer's name, or the customer's name written in the text ("PAIEMENT
+	// POUR ..." from a payer whose name is not the customer's).
 	for id, c := range b.Customers {
-		if s := nameScore(e.PayerName, c.Name); s >= 0.5 {
+		s := max(nameScore(e.PayerName, c.Name), nameInText(text, c.Name))
+		if s >= 0.5 {
 			get(id).nameScore = s
 		}
 	}
@@ -238,14 +241,23 @@ func (b *Book) Match(e Entry) Decision {
 		if ibanOwner != 0 && ibanOwner != c.customer {
 			return b.exception(e, clues, WhyIBANConflict)
 		}
+		if other := b.otherNamed(clues, c.customer); !c.rf && !c.iban && c.nameScore < 0.5 && other != 0 {
+			if other < 0 {
+				return b.exception(e, clues, WhySeveral)
+			}
+			// The numbers point to one customer, the payer's name to
+			// another: a typo in the number when the amount is exactly
+			// what the named customer owes, and nobody else.
+			if d, ok := b.byAmount(e, other, ReasonPayerName); ok && b.amountUnique(e.Amount, other) {
+				return d
+			}
+			return b.exception(e, clues, WhySeveral)
+		}
 		corroborated := c.rf || c.iban || c.nameScore >= 0.5
 		if d, ok := b.fromReference(e, c, corroborated, unknown); ok {
 			return d
 		}
 		return b.exception(e, clues, WhyAmount)
-	}
-	if unknown {
-		return b.exception(e, clues, WhyUnknownNumbers)
 	}
 	// No reference: the payer's known IBAN, or the name with an amount
 	// that fits exactly.
@@ -270,8 +282,11 @@ func (b *Book) Match(e Entry) Decision {
 	if len(fits) == 1 && b.amountUnique(e.Amount, fits[0].CustomerID) {
 		return fits[0]
 	}
-	if len(fits) > 1 {
+	switch {
+	case len(fits) > 1:
 		return b.exception(e, clues, WhySeveral)
+	case unknown:
+		return b.exception(e, clues, WhyUnknownNumbers)
 	}
 	return b.exception(e, clues, WhyNoReference)
 }
@@ -322,6 +337,10 @@ func (b *Book) fromReference(e Entry, c *clue, corroborated, unknown bool) (Deci
 		return b.oldestFirst(e, c.customer, []int{b.oneOf(named, e.Amount)}, append(why, ReasonAmountInvoice)), true
 	case !corroborated:
 		return Decision{}, false
+	case b.oneOfOthers(c.customer, named, e.Amount) >= 0:
+		// The number quoted does not fit the amount, which is exactly
+		// another open item of the same customer: a typo in the number.
+		return b.oldestFirst(e, c.customer, []int{b.oneOfOthers(c.customer, named, e.Amount)}, append(why, ReasonAmountInvoice)), true
 	case len(named) > 0 && e.Amount.LessThan(sum):
 		return b.oldestFirst(e, c.customer, named, why), true
 	case unknown:
@@ -333,6 +352,37 @@ func (b *Book) fromReference(e Entry, c *clue, corroborated, unknown bool) (Deci
 		// goes on the customer's account.
 		return b.oldestFirst(e, c.customer, named, why), true
 	}
+}
+
+// otherNamed reports whether the payer's name is another customer's than
+// id.
+func (b *Book) otherNamed(clues map[int64]*clue, id int64) int64 {
+	found := int64(0)
+	for other, c := range clues {
+		if other != id && c.nameScore >= 0.75 {
+			if found != 0 {
+				return -1
+			}
+			found = other
+		}
+	}
+	return found
+}
+
+// oneOfOthers is the only open item of customer id, outside named, whose
+// balance is amount (-1 when none or several).
+func (b *Book) oneOfOthers(id int64, named []int, amount decimal.Decimal) int {
+	var others []int
+	for _, i := range b.open[id] {
+		in := false
+		for _, n := range named {
+			in = in || n == i
+		}
+		if !in {
+			others = append(others, i)
+		}
+	}
+	return b.oneOf(others, amount)
 }
 
 func (b *Book) oneOf(items []int, amount decimal.Decimal) int {
@@ -720,6 +770,25 @@ func nameScore(payer, customer string) float64 {
 		return 1
 	}
 	return float64(hit) / float64(max(len(c), len(p)))
+}
+
+// nameInText reports 1 when every significant word of a customer's name
+// (at least two) is in text, else 0.
+func nameInText(text, customer string) float64 {
+	c := nameWords(customer)
+	if len(c) < 2 {
+		return 0
+	}
+	in := map[string]bool{}
+	for _, w := range nameWords(text) {
+		in[w] = true
+	}
+	for _, w := range c {
+		if !in[w] {
+			return 0
+		}
+	}
+	return 1
 }
 
 func stripAccents(s string) string {
