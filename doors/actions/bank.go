@@ -71,7 +71,16 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 	}
 	var book *bank.Book
 	for _, t := range waiting {
-		if t.Amount.IsNegative() {
+		if _, dup, derr := l.SameInOtherFormat(ctx, t); derr != nil {
+			return rep, derr
+		} else if dup {
+			// Most likely the same entry already imported from the other
+			// format: a person decides.
+			err = l.Record(ctx, t.ID, bank.StatusNew, bank.Decision{Status: bank.StatusException, Reasons: []string{bank.WhyDuplicate}}, actor)
+			if err == nil {
+				rep.Exceptions++
+			}
+		} else if t.Amount.IsNegative() {
 			// Money out: a return takes back an earlier credit.
 			if !t.Reversal {
 				err = l.Record(ctx, t.ID, bank.StatusNew, bank.Decision{Status: bank.StatusDebit, Reasons: []string{bank.ReasonDebit}}, actor)
@@ -81,6 +90,7 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 			} else {
 				var done bool
 				done, err = o.reverse(ctx, l, t, actor)
+				book = nil
 				if err == nil && done {
 					rep.Reversals++
 					book = nil // balances changed
@@ -113,6 +123,9 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 		}
 		if errors.Is(err, bank.ErrDecided) {
 			err = nil
+		}
+		if errors.Is(err, ErrNotTold) {
+			rep.Reversals++
 		}
 		if err != nil {
 			rep.Failed = append(rep.Failed, fmt.Sprintf("transaction %d: %v", t.ID, err))
@@ -179,8 +192,18 @@ func (o *Ops) applyReversal(ctx context.Context, l *bank.Ledger, t bank.Transact
 	if err != nil {
 		return err
 	}
-	return o.tellReopened(ctx, reopened)
+	if err := o.tellReopened(ctx, reopened); err != nil {
+		// The ledger is right; the workflows see the balance at their next
+		// check (a finished one: start it again by hand or by the scan).
+		slog.Error("bank reversal: workflows not told", "transaction", t.ID, "err", err)
+		return fmt.Errorf("%w: return applied in the ledger, but the dunning was not told: %w", ErrNotTold, err)
+	}
+	return nil
 }
+
+// ErrNotTold is returned (wrapped) when the ledger changed but a workflow
+// could not be told.
+var ErrNotTold = errors.New("workflow not told")
 
 // tellReopened tells the workflows of invoices a reversal reopened: a
 // running workflow re-reads its balance (recheck signal), a finished one

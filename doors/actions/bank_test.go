@@ -154,3 +154,28 @@ func TestImportRejectsOtherAccounts(t *testing.T) {
 		t.Fatalf("report %+v, err %v", rep, err)
 	}
 }
+
+// TestSameDayInBothFormats: the CFONB 120 statement of a day already
+// imported as CAMT.053 numbers its entries differently; its credits wait
+// on the Rapprochement screen as possible duplicates instead of being
+// paid twice.
+func TestSameDayInBothFormats(t *testing.T) {
+	t.Parallel()
+	o, st := bankFixture(t)
+	ctx := context.Background()
+	camt, _ := os.ReadFile("../../ledger/bank/testdata/camt053-sample.xml")
+	cfonb, _ := os.ReadFile("../../ledger/bank/testdata/cfonb120-sample.txt")
+	if _, err := o.ImportStatement(ctx, camt, bank.ImportOptions{Channel: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := o.ImportStatement(ctx, cfonb, bank.ImportOptions{Channel: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.New != 7 || rep.Matched != 0 || rep.Exceptions != 5 {
+		t.Fatalf("report %+v", rep)
+	}
+	if got := balance(t, st, "FA0213"); got != "2770.80" {
+		t.Errorf("FA0213 balance %s after both formats, want 2770.80", got)
+	}
+}

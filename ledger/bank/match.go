@@ -30,13 +30,14 @@ const (
 	ReasonReversalOf    = "reversal_of"     // a return that took back an earlier credit
 	ReasonDebit         = "debit"           // money out that is not a return
 
-	WhyNoReference    = "no_reference"      // nothing names the customer or an invoice
-	WhySeveral        = "several_customers" // the clues point to several customers
-	WhyAmount         = "amount_differs"    // the customer is likely, the amount is not certain
-	WhyIBANConflict   = "iban_conflict"     // the payer's IBAN belongs to another customer
-	WhyUnknownNumbers = "unknown_numbers"   // the text names invoice numbers that do not exist
-	WhyCurrency       = "currency"          // the credit is not in the invoices' currency
-	WhyReversal       = "reversal_unknown"  // a return whose credit is not found
+	WhyNoReference    = "no_reference"       // nothing names the customer or an invoice
+	WhySeveral        = "several_customers"  // the clues point to several customers
+	WhyAmount         = "amount_differs"     // the customer is likely, the amount is not certain
+	WhyIBANConflict   = "iban_conflict"      // the payer's IBAN belongs to another customer
+	WhyUnknownNumbers = "unknown_numbers"    // the text names invoice numbers that do not exist
+	WhyCurrency       = "currency"           // the credit is not in the invoices' currency
+	WhyReversal       = "reversal_unknown"   // a return whose credit is not found
+	WhyDuplicate      = "possible_duplicate" // the same entry came in a statement of another format
 )
 
 // Item is an invoice or credit note of the company as matching sees it.

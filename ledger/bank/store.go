@@ -545,6 +545,34 @@ func (l *Ledger) LoadBook(ctx context.Context, companyID int64) (*Book, error) {
 	return b, nil
 }
 
+// SameInOtherFormat finds an earlier transaction that is likely the same
+// booked entry read from a statement in another format (CAMT.053 and
+// CFONB 120 number entries differently, so their identities differ):
+// same account, booking date and amount, and the same remittance text or
+// end-to-end ID.
+func (l *Ledger) SameInOtherFormat(ctx context.Context, t Transaction) (int64, bool, error) {
+	var id int64
+	err := l.st.Pool.QueryRow(ctx, `
+		SELECT o.id FROM bank_transactions o
+		JOIN bank_imports io ON io.id = o.import_id
+		JOIN bank_transactions n ON n.id = $1
+		JOIN bank_imports inew ON inew.id = n.import_id
+		WHERE o.company_id = n.company_id AND o.account = n.account AND o.booking_date = n.booking_date AND o.amount = n.amount
+		  AND o.id < n.id AND io.format <> inew.format AND o.status <> 'ignored'
+		  AND ((o.end_to_end_id <> '' AND o.end_to_end_id = n.end_to_end_id)
+		       OR (o.remittance <> '' AND upper(left(regexp_replace(o.remittance, '[^[:alnum:]]', '', 'g'), 50))
+		                                = upper(left(regexp_replace(n.remittance, '[^[:alnum:]]', '', 'g'), 50)))
+		       OR (o.remittance = '' AND n.remittance = '' AND o.creditor_refs = n.creditor_refs))
+		ORDER BY o.id LIMIT 1`, t.ID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("look for the same entry in another format: %w", err)
+	}
+	return id, true, nil
+}
+
 // Reopened is an invoice whose payment a reversal took back.
 type Reopened struct {
 	Company string

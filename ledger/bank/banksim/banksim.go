@@ -36,7 +36,8 @@ func (o *Options) Defaults() {
 		o.Company = "SIMU"
 	}
 	if o.Account == "" {
-		o.Account = "FR7630006000011234567890189"
+		// Not the demo company's account: both may live in one database.
+		o.Account, _ = bank.RIBToIBAN("30004", "00823", "00012345678")
 	}
 	if o.Customers == 0 {
 		o.Customers = 300
