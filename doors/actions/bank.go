@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,9 +67,8 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 	if err != nil {
 		return rep, err
 	}
-	if actor == "" {
-		actor = "bank"
-	}
+	// Automatic decisions name the import's actor after "auto".
+	actor = strings.TrimSpace("auto " + actor)
 	var book *bank.Book
 	for _, t := range waiting {
 		if _, dup, derr := l.SameInOtherFormat(ctx, t); derr != nil {

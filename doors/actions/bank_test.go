@@ -179,3 +179,94 @@ func TestSameDayInBothFormats(t *testing.T) {
 		t.Errorf("FA0213 balance %s after both formats, want 2770.80", got)
 	}
 }
+
+// TestBankDecisionsByHand: the Rapprochement screen's decisions through
+// Ops: split across two invoices with the rest on the customer's account
+// (the letters deduct it), "not a customer payment", and a return whose
+// credit is chosen by hand; wrong inputs are refused and change nothing.
+func TestBankDecisionsByHand(t *testing.T) {
+	t.Parallel()
+	o, st := bankFixture(t)
+	ctx := context.Background()
+	day := calendar.New(2026, 12, 7)
+	iban := "FR7630006000011234567890189"
+	e := func(ref, amount, payer, text string) bank.Entry {
+		return bank.Entry{Account: iban, BankRef: ref, BookingDate: day, Amount: decimal.RequireFromString(amount), Currency: "EUR",
+			PayerName: payer, Remittance: []string{text}}
+	}
+	back := e("H4", "-500.00", "", "RETOUR")
+	back.Reversal = true
+	data, _ := bank.WriteCAMT053([]bank.Statement{{Account: iban, Currency: "EUR", ID: "H", From: day, To: day, Entries: []bank.Entry{
+		e("H1", "5000.00", "SCI DU PARC", "LOYER ET DIVERS"), // no clue at all
+		e("H2", "77.77", "INCONNU", "REMBOURSEMENT"),
+		e("H3", "500.00", "ACME", "DIVERS"),
+		back,
+	}}}, "001.02")
+	rep, err := o.ImportStatement(ctx, data, bank.ImportOptions{Channel: "test"})
+	if err != nil || rep.Exceptions != 4 {
+		t.Fatalf("report %+v %v", rep, err)
+	}
+	l := bank.NewLedger(st)
+	byRef := map[string]int64{}
+	txs, _ := l.List(ctx, demo.Company, bank.StatusException, 10)
+	for _, tx := range txs {
+		byRef[tx.BankRef] = tx.ID
+	}
+	// Refusals: an invoice of another customer, more than the credit.
+	if err := o.BankAllocate(ctx, demo.Company, byRef["H1"], "CLI0004", map[string]decimal.Decimal{"FA0168": decimal.NewFromInt(10)}, "bea"); err == nil {
+		t.Error("allocated to another customer's invoice")
+	}
+	if err := o.BankAllocate(ctx, demo.Company, byRef["H1"], "CLI0004", map[string]decimal.Decimal{"FA0171": decimal.NewFromInt(6000)}, "bea"); err == nil {
+		t.Error("allocated more than the credit")
+	}
+	// Split: FA0171 in full, 1 000 on FA0187, the rest (1 672,00) on account.
+	if err := o.BankAllocate(ctx, demo.Company, byRef["H1"], "CLI0004", map[string]decimal.Decimal{
+		"FA0171": decimal.RequireFromString("2328.00"), "FA0187": decimal.RequireFromString("1000.00")}, "bea"); err != nil {
+		t.Fatal(err)
+	}
+	if balance(t, st, "FA0171") != "0.00" || balance(t, st, "FA0187") != "862.40" {
+		t.Errorf("balances %s %s", balance(t, st, "FA0171"), balance(t, st, "FA0187"))
+	}
+	cust, _ := st.CustomerByCode(ctx, demo.Company, "CLI0004")
+	stmt, err := st.StatementOf(ctx, cust.ID, "EUR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stmt.Unapplied.Equal(decimal.RequireFromString("1672.00")) {
+		t.Errorf("unapplied %s, want 1 672,00 on account", stmt.Unapplied)
+	}
+	// A second decision on the same transaction is refused.
+	if err := o.BankIgnore(ctx, demo.Company, byRef["H1"], "bea"); err == nil {
+		t.Error("a matched transaction was ignored")
+	}
+	if err := o.BankIgnore(ctx, demo.Company, byRef["H2"], "bea"); err != nil {
+		t.Fatal(err)
+	}
+	// H3 put on CLI0002's account, then H4 (its return) applied by hand.
+	if err := o.BankOnAccount(ctx, demo.Company, byRef["H3"], "CLI0002", "bea"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.BankReverse(ctx, demo.Company, byRef["H4"], byRef["H1"], "bea"); err == nil {
+		t.Error("a return of 500 took back a credit of 5 000")
+	}
+	if err := o.BankReverse(ctx, demo.Company, byRef["H4"], byRef["H3"], "bea"); err != nil {
+		t.Fatal(err)
+	}
+	onAccount, _ := l.OnAccount(ctx, mustCustomer(t, st, "CLI0002"), "EUR")
+	if !onAccount.IsZero() {
+		t.Errorf("CLI0002 still holds %s on account after the return", onAccount)
+	}
+	counts, _ := l.Counts(ctx, demo.Company)
+	if counts[bank.StatusException] != 0 || counts[bank.StatusIgnored] != 1 || counts[bank.StatusReversed] != 1 || counts[bank.StatusReversal] != 1 {
+		t.Errorf("counts %v", counts)
+	}
+}
+
+func mustCustomer(t *testing.T, st *store.Store, code string) int64 {
+	t.Helper()
+	c, err := st.CustomerByCode(context.Background(), demo.Company, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}

@@ -449,6 +449,8 @@ func (l *Ledger) Record(ctx context.Context, id int64, from string, d Decision, 
 		decided := any(nil)
 		if d.Status != StatusException {
 			decided = time.Now()
+		} else {
+			actor = ""
 		}
 		if _, err := tx.Exec(ctx, `UPDATE bank_transactions SET status = $2, reason = $3, customer_id = $4, suggestions = $5,
 			decided_by = $6, decided_at = $7 WHERE id = $1`, id, d.Status, d.Reason(), cust, sugg, clean(actor, 200), decided); err != nil {
