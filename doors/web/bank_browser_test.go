@@ -72,8 +72,10 @@ func TestBrowserBankStatement(t *testing.T) {
 	e2.CreditorRefs = []string{rf}
 	e3 := entry("B3", "6562.80", "SCI LES TILLEULS")
 	e3.Remittance = []string{"VIREMENT"}
+	e4 := entry("B4", "1000.00", "SCI DU PARC")
+	e4.Remittance = []string{"DIVERS"}
 	camt, err := bank.WriteCAMT053([]bank.Statement{{Account: iban, Currency: "EUR", ID: "BANKW-1", From: today, To: today,
-		Entries: []bank.Entry{e1, e2, e3}}}, "001.08")
+		Entries: []bank.Entry{e1, e2, e3, e4}}}, "001.08")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestBrowserBankStatement(t *testing.T) {
 		chromedp.SetUploadFiles(css("#bank-file"), []string{file}),
 		chromedp.Click(css("#bank-upload button")))
 	msg := b.text(".flash")
-	if !strings.Contains(msg, "3 écritures nouvelles") || !strings.Contains(msg, "2 rapprochées automatiquement") || !strings.Contains(msg, "1 à rapprocher") {
+	if !strings.Contains(msg, "4 écritures nouvelles") || !strings.Contains(msg, "2 rapprochées automatiquement") || !strings.Contains(msg, "2 à rapprocher") {
 		t.Errorf("upload message %q", msg)
 	}
 	b.screenshot("bank-02-uploaded")
@@ -123,15 +125,33 @@ func TestBrowserBankStatement(t *testing.T) {
 	if msg := b.text(".flash"); !strings.Contains(msg, "CLI0005") {
 		t.Errorf("accept message %q", msg)
 	}
+	if b.count(`tr.bank-work`) != 1 {
+		t.Errorf("%d transactions waiting, want the one without any clue", b.count(`tr.bank-work`))
+	}
+	// The one without any clue: split by hand, 1 000 € on CLI0009's FA0176.
+	b.run("open the split form", chromedp.Click(css(`tr.bank-work details.split summary`)))
+	b.step("show CLI0009's invoices", `input[name="amount_FA0176"]`,
+		chromedp.SendKeys(css(`tr.bank-work details.split input[name="customer"]`), "CLI0009"),
+		chromedp.Click(css(`tr.bank-work details.split form[method="get"] button`)))
+	b.run("type the part", chromedp.SendKeys(css(`input[name="amount_FA0176"]`), "1000,00"))
+	b.screenshot("bank-03-split")
+	before := wd.balance(t, co, "FA0176")
+	b.step("save the split", ".flash", chromedp.Click(css(`form.split-form button`)))
+	if msg := b.text(".flash"); !strings.Contains(msg, "réparti") {
+		t.Errorf("split message %q", msg)
+	}
+	if after := wd.balance(t, co, "FA0176"); !before.Sub(after).Equal(decimal.NewFromInt(1000)) {
+		t.Errorf("FA0176 balance %s, was %s", after, before)
+	}
 	if b.count(`tr.bank-work`) != 0 {
-		t.Errorf("the exception is still waiting")
+		t.Errorf("an exception is still waiting")
 	}
 	eventually(t, 20*time.Second, "FA0174's dunning ends", func() bool { return wd.dunningStatus(t, co, "FA0174") == "paid" })
 	b.step("matched tab", "#bank", chromedp.Click(css(`#bank-tabs a[href$="tab=matched"]`)))
-	if b.count(`tr.bank-row`) != 3 {
+	if b.count(`tr.bank-row`) != 4 {
 		t.Errorf("matched tab: %s", b.text("#bank"))
 	}
-	b.screenshot("bank-03-matched")
+	b.screenshot("bank-04-matched")
 
 	// The next round (letters go once a day per customer: tomorrow's run)
 	// writes to other customers, not to CLI0004 and CLI0008, whose every
@@ -147,7 +167,7 @@ func TestBrowserBankStatement(t *testing.T) {
 		t.Errorf("%d letters to CLI0004/CLI0008 after their invoices were paid", n)
 	}
 	b.open("/c/"+co+"/customers/CLI0008", "#items")
-	b.screenshot("bank-04-customer")
+	b.screenshot("bank-05-customer")
 }
 
 // proposed are the customers the run of day would write to.
@@ -162,4 +182,14 @@ func proposed(t *testing.T, wd *world, company string, day calendar.Date) map[st
 		out[p.Customer] = true
 	}
 	return out
+}
+
+func (wd *world) balance(t *testing.T, company, number string) decimal.Decimal {
+	t.Helper()
+	var v decimal.Decimal
+	if err := wd.st.Pool.QueryRow(context.Background(), `SELECT i.balance_due FROM invoices i JOIN companies c ON c.id = i.company_id
+		WHERE c.code = $1 AND i.number = $2`, company, number).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
