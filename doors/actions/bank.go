@@ -110,7 +110,7 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 				switch d.Status {
 				case bank.StatusMatched:
 					rep.Matched++
-					book = nil // balances changed: read them again for the next credit
+					book.Apply(d, t.PayerIBAN) // the next credit sees this one's effect
 					// Paid at once: the dunning ends within seconds, and a
 					// return later in the same file finds the payment.
 					failed, serr := o.settle(ctx, l, co.ID)

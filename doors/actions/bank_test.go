@@ -2,11 +2,14 @@ package actions_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/bank"
 	"github.com/relance/relance/ledger/demo"
@@ -14,6 +17,7 @@ import (
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/temporaltest"
 	"github.com/shopspring/decimal"
+	"go.temporal.io/api/enums/v1"
 )
 
 func TestMain(m *testing.M) {
@@ -25,10 +29,14 @@ func TestMain(m *testing.M) {
 // bankFixture is the demo ledger in a fresh schema with Ops on the shared
 // Temporal dev server (no dunning runs: payments are recorded, the signals
 // find no workflow).
-func bankFixture(t *testing.T) (*actions.Ops, *store.Store) {
+func bankFixture(t *testing.T, code ...string) (*actions.Ops, *store.Store) {
 	t.Helper()
 	st, _ := dbtest.New(t)
-	if _, err := demo.Load(context.Background(), st, demo.Options{Today: calendar.New(2026, 12, 7)}); err != nil {
+	co := demo.Company
+	if len(code) > 0 {
+		co = code[0] // its own workflow IDs on the shared Temporal server
+	}
+	if _, err := demo.Load(context.Background(), st, demo.Options{Today: calendar.New(2026, 12, 7), Code: co}); err != nil {
 		t.Fatal(err)
 	}
 	return &actions.Ops{Store: st, Temporal: temporaltest.Shared(t).Client(t)}, st
@@ -51,10 +59,11 @@ func balance(t *testing.T, st *store.Store, number string) string {
 // file changes nothing and says so.
 func TestImportSharedSamples(t *testing.T) {
 	t.Parallel()
-	for _, file := range []string{"camt053-sample.xml", "cfonb120-sample.txt"} {
+	for i, file := range []string{"camt053-sample.xml", "cfonb120-sample.txt"} {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
-			o, st := bankFixture(t)
+			co := fmt.Sprintf("BKS%d%d", i, time.Now().UnixNano()%100000)
+			o, st := bankFixture(t, co)
 			ctx := context.Background()
 			data, err := os.ReadFile("../../ledger/bank/testdata/" + file)
 			if err != nil {
@@ -77,7 +86,18 @@ func TestImportSharedSamples(t *testing.T) {
 					t.Errorf("%s balance %s, want %s", number, got, want)
 				}
 			}
-			txs, err := bank.NewLedger(st).List(ctx, demo.Company, "", 20)
+			// The return reopened FA0207, whose dunning had ended: it runs
+			// again.
+			wf := dunning.WorkflowID(co, "FA0207")
+			desc, err := o.Temporal.DescribeWorkflowExecution(ctx, wf, "")
+			if err != nil {
+				t.Fatalf("FA0207 reopened but no dunning: %v", err)
+			}
+			if st := desc.WorkflowExecutionInfo.Status; st != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+				t.Errorf("FA0207's dunning is %s", st)
+			}
+			t.Cleanup(func() { _ = o.Temporal.TerminateWorkflow(context.Background(), wf, "", "test over") })
+			txs, err := bank.NewLedger(st).List(ctx, co, "", 20)
 			if err != nil {
 				t.Fatal(err)
 			}

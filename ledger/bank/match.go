@@ -111,6 +111,43 @@ func (b *Book) Index() {
 	sort.Slice(b.custKeys, func(i, j int) bool { return len(b.custKeys[i]) > len(b.custKeys[j]) })
 }
 
+// Apply records a matched decision in the book, as the ledger will hold
+// it once paid: balances lowered, paid items out of the open lists, the
+// payer's IBAN learned. A long statement is matched without reading the
+// ledger again after each credit.
+func (b *Book) Apply(d Decision, payerIBAN string) {
+	if d.Status != "matched" {
+		return
+	}
+	for _, a := range d.Allocations {
+		if a.InvoiceID == 0 {
+			continue
+		}
+		for i := range b.Items {
+			if b.Items[i].InvoiceID == a.InvoiceID {
+				b.Items[i].Balance = b.Items[i].Balance.Sub(a.Amount)
+			}
+		}
+	}
+	for id, idx := range b.open {
+		kept := idx[:0]
+		for _, i := range idx {
+			if b.Items[i].Open() {
+				kept = append(kept, i)
+			}
+		}
+		b.open[id] = kept
+	}
+	if iban := NormalizeIBAN(payerIBAN); iban != "" && d.CustomerID != 0 {
+		for _, id := range b.PayerIBANs[iban] {
+			if id == d.CustomerID {
+				return
+			}
+		}
+		b.PayerIBANs[iban] = append(b.PayerIBANs[iban], d.CustomerID)
+	}
+}
+
 func (b *Book) older(x, y Item) bool {
 	switch {
 	case x.DueDate != y.DueDate && !x.DueDate.IsZero() && !y.DueDate.IsZero():
