@@ -59,6 +59,8 @@ CREATE TABLE bank_transactions (
 );
 CREATE INDEX bank_transactions_status ON bank_transactions (company_id, status, booking_date);
 CREATE INDEX bank_transactions_customer ON bank_transactions (customer_id) WHERE customer_id IS NOT NULL;
+-- The same entry from a statement in the other format, a return's credit.
+CREATE INDEX bank_transactions_day ON bank_transactions (company_id, booking_date, amount);
 
 -- What a credit paid: an invoice (a payment recorded through the payment
 -- path, external id bank:<allocation id>), or the customer's account when
