@@ -32,6 +32,7 @@ var commands = []command{
 	{"scan", "start one dunning workflow per overdue invoice", runScan},
 	{"schedule", "create or update the daily scan Schedule of a company", runSchedule},
 	{"pay", "record a payment and signal the invoice's workflow", runPay},
+	{"bank", "import bank statements (CAMT.053, CFONB 120) and match them; list them; simulate a month", runBank},
 	{"skip", "move an invoice to the next level without a letter", runSkip},
 	{"revert", "move an invoice back to the previous level", runRevert},
 	{"pause", "stop letters for an invoice (optionally until a date)", runPause},

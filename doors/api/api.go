@@ -106,6 +106,8 @@ func New(o *actions.Ops, st *store.Store, log *slog.Logger, now func() time.Time
 	mux.Handle("DELETE /v1/tokens/{name}", s.authed(s.revokeToken))
 	mux.Handle("GET /v1/audit", s.authed(s.auditLog))
 	s.feedRoutes(mux)
+	mux.Handle("POST /v1/bank/statements", s.authed(s.bankStatement))
+	mux.Handle("GET /v1/bank/transactions", s.authed(s.bankTransactions))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

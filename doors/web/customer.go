@@ -11,6 +11,7 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/ledger/bank"
 	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
 )
@@ -28,6 +29,10 @@ type customerData struct {
 	Statuses       []store.ReminderStatus
 	Back           string
 	SettledURL     string
+	// Bank are the bank transactions matched to the customer; OnAccount
+	// what its bank credits left on its account.
+	Bank      []bank.Transaction
+	OnAccount decimal.Decimal
 }
 
 // customer is the customer record: statement, history of steps with
@@ -82,6 +87,14 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	if d.Letters, err = s.o.Store.CustomerLetters(r.Context(), co.Code, code); err != nil {
 		s.fault(w, r, "customer letters", err)
+		return
+	}
+	if d.Bank, err = bank.NewLedger(s.o.Store).ForCustomer(r.Context(), c.ID, 50); err != nil {
+		s.fault(w, r, "customer bank transactions", err)
+		return
+	}
+	if d.OnAccount, err = bank.NewLedger(s.o.Store).OnAccount(r.Context(), c.ID, d.Currency); err != nil {
+		s.fault(w, r, "customer payments on account", err)
 		return
 	}
 	if d.Statuses, err = s.o.Store.Statuses(r.Context(), co.ID); err != nil {

@@ -133,6 +133,7 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/proposal/preview/{number}", s.authed(s.preview))
 	pages.Handle("GET /c/{company}/letters", s.authed(s.letters))
 	pages.Handle("GET /c/{company}/letters/{file}", s.authed(s.lettersFile))
+	s.bankRoutes(pages)
 	if err := s.adminRoutes(pages); err != nil {
 		return nil, err
 	}

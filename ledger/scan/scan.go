@@ -291,6 +291,17 @@ func listed[T any](list []T, v T, limit int) []T {
 }
 
 func start(ctx context.Context, c Starter, cand store.Candidate) error {
+	opts, in := startOptions(cand)
+	_, err := c.ExecuteWorkflow(ctx, opts, dunning.InvoiceWorkflowType, in)
+	if err != nil {
+		return fmt.Errorf("start workflow for invoice %s: %w", cand.Number, err)
+	}
+	return nil
+}
+
+// startOptions are the options and input the scan starts cand's workflow
+// with.
+func startOptions(cand store.Candidate) (client.StartWorkflowOptions, StartInput) {
 	amount, _ := cand.Balance.Float64()
 	id := dunning.WorkflowID(cand.Company, cand.Number)
 	if cand.Instalment > 0 {
@@ -320,9 +331,5 @@ func start(ctx context.Context, c Starter, cand store.Candidate) error {
 		inv := cand.Invoice
 		in.Loaded = &inv
 	}
-	_, err := c.ExecuteWorkflow(ctx, opts, dunning.InvoiceWorkflowType, in)
-	if err != nil {
-		return fmt.Errorf("start workflow for invoice %s: %w", cand.Number, err)
-	}
-	return nil
+	return opts, in
 }

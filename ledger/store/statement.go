@@ -93,12 +93,21 @@ func (s *Store) StatementOf(ctx context.Context, customerID int64, currency stri
 	}
 	err = s.Pool.QueryRow(ctx, `
 		SELECT COALESCE(SUM(p.overpaid), 0) FROM payments p JOIN invoices i ON i.id = p.invoice_id
-		WHERE i.customer_id = $1 AND p.currency = $2 AND p.overpaid > 0`, customerID, currency).Scan(&st.Unapplied)
+		WHERE i.customer_id = $1 AND p.currency = $2 AND p.overpaid > 0 AND p.reversed_at IS NULL`, customerID, currency).Scan(&st.Unapplied)
+	if err != nil {
+		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
+	}
+	// Bank credits put on the customer's account (ledger/bank).
+	var onAccount decimal.Decimal
+	err = s.Pool.QueryRow(ctx, `
+		SELECT COALESCE(SUM(amount), 0) FROM bank_allocations
+		WHERE customer_id = $1 AND invoice_id IS NULL AND reversed_at IS NULL AND currency = $2`, customerID, currency).Scan(&onAccount)
+	st.Unapplied = st.Unapplied.Add(onAccount)
 	if err != nil {
 		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
 	}
 	// Payments on account from the accounting feed or CSV.
-	onAccount, err := s.onAccountTotal(ctx, customerID, currency)
-	st.Unapplied = st.Unapplied.Add(onAccount)
+	feedOnAccount, err := s.onAccountTotal(ctx, customerID, currency)
+	st.Unapplied = st.Unapplied.Add(feedOnAccount)
 	return st, err
 }
