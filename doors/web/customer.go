@@ -19,7 +19,9 @@ type customerData struct {
 	Customer       store.Customer
 	Items          []store.InvoiceRow
 	IncludeSettled bool
-	Open           decimal.Decimal
+	Open           decimal.Decimal // the customer's balance (store.Position.Open)
+	Owed           decimal.Decimal // what a letter of the day claims (store.Position.Owed)
+	Unapplied      decimal.Decimal // payments on account deducted
 	Currency       string
 	Steps          []step
 	Calls          []store.Call
@@ -60,11 +62,16 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		return
 	}
 	for _, it := range d.Items {
-		if !it.Closed && it.Balance.IsPositive() || it.Kind == "credit_note" && !it.Closed {
-			d.Open = d.Open.Add(it.Balance)
-		}
 		d.Currency = it.Currency
 	}
+	// The balance and what is owed: the letters' own definition.
+	stmt, err := s.o.Store.StatementOf(r.Context(), c.ID, d.Currency)
+	if err != nil {
+		s.fault(w, r, "customer statement", err)
+		return
+	}
+	pos := stmt.Position(s.today(co))
+	d.Open, d.Owed, d.Unapplied = pos.Open, pos.Owed, pos.Unapplied
 	steps, err := s.o.Store.CustomerSteps(r.Context(), co.Code, code, 300)
 	if err != nil {
 		s.fault(w, r, "customer history", err)
