@@ -435,4 +435,3 @@ func monthsBefore(first calendar.Date, n int) calendar.Date {
 	t := time.Date(first.Year, first.Month-time.Month(n), 1, 0, 0, 0, 0, time.UTC)
 	return calendar.New(t.Year(), t.Month(), 1)
 }
-
