@@ -174,7 +174,7 @@ var messages = map[string][2]string{
 	"prop.feesDetail":     {"Indemnité forfaitaire %s (%d facture(s) × 40 €) + pénalités de retard %s", "Recovery indemnity %s (%d invoice(s) × 40 €) + late-payment penalties %s"},
 	"prop.feesNoRate":     {"(pénalités non réclamées : taux BCE manquant)", "(penalties not claimed: ECB rate missing)"},
 	"prop.noRate":         {"taux BCE manquant", "ECB rate missing"},
-	"prop.missingRate":    {"%s : taux BCE manquant (%s) : la lettre réclamera l'indemnité de 40 € mais pas les pénalités. Ajoutez le taux dans Paramètres › Taux avant l'envoi.", "%s: ECB rate missing (%s): the letter will claim the 40 € indemnity but no penalties. Add the rate in Settings › Rates before the run."},
+	"prop.missingRate":    {"Taux BCE manquant pour le semestre commençant le %s : les lettres de %s réclameront l'indemnité de 40 € mais pas les pénalités de ce semestre. Ajoutez le taux (Paramètres › Taux BCE) avant l'envoi.", "ECB rate missing for the half-year starting %s: the letters of %s will claim the 40 € indemnity but no penalties for that half-year. Add the rate (Settings › ECB rates) before the run."},
 	"let.title":           {"Lettres du %s", "Letters of %s"},
 	"let.pdf":             {"PDF fusionné à imprimer", "Merged PDF to print"},
 	"let.zip":             {"Zip (un PDF par lettre)", "Zip (one PDF per letter)"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -37,6 +38,41 @@ type proposalData struct {
 	Day       calendar.Date
 	Customers []actions.CustomerProposal
 	Back      string
+	// Missing says, in the reader's language, which ECB rates are missing
+	// and whose letters claim no penalties because of it.
+	Missing []string
+}
+
+// halfYearStart finds the first day of the half-year a missing-rate
+// message names ("... (from 2026-07-01) ...").
+var halfYearStart = regexp.MustCompile(`from (\d{4}-\d{2}-\d{2})`)
+
+// missingRates tells, one line per missing ECB rate, whose letters claim
+// no penalties because of it.
+func missingRates(lang string, props []actions.CustomerProposal) []string {
+	var halves []string
+	who := map[string][]string{}
+	for _, p := range props {
+		for _, m := range p.MissingRates {
+			h := m
+			if g := halfYearStart.FindStringSubmatch(m); g != nil {
+				if d, err := parseDay(g[1]); err == nil {
+					h = formatDate(lang, d)
+				}
+			}
+			if _, ok := who[h]; !ok {
+				halves = append(halves, h)
+			}
+			if list := who[h]; len(list) == 0 || list[len(list)-1] != p.Customer {
+				who[h] = append(who[h], p.Customer)
+			}
+		}
+	}
+	out := make([]string, len(halves))
+	for i, h := range halves {
+		out[i] = tr(lang, "prop.missingRate", h, strings.Join(who[h], ", "))
+	}
+	return out
 }
 
 // proposal is seed 001's proposal: per customer, the letter the run of the
@@ -54,7 +90,7 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	lang := ses.lang()
 	p := s.newPage(r, ses, co, "proposal", tr(lang, "prop.title", formatDate(lang, day)),
-		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI()})
+		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props)})
 	s.render(w, r, http.StatusOK, "proposal", p)
 }
 
