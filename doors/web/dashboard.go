@@ -209,6 +209,11 @@ func dashCharts(p *page, d store.Dashboard) []dashChart {
 	}
 	dso.SVG = lineChart(pts, T("dash.days"))
 	out = append(out, dso)
+	// Each chart is named for screen readers by its title; its figures
+	// are in the table under it.
+	for i := range out {
+		out[i].SVG = template.HTML(strings.Replace(string(out[i].SVG), "<svg ", `<svg aria-label="`+esc(out[i].Title)+`" `, 1))
+	}
 	return out
 }
 

@@ -169,6 +169,8 @@ var messages = map[string][2]string{
 	"prop.unticked":       {"%s retiré de la proposition : %d facture(s) mise(s) en pause jusqu'au lendemain.", "%s left out of the proposal: %d invoice(s) paused until the next day."},
 	"prop.email":          {"e-mail", "e-mail"},
 	"prop.print":          {"courrier", "post"},
+	"a.checkAll":          {"Tout cocher", "Select all"},
+	"a.check":             {"Cocher", "Select"},
 	"prop.registered":     {"(recommandé avec AR)", "(registered post)"},
 	"prop.nothingOwed":    {"rien dû : aucune lettre", "nothing owed: no letter"},
 	"prop.feesDetail":     {"Indemnité forfaitaire %s (%d facture(s) × 40 €) + pénalités de retard %s", "Recovery indemnity %s (%d invoice(s) × 40 €) + late-payment penalties %s"},
