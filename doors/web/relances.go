@@ -166,6 +166,42 @@ type relancesData struct {
 	ExportXLSX string
 	ExportCSV  string
 	Back       string
+	// Why says, per invoice number, why no dunning chases it or which
+	// status holds it (store.WhyNotChased), in the reader's language.
+	Why map[string]string
+}
+
+// whySentence tells a store.Reason in lang.
+func whySentence(lang string, r store.Reason) string {
+	switch r.Code {
+	case store.WhyNotDue:
+		if d, err := parseDay(r.Param); err == nil {
+			return tr(lang, "why."+r.Code, formatDate(lang, d))
+		}
+	case store.WhyCurrency, store.WhyStatus:
+		return tr(lang, "why."+r.Code, r.Param)
+	}
+	return tr(lang, "why."+r.Code)
+}
+
+// whyNotChased tells, for the rows without a running dunning or held by a
+// status, why.
+func (s *Server) whyNotChased(ctx context.Context, lang string, co store.Company, rows []store.InvoiceRow) (map[string]string, error) {
+	var numbers []string
+	for _, r := range rows {
+		if r.Status == "" || r.Status == "held" || r.Status == "paused" {
+			numbers = append(numbers, r.Number)
+		}
+	}
+	reasons, err := s.o.Store.WhyNotChased(ctx, co.Code, numbers, s.today(co))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(reasons))
+	for n, r := range reasons {
+		out[n] = whySentence(lang, r)
+	}
+	return out, nil
 }
 
 func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) {
@@ -207,6 +243,10 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	p := s.newPage(r, ses, co, "relances", tr(lang, "nav.relances")+" – "+co.Code, nil)
 	d := relancesData{Rows: rows, Values: lq.values, Back: r.URL.RequestURI()}
+	if d.Why, err = s.whyNotChased(r.Context(), lang, co, rows); err != nil {
+		s.fault(w, r, "why not chased", err)
+		return
+	}
 	tab := lq.filter.Tab
 	addTab := func(key, label, title string, n int) {
 		d.Tabs = append(d.Tabs, tabLink{Key: key, Label: label, Title: title, Count: n, Active: key == tab,

@@ -121,6 +121,7 @@ func (s *Server) parseTemplates() error {
 		"add":  func(a, b int) int { return a + b },
 		"ptr":  func(t time.Time) *time.Time { return &t },
 		"join": strings.Join,
+		"neg":  func(n int) int { return -n },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
