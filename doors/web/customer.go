@@ -191,7 +191,15 @@ func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	lang := ses.lang()
 	to := back(r, s.customerRecordURL(co.Code, code))
-	c := store.NewCall{Author: ses.User.Name, Contact: r.PostFormValue("contact"), Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
+	c := store.NewCall{Author: ses.User.Name}
+	for field, into := range map[string]*string{"contact": &c.Contact, "outcome": &c.Outcome, "note": &c.Note} {
+		text, msg := formText(lang, r, field)
+		if msg != "" {
+			s.done(w, r, ses, to, flash{Error: true, Text: msg})
+			return
+		}
+		*into = text
+	}
 	if v := strings.TrimSpace(r.PostFormValue("promisedOn")); v != "" {
 		d, err := parseDay(v)
 		if err != nil {

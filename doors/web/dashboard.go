@@ -41,7 +41,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ses *session)
 		return
 	}
 	lang := ses.lang()
-	on := s.dayParam(r, ses, co)
+	on, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	d, err := s.o.Store.CompanyDashboard(r.Context(), co.Code, on)
 	if err != nil {
 		s.fault(w, r, "dashboard", err)
@@ -60,7 +63,10 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, ses *sessi
 		return
 	}
 	id := strings.TrimSuffix(r.PathValue("chart"), ".csv")
-	on := s.dayParam(r, ses, co)
+	on, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	d, err := s.o.Store.CompanyDashboard(r.Context(), co.Code, on)
 	if err != nil {
 		s.fault(w, r, "dashboard", err)

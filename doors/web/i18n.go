@@ -180,6 +180,7 @@ var messages = map[string][2]string{
 	"why.pending":         {"Échue : la prochaine analyse démarre sa relance", "Due: the next scan starts its dunning"},
 	"inv.late":            {"%d j de retard", "%d days late"},
 	"inv.dueIn":           {"à échoir dans %d j", "due in %d days"},
+	"err.tooLong":         {"Texte trop long : %d caractères, %d au plus. Rien n'a été enregistré.", "Text too long: %d characters, at most %d. Nothing was saved."},
 	"a.checkAll":          {"Tout cocher", "Select all"},
 	"a.check":             {"Cocher", "Select"},
 	"prop.registered":     {"(recommandé avec AR)", "(registered post)"},

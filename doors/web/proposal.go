@@ -19,19 +19,20 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// dayParam reads the page's day (?date=), today by default; a bad value
-// is reported and today used.
-func (s *Server) dayParam(r *http.Request, ses *session, co store.Company) calendar.Date {
+// dayParam reads the page's day (?date=), today by default. A bad value
+// answers 400 with the message (never another day's page or file): ok is
+// false and the answer is written.
+func (s *Server) dayParam(w http.ResponseWriter, r *http.Request, ses *session, co store.Company) (day calendar.Date, ok bool) {
 	v := strings.TrimSpace(r.URL.Query().Get("date"))
 	if v == "" {
-		return s.today(co)
+		return s.today(co), true
 	}
 	d, err := parseDay(v)
 	if err != nil {
-		ses.flash = append(ses.flash, flash{Error: true, Text: tr(ses.lang(), "err.date", v)})
-		return s.today(co)
+		s.errorPage(w, r, http.StatusBadRequest, tr(ses.lang(), "err.date", v))
+		return d, false
 	}
-	return d
+	return d, true
 }
 
 type proposalData struct {
@@ -82,7 +83,10 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 	if !ok {
 		return
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	props, err := s.o.Ops.Proposal(r.Context(), co.Code, day)
 	if err != nil {
 		s.fault(w, r, "proposal", err)
@@ -158,7 +162,10 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, ses *session) {
 			lv = l
 		}
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	// What the customer receives: its statement of that day.
 	d, c, err := activities.BuildStatement(r.Context(), s.o.Store, inv.ID, lv, day, 1)
 	if err != nil {
@@ -187,7 +194,10 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 	if !ok {
 		return
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)
@@ -213,7 +223,10 @@ func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *sessio
 		s.errorPage(w, r, http.StatusNotFound, tr(ses.lang(), "err.notfound"))
 		return
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)

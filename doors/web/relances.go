@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
@@ -338,20 +339,37 @@ var rowActions = map[string]rowAction{
 	"comment": {dunning.UpdateComment, "a.comment", "done.comment"},
 }
 
-// actionArg builds the update's payload from the form; a missing field
-// gives the message to show.
+// maxText is the longest free text a form takes (comment, reason, call
+// note), in characters: longer is refused with a message, never cut.
+const maxText = 2000
+
+// formText reads a free-text field, trimmed; msg is the message to show
+// when it is longer than maxText.
+func formText(lang string, r *http.Request, field string) (text, msg string) {
+	text = strings.TrimSpace(r.PostFormValue(field))
+	if n := utf8.RuneCountInString(text); n > maxText {
+		return "", tr(lang, "err.tooLong", n, maxText)
+	}
+	return text, ""
+}
+
+// actionArg builds the update's payload from the form; a missing or
+// over-long field gives the message to show.
 func actionArg(lang, name, actor string, r *http.Request) (any, string) {
+	reason, msg := formText(lang, r, "reason")
+	if msg != "" {
+		return nil, msg
+	}
 	switch name {
 	case "execute":
 		return dunning.ExecuteRequest{Actor: actor}, ""
 	case "skip":
-		return dunning.SkipRequest{Actor: actor, Reason: strings.TrimSpace(r.PostFormValue("reason"))}, ""
+		return dunning.SkipRequest{Actor: actor, Reason: reason}, ""
 	case "revert":
-		return dunning.RevertRequest{Actor: actor, Reason: strings.TrimSpace(r.PostFormValue("reason"))}, ""
+		return dunning.RevertRequest{Actor: actor, Reason: reason}, ""
 	case "resume":
 		return dunning.ResumeRequest{Actor: actor}, ""
 	case "pause":
-		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		if reason == "" {
 			return nil, tr(lang, "err.reason")
 		}
@@ -365,12 +383,12 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 		}
 		return req, ""
 	case "comment":
-		text := strings.TrimSpace(r.PostFormValue("text"))
+		text, msg := formText(lang, r, "text")
+		if msg != "" {
+			return nil, msg
+		}
 		if text == "" {
 			return nil, tr(lang, "err.text")
-		}
-		if len(text) > 2000 {
-			text = text[:2000]
 		}
 		return dunning.CommentRequest{Actor: actor, Text: text}, ""
 	}
