@@ -193,6 +193,8 @@ var messages = map[string][2]string{
 	"let.pdf":             {"PDF fusionné à imprimer", "Merged PDF to print"},
 	"let.zip":             {"Zip (un PDF par lettre)", "Zip (one PDF per letter)"},
 	"let.empty":           {"Aucune lettre ce jour-là.", "No letters that day."},
+	"let.printOnly":       {"Courrier seulement", "Post only"},
+	"let.noPrint":         {"Aucune lettre à imprimer ce jour-là.", "No letter to print that day."},
 	"err.noletters":       {"Aucune lettre avec PDF le %s.", "No letter with a PDF on %s."},
 	"status.active":       {"En cours", "Active"},
 	"status.paused":       {"En pause", "Paused"},

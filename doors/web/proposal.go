@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -181,10 +182,22 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, ses *session) {
 }
 
 type lettersData struct {
-	Day     calendar.Date
-	Letters []store.BatchLetter
-	PDF     string
-	Zip     string
+	Day       calendar.Date
+	Letters   []store.BatchLetter
+	PDF       string // the letters to print, merged
+	Zip       string
+	PrintOnly bool   // "courrier seulement": only the letters that go by post
+	Toggle    string // the page with PrintOnly switched
+	Prints    int    // letters that go by post
+}
+
+// lettersChannel is the day's letters a page or file shows: those that go
+// by post with ?channel=print, else all.
+func lettersChannel(r *http.Request) string {
+	if r.URL.Query().Get("channel") == store.BatchPrint {
+		return store.BatchPrint
+	}
+	return store.BatchAll
 }
 
 // letters lists the letters of a day (seed 003's "letters of the day"),
@@ -198,16 +211,28 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 	if !ok {
 		return
 	}
-	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	channel := lettersChannel(r)
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, channel)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)
 		return
 	}
+	prints, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchPrint)
+	if err != nil {
+		s.fault(w, r, "letters of the day", err)
+		return
+	}
+	// In the order they went out.
+	sort.SliceStable(ls, func(i, j int) bool { return ls[i].CreatedAt.Before(ls[j].CreatedAt) })
 	lang := ses.lang()
-	base := "/c/" + url.PathEscape(co.Code) + "/letters/"
+	base := "/c/" + url.PathEscape(co.Code) + "/letters"
 	q := "?date=" + day.String()
-	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)),
-		lettersData{Day: day, Letters: ls, PDF: base + "lettres.pdf" + q, Zip: base + "lettres.zip" + q})
+	d := lettersData{Day: day, Letters: ls, PDF: base + "/lettres.pdf" + q, Zip: base + "/lettres.zip" + q,
+		PrintOnly: channel == store.BatchPrint, Toggle: base + q + "&channel=" + store.BatchPrint, Prints: countWithPDF(prints)}
+	if d.PrintOnly {
+		d.Toggle, d.Zip = base+q, d.Zip+"&channel="+store.BatchPrint
+	}
+	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)), d)
 	s.render(w, r, http.StatusOK, "letters", p)
 }
 
@@ -227,7 +252,13 @@ func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *sessio
 	if !ok {
 		return
 	}
-	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	// The merged PDF is for the printer: only the letters that go by
+	// post. The zip keeps the page's choice.
+	channel := lettersChannel(r)
+	if file == "lettres.pdf" {
+		channel = store.BatchPrint
+	}
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, channel)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)
 		return
@@ -261,4 +292,15 @@ func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *sessio
 		return
 	}
 	writePDF(w, name+".pdf", buf.Bytes(), true)
+}
+
+// countWithPDF counts the letters that have a PDF.
+func countWithPDF(ls []store.BatchLetter) int {
+	n := 0
+	for _, l := range ls {
+		if len(l.PDF) > 0 {
+			n++
+		}
+	}
+	return n
 }
