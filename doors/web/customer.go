@@ -77,7 +77,7 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "customer history", err)
 		return
 	}
-	d.Steps = sentences(lang, steps)
+	d.Steps = sentences(s.labelPage(r.Context(), lang, co), steps)
 	if d.Calls, err = s.o.Store.Calls(r.Context(), co.Code, code); err != nil {
 		s.fault(w, r, "customer calls", err)
 		return
@@ -246,10 +246,15 @@ type step struct {
 }
 
 // sentences tells history events in the reader's language.
-func sentences(lang string, in []store.CustomerStep) []step {
+func sentences(p *page, in []store.CustomerStep) []step {
+	lang := p.Lang
 	out := make([]step, len(in))
 	for i, h := range in {
-		sentence, detail := sentence(lang, h.Kind, h.Level, h.Detail)
+		level := p.Level(h.Level) // the ladder's label, as the screens name levels
+		if level == "" {
+			level = h.Level
+		}
+		sentence, detail := sentence(lang, h.Kind, level, h.Detail)
 		out[i] = step{At: h.At, Sentence: sentence, Detail: detail, Actor: h.Actor, Level: h.Level, Invoice: h.Invoice,
 			DueDate: h.DueDate, Balance: h.Balance, Settled: h.Settled, Kind: h.Kind}
 	}
@@ -261,13 +266,13 @@ func sentences(lang string, in []store.CustomerStep) []step {
 // something (a reason, a comment, an amount).
 var eventSentences = map[string][2]string{
 	"started":             {"Relance démarrée", "Reminders started"},
-	"letter_sent":         {"Lettre %s envoyée", "%s letter sent"},
-	"letter_queued_print": {"Lettre %s mise à imprimer", "%s letter queued for printing"},
-	"letter_uncertain":    {"Lettre %s : envoi incertain, à vérifier", "%s letter: sending uncertain, check it"},
-	"letter_failed":       {"Lettre %s non envoyée", "%s letter not sent"},
+	"letter_sent":         {"Lettre « %s » envoyée", "Letter “%s” sent"},
+	"letter_queued_print": {"Lettre « %s » mise à imprimer", "Letter “%s” queued for printing"},
+	"letter_uncertain":    {"Lettre « %s » : envoi incertain, à vérifier", "Letter “%s”: sending uncertain, check it"},
+	"letter_failed":       {"Lettre « %s » non envoyée", "Letter “%s” not sent"},
 	"letter_asked":        {"Envoi immédiat demandé (Exécuter)", "Sending asked for now (Execute)"},
-	"skipped":             {"Niveau %s ignoré, sans lettre", "Level %s skipped, no letter"},
-	"reverted":            {"Retour au niveau %s", "Back to level %s"},
+	"skipped":             {"Niveau « %s » ignoré, sans lettre", "Level “%s” skipped, no letter"},
+	"reverted":            {"Retour au niveau « %s »", "Back to level “%s”"},
 	"paused":              {"Mise en pause", "Paused"},
 	"resumed":             {"Reprise des relances", "Reminders resumed"},
 	"held":                {"Relance bloquée", "Reminders held"},

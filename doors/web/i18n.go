@@ -181,6 +181,8 @@ var messages = map[string][2]string{
 	"inv.late":            {"%d j de retard", "%d days late"},
 	"inv.dueIn":           {"à échoir dans %d j", "due in %d days"},
 	"err.tooLong":         {"Texte trop long : %d caractères, %d au plus. Rien n'a été enregistré.", "Text too long: %d characters, at most %d. Nothing was saved."},
+	"a.exportHistory":     {"Historique :", "History:"},
+	"err.period":          {"Période incorrecte : la fin est avant le début.", "Bad period: it ends before it starts."},
 	"a.checkAll":          {"Tout cocher", "Select all"},
 	"a.check":             {"Cocher", "Select"},
 	"prop.registered":     {"(recommandé avec AR)", "(registered post)"},

@@ -64,7 +64,7 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request, ses *session) {
 	for i, h := range hist {
 		steps[i] = store.CustomerStep{At: h.At, Kind: h.Kind, Level: h.Level, Detail: h.Detail, Actor: h.Actor, Invoice: number}
 	}
-	d.Steps = sentences(lang, steps)
+	d.Steps = sentences(s.labelPage(r.Context(), lang, co), steps)
 	if d.Payments, err = s.o.Store.InvoicePayments(r.Context(), id); err != nil {
 		s.fault(w, r, "invoice payments", err)
 		return
