@@ -412,7 +412,7 @@ func TestBrowserOperatorViewerAndProposal(t *testing.T) {
 
 	// Invoice page: the timeline in sentences and the Temporal UI link.
 	b.open("/c/WEB/invoices/FA0168", "#timeline")
-	if tl := b.text("#timeline"); !strings.Contains(tl, "Niveau R2 ignoré") || !strings.Contains(tl, "Retour au niveau R2") || !strings.Contains(tl, "olivia") {
+	if tl := b.text("#timeline"); !strings.Contains(tl, "Niveau « Relance 2 » ignoré") || !strings.Contains(tl, "Retour au niveau « Relance 2 »") || !strings.Contains(tl, "olivia") {
 		t.Errorf("timeline = %q", tl)
 	}
 	if b.count(`#temporal[href*="/workflows/"]`) != 1 {

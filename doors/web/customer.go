@@ -313,5 +313,8 @@ func sentence(lang, kind, level, detail string) (string, string) {
 			detail = strings.Replace(detail, ", until ", ", jusqu'au ", 1)
 		}
 	}
+	if lang != langEN {
+		detail = isoDate.ReplaceAllString(detail, "$3/$2/$1") // French dates
+	}
 	return s, detail
 }
