@@ -41,6 +41,19 @@ func TestBadInputIsRefusedWithAMessage(t *testing.T) {
 		}
 	}
 
+	// The favicon exists; an unknown page keeps the signed-in header.
+	resp, err := a.c.Get(a.base + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("favicon: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if status, body := a.get("/nope"); status != http.StatusNotFound || !strings.Contains(body, `id="signout"`) || !strings.Contains(body, "olga") {
+		t.Errorf("/nope while signed in: %d, signed-in header missing: %.600s", status, body)
+	}
+
 	long := strings.Repeat("é", 20000)
 	a.get("/c/BAD/relances")
 	_, body := a.post("/c/BAD/act/comment", url.Values{"invoice": {"FA0168"}, "text": {long}})
