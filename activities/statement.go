@@ -230,7 +230,7 @@ func buildStatement(ctx context.Context, st *store.Store, key string, date calen
 	data, top := statementData(subj, stmt, items, lad, date)
 	data.Reference = letterReference(subj.Customer.Code, date, top.Code, key)
 	if owed := data.Total(); !owed.IsPositive() {
-		return builtStatement{}, fmt.Errorf("%w: no letter: %s owes nothing once credit notes and unapplied payments are counted (balance %s)",
+		return builtStatement{subj: subj, data: data, top: top}, fmt.Errorf("%w: no letter: %s owes nothing once credit notes and unapplied payments are counted (balance %s)",
 			errNothingOwed, subj.Customer.Code, money.Format(owed, data.Currency))
 	}
 	data, warning, err := addFees(ctx, st, data)
@@ -246,13 +246,19 @@ func buildStatement(ctx context.Context, st *store.Store, key string, date calen
 
 // BuildStatement makes the statement the customer of invoice invoiceID
 // would receive on date if that invoice's letter of level lv (the seq-th
-// of that level) went out in it: every open item of the customer read from
-// the ledger, as SendStatement builds it, neither sent nor recorded
-// (`starter preview`, the proposal's preview). It returns an error when
-// the customer owes nothing once credit notes and unapplied payments are
-// counted (no letter would go out).
+// of that level) went out in it, with the letters the customer's other
+// invoice workflows hand in that day at the level each will then have
+// (DueItems): every open item of the customer read from the ledger, as
+// SendStatement builds it, neither sent nor recorded (`starter preview`,
+// the proposal's preview). It returns an error when the customer owes
+// nothing once credit notes and unapplied payments are counted (no letter
+// would go out).
 func BuildStatement(ctx context.Context, st *store.Store, invoiceID int64, lv ladder.Level, date calendar.Date, seq int) (letter.Data, letter.Content, error) {
 	subj, err := st.LetterSubjectOf(ctx, invoiceID)
+	if err != nil {
+		return letter.Data{}, letter.Content{}, err
+	}
+	due, err := DueItems(ctx, st, subj.Company.Code, date)
 	if err != nil {
 		return letter.Data{}, letter.Content{}, err
 	}
@@ -266,13 +272,90 @@ func BuildStatement(ctx context.Context, st *store.Store, invoiceID int64, lv la
 			position = i
 		}
 	}
-	item := LetterItem{InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Position: position, Sequence: seq}
-	key := fmt.Sprintf("preview/%s/%s/%s", subj.Company.Code, subj.Customer.Code, date)
-	b, err := buildStatement(ctx, st, key, date, []LetterItem{item})
+	var items []LetterItem
+	found := false
+	for _, it := range due[subj.Customer.Code] {
+		if it.InvoiceID == invoiceID {
+			it.Level, it.Position, it.Sequence, found = lv, position, seq, true
+		}
+		items = append(items, it)
+	}
+	if !found {
+		items = append(items, LetterItem{InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Position: position, Sequence: seq})
+	}
+	p, err := PreviewStatement(ctx, st, date, items)
 	if err != nil {
 		return letter.Data{}, letter.Content{}, err
 	}
-	return b.data, b.content, nil
+	if p.NothingOwed {
+		return letter.Data{}, letter.Content{}, p.Err
+	}
+	return p.Data, p.Content, nil
+}
+
+// StatementPreview is the statement a customer would receive on a day,
+// built by the function that builds the letter SendStatement sends.
+type StatementPreview struct {
+	Data    letter.Data
+	Content letter.Content
+	Level   ladder.Level // the letter's level: the highest among its rows
+	Channel string       // email, print or both, as SendStatement sends it
+	Warning string       // penalties left out (a missing ECB rate)
+	// NothingOwed is true when no letter would go out (credit notes and
+	// unapplied payments cover the balances): Data holds the rows, Err
+	// says why.
+	NothingOwed bool
+	Err         error
+}
+
+// DueItems returns, per customer code, the letters the invoice workflows
+// of company hand in on day (store.ProposalLines: those whose next
+// letter falls due by then), each at the level it will have: the items of
+// the statements of that day.
+func DueItems(ctx context.Context, st *store.Store, company string, day calendar.Date) (map[string][]LetterItem, error) {
+	lines, err := st.ProposalLines(ctx, company, day)
+	if err != nil || len(lines) == 0 {
+		return nil, err
+	}
+	co, err := st.CompanyByCode(ctx, company)
+	if err != nil {
+		return nil, err
+	}
+	lad, err := st.Ladder(ctx, co.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]LetterItem{}
+	for _, l := range lines {
+		for i, lv := range lad {
+			if lv.Code == l.NextLevel {
+				out[l.Customer] = append(out[l.Customer], LetterItem{
+					InvoiceID: l.InvoiceID, Invoice: l.Number, Level: lv, Position: i, Sequence: 1,
+					Instalment: l.Instalment,
+				})
+			}
+		}
+	}
+	return out, nil
+}
+
+// PreviewStatement builds the statement of items' customer on date, as
+// SendStatement would send it with these items, reading the database and
+// writing nothing: the proposal's amounts and fees and its PDF preview are
+// this letter.
+func PreviewStatement(ctx context.Context, st *store.Store, date calendar.Date, items []LetterItem) (StatementPreview, error) {
+	if len(items) == 0 {
+		return StatementPreview{}, fmt.Errorf("preview of a statement without items")
+	}
+	key := fmt.Sprintf("preview/%d/%s", items[0].InvoiceID, date)
+	b, err := buildStatement(ctx, st, key, date, items)
+	p := StatementPreview{Data: b.data, Content: b.content, Level: b.top, Warning: b.warning,
+		Channel: channelFor(b.top.Channel, b.subj.Customer)}
+	if errors.Is(err, errNothingOwed) {
+		p.NothingOwed, p.Err = true, err
+		return p, nil
+	}
+	return p, err
 }
 
 func itemKey(it LetterItem) store.LetterKey {

@@ -5,27 +5,39 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/domain/fees"
 	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
 )
 
 // CustomerProposal is what the run of a day would send one customer, as
 // seed 001's proposal screen shows it: balance, amount reminded, fees
-// claimed, level, channel.
+// claimed, level, channel. Its figures are read from the very letter the
+// run would send (activities.PreviewStatement).
 type CustomerProposal struct {
-	Customer   string               `json:"customer"`
-	Name       string               `json:"name"`
-	Channel    string               `json:"channel"` // email or print
-	Address    []string             `json:"address"`
-	Level      string               `json:"level"` // the highest level among the invoices
-	Reminded   decimal.Decimal      `json:"reminded"`
-	Fees       decimal.Decimal      `json:"fees"`
-	Currency   string               `json:"currency"`
-	Invoices   []store.ProposalLine `json:"invoices"`
-	FeesDetail string               `json:"feesDetail,omitempty"`
+	Customer string          `json:"customer"`
+	Name     string          `json:"name"`
+	Channel  string          `json:"channel"` // email, print or both (e-mail and registered post)
+	Address  []string        `json:"address"`
+	Level    string          `json:"level"` // the letter's level: the highest among its rows
+	Reminded decimal.Decimal `json:"reminded"`
+	Fees     decimal.Decimal `json:"fees"`
+	// Indemnity and Interest are the two parts of Fees; FeeInvoices the
+	// number of invoices the 40 EUR indemnity is claimed on.
+	Indemnity   decimal.Decimal      `json:"indemnity"`
+	Interest    decimal.Decimal      `json:"interest"`
+	FeeInvoices int                  `json:"feeInvoices,omitempty"`
+	Currency    string               `json:"currency"`
+	Invoices    []store.ProposalLine `json:"invoices"`
+	FeesDetail  string               `json:"feesDetail,omitempty"`
+	// MissingRates names the half-years whose ECB rate is missing: the
+	// letter claims no penalties for them.
+	MissingRates []string `json:"missingRates,omitempty"`
+	// NothingOwed is true when credit notes and unapplied payments cover
+	// the balances: no letter goes out.
+	NothingOwed bool `json:"nothingOwed,omitempty"`
 	// Warnings must be read before the run: a missing ECB rate means the
 	// letter claims the 40 EUR indemnity per invoice but no penalties.
 	// Blocking is true when there is one: the company chooses to send
@@ -35,63 +47,55 @@ type CustomerProposal struct {
 }
 
 // Proposal lists, per customer, the letters the dunning would send on day.
+// Each customer's amount, fees, level and channel are those of the
+// statement the run sends (activities.PreviewStatement, with the levels
+// every item will have that day): the proposal and its preview are the
+// letter.
 func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) ([]CustomerProposal, error) {
 	lines, err := o.Store.ProposalLines(ctx, company, day)
 	if err != nil {
 		return nil, err
 	}
-	rates, err := o.Store.ECBRates(ctx)
+	due, err := activities.DueItems(ctx, o.Store, company, day)
 	if err != nil {
 		return nil, err
 	}
 	var out []CustomerProposal
-	top := map[string]int{} // highest level rank per customer
 	for _, l := range lines {
 		if len(out) == 0 || out[len(out)-1].Customer != l.Customer {
-			ch := "email"
-			if len(l.Emails) == 0 {
-				ch = "print"
-			}
-			out = append(out, CustomerProposal{Customer: l.Customer, Name: l.CustomerName, Channel: ch, Address: l.Address, Currency: l.Currency})
+			out = append(out, CustomerProposal{Customer: l.Customer, Name: l.CustomerName, Address: l.Address, Currency: l.Currency,
+				Fees: decimal.Zero, Indemnity: decimal.Zero, Interest: decimal.Zero})
 		}
 		p := &out[len(out)-1]
 		p.Invoices = append(p.Invoices, l)
-		if l.Position >= top[p.Customer] {
-			top[p.Customer], p.Level = l.Position, l.NextLevel
-		}
 	}
 	for i := range out {
 		p := &out[i]
-		// The amount reminded is what the customer's statement claims:
-		// every overdue item, credit notes and unapplied payments deducted.
-		cu, err := o.Store.CustomerByCode(ctx, company, p.Customer)
-		if err != nil {
-			return nil, err
-		}
-		stmt, err := o.Store.StatementOf(ctx, cu.ID, p.Currency)
-		if err != nil {
-			return nil, err
-		}
-		p.Reminded = stmt.Owed(day)
-		var claim []fees.Line
-		for _, l := range p.Invoices {
-			if l.ClaimFees && l.Business {
-				claim = append(claim, fees.Line{Invoice: l.Number, DueDate: l.DueDate, Balance: l.Balance})
-			}
-		}
-		if len(claim) == 0 {
+		items := due[p.Customer]
+		if len(items) == 0 {
 			continue
 		}
-		c := fees.ComputeWithGaps(claim, true, day, rates)
-		p.Fees = c.Total
-		p.FeesDetail = fmt.Sprintf("indemnity %s + penalties %s", c.Indemnity.StringFixed(2), c.Interest.StringFixed(2))
-		for _, m := range c.Missing {
+		pv, err := activities.PreviewStatement(ctx, o.Store, day, items)
+		if err != nil {
+			return nil, err
+		}
+		p.Level, p.Channel, p.Reminded, p.NothingOwed = pv.Level.Code, pv.Channel, pv.Data.Total(), pv.NothingOwed
+		if pv.Data.Currency != "" {
+			p.Currency = pv.Data.Currency
+		}
+		f := pv.Data.Fees
+		if f == nil {
+			continue
+		}
+		p.Fees, p.Indemnity, p.Interest, p.FeeInvoices, p.MissingRates = f.Total, f.Indemnity, f.Interest, f.Invoices(), f.MissingRates
+		p.FeesDetail = fmt.Sprintf("indemnity %s + penalties %s", f.Indemnity.StringFixed(2), f.Interest.StringFixed(2))
+		for _, m := range f.MissingRates {
 			p.Blocking = true
 			p.Warnings = append(p.Warnings, fmt.Sprintf(
 				"penalties not claimed: %s; send without penalties, or add the rate first with `starter rates set --from %s --rate R`",
 				m, rateDay(m)))
 		}
-		if len(c.Missing) > 0 {
+		if len(f.MissingRates) > 0 {
 			p.FeesDetail += " (penalties missing: no ECB rate)"
 		}
 	}

@@ -252,6 +252,8 @@ var adminMessages = map[string][2]string{
 	"dash.age.31-60":     {"31–60 j", "31–60 d"},
 	"dash.age.61-90":     {"61–90 j", "61–90 d"},
 	"dash.age.over 90":   {"+ de 90 j", "over 90 d"},
+	"dash.age.credits":   {"Avoirs et acomptes", "Credits and payments on account"},
+	"dash.age.total":     {"Total (encours des clients)", "Total (customers' balances)"},
 	"dash.levels":        {"Encours par niveau", "Owed by level"},
 	"dash.levels.help":   {"Montant et nombre de factures ouvertes à chaque niveau de relance.", "Amount and count of open invoices at each level."},
 	"dash.nolevel":       {"Sans relance", "No letter yet"},

@@ -350,7 +350,7 @@ func (s *Server) templatePreview(w http.ResponseWriter, r *http.Request, ses *se
 	src := adminURL(co.Code, "/templates/preview/"+id)
 	fragment(http.StatusOK, `<p class="subject" id="preview-subject"><b>`+htmlEscape(tr(lang, "col.subject"))+` :</b> `+htmlEscape(c.Subject)+`</p>`+
 		`<p class="muted small" id="preview-ok">`+htmlEscape(tr(lang, "adm.template.previewOf", number, t.Name()))+
-		` <a href="`+src+`" target="_blank">PDF</a></p><iframe class="preview" id="preview-pdf" src="`+src+`"></iframe>`)
+		` <a href="`+src+`" target="_blank" class="underline">PDF</a></p><iframe class="preview" id="preview-pdf" title="`+htmlEscape(tr(lang, "tpl.previewTitle"))+`" src="`+src+`"></iframe>`)
 }
 
 func (s *Server) templatePreviewPDF(w http.ResponseWriter, r *http.Request, ses *session) {

@@ -339,3 +339,28 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	http.Redirect(w, r, "/c/"+urlPathEscape(ses.User.Companies[0])+"/relances", http.StatusSeeOther)
 }
+
+// withSession returns r carrying the session of its cookie when there is
+// a valid one, for pages anyone may reach (the "not found" page).
+func (s *Server) withSession(r *http.Request) *http.Request {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return r
+	}
+	st, err := s.o.Store.SessionByToken(r.Context(), c.Value)
+	if err != nil {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), sessionKey{}, &session{Session: st, token: c.Value}))
+}
+
+// faviconSVG is the app's icon: an envelope on the header's blue.
+const faviconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f3a5f"/><path d="M7 10h18v12H7z" fill="#fff"/><path d="M7 10l9 7 9-7" fill="none" stroke="#2563a8" stroke-width="2"/></svg>`
+
+// favicon serves the app's icon (browsers ask for /favicon.ico on every
+// page).
+func favicon(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write([]byte(faviconSVG))
+}

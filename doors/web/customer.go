@@ -20,7 +20,9 @@ type customerData struct {
 	Customer       store.Customer
 	Items          []store.InvoiceRow
 	IncludeSettled bool
-	Open           decimal.Decimal
+	Open           decimal.Decimal // the customer's balance (store.Position.Open)
+	Owed           decimal.Decimal // what a letter of the day claims (store.Position.Owed)
+	Unapplied      decimal.Decimal // payments on account deducted
 	Currency       string
 	Steps          []step
 	Calls          []store.Call
@@ -65,17 +67,22 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		return
 	}
 	for _, it := range d.Items {
-		if !it.Closed && it.Balance.IsPositive() || it.Kind == "credit_note" && !it.Closed {
-			d.Open = d.Open.Add(it.Balance)
-		}
 		d.Currency = it.Currency
 	}
+	// The balance and what is owed: the letters' own definition.
+	stmt, err := s.o.Store.StatementOf(r.Context(), c.ID, d.Currency)
+	if err != nil {
+		s.fault(w, r, "customer statement", err)
+		return
+	}
+	pos := stmt.Position(s.today(co))
+	d.Open, d.Owed, d.Unapplied = pos.Open, pos.Owed, pos.Unapplied
 	steps, err := s.o.Store.CustomerSteps(r.Context(), co.Code, code, 300)
 	if err != nil {
 		s.fault(w, r, "customer history", err)
 		return
 	}
-	d.Steps = sentences(lang, steps)
+	d.Steps = sentences(s.labelPage(r.Context(), lang, co), steps)
 	if d.Calls, err = s.o.Store.Calls(r.Context(), co.Code, code); err != nil {
 		s.fault(w, r, "customer calls", err)
 		return
@@ -197,7 +204,15 @@ func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	lang := ses.lang()
 	to := back(r, s.customerRecordURL(co.Code, code))
-	c := store.NewCall{Author: ses.User.Name, Contact: r.PostFormValue("contact"), Outcome: r.PostFormValue("outcome"), Note: r.PostFormValue("note")}
+	c := store.NewCall{Author: ses.User.Name}
+	for field, into := range map[string]*string{"contact": &c.Contact, "outcome": &c.Outcome, "note": &c.Note} {
+		text, msg := formText(lang, r, field)
+		if msg != "" {
+			s.done(w, r, ses, to, flash{Error: true, Text: msg})
+			return
+		}
+		*into = text
+	}
 	if v := strings.TrimSpace(r.PostFormValue("promisedOn")); v != "" {
 		d, err := parseDay(v)
 		if err != nil {
@@ -244,10 +259,15 @@ type step struct {
 }
 
 // sentences tells history events in the reader's language.
-func sentences(lang string, in []store.CustomerStep) []step {
+func sentences(p *page, in []store.CustomerStep) []step {
+	lang := p.Lang
 	out := make([]step, len(in))
 	for i, h := range in {
-		sentence, detail := sentence(lang, h.Kind, h.Level, h.Detail)
+		level := p.Level(h.Level) // the ladder's label, as the screens name levels
+		if level == "" {
+			level = h.Level
+		}
+		sentence, detail := sentence(lang, h.Kind, level, h.Detail)
 		out[i] = step{At: h.At, Sentence: sentence, Detail: detail, Actor: h.Actor, Level: h.Level, Invoice: h.Invoice,
 			DueDate: h.DueDate, Balance: h.Balance, Settled: h.Settled, Kind: h.Kind}
 	}
@@ -259,13 +279,13 @@ func sentences(lang string, in []store.CustomerStep) []step {
 // something (a reason, a comment, an amount).
 var eventSentences = map[string][2]string{
 	"started":             {"Relance démarrée", "Reminders started"},
-	"letter_sent":         {"Lettre %s envoyée", "%s letter sent"},
-	"letter_queued_print": {"Lettre %s mise à imprimer", "%s letter queued for printing"},
-	"letter_uncertain":    {"Lettre %s : envoi incertain, à vérifier", "%s letter: sending uncertain, check it"},
-	"letter_failed":       {"Lettre %s non envoyée", "%s letter not sent"},
+	"letter_sent":         {"Lettre « %s » envoyée", "Letter “%s” sent"},
+	"letter_queued_print": {"Lettre « %s » mise à imprimer", "Letter “%s” queued for printing"},
+	"letter_uncertain":    {"Lettre « %s » : envoi incertain, à vérifier", "Letter “%s”: sending uncertain, check it"},
+	"letter_failed":       {"Lettre « %s » non envoyée", "Letter “%s” not sent"},
 	"letter_asked":        {"Envoi immédiat demandé (Exécuter)", "Sending asked for now (Execute)"},
-	"skipped":             {"Niveau %s ignoré, sans lettre", "Level %s skipped, no letter"},
-	"reverted":            {"Retour au niveau %s", "Back to level %s"},
+	"skipped":             {"Niveau « %s » ignoré, sans lettre", "Level “%s” skipped, no letter"},
+	"reverted":            {"Retour au niveau « %s »", "Back to level “%s”"},
 	"paused":              {"Mise en pause", "Paused"},
 	"resumed":             {"Reprise des relances", "Reminders resumed"},
 	"held":                {"Relance bloquée", "Reminders held"},
@@ -305,6 +325,9 @@ func sentence(lang, kind, level, detail string) (string, string) {
 		if lang != langEN {
 			detail = strings.Replace(detail, ", until ", ", jusqu'au ", 1)
 		}
+	}
+	if lang != langEN {
+		detail = isoDate.ReplaceAllString(detail, "$3/$2/$1") // French dates
 	}
 	return s, detail
 }

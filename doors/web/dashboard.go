@@ -41,7 +41,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, ses *session)
 		return
 	}
 	lang := ses.lang()
-	on := s.dayParam(r, ses, co)
+	on, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	d, err := s.o.Store.CompanyDashboard(r.Context(), co.Code, on)
 	if err != nil {
 		s.fault(w, r, "dashboard", err)
@@ -60,7 +63,10 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request, ses *sessi
 		return
 	}
 	id := strings.TrimSuffix(r.PathValue("chart"), ".csv")
-	on := s.dayParam(r, ses, co)
+	on, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	d, err := s.o.Store.CompanyDashboard(r.Context(), co.Code, on)
 	if err != nil {
 		s.fault(w, r, "dashboard", err)
@@ -122,7 +128,7 @@ func dashCharts(p *page, d store.Dashboard) []dashChart {
 		case "UNRESOLVED":
 			return T("tab.unresolved")
 		}
-		return code
+		return p.Level(code)
 	}
 	var out []dashChart
 
@@ -130,11 +136,16 @@ func dashCharts(p *page, d store.Dashboard) []dashChart {
 	aging := dashChart{ID: "aging", Title: T("dash.aging"), Help: T("dash.aging.help"),
 		Head: []string{T("dash.bucket"), T("col.invoices"), T("col.amount")}, Num: []bool{false, true, true}}
 	var bars []bar
+	total, count := decimal.Zero, 0
 	for _, b := range d.Aging {
 		label := T("dash.age." + b.Label)
 		aging.Rows = append(aging.Rows, []string{label, strconv.Itoa(b.Count), money(b.Amount)})
 		bars = append(bars, bar{Label: label, Value: b.Amount, Text: formatMoney(lang, b.Amount, "EUR"), Color: ageColor(b.Label)})
+		total, count = total.Add(b.Amount), count+b.Count
 	}
+	// The buckets add up to the customers' balances (credit notes and
+	// payments on account deducted once, as the letters do).
+	aging.Rows = append(aging.Rows, []string{T("dash.age.total"), strconv.Itoa(count), money(total)})
 	aging.SVG = columnChart(bars)
 	out = append(out, aging)
 
@@ -204,6 +215,11 @@ func dashCharts(p *page, d store.Dashboard) []dashChart {
 	}
 	dso.SVG = lineChart(pts, T("dash.days"))
 	out = append(out, dso)
+	// Each chart is named for screen readers by its title; its figures
+	// are in the table under it.
+	for i := range out {
+		out[i].SVG = template.HTML(strings.Replace(string(out[i].SVG), "<svg ", `<svg aria-label="`+esc(out[i].Title)+`" `, 1))
+	}
 	return out
 }
 
@@ -217,6 +233,8 @@ func ageColor(label string) string {
 		return "#f0953a"
 	case "61-90":
 		return "#e0623a"
+	case "credits":
+		return "#2f7a45"
 	}
 	return "#b42318"
 }
@@ -281,7 +299,7 @@ func columnChart(bars []bar) template.HTML {
 	base := float64(chartH - padB)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#98a2b3"/>`, padL, base, chartW-padR, base)
 	for i, x := range bars {
-		h := plotH * scale(x.Value, max)
+		h := plotH * scale(decimal.Max(x.Value, decimal.Zero), max) // a negative bucket (credits) stays on the axis
 		cx := float64(padL) + slot*float64(i) + slot/2
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s: %s</title></rect>`,
 			cx-bw/2, base-h, bw, h, x.Color, esc(x.Label), esc(x.Text))

@@ -2,10 +2,14 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
+	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 )
@@ -21,8 +25,21 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 		return
 	}
 	file := r.PathValue("file")
+	lang := ses.lang()
+	labels := s.labelPage(r.Context(), lang, co)
+	opts := export.Options{Level: labels.Level, Detail: func(kind, level, detail string) string {
+		_, d := sentence(lang, kind, labels.Level(level), detail)
+		if lang != langEN {
+			d = isoDate.ReplaceAllString(d, "$3/$2/$1")
+		}
+		return d
+	}}
+	if file == "history.xlsx" || file == "history.csv" {
+		s.exportHistory(w, r, ses, co, file, opts)
+		return
+	}
 	if file != "invoices.xlsx" && file != "invoices.csv" {
-		s.errorPage(w, r, http.StatusNotFound, tr(ses.lang(), "err.notfound"))
+		s.errorPage(w, r, http.StatusNotFound, tr(lang, "err.notfound"))
 		return
 	}
 	lad, err := s.o.Store.Ladder(r.Context(), co.ID)
@@ -34,7 +51,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 	for i, l := range lad {
 		codes[i] = l.Code
 	}
-	lq := parseList(ses.lang(), r.URL.Query(), co, codes, s.o.Now())
+	lq := parseList(lang, r.URL.Query(), co, codes, s.o.Now())
 	if len(lq.errors) > 0 {
 		s.errorPage(w, r, http.StatusBadRequest, lq.errors[0])
 		return
@@ -54,10 +71,10 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 	var buf bytes.Buffer
 	ctype := "text/csv; charset=utf-8"
 	if file == "invoices.csv" {
-		err = export.InvoicesCSV(&buf, rows)
+		err = opts.InvoicesCSV(&buf, rows)
 	} else {
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = export.InvoicesXLSX(&buf, rows)
+		err = opts.InvoicesXLSX(&buf, rows)
 	}
 	if err != nil {
 		s.fault(w, r, "export", err)
@@ -66,6 +83,56 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows %s", len(rows), lq.values.Encode()))
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="relances-%s-%s.%s"`, co.Code, s.today(co), file[len("invoices."):]))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// isoDate is a date as the workflows write it in history details.
+var isoDate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+
+// exportHistory serves the reminder history (seed 003: "Exporter
+// l'historique des relances sous Excel") between ?from= and ?to= (both
+// optional, days of the company), as XLSX or CSV with French headers,
+// dates and sentences, the levels named as the screens name them.
+func (s *Server) exportHistory(w http.ResponseWriter, r *http.Request, ses *session, co store.Company, file string, opts export.Options) {
+	lang := ses.lang()
+	var from, to calendar.Date
+	for name, into := range map[string]*calendar.Date{"from": &from, "to": &to} {
+		v := strings.TrimSpace(r.URL.Query().Get(name))
+		if v == "" {
+			continue
+		}
+		d, err := parseDay(v)
+		if err != nil {
+			s.errorPage(w, r, http.StatusBadRequest, tr(lang, "err.date", v))
+			return
+		}
+		*into = d
+	}
+	rows, err := s.o.Store.HistoryExport(r.Context(), co.Code, from, to)
+	if errors.Is(err, store.ErrInvalid) {
+		s.errorPage(w, r, http.StatusBadRequest, tr(lang, "err.period"))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "history export", err)
+		return
+	}
+	var buf bytes.Buffer
+	ctype := "text/csv; charset=utf-8"
+	if file == "history.csv" {
+		err = opts.HistoryCSV(&buf, rows)
+	} else {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = opts.HistoryXLSX(&buf, rows)
+	}
+	if err != nil {
+		s.fault(w, r, "history export", err)
+		return
+	}
+	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows from %s to %s", len(rows), from, to))
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="historique-%s-%s.%s"`, co.Code, s.today(co), file[len("history."):]))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 }

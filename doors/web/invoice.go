@@ -21,6 +21,7 @@ type invoiceData struct {
 	Temporal  string
 	Back      string
 	PauseNote string
+	Why       string // why no dunning chases it, or which status holds it
 }
 
 // invoice is the invoice page: where its dunning stands, its story in
@@ -48,6 +49,12 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request, ses *session) {
 		return
 	}
 	d := invoiceData{Row: row, Back: r.URL.RequestURI()}
+	if why, err := s.whyNotChased(r.Context(), lang, co, []store.InvoiceRow{row}); err != nil {
+		s.fault(w, r, "why not chased", err)
+		return
+	} else {
+		d.Why = why[number]
+	}
 	hist, err := s.o.Store.History(r.Context(), id)
 	if err != nil {
 		s.fault(w, r, "invoice history", err)
@@ -57,7 +64,7 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request, ses *session) {
 	for i, h := range hist {
 		steps[i] = store.CustomerStep{At: h.At, Kind: h.Kind, Level: h.Level, Detail: h.Detail, Actor: h.Actor, Invoice: number}
 	}
-	d.Steps = sentences(lang, steps)
+	d.Steps = sentences(s.labelPage(r.Context(), lang, co), steps)
 	if d.Payments, err = s.o.Store.InvoicePayments(r.Context(), id); err != nil {
 		s.fault(w, r, "invoice payments", err)
 		return

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,25 +20,61 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// dayParam reads the page's day (?date=), today by default; a bad value
-// is reported and today used.
-func (s *Server) dayParam(r *http.Request, ses *session, co store.Company) calendar.Date {
+// dayParam reads the page's day (?date=), today by default. A bad value
+// answers 400 with the message (never another day's page or file): ok is
+// false and the answer is written.
+func (s *Server) dayParam(w http.ResponseWriter, r *http.Request, ses *session, co store.Company) (day calendar.Date, ok bool) {
 	v := strings.TrimSpace(r.URL.Query().Get("date"))
 	if v == "" {
-		return s.today(co)
+		return s.today(co), true
 	}
 	d, err := parseDay(v)
 	if err != nil {
-		ses.flash = append(ses.flash, flash{Error: true, Text: tr(ses.lang(), "err.date", v)})
-		return s.today(co)
+		s.errorPage(w, r, http.StatusBadRequest, tr(ses.lang(), "err.date", v))
+		return d, false
 	}
-	return d
+	return d, true
 }
 
 type proposalData struct {
 	Day       calendar.Date
 	Customers []actions.CustomerProposal
 	Back      string
+	// Missing says, in the reader's language, which ECB rates are missing
+	// and whose letters claim no penalties because of it.
+	Missing []string
+}
+
+// halfYearStart finds the first day of the half-year a missing-rate
+// message names ("... (from 2026-07-01) ...").
+var halfYearStart = regexp.MustCompile(`from (\d{4}-\d{2}-\d{2})`)
+
+// missingRates tells, one line per missing ECB rate, whose letters claim
+// no penalties because of it.
+func missingRates(lang string, props []actions.CustomerProposal) []string {
+	var halves []string
+	who := map[string][]string{}
+	for _, p := range props {
+		for _, m := range p.MissingRates {
+			h := m
+			if g := halfYearStart.FindStringSubmatch(m); g != nil {
+				if d, err := parseDay(g[1]); err == nil {
+					h = formatDate(lang, d)
+				}
+			}
+			if _, ok := who[h]; !ok {
+				halves = append(halves, h)
+			}
+			if list := who[h]; len(list) == 0 || list[len(list)-1] != p.Customer {
+				who[h] = append(who[h], p.Customer)
+			}
+		}
+	}
+	out := make([]string, len(halves))
+	for i, h := range halves {
+		out[i] = tr(lang, "prop.missingRate", h, strings.Join(who[h], ", "))
+	}
+	return out
 }
 
 // proposal is seed 001's proposal: per customer, the letter the run of the
@@ -46,7 +84,10 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 	if !ok {
 		return
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	props, err := s.o.Ops.Proposal(r.Context(), co.Code, day)
 	if err != nil {
 		s.fault(w, r, "proposal", err)
@@ -54,7 +95,7 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	lang := ses.lang()
 	p := s.newPage(r, ses, co, "proposal", tr(lang, "prop.title", formatDate(lang, day)),
-		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI()})
+		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props)})
 	s.render(w, r, http.StatusOK, "proposal", p)
 }
 
@@ -122,7 +163,10 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, ses *session) {
 			lv = l
 		}
 	}
-	day := s.dayParam(r, ses, co)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
 	// What the customer receives: its statement of that day.
 	d, c, err := activities.BuildStatement(r.Context(), s.o.Store, inv.ID, lv, day, 1)
 	if err != nil {
@@ -138,10 +182,22 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, ses *session) {
 }
 
 type lettersData struct {
-	Day     calendar.Date
-	Letters []store.BatchLetter
-	PDF     string
-	Zip     string
+	Day       calendar.Date
+	Letters   []store.BatchLetter
+	PDF       string // the letters to print, merged
+	Zip       string
+	PrintOnly bool   // "courrier seulement": only the letters that go by post
+	Toggle    string // the page with PrintOnly switched
+	Prints    int    // letters that go by post
+}
+
+// lettersChannel is the day's letters a page or file shows: those that go
+// by post with ?channel=print, else all.
+func lettersChannel(r *http.Request) string {
+	if r.URL.Query().Get("channel") == store.BatchPrint {
+		return store.BatchPrint
+	}
+	return store.BatchAll
 }
 
 // letters lists the letters of a day (seed 003's "letters of the day"),
@@ -151,17 +207,32 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 	if !ok {
 		return
 	}
-	day := s.dayParam(r, ses, co)
-	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
+	channel := lettersChannel(r)
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, channel)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)
 		return
 	}
+	prints, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchPrint)
+	if err != nil {
+		s.fault(w, r, "letters of the day", err)
+		return
+	}
+	// In the order they went out.
+	sort.SliceStable(ls, func(i, j int) bool { return ls[i].CreatedAt.Before(ls[j].CreatedAt) })
 	lang := ses.lang()
-	base := "/c/" + url.PathEscape(co.Code) + "/letters/"
+	base := "/c/" + url.PathEscape(co.Code) + "/letters"
 	q := "?date=" + day.String()
-	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)),
-		lettersData{Day: day, Letters: ls, PDF: base + "lettres.pdf" + q, Zip: base + "lettres.zip" + q})
+	d := lettersData{Day: day, Letters: ls, PDF: base + "/lettres.pdf" + q, Zip: base + "/lettres.zip" + q,
+		PrintOnly: channel == store.BatchPrint, Toggle: base + q + "&channel=" + store.BatchPrint, Prints: countWithPDF(prints)}
+	if d.PrintOnly {
+		d.Toggle, d.Zip = base+q, d.Zip+"&channel="+store.BatchPrint
+	}
+	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)), d)
 	s.render(w, r, http.StatusOK, "letters", p)
 }
 
@@ -177,8 +248,17 @@ func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *sessio
 		s.errorPage(w, r, http.StatusNotFound, tr(ses.lang(), "err.notfound"))
 		return
 	}
-	day := s.dayParam(r, ses, co)
-	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, store.BatchAll)
+	day, ok := s.dayParam(w, r, ses, co)
+	if !ok {
+		return
+	}
+	// The merged PDF is for the printer: only the letters that go by
+	// post. The zip keeps the page's choice.
+	channel := lettersChannel(r)
+	if file == "lettres.pdf" {
+		channel = store.BatchPrint
+	}
+	ls, err := s.o.Store.LettersOn(r.Context(), co.Code, day, channel)
 	if err != nil {
 		s.fault(w, r, "letters of the day", err)
 		return
@@ -212,4 +292,15 @@ func (s *Server) lettersFile(w http.ResponseWriter, r *http.Request, ses *sessio
 		return
 	}
 	writePDF(w, name+".pdf", buf.Bytes(), true)
+}
+
+// countWithPDF counts the letters that have a PDF.
+func countWithPDF(ls []store.BatchLetter) int {
+	n := 0
+	for _, l := range ls {
+		if len(l.PDF) > 0 {
+			n++
+		}
+	}
+	return n
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
@@ -166,6 +167,42 @@ type relancesData struct {
 	ExportXLSX string
 	ExportCSV  string
 	Back       string
+	// Why says, per invoice number, why no dunning chases it or which
+	// status holds it (store.WhyNotChased), in the reader's language.
+	Why map[string]string
+}
+
+// whySentence tells a store.Reason in lang.
+func whySentence(lang string, r store.Reason) string {
+	switch r.Code {
+	case store.WhyNotDue:
+		if d, err := parseDay(r.Param); err == nil {
+			return tr(lang, "why."+r.Code, formatDate(lang, d))
+		}
+	case store.WhyCurrency, store.WhyStatus:
+		return tr(lang, "why."+r.Code, r.Param)
+	}
+	return tr(lang, "why."+r.Code)
+}
+
+// whyNotChased tells, for the rows without a running dunning or held by a
+// status, why.
+func (s *Server) whyNotChased(ctx context.Context, lang string, co store.Company, rows []store.InvoiceRow) (map[string]string, error) {
+	var numbers []string
+	for _, r := range rows {
+		if r.Status == "" || r.Status == "held" || r.Status == "paused" {
+			numbers = append(numbers, r.Number)
+		}
+	}
+	reasons, err := s.o.Store.WhyNotChased(ctx, co.Code, numbers, s.today(co))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(reasons))
+	for n, r := range reasons {
+		out[n] = whySentence(lang, r)
+	}
+	return out, nil
 }
 
 func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) {
@@ -207,6 +244,10 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	p := s.newPage(r, ses, co, "relances", tr(lang, "nav.relances")+" – "+co.Code, nil)
 	d := relancesData{Rows: rows, Values: lq.values, Back: r.URL.RequestURI()}
+	if d.Why, err = s.whyNotChased(r.Context(), lang, co, rows); err != nil {
+		s.fault(w, r, "why not chased", err)
+		return
+	}
 	tab := lq.filter.Tab
 	addTab := func(key, label, title string, n int) {
 		d.Tabs = append(d.Tabs, tabLink{Key: key, Label: label, Title: title, Count: n, Active: key == tab,
@@ -298,20 +339,37 @@ var rowActions = map[string]rowAction{
 	"comment": {dunning.UpdateComment, "a.comment", "done.comment"},
 }
 
-// actionArg builds the update's payload from the form; a missing field
-// gives the message to show.
+// maxText is the longest free text a form takes (comment, reason, call
+// note), in characters: longer is refused with a message, never cut.
+const maxText = 2000
+
+// formText reads a free-text field, trimmed; msg is the message to show
+// when it is longer than maxText.
+func formText(lang string, r *http.Request, field string) (text, msg string) {
+	text = strings.TrimSpace(r.PostFormValue(field))
+	if n := utf8.RuneCountInString(text); n > maxText {
+		return "", tr(lang, "err.tooLong", n, maxText)
+	}
+	return text, ""
+}
+
+// actionArg builds the update's payload from the form; a missing or
+// over-long field gives the message to show.
 func actionArg(lang, name, actor string, r *http.Request) (any, string) {
+	reason, msg := formText(lang, r, "reason")
+	if msg != "" {
+		return nil, msg
+	}
 	switch name {
 	case "execute":
 		return dunning.ExecuteRequest{Actor: actor}, ""
 	case "skip":
-		return dunning.SkipRequest{Actor: actor, Reason: strings.TrimSpace(r.PostFormValue("reason"))}, ""
+		return dunning.SkipRequest{Actor: actor, Reason: reason}, ""
 	case "revert":
-		return dunning.RevertRequest{Actor: actor, Reason: strings.TrimSpace(r.PostFormValue("reason"))}, ""
+		return dunning.RevertRequest{Actor: actor, Reason: reason}, ""
 	case "resume":
 		return dunning.ResumeRequest{Actor: actor}, ""
 	case "pause":
-		reason := strings.TrimSpace(r.PostFormValue("reason"))
 		if reason == "" {
 			return nil, tr(lang, "err.reason")
 		}
@@ -325,12 +383,12 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 		}
 		return req, ""
 	case "comment":
-		text := strings.TrimSpace(r.PostFormValue("text"))
+		text, msg := formText(lang, r, "text")
+		if msg != "" {
+			return nil, msg
+		}
 		if text == "" {
 			return nil, tr(lang, "err.text")
-		}
-		if len(text) > 2000 {
-			text = text[:2000]
 		}
 		return dunning.CommentRequest{Actor: actor, Text: text}, ""
 	}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
@@ -117,8 +118,10 @@ var pageNames = []string{"login", "error", "relances", "customer", "invoice", "p
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
 	funcs := template.FuncMap{
-		"add": func(a, b int) int { return a + b },
-		"ptr": func(t time.Time) *time.Time { return &t },
+		"add":  func(a, b int) int { return a + b },
+		"ptr":  func(t time.Time) *time.Time { return &t },
+		"join": strings.Join,
+		"neg":  func(n int) int { return -n },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -14,11 +14,11 @@ func TestSentence(t *testing.T) {
 		lang, kind, level, detail string
 		want, wantDetail          string
 	}{
-		{"fr", "letter_sent", "R2", "sent to paul@x", "Lettre R2 envoyée", ""},
-		{"en", "letter_sent", "R2", "sent", "R2 letter sent", ""},
-		{"fr", "skipped", "R1", "R1 skipped without a letter, next R2 (client au téléphone)", "Niveau R1 ignoré, sans lettre", "client au téléphone"},
-		{"fr", "reverted", "R2", "back from R3 to R2: its letter will be sent again when due", "Retour au niveau R2", ""},
-		{"fr", "paused", "R1", "paused: litige, until 2026-12-03", "Mise en pause", "litige, jusqu'au 2026-12-03"},
+		{"fr", "letter_sent", "Relance 2", "sent to paul@x", "Lettre « Relance 2 » envoyée", ""},
+		{"en", "letter_sent", "Reminder 2", "sent", "Letter “Reminder 2” sent", ""},
+		{"fr", "skipped", "Relance 1", "R1 skipped without a letter, next R2 (client au téléphone)", "Niveau « Relance 1 » ignoré, sans lettre", "client au téléphone"},
+		{"fr", "reverted", "Relance 2", "back from R3 to R2: its letter will be sent again when due", "Retour au niveau « Relance 2 »", ""},
+		{"fr", "paused", "R1", "paused: litige, until 2026-12-03", "Mise en pause", "litige, jusqu'au 03/12/2026"},
 		{"fr", "commented", "R1", "Promesse au 30", "Commentaire", "Promesse au 30"},
 		{"fr", "something_new", "", "x", "something_new", "x"},
 	}

@@ -141,7 +141,9 @@ func New(o Options) (http.Handler, error) {
 		return nil, err
 	}
 	pages.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(http.FileServerFS(static))))
+	pages.HandleFunc("GET /favicon.ico", favicon)
 	pages.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		r = s.withSession(r) // a signed-in user keeps the signed-in header
 		s.errorPage(w, r, http.StatusNotFound, tr(langOf(r), "err.notfound"))
 	})
 

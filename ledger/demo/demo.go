@@ -93,7 +93,7 @@ func Load(ctx context.Context, st *store.Store, o Options) (int, error) {
 	companyID, err := st.CreateCompany(ctx, store.Company{
 		Code: o.Code, LegalName: "Négoce Durand & Fils SAS",
 		AddressLines: []string{"18 quai de la Tournelle", "75005 Paris"}, City: "Paris",
-		SIRET: "552 100 554 00025", VATNumber: "FR 12 552100554", RCS: "RCS Paris B 552 100 554",
+		SIRET: "552 100 554 00013", VATNumber: "FR 96 552100554", RCS: "RCS Paris B 552 100 554",
 		IBAN: "FR76 3000 6000 0112 3456 7890 189", BIC: "AGRIFRPPXXX",
 		SenderEmail: "relances@negoce-durand.example.com", Phone: "01 44 00 00 00",
 		TimeZone: "Europe/Paris", Language: "fr", SendHour: 9, DemoDaySeconds: o.DaySeconds,

@@ -75,6 +75,26 @@ type Progress interface{ Add(n int) }
 type Options struct {
 	// Progress, when set, is told of each row written.
 	Progress Progress
+	// Level, when set, names a level code as the screens do (the ladder's
+	// labels); LevelLabel otherwise.
+	Level func(code string) string
+	// Detail, when set, rewrites a history detail for the reader (the
+	// screens' French sentences and dates); kept as recorded otherwise.
+	Detail func(kind, level, detail string) string
+}
+
+func (o Options) level(code string) string {
+	if o.Level != nil && code != "NONE" && code != "" {
+		return o.Level(code)
+	}
+	return LevelLabel(code)
+}
+
+func (o Options) detail(kind, level, detail string) string {
+	if o.Detail != nil {
+		return o.Detail(kind, level, detail)
+	}
+	return detail
 }
 
 func (o Options) tick() {
@@ -231,9 +251,9 @@ func (o Options) InvoicesCSV(w io.Writer, rows []store.InvoiceRow) error {
 	return o.writeCSV(w, InvoiceHeader, len(rows), func(i int) []string {
 		x := rows[i]
 		return []string{
-			LevelLabel(x.Level), text(x.Number), kindOfInvoice(x.Kind), text(x.Customer), text(x.CustomerName),
+			o.level(x.Level), text(x.Number), kindOfInvoice(x.Kind), text(x.Customer), text(x.CustomerName),
 			x.IssueDate.French(), x.DueDate.French(), overdue(x), csvAmount(x.Amount), csvAmount(x.Balance),
-			x.Currency, LevelLabel(x.NextLevel), StatusLabel(x.Status), csvDateTime(x.NextActionAt),
+			x.Currency, o.level(x.NextLevel), StatusLabel(x.Status), csvDateTime(x.NextActionAt), text(x.Comment),
 		}
 	})
 }
@@ -251,7 +271,7 @@ func (o Options) HistoryCSV(w io.Writer, rows []store.HistoryExportRow) error {
 	return o.writeCSV(w, HistoryHeader, len(rows), func(i int) []string {
 		x := rows[i]
 		return []string{csvDateTime(&x.At), text(x.Invoice), text(x.Customer), text(x.CustomerName), KindLabel(x.Kind),
-			LevelLabel(x.Level), text(x.Detail), text(x.Actor)}
+			o.level(x.Level), text(o.detail(x.Kind, x.Level, x.Detail)), text(x.Actor)}
 	})
 }
 

@@ -88,7 +88,7 @@ func TestInvoicesCSVGolden(t *testing.T) {
 	if !strings.HasPrefix(s, "\ufeffNiveau;N° de pièce;") {
 		t.Errorf("no BOM or not ';'-separated: %q", s[:40])
 	}
-	if !strings.Contains(s, "R2;FA0168;Facture;CLI0009;INFO DEBUTANT;23/08/2026;22/09/2026;62;1234567,89;1234567,89;EUR;R3;En pause;\r\n") {
+	if !strings.Contains(s, "R2;FA0168;Facture;CLI0009;INFO DEBUTANT;23/08/2026;22/09/2026;62;1234567,89;1234567,89;EUR;R3;En pause;;\r\n") {
 		t.Errorf("FA0168 line not as French Excel reads it:\n%s", s)
 	}
 }
@@ -155,7 +155,7 @@ func TestInvoicesXLSX(t *testing.T) {
 			filter = d.RefersTo
 		}
 	}
-	if filter != "'Relances'!$A$1:$N$6" && filter != "Relances!$A$1:$N$6" {
+	if filter != "'Relances'!$A$1:$O$6" && filter != "Relances!$A$1:$O$6" {
 		t.Errorf("autofilter = %q, want the header and 5 rows", filter)
 	}
 	if w, _ := f.GetColWidth(sh, "E"); w != 30 {

@@ -42,6 +42,7 @@ var invoiceColumns = []column{
 	{"Prochain niveau", 14, textCell},
 	{"Statut", 13, textCell},
 	{"Prochaine action", 17, dateTimeCell},
+	{"Commentaire", 40, textCell},
 }
 
 var historyColumns = []column{
@@ -208,9 +209,9 @@ func (o Options) InvoicesXLSX(w io.Writer, rows []store.InvoiceRow) error {
 		if !x.DueDate.IsZero() {
 			days = x.DaysOverdue
 		}
-		vals := []any{LevelLabel(x.Level), x.Number, kindOfInvoice(x.Kind), x.Customer, x.CustomerName,
+		vals := []any{o.level(x.Level), x.Number, kindOfInvoice(x.Kind), x.Customer, x.CustomerName,
 			dateValue(x.IssueDate), dateValue(x.DueDate), days, x.Amount, x.Balance, x.Currency,
-			LevelLabel(x.NextLevel), StatusLabel(x.Status), x.NextActionAt}
+			o.level(x.NextLevel), StatusLabel(x.Status), x.NextActionAt, x.Comment}
 		if err := b.add(vals, x.Currency); err != nil {
 			return fmt.Errorf("xlsx export: invoice %s: %w", x.Number, err)
 		}
@@ -232,7 +233,7 @@ func (o Options) HistoryXLSX(w io.Writer, rows []store.HistoryExportRow) error {
 	}
 	for _, x := range rows {
 		at := x.At
-		vals := []any{&at, x.Invoice, x.Customer, x.CustomerName, KindLabel(x.Kind), LevelLabel(x.Level), x.Detail, x.Actor}
+		vals := []any{&at, x.Invoice, x.Customer, x.CustomerName, KindLabel(x.Kind), o.level(x.Level), o.detail(x.Kind, x.Level, x.Detail), x.Actor}
 		if err := b.add(vals, ""); err != nil {
 			return fmt.Errorf("xlsx export: history of %s: %w", x.Invoice, err)
 		}

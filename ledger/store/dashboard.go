@@ -26,9 +26,12 @@ type Dashboard struct {
 	OtherCurrencies int
 }
 
-// AgeBucket is the amount owed on open invoices by days past due.
+// AgeBucket is the amount owed on open invoices by days past due; the
+// last bucket ("credits") holds the open credit notes and the payments on
+// account, negative, so that the buckets add up to the customers'
+// balances (Position.Open).
 type AgeBucket struct {
-	Label  string // "not due", "1-30", "31-60", "61-90", "over 90"
+	Label  string // "not due", "1-30", "31-60", "61-90", "over 90", "credits"
 	Count  int
 	Amount decimal.Decimal
 }
@@ -77,7 +80,23 @@ type MonthDSO struct {
 }
 
 // AgeLabels are the aging buckets, in order.
-var AgeLabels = []string{"not due", "1-30", "31-60", "61-90", "over 90"}
+var AgeLabels = []string{"not due", "1-30", "31-60", "61-90", "over 90", "credits"}
+
+// openAt is every open item of company $1 as it stood at the end of day
+// $2: today's balance plus the payments dated after $2 (less what they
+// overpaid), for the invoices and credit notes issued by then; the one
+// reading of the ledger behind the aging, the levels and the DSO.
+const openAt = `
+	SELECT i.id, i.kind, i.due_date, i.dunning_level, i.dunning_status,
+	       i.balance_due + coalesce((SELECT sum(p.amount - p.overpaid) FROM payments p
+	                                 WHERE p.invoice_id = i.id AND p.paid_on > $2), 0) AS balance
+	FROM invoices i
+	WHERE i.company_id = $1 AND i.currency = 'EUR' AND NOT i.closed AND (i.issue_date IS NULL OR i.issue_date <= $2)`
+
+// unappliedAt is the payments on account of company $1 received by day $2.
+const unappliedAt = `
+	SELECT count(*), coalesce(sum(p.overpaid), 0) FROM payments p JOIN invoices i ON i.id = p.invoice_id
+	WHERE i.company_id = $1 AND i.currency = 'EUR' AND p.overpaid > 0 AND p.paid_on <= $2`
 
 // CompanyDashboard computes the dashboard of company on day on (its letters
 // over the 30 days up to on, promises of on's week, DSO of the 12 months
@@ -108,13 +127,14 @@ func (s *Store) dashAging(ctx context.Context, id int64, d *Dashboard) error {
 		d.Aging[i] = AgeBucket{Label: l, Amount: decimal.Zero}
 	}
 	rows, err := s.Pool.Query(ctx, `
-		SELECT CASE WHEN due_date IS NULL OR due_date >= $2 THEN 0
+		WITH items AS (`+openAt+`)
+		SELECT CASE WHEN kind = 'credit_note' OR balance < 0 THEN 5
+		            WHEN due_date IS NULL OR due_date >= $2 THEN 0
 		            WHEN $2 - due_date <= 30 THEN 1
 		            WHEN $2 - due_date <= 60 THEN 2
 		            WHEN $2 - due_date <= 90 THEN 3 ELSE 4 END AS bucket,
-		       count(*), sum(balance_due)
-		FROM invoices
-		WHERE company_id = $1 AND kind = 'invoice' AND NOT closed AND balance_due > 0 AND currency = 'EUR'
+		       count(*), sum(balance)
+		FROM items WHERE balance <> 0
 		GROUP BY 1`, id, on(d))
 	if err != nil {
 		return err
@@ -131,6 +151,13 @@ func (s *Store) dashAging(ctx context.Context, id int64, d *Dashboard) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	var n int
+	var unapplied decimal.Decimal
+	if err := s.Pool.QueryRow(ctx, unappliedAt, id, on(d)).Scan(&n, &unapplied); err != nil {
+		return err
+	}
+	c := &d.Aging[len(d.Aging)-1]
+	c.Count, c.Amount = c.Count+n, c.Amount.Sub(unapplied)
 	return s.Pool.QueryRow(ctx, `SELECT count(*) FROM invoices
 		WHERE company_id = $1 AND NOT closed AND balance_due <> 0 AND currency <> 'EUR'`, id).Scan(&d.OtherCurrencies)
 }
@@ -138,13 +165,26 @@ func (s *Store) dashAging(ctx context.Context, id int64, d *Dashboard) error {
 func on(d *Dashboard) calendar.Date { return d.On }
 
 func (s *Store) dashLevels(ctx context.Context, id int64, d *Dashboard) error {
+	// An invoice that received no letter after the day is at the level the
+	// workflow mirrors; one that did is at the level of the last letter it
+	// had received by the end of that day.
 	rows, err := s.Pool.Query(ctx, `
-		SELECT CASE WHEN coalesce(dunning_status, '') = 'unresolved' THEN 'UNRESOLVED'
+		WITH items AS (`+openAt+`),
+		letters AS (
+		    SELECT h.invoice_id, h.level_code, h.at,
+		           (h.at AT TIME ZONE (SELECT time_zone FROM companies WHERE id = $1))::date AS day
+		    FROM history h JOIN items ON items.id = h.invoice_id
+		    WHERE h.kind IN ('letter_sent', 'letter_queued_print', 'letter_uncertain')
+		)
+		SELECT CASE WHEN EXISTS (SELECT 1 FROM letters l WHERE l.invoice_id = items.id AND l.day > $2) THEN
+		                 coalesce((SELECT l.level_code FROM letters l WHERE l.invoice_id = items.id AND l.day <= $2
+		                           ORDER BY l.at DESC LIMIT 1), 'NONE')
+		            WHEN coalesce(dunning_status, '') = 'unresolved' THEN 'UNRESOLVED'
 		            ELSE coalesce(nullif(dunning_level, ''), 'NONE') END AS level,
-		       count(*), sum(balance_due)
-		FROM invoices
-		WHERE company_id = $1 AND kind = 'invoice' AND NOT closed AND balance_due > 0 AND currency = 'EUR'
-		GROUP BY 1`, id)
+		       count(*), sum(balance)
+		FROM items
+		WHERE kind = 'invoice' AND balance > 0
+		GROUP BY 1`, id, d.On)
 	if err != nil {
 		return err
 	}
@@ -252,6 +292,7 @@ func (s *Store) dashAfterLevel(ctx context.Context, id int64, d *Dashboard) erro
 		WITH sent AS (
 		    SELECT h.invoice_id, h.level_code, h.at FROM history h JOIN invoices i ON i.id = h.invoice_id
 		    WHERE i.company_id = $1 AND h.kind IN ('letter_sent', 'letter_queued_print', 'letter_uncertain')
+		      AND (h.at AT TIME ZONE (SELECT time_zone FROM companies WHERE id = $1))::date <= $2
 		),
 		reminded AS (
 		    SELECT level_code, count(DISTINCT invoice_id) AS n FROM sent GROUP BY 1
@@ -261,11 +302,11 @@ func (s *Store) dashAfterLevel(ctx context.Context, id int64, d *Dashboard) erro
 		           (SELECT s.level_code FROM sent s WHERE s.invoice_id = p.invoice_id AND s.at <= p.recorded_at
 		            ORDER BY s.at DESC LIMIT 1) AS level_code
 		    FROM payments p JOIN invoices i ON i.id = p.invoice_id
-		    WHERE i.company_id = $1
+		    WHERE i.company_id = $1 AND p.paid_on <= $2
 		)
 		SELECT r.level_code, r.n, count(DISTINCT p.invoice_id), coalesce(sum(p.amount), 0)
 		FROM reminded r LEFT JOIN paid p ON p.level_code = r.level_code
-		GROUP BY r.level_code, r.n`, id)
+		GROUP BY r.level_code, r.n`, id, d.On)
 	if err != nil {
 		return err
 	}
@@ -352,7 +393,9 @@ func (s *Store) dashDSO(ctx context.Context, id int64, d *Dashboard) error {
 			SELECT coalesce((SELECT sum(balance_due) FROM invoices
 			                 WHERE company_id = $1 AND currency = 'EUR' AND NOT closed AND issue_date <= $2), 0)
 			     + coalesce((SELECT sum(p.amount - p.overpaid) FROM payments p JOIN invoices i ON i.id = p.invoice_id
-			                 WHERE i.company_id = $1 AND i.currency = 'EUR' AND i.issue_date <= $2 AND p.paid_on > $2), 0)`,
+			                 WHERE i.company_id = $1 AND i.currency = 'EUR' AND i.issue_date <= $2 AND p.paid_on > $2), 0)
+			     - coalesce((SELECT sum(p.overpaid) FROM payments p JOIN invoices i ON i.id = p.invoice_id
+			                 WHERE i.company_id = $1 AND i.currency = 'EUR' AND p.overpaid > 0 AND p.paid_on <= $2), 0)`,
 			id, end).Scan(&recv)
 		if err != nil {
 			return err

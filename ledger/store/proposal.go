@@ -12,6 +12,8 @@ import (
 // ProposalLine is an invoice whose next letter falls due by the proposal's
 // date (seed 001: "proposition de relance").
 type ProposalLine struct {
+	InvoiceID    int64
+	Instalment   int // the instalment's sequence, 0 for a whole invoice
 	Customer     string
 	CustomerName string
 	Business     bool
@@ -32,14 +34,14 @@ func (s *Store) ProposalLines(ctx context.Context, company string, day calendar.
 	// Instalments dunned on their own are listed as FA0042#2 (the suffix of
 	// their workflow ID, so operator actions reach them by that number).
 	rows, err := s.Pool.Query(ctx, `
-		SELECT cu.code, cu.name, cu.kind = 'business', cu.emails, cu.address_lines, x.number, x.due_date, x.balance,
+		SELECT i.id, x.seq, cu.code, cu.name, cu.kind = 'business', cu.emails, cu.address_lines, x.number, x.due_date, x.balance,
 		       i.currency, x.next_level, COALESCE(l.position, 0), COALESCE(l.claim_fees, false)
 		FROM (
-		    SELECT i.id, i.number, i.due_date, i.balance_due AS balance, i.dunning_next_level AS next_level,
+		    SELECT i.id, 0 AS seq, i.number, i.due_date, i.balance_due AS balance, i.dunning_next_level AS next_level,
 		           i.dunning_status AS status, i.next_action_at
 		    FROM invoices i
 		    UNION ALL
-		    SELECT n.invoice_id, i.number || '#' || n.seq, n.due_date, n.balance_due, n.dunning_next_level,
+		    SELECT n.invoice_id, n.seq, i.number || '#' || n.seq, n.due_date, n.balance_due, n.dunning_next_level,
 		           n.dunning_status, n.next_action_at
 		    FROM instalments n JOIN invoices i ON i.id = n.invoice_id
 		) x
@@ -53,7 +55,7 @@ func (s *Store) ProposalLines(ctx context.Context, company string, day calendar.
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ProposalLine, error) {
 		var p ProposalLine
-		err := r.Scan(&p.Customer, &p.CustomerName, &p.Business, &p.Emails, &p.Address, &p.Number, &p.DueDate,
+		err := r.Scan(&p.InvoiceID, &p.Instalment, &p.Customer, &p.CustomerName, &p.Business, &p.Emails, &p.Address, &p.Number, &p.DueDate,
 			&p.Balance, &p.Currency, &p.NextLevel, &p.Position, &p.ClaimFees)
 		return p, err
 	})

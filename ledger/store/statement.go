@@ -60,6 +60,46 @@ func (st Statement) Owed(day calendar.Date) decimal.Decimal {
 	return total.Sub(st.Unapplied)
 }
 
+// Position is what a customer's open items come to on a day, by the one
+// definition of "owed" shared by the letters, the customer record, the
+// dashboard and the exports: credit notes and unapplied payments (payments
+// on account) are each counted once, against the balance.
+type Position struct {
+	// Open is the customer's balance: every open item (overdue, not yet
+	// due, held), less credit notes and unapplied payments.
+	Open decimal.Decimal
+	// Owed is what a letter of that day claims (Statement.Owed): overdue
+	// items not held, less credit notes and unapplied payments.
+	Owed decimal.Decimal
+	// NotDue is the items not yet due ("à échoir"), never in Owed.
+	NotDue decimal.Decimal
+	// Held is the overdue items held (litigation, do-not-remind), in Open
+	// but not in Owed.
+	Held decimal.Decimal
+	// Credits is the credit notes (negative) and Unapplied the payments on
+	// account (positive, deducted).
+	Credits, Unapplied decimal.Decimal
+}
+
+// Position returns the statement's figures on day (see Position).
+func (st Statement) Position(day calendar.Date) Position {
+	p := Position{Open: decimal.Zero, NotDue: decimal.Zero, Held: decimal.Zero, Credits: decimal.Zero, Unapplied: st.Unapplied}
+	for _, r := range st.Items {
+		p.Open = p.Open.Add(r.Balance)
+		switch {
+		case r.Kind == "credit_note" || r.Balance.IsNegative():
+			p.Credits = p.Credits.Add(r.Balance)
+		case r.DueDate.IsZero() || !day.After(r.DueDate):
+			p.NotDue = p.NotDue.Add(r.Balance)
+		case r.Held != "":
+			p.Held = p.Held.Add(r.Balance)
+		}
+	}
+	p.Open = p.Open.Sub(st.Unapplied)
+	p.Owed = st.Owed(day)
+	return p
+}
+
 // StatementOf returns the open items of customer customerID in currency:
 // invoices (or their instalments) and credit notes with a balance other
 // than zero, not closed, by due date. Items without a due date are listed

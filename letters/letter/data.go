@@ -132,6 +132,42 @@ func (d Data) Overdue() int {
 	return n
 }
 
+// Counted returns d's lines that make its total: overdue items, credit
+// notes and unapplied payments, in their order.
+func (d Data) Counted() []Line {
+	var out []Line
+	for _, l := range d.Lines {
+		if !l.NotDue {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Upcoming returns d's lines not yet due ("à échoir"): listed for
+// information after the total, never counted in it.
+func (d Data) Upcoming() []Line {
+	var out []Line
+	for _, l := range d.Lines {
+		if l.NotDue {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Unapplied returns the payments on account d deducts (unapplied
+// payments, LinePayment rows), as a positive amount; zero when none.
+func (d Data) Unapplied() decimal.Decimal {
+	total := decimal.Zero
+	for _, l := range d.Lines {
+		if l.Kind == LinePayment {
+			total = total.Sub(l.Balance)
+		}
+	}
+	return total
+}
+
 // CreditNotes returns the numbers of the credit notes d's lines deduct,
 // so that a letter names them apart from the invoices.
 func (d Data) CreditNotes() []string {

@@ -15,6 +15,7 @@ type labels struct {
 	vat         string
 	columns     columnLabels
 	total       string
+	notDue      string // heading of the rows not yet due, listed after the total
 	fees        feeLabels
 	pagePattern string // maroto pattern with {current} and {total}
 	pageRef     string // before the reference, next to the page number
@@ -56,7 +57,8 @@ var labelsByLanguage = map[string]labels{
 			number: "N°" + nbsp + "facture", issued: "Date", due: "Échéance",
 			amount: "Montant TTC", balance: "Solde dû", overdue: "Retard (jours)", level: "Niveau",
 		},
-		total: "Total",
+		total:  "Total",
+		notDue: "Pour information, à échoir (non compris dans le total)",
 		fees: feeLabels{
 			indemnity:       "Indemnité forfaitaire pour frais de recouvrement, %s × %s (art. D. 441-5 C.\u00a0com.)",
 			interest:        "Pénalités de retard arrêtées au %s, au taux de %s (art. L. 441-10 II C.\u00a0com.)",
@@ -84,7 +86,8 @@ var labelsByLanguage = map[string]labels{
 			number: "Invoice", issued: "Date", due: "Due date",
 			amount: "Amount incl. VAT", balance: "Balance due", overdue: "Days overdue", level: "Level",
 		},
-		total: "Total",
+		total:  "Total",
+		notDue: "For information, not yet due (not in the total)",
 		fees: feeLabels{
 			indemnity:       "Fixed indemnity for recovery costs, %s × %s (art. D. 441-5 C.\u00a0com.)",
 			interest:        "Late-payment penalties as at %s, at %s (art. L. 441-10 II C.\u00a0com.)",

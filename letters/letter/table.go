@@ -100,8 +100,9 @@ func addInvoiceTable(m core.Maroto, d Data, lab labels) {
 		m.AddPages(page.New()) // start the table on a fresh page
 	}
 	m.AddRows(tableHeader(cols))
-	last := len(d.Lines) - 1
-	for i, l := range d.Lines {
+	counted, upcoming := d.Counted(), d.Upcoming()
+	last := len(counted) - 1
+	for i, l := range counted {
 		switch {
 		case i == last && i > 0 && !m.FitlnCurrentPage(tableLineHeight+tail):
 			// The total row never stands alone: the last invoice goes with it.
@@ -115,6 +116,26 @@ func addInvoiceTable(m core.Maroto, d Data, lab labels) {
 	m.AddRows(tableTotal(cols, d, lab))
 	if d.Fees != nil {
 		m.AddRows(feeRows(cols, d, lab)...)
+	}
+	if len(upcoming) == 0 {
+		return
+	}
+	// Items not yet due: listed for information after the total, under
+	// their own heading, so the balance column above adds up to it.
+	if !m.FitlnCurrentPage(tableTotalHeight + tableLineHeight) {
+		m.AddPages(page.New())
+	}
+	width := 0
+	for _, c := range cols {
+		width += c.width
+	}
+	m.AddRows(spacerRow(2), row.New(tableTotalHeight).Add(
+		text.NewCol(width, lab.typeset(lab.notDue), cellText(align.Left, fontstyle.Bold, 2))))
+	for i, l := range upcoming {
+		if !m.FitlnCurrentPage(tableLineHeight) {
+			m.AddRows(tableHeader(cols))
+		}
+		m.AddRows(tableLine(cols, l, d.Currency, i%2 == 1))
 	}
 }
 
