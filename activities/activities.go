@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/portallink"
 	"go.temporal.io/sdk/client"
 )
 
@@ -20,6 +21,9 @@ type Activities struct {
 	// customer letter workflows.
 	Temporal client.Client
 	Log      *slog.Logger
+	// Portal signs the private link each letter carries to its customer's
+	// page; nil: letters carry none.
+	Portal *portallink.Links
 }
 
 // LoadInvoice returns what the workflow needs to start dunning an invoice.

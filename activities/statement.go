@@ -52,6 +52,9 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 		return nil, err
 	}
 	subj, data, content, top, warning := b.subj, b.data, b.content, b.top, b.warning
+	if data, content, err = a.withPortalLink(ctx, subj.Company.ID, subj.Customer.ID, data, content); err != nil {
+		return nil, err
+	}
 	if warning != "" {
 		a.Log.Warn("statement without penalties", "letter", req.Key, "reason", warning)
 	}
@@ -81,6 +84,9 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 			Filename: fmt.Sprintf("%s-%s-%s.pdf", top.Code, req.Customer, req.Date), ContentType: "application/pdf", Data: pdf,
 		}},
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
+	}
+	if err := a.asCompany(ctx, &msg, subj.Company, cust.ID, id, true, data); err != nil {
+		return nil, err
 	}
 	attached := map[int64]bool{}
 	for _, it := range items {

@@ -179,6 +179,7 @@ func runCompany(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		e.printf("company %s added with the default ladder (R1, R2, R3, MED), status table and letter templates\n", c.Code)
+		warnSettings(e, c)
 		e.printf("next: `starter import --company %s --customers ... --invoices ...`, then `starter scan --company %s`\n", c.Code, c.Code)
 		return nil
 	case "set":
@@ -195,6 +196,7 @@ func runCompany(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		e.printf("company %s updated\n", c.Code)
+		warnSettings(e, c)
 		return nil
 	case "show":
 		c, err := st.CompanySettings(ctx, *f.code)
@@ -356,4 +358,13 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// warnSettings prints what the saved settings weaken (settings.Warnings).
+func warnSettings(e *env, c settings.Company) {
+	for _, w := range settings.Warnings(c) {
+		if w.Problem == settings.WarnNoIBAN {
+			e.printf("warning: no IBAN: letters carry no payment QR code nor RF reference, and ask for a cheque or the means agreed\n")
+		}
+	}
 }

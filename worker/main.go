@@ -15,6 +15,7 @@ import (
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/portallink"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/platform/config"
 	"github.com/relance/relance/platform/metrics"
@@ -59,7 +60,12 @@ func run(cfg config.Config, log *slog.Logger) error {
 	}
 	defer c.Close()
 
-	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log}, size,
+	links, err := portallink.FromEnv() // RELANCE_PORTAL_SECRET: letters carry a link to the customer's page
+	if err != nil {
+		return err
+	}
+	sender.ConfigurationSet = os.Getenv("SES_CONFIGURATION_SET") // bounces and complaints published to SNS
+	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log, Portal: links}, size,
 		func(o *worker.Options) {
 			o.WorkerStopTimeout = activities.WorkerStopTimeout // a deploy lets letters in flight finish
 			o.Interceptors = append(o.Interceptors, interceptor.WorkerInterceptor(activities.Heartbeats()))
