@@ -29,7 +29,10 @@ import (
 
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/api"
+	"github.com/relance/relance/doors/portal"
+	"github.com/relance/relance/doors/sesnotify"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/portallink"
 )
 
 //go:embed templates/*.html
@@ -59,6 +62,11 @@ type Options struct {
 	// InsecureCookies drops the Secure flag of the session cookie, for a
 	// plain-HTTP address other than localhost. Never in production.
 	InsecureCookies bool
+	// Portal serves the customers' statement pages under /p/ (nil: none);
+	// SESNotifications takes SES bounces and complaints from SNS (nil:
+	// none). See package portal and package sesnotify.
+	Portal           http.Handler
+	SESNotifications http.Handler
 }
 
 // Server holds the web app's handlers.
@@ -137,6 +145,12 @@ func New(o Options) (http.Handler, error) {
 	if o.API != nil {
 		root.Handle("/v1/", o.API)
 		root.Handle("/healthz", o.API)
+	}
+	if o.Portal != nil {
+		root.Handle(portallink.Path, o.Portal)
+	}
+	if o.SESNotifications != nil {
+		root.Handle(sesnotify.Path, o.SESNotifications)
 	}
 	return s.recovered(securityHeaders(root)), nil
 }
@@ -333,10 +347,19 @@ type RunOptions struct {
 // Run serves the web app, the JSON API and the payment webhook on one
 // address until ctx ends. Both `server` and `starter serve` call it.
 func Run(ctx context.Context, ro RunOptions) error {
+	customerPages, err := portal.FromEnv(ro.Ops, ro.Log) // RELANCE_PORTAL_SECRET
+	if err != nil {
+		return err
+	}
+	var pages http.Handler
+	if customerPages != nil {
+		pages = customerPages.Handler()
+	}
 	h, err := New(Options{
 		Ops: ro.Ops, Store: ro.Ops.Store, Log: ro.Log, TemporalUI: ro.TemporalUI, Namespace: ro.Namespace,
 		InsecureCookies: ro.InsecureCookies,
 		API:             api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now),
+		Portal:          pages, SESNotifications: &sesnotify.Handler{Store: ro.Ops.Store, Log: ro.Log},
 	})
 	if err != nil {
 		return err

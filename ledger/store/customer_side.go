@@ -469,3 +469,18 @@ func nonNilIDs(ids []int64) []int64 {
 	}
 	return ids
 }
+
+// LatestPaymentRef returns the RF reference of the last letter sent to
+// customer customerID ("" when none): the customer's page pays with it.
+func (s *Store) LatestPaymentRef(ctx context.Context, customerID int64) (string, error) {
+	var ref string
+	err := s.Pool.QueryRow(ctx, `SELECT reference FROM letter_payment_refs WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 1`,
+		customerID).Scan(&ref)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("payment reference of customer %d: %w", customerID, err)
+	}
+	return ref, nil
+}
