@@ -112,13 +112,14 @@ func urlPathEscape(s string) string  { return url.PathEscape(s) }
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // pageNames are the templates, each rendered inside layout.html.
-var pageNames = []string{"login", "error", "relances", "customer", "invoice", "proposal", "letters", "job"}
+var pageNames = []string{"login", "error", "relances", "customer", "invoice", "proposal", "letters", "job", "replies"}
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
 	funcs := template.FuncMap{
 		"add": func(a, b int) int { return a + b },
-		"ptr": func(t time.Time) *time.Time { return &t },
+		"ptr":  func(t time.Time) *time.Time { return &t },
+		"list": func(s ...string) []string { return s },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -128,7 +129,7 @@ func (s *Server) parseTemplates() error {
 		},
 	}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/actions.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/actions.html", "templates/customer_side.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}
