@@ -188,6 +188,9 @@ type payment struct {
 	Amount                     decimal.Decimal
 }
 
+// GroupedIBAN is the IBAN in groups of four, as people read it.
+func (p payment) GroupedIBAN() string { return epc.Grouped(p.IBAN) }
+
 func (s *Server) load(ctx context.Context, cu store.PortalCustomer, today calendar.Date) (pageData, error) {
 	d := pageData{Lang: lang(cu.Language), Customer: cu, Today: today, MaxDate: today.AddDays(cu.PromiseMaxDays),
 		Reasons: cu.DisputeReasons, PaidPause: cu.PaidPauseDays}
