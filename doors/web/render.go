@@ -118,8 +118,7 @@ func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
 	funcs := template.FuncMap{
 		"add": func(a, b int) int { return a + b },
-		"ptr":  func(t time.Time) *time.Time { return &t },
-		"list": func(s ...string) []string { return s },
+		"ptr": func(t time.Time) *time.Time { return &t },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -127,6 +126,7 @@ func (s *Server) parseTemplates() error {
 			}
 			return m
 		},
+		"list": func(s ...string) []string { return s },
 	}
 	for _, name := range pageNames {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/actions.html", "templates/customer_side.html", "templates/"+name+".html")
