@@ -321,6 +321,7 @@ type AnswerFilter struct {
 	Kind     string
 	Since    time.Time // zero: any time
 	Open     bool      // only those not handled yet
+	ID       int64     // one answer only (0: any)
 	Limit    int       // 0: 200
 }
 
@@ -341,8 +342,9 @@ func (s *Store) Answers(ctx context.Context, f AnswerFilter) ([]Answer, error) {
 		FROM customer_answers a JOIN customers cu ON cu.id = a.customer_id JOIN companies co ON co.id = a.company_id
 		WHERE co.code = $1 AND ($2 = '' OR cu.code = $2) AND ($3 = '' OR a.kind = $3)
 		  AND ($4::timestamptz IS NULL OR a.created_at >= $4) AND (NOT $5 OR a.handled_at IS NULL)
+		  AND ($7::bigint = 0 OR a.id = $7)
 		ORDER BY a.created_at DESC, a.id DESC LIMIT $6`,
-		f.Company, f.Customer, f.Kind, since, f.Open, f.Limit)
+		f.Company, f.Customer, f.Kind, since, f.Open, f.Limit, f.ID)
 	if err != nil {
 		return nil, fmt.Errorf("answers of %s: %w", f.Company, err)
 	}
@@ -368,14 +370,12 @@ func (s *Store) Answers(ctx context.Context, f AnswerFilter) ([]Answer, error) {
 
 // AnswerByID returns answer id of company.
 func (s *Store) AnswerByID(ctx context.Context, company string, id int64) (Answer, error) {
-	all, err := s.Answers(ctx, AnswerFilter{Company: company, Limit: 100000})
+	found, err := s.Answers(ctx, AnswerFilter{Company: company, ID: id, Limit: 1})
 	if err != nil {
 		return Answer{}, err
 	}
-	for _, a := range all {
-		if a.ID == id {
-			return a, nil
-		}
+	if len(found) == 1 && id != 0 {
+		return found[0], nil
 	}
 	return Answer{}, fmt.Errorf("answer %d of %s: %w", id, company, ErrNotFound)
 }
