@@ -104,7 +104,7 @@ func TestBrowserCustomerAnswers(t *testing.T) {
 	ctx := context.Background()
 	const code = "PORTAL"
 	today := calendar.Of(time.Now().In(paris))
-	if _, err := demo.Load(ctx, wd.st, demo.Options{Today: today, DaySeconds: 60, Code: code, EmailDomain: "portal.example.com"}); err != nil {
+	if _, err := demo.Load(ctx, wd.st, demo.Options{Today: today, DaySeconds: 20, Code: code, EmailDomain: "portal.example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := wd.st.Pool.Exec(ctx, `UPDATE companies SET sender_name = 'Négoce Durand – Comptabilité',
