@@ -484,3 +484,24 @@ func (s *Store) LatestPaymentRef(ctx context.Context, customerID int64) (string,
 	}
 	return ref, nil
 }
+
+// AnswerRules are a company's rules for its customers' answers.
+type AnswerRules struct {
+	PaidPauseDays  int
+	PromiseMaxDays int
+	DisputeReasons []string
+}
+
+// PortalRules returns company's rules for its customers' answers.
+func (s *Store) PortalRules(ctx context.Context, company string) (AnswerRules, error) {
+	var r AnswerRules
+	err := s.Pool.QueryRow(ctx, `SELECT paid_pause_days, promise_max_days, dispute_reasons FROM companies WHERE code = $1`, company).
+		Scan(&r.PaidPauseDays, &r.PromiseMaxDays, &r.DisputeReasons)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("company %s: %w", company, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("answer rules of %s: %w", company, err)
+	}
+	return r, nil
+}
