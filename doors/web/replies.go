@@ -52,12 +52,15 @@ func (s *Server) replies(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.fault(w, r, "customer answers", err)
 		return
 	}
+	lang := ses.lang()
 	for _, a := range answers {
 		if d.All || calendar.Of(a.At.In(s.location(co))) == d.Day {
+			if lang != langEN {
+				a.Outcome = outcomeFR.Replace(a.Outcome)
+			}
 			d.Answers = append(d.Answers, a)
 		}
 	}
-	lang := ses.lang()
 	p := s.newPage(r, ses, co, "replies", tr(lang, "rep.title"), d)
 	s.render(w, r, http.StatusOK, "replies", p)
 }
@@ -109,3 +112,16 @@ func (s *Server) followUp(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.done(w, r, ses, to, flash{Text: tr(lang, "rep.done."+action, id), Lines: strings.Split(outcome, "; ")})
 	}
 }
+
+// outcomeFR reads an answer's outcome (actions.Answer, in English) in
+// French.
+var outcomeFR = strings.NewReplacer(
+	"paused until ", "en pause jusqu'au ",
+	"already paused", "déjà en pause",
+	"paused", "mise en pause",
+	"commented", "commentaire ajouté",
+	"no dunning running", "pas de relance en cours",
+	"dunning ended", "relance terminée",
+	"not paused", "pas mise en pause",
+	"no comment", "pas de commentaire",
+)
