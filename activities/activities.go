@@ -12,6 +12,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 	"go.temporal.io/api/serviceerror"
+	"github.com/relance/relance/letters/portallink"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )
@@ -29,6 +30,9 @@ type Activities struct {
 	// accepted an uncertain letter (ResolveLetter); nil leaves uncertain
 	// letters to an operator.
 	Confirm confirm.Checker
+	// Portal signs the private link each letter carries to its customer's
+	// page; nil: letters carry none.
+	Portal *portallink.Links
 }
 
 // LoadInvoice returns what the workflow needs to start dunning an invoice.

@@ -176,6 +176,9 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	if warning != "" {
 		a.Log.Warn("letter without itemised penalties", "letter", req.Key, "reason", warning)
 	}
+	if data, content, err = a.withPortalLink(ctx, subjects[0].Company.ID, subjects[0].Customer.ID, data, content); err != nil {
+		return nil, err
+	}
 	pdf, rendered, err := renderSafely(data, content)
 	if err != nil {
 		return nil, err
@@ -201,6 +204,9 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 			}},
 			Headers: map[string]string{"X-Relance-Letter": data.Reference},
 			Tags:    map[string]string{mail.TagLetter: data.Reference},
+		}
+		if err := a.asCompany(ctx, &msg, subjects[0].Company, cust.ID, saved.ID, true, data); err != nil {
+			return nil, err
 		}
 		for _, s := range subjects {
 			msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)

@@ -48,6 +48,9 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 	if warning != "" {
 		a.Log.Warn("letter without itemised penalties", "letter", key.String(), "reason", warning)
 	}
+	if data, content, err = a.withPortalLink(ctx, subj.Company.ID, subj.Customer.ID, data, content); err != nil {
+		return LetterResult{}, err
+	}
 	pdf, rendered, err := renderSafely(data, content)
 	if err != nil {
 		return LetterResult{}, err
@@ -73,6 +76,9 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 			ContentType: "application/pdf", Data: pdf,
 		}}, a.invoiceAttachment(subj.Invoice)...),
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
+	}
+	if err := a.asCompany(ctx, &msg, subj.Company, subj.Customer.ID, id, false, data); err != nil {
+		return LetterResult{}, err
 	}
 	final, err := a.deliver(ctx, key.String(), status, channel, msg, sendProtocol{
 		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimLetter(ctx, id) },
@@ -278,7 +284,7 @@ func letterData(s store.LetterSubject, req LetterRequest) letter.Data {
 	}
 	return letter.Data{
 		Company: letter.Company{
-			Code: c.Code, LegalName: c.LegalName, AddressLines: c.AddressLines, City: c.City, Email: c.SenderEmail,
+			Code: c.Code, LegalName: c.LegalName, AddressLines: c.AddressLines, City: c.City, Email: replyAddress(c),
 			Phone: c.Phone, SIRET: c.SIRET, VATNumber: c.VATNumber, RCS: c.RCS, IBAN: c.IBAN, BIC: c.BIC,
 			SignatoryName: c.SignatoryName, SignatoryTitle: c.SignatoryTitle,
 			LegalForm: c.LegalForm, Header: c.LetterHeader, Footer: c.LetterFooter, Logo: c.Logo,

@@ -60,6 +60,9 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 		return nil, err
 	}
 	subj, data, content, top, warning := b.subj, b.data, b.content, b.top, b.warning
+	if data, content, err = a.withPortalLink(ctx, subj.Company.ID, subj.Customer.ID, data, content); err != nil {
+		return nil, err
+	}
 	if warning != "" {
 		a.Log.Warn("statement without penalties", "letter", req.Key, "reason", warning)
 	}
@@ -97,6 +100,9 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 		}},
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
 		Tags:    map[string]string{mail.TagLetter: data.Reference},
+	}
+	if err := a.asCompany(ctx, &msg, subj.Company, cust.ID, saved.ID, true, data); err != nil {
+		return nil, err
 	}
 	attached := map[int64]bool{}
 	for _, it := range items {

@@ -25,6 +25,7 @@ ensure_tools() {
   need_apt unzip unzip
   need_apt pg_isready postgresql-client
   need_apt curl curl
+  need_apt zbarimg zbar-tools
   if ! command -v npm >/dev/null 2>&1; then
     need_apt npm nodejs npm
   fi

@@ -26,6 +26,14 @@ type companyFlags struct {
 	signatoryName, signatoryTitle    *string
 	legalForm, header, footer        *string
 	logo                             *string
+	answers                          answerFlags
+}
+
+// answerFlags are the company's rules for its customers' answers from
+// their page (see docs/customer-side.md).
+type answerFlags struct {
+	paidPauseDays, promiseMaxDays *int
+	disputeReasons                *string
 }
 
 func newCompanyFlags(name string) *companyFlags {
@@ -54,7 +62,41 @@ func newCompanyFlags(name string) *companyFlags {
 		header:         fs.String("letter-header", "", "line printed under the letterhead"),
 		footer:         fs.String("letter-footer", "", "line printed above the legal footer"),
 		signatoryTitle: fs.String("signatory-title", "", "signatory's title, e.g. \"Responsable recouvrement\""),
+		answers: answerFlags{
+			paidPauseDays:  fs.Int("paid-pause-days", 10, "days an \"already paid\" answer from the customer's page pauses its invoices (1-90)"),
+			promiseMaxDays: fs.Int("promise-max-days", 30, "furthest date, in days, a customer may promise to pay by on its page (1-365)"),
+			disputeReasons: fs.String("dispute-reasons", "", "reasons a customer picks from to dispute an invoice, separated by '|'"),
+		},
 	}
+}
+
+// setAnswerRules saves the answer rules given on the command line.
+func (f *companyFlags) setAnswerRules(ctx context.Context, st *store.Store, code string) error {
+	given := false
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "paid-pause-days", "promise-max-days", "dispute-reasons":
+			given = true
+		}
+	})
+	if !given {
+		return nil
+	}
+	c, err := st.PortalRules(ctx, code)
+	if err != nil {
+		return err
+	}
+	f.fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "paid-pause-days":
+			c.PaidPauseDays = *f.answers.paidPauseDays
+		case "promise-max-days":
+			c.PromiseMaxDays = *f.answers.promiseMaxDays
+		case "dispute-reasons":
+			c.DisputeReasons = splitLines(*f.answers.disputeReasons)
+		}
+	})
+	return st.SetAnswerRules(ctx, code, c.PaidPauseDays, c.PromiseMaxDays, c.DisputeReasons)
 }
 
 // apply copies the flags given on the command line onto c.
@@ -178,7 +220,11 @@ func runCompany(ctx context.Context, e *env, args []string) error {
 		if err := f.setLogo(ctx, st, logoGiven, logo); err != nil {
 			return err
 		}
+		if err := f.setAnswerRules(ctx, st, c.Code); err != nil {
+			return err
+		}
 		e.printf("company %s added with the default ladder (R1, R2, R3, MED), status table and letter templates\n", c.Code)
+		warnSettings(e, c)
 		e.printf("next: `starter import --company %s --customers ... --invoices ...`, then `starter scan --company %s`\n", c.Code, c.Code)
 		return nil
 	case "set":
@@ -194,7 +240,11 @@ func runCompany(ctx context.Context, e *env, args []string) error {
 		if err := f.setLogo(ctx, st, logoGiven, logo); err != nil {
 			return err
 		}
+		if err := f.setAnswerRules(ctx, st, c.Code); err != nil {
+			return err
+		}
 		e.printf("company %s updated\n", c.Code)
+		warnSettings(e, c)
 		return nil
 	case "show":
 		c, err := st.CompanySettings(ctx, *f.code)
@@ -356,4 +406,13 @@ func yesNo(b bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// warnSettings prints what the saved settings weaken (settings.Warnings).
+func warnSettings(e *env, c settings.Company) {
+	for _, w := range settings.Warnings(c) {
+		if w.Problem == settings.WarnNoIBAN {
+			e.printf("warning: no IBAN: letters carry no payment QR code nor RF reference, and ask for a cheque or the means agreed\n")
+		}
+	}
 }

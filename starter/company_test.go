@@ -73,6 +73,21 @@ func TestCompanyFromTheCommandLine(t *testing.T) {
 		"--legal-form", "SAS au capital de 10 000 €", "--letter-header", "Service clients 9 h – 17 h", "--letter-footer", "Chèques acceptés"); err != nil {
 		t.Fatalf("company set: %v", err)
 	}
+	if _, err := run("company", "set", "--code", "ACME", "--paid-pause-days", "5", "--dispute-reasons", "Non reçu|Prix erroné"); err != nil {
+		t.Fatalf("company set answer rules: %v", err)
+	}
+	if r, err := st.PortalRules(ctx, "ACME"); err != nil || r.PaidPauseDays != 5 || r.PromiseMaxDays != 30 || len(r.DisputeReasons) != 2 {
+		t.Errorf("answer rules %+v %v", r, err)
+	}
+	if _, err := run("company", "set", "--code", "ACME", "--promise-max-days", "900"); err == nil {
+		t.Error("a promise limit of 900 days was accepted")
+	}
+	if out, err := run("company", "set", "--code", "ACME", "--iban", ""); err != nil || !strings.Contains(out, "warning: no IBAN") {
+		t.Errorf("set without IBAN: %q %v", out, err)
+	}
+	if _, err := run("company", "set", "--code", "ACME", "--iban", "FR76 3000 6000 0112 3456 7890 189"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := run("company", "set", "--code", "ACME", "--holidays", "DE"); err == nil || !strings.Contains(err.Error(), "--holidays") {
 		t.Errorf("set with an unknown calendar: %v", err)
 	}

@@ -159,7 +159,7 @@ func TestLettersBatch(t *testing.T) {
 
 	zipPath, pdfPath := filepath.Join(dir, "day.zip"), filepath.Join(dir, "day.pdf")
 	out := run(t, "letters", "--company", "DEMO", "--date", "2026-11-23", "--zip", zipPath, "--pdf", pdfPath)
-	if !strings.Contains(out, "3 letters on 2026-11-23") || !strings.Contains(out, "3 letters, 4 pages") {
+	if !strings.Contains(out, "3 letters on 2026-11-23") || !strings.Contains(out, "3 letters, 6 pages") {
 		t.Errorf("letters output:\n%s", out)
 	}
 	zr, err := zip.OpenReader(zipPath)
@@ -176,8 +176,9 @@ func TestLettersBatch(t *testing.T) {
 	if strings.Join(names, " ") != want {
 		t.Errorf("zip holds %v, want %s", names, want)
 	}
-	if n := pageCount(t, pdfPath); n != 4 {
-		t.Errorf("merged PDF: %d pages, want 4", n)
+	// The formal notices run onto a second page (fees and the payment box).
+	if n := pageCount(t, pdfPath); n != 6 {
+		t.Errorf("merged PDF: %d pages, want 6", n)
 	}
 
 	// To print only, each letter on its own sheets (duplex).
@@ -186,7 +187,7 @@ func TestLettersBatch(t *testing.T) {
 		t.Errorf("print-only output:\n%s", out)
 	}
 	if n := pageCount(t, pdfPath); n != 4 {
-		t.Errorf("duplex print batch of two one-page letters: %d pages, want 4", n)
+		t.Errorf("duplex print batch of two two-page letters: %d pages, want 4", n)
 	}
 	if text := pdftotext(t, pdfPath); strings.Count(text, "\f") < 3 || strings.Contains(text, "2ème relance") {
 		t.Errorf("print batch text:\n%s", text)

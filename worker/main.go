@@ -18,6 +18,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/letters/portallink"
 	"github.com/relance/relance/platform/config"
 	"github.com/relance/relance/platform/metrics"
 	"github.com/relance/relance/platform/redact"
@@ -61,8 +62,12 @@ func run(cfg config.Config, log *slog.Logger) error {
 	}
 	defer c.Close()
 
-	sender.ConfigurationSet = os.Getenv("SES_CONFIGURATION_SET") // SES events (Send, Reject...) to SNS: docs/exactly-once.md
-	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log,
+	links, err := portallink.FromEnv() // RELANCE_PORTAL_SECRET: letters carry a link to the customer's page
+	if err != nil {
+		return err
+	}
+	sender.ConfigurationSet = os.Getenv("SES_CONFIGURATION_SET") // SES events (Send, Reject, Bounce, Complaint) to SNS: docs/exactly-once.md, docs/customer-side.md
+	set := workers.New(c, &activities.Activities{Store: st, Mailer: sender, Temporal: c, Log: log, Portal: links,
 		Confirm: checkerFor(cfg.SESEndpoint, sender.ConfigurationSet, st, log)}, size,
 		func(o *worker.Options) {
 			o.WorkerStopTimeout = activities.WorkerStopTimeout // a deploy lets letters in flight finish

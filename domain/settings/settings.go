@@ -329,3 +329,20 @@ func Email(s string) error {
 	}
 	return nil
 }
+
+// Warning codes of Warnings, for screens that translate them.
+const (
+	WarnNoIBAN = "no-iban"
+)
+
+// Warnings returns what c may be saved with but what weakens its letters,
+// as FieldErrors whose Problem is one of the Warn codes: without an IBAN
+// (WarnNoIBAN) the letters carry no payment QR code and no RF payment
+// reference, and ask for a cheque or the means agreed instead.
+func Warnings(c Company) []FieldError {
+	var out []FieldError
+	if strings.TrimSpace(c.IBAN) == "" {
+		out = append(out, FieldError{Field: "iban", Problem: WarnNoIBAN})
+	}
+	return out
+}

@@ -80,3 +80,13 @@ func TestCheckNamesEveryField(t *testing.T) {
 		t.Fatalf("fields in error = %v, want %v\n%v", errs.Fields(), want, err)
 	}
 }
+
+func TestWarnings(t *testing.T) {
+	t.Parallel()
+	if w := Warnings(Company{Code: "A"}); len(w) != 1 || w[0].Field != "iban" || w[0].Problem != WarnNoIBAN {
+		t.Errorf("Warnings without IBAN = %v", w)
+	}
+	if w := Warnings(Company{Code: "A", IBAN: "FR7630006000011234567890189"}); len(w) != 0 {
+		t.Errorf("Warnings with IBAN = %v", w)
+	}
+}

@@ -202,7 +202,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 		}
 		s.audit(r, ses.User, "company-add", c.Code, store.AuditOK, "")
 		s.done(w, r, ses, "/admin/companies/"+urlPathEscape(c.Code)+"?c="+urlQueryEscape(c.Code),
-			flash{Text: tr(lang, "adm.company.created", c.Code)})
+			append([]flash{{Text: tr(lang, "adm.company.created", c.Code)}}, settingsWarnings(c, lang)...)...)
 		return
 	}
 	switch {
@@ -292,7 +292,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	}
 	if err == nil && len(errs) == 0 {
 		s.audit(r, ses.User, "company-set", code, store.AuditOK, "")
-		s.done(w, r, ses, "/admin/companies/"+urlPathEscape(code)+"?c="+urlQueryEscape(code), flash{Text: tr(lang, "adm.company.saved", code)})
+		s.done(w, r, ses, "/admin/companies/"+urlPathEscape(code)+"?c="+urlQueryEscape(code), append([]flash{{Text: tr(lang, "adm.company.saved", code)}}, settingsWarnings(c, lang)...)...)
 		return
 	}
 	if err != nil {

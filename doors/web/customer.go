@@ -29,6 +29,7 @@ type customerData struct {
 	Promises       []store.Call
 	Letters        []store.BatchLetter
 	Statuses       []store.ReminderStatus
+	Side           customerSide // answers from the customer's page, undeliverable addresses
 	Back           string
 	SettledURL     string
 	// Bank are the bank transactions matched to the customer; OnAccount
@@ -106,6 +107,10 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	if d.Statuses, err = s.o.Store.Statuses(r.Context(), co.ID); err != nil {
 		s.fault(w, r, "status table", err)
+		return
+	}
+	if d.Side, err = s.customerSideOf(r.Context(), co.Code, c); err != nil {
+		s.fault(w, r, "customer answers", err)
 		return
 	}
 	p := s.newPage(r, ses, co, "relances", tr(lang, "cust.title")+" "+c.Code+" – "+c.Name, d)

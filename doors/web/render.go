@@ -113,7 +113,7 @@ func urlPathEscape(s string) string  { return url.PathEscape(s) }
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // pageNames are the templates, each rendered inside layout.html.
-var pageNames = []string{"login", "error", "relances", "customer", "invoice", "proposal", "letters", "job"}
+var pageNames = []string{"login", "error", "relances", "customer", "invoice", "proposal", "letters", "job", "replies"}
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
@@ -129,9 +129,10 @@ func (s *Server) parseTemplates() error {
 			}
 			return m
 		},
+		"list": func(s ...string) []string { return s },
 	}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/actions.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/actions.html", "templates/customer_side.html", "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}

@@ -30,7 +30,10 @@ import (
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/api"
 	"github.com/relance/relance/doors/throttle"
+	"github.com/relance/relance/doors/portal"
+	"github.com/relance/relance/doors/sesnotify"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/portallink"
 )
 
 //go:embed templates/*.html
@@ -66,6 +69,11 @@ type Options struct {
 	// RequireAdminSecondFactor makes admins enrol a second factor before
 	// any other page (RELANCE_ADMIN_SECOND_FACTOR=required).
 	RequireAdminSecondFactor bool
+	// Portal serves the customers' statement pages under /p/ (nil: none);
+	// SESNotifications takes SES bounces and complaints from SNS (nil:
+	// none). See package portal and package sesnotify.
+	Portal           http.Handler
+	SESNotifications http.Handler
 }
 
 // Server holds the web app's handlers.
@@ -134,6 +142,8 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/letters", s.authed(s.letters))
 	pages.Handle("GET /c/{company}/letters/{file}", s.authed(s.lettersFile))
 	s.bankRoutes(pages)
+	pages.Handle("GET /c/{company}/replies", s.authed(s.replies))
+	pages.Handle("POST /c/{company}/replies/{id}/{action}", s.authed(s.followUp))
 	if err := s.adminRoutes(pages); err != nil {
 		return nil, err
 	}
@@ -161,6 +171,12 @@ func New(o Options) (http.Handler, error) {
 		root.Handle("/healthz", o.API)
 		root.Handle("/readyz", o.API)
 		root.Handle("/metrics", o.API)
+	}
+	if o.Portal != nil {
+		root.Handle(portallink.Path, o.Portal)
+	}
+	if o.SESNotifications != nil {
+		root.Handle(sesnotify.Path, o.SESNotifications)
 	}
 	return s.recovered(securityHeaders(root)), nil
 }
@@ -363,10 +379,19 @@ func Run(ctx context.Context, ro RunOptions) error {
 	if err != nil {
 		return err
 	}
+	customerPages, err := portal.FromEnv(ro.Ops, ro.Log) // RELANCE_PORTAL_SECRET
+	if err != nil {
+		return err
+	}
+	var pages http.Handler
+	if customerPages != nil {
+		pages = customerPages.Handler()
+	}
 	h, err := New(Options{
 		Ops: ro.Ops, Store: ro.Ops.Store, Log: ro.Log, TemporalUI: ro.TemporalUI, Namespace: ro.Namespace,
 		InsecureCookies: ro.InsecureCookies, Guard: guard, RequireAdminSecondFactor: ro.RequireAdminSecondFactor,
 		API: api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now, api.WithGuard(guard)),
+		Portal:          pages, SESNotifications: &sesnotify.Handler{Store: ro.Ops.Store, Log: ro.Log},
 	})
 	if err != nil {
 		return err

@@ -41,6 +41,10 @@ type Company struct {
 	// Logo is the PNG or JPEG printed at the top left of the letterhead
 	// (nil: none).
 	Logo []byte
+	// SenderName is the display name of the e-mails' From, ReplyTo the
+	// address replies go to ("" : the sender's).
+	SenderName string
+	ReplyTo    string
 }
 
 // ReminderStatus is a row of the status table (seed 004).
@@ -185,11 +189,13 @@ func (s *Store) CompanyByCode(ctx context.Context, code string) (Company, error)
 	err := s.Pool.QueryRow(ctx, `
 		SELECT id, code, legal_name, address_lines, city, siret, vat_number, rcs, iban, bic,
 		       sender_email, phone, time_zone, language, send_hour, demo_day_seconds,
-		       signatory_name, signatory_title, legal_form, letter_header, letter_footer, logo
+		       signatory_name, signatory_title, legal_form, letter_header, letter_footer, logo,
+		       sender_name, reply_to
 		FROM companies WHERE code = $1`, code).Scan(
 		&c.ID, &c.Code, &c.LegalName, &c.AddressLines, &c.City, &c.SIRET, &c.VATNumber, &c.RCS, &c.IBAN, &c.BIC,
 		&c.SenderEmail, &c.Phone, &c.TimeZone, &c.Language, &c.SendHour, &demo,
-		&c.SignatoryName, &c.SignatoryTitle, &c.LegalForm, &c.LetterHeader, &c.LetterFooter, &c.Logo)
+		&c.SignatoryName, &c.SignatoryTitle, &c.LegalForm, &c.LetterHeader, &c.LetterFooter, &c.Logo,
+		&c.SenderName, &c.ReplyTo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("company %s: %w", code, ErrNotFound)
 	}

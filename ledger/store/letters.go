@@ -37,7 +37,7 @@ func (s *Store) LetterSubjectOf(ctx context.Context, invoiceID int64) (LetterSub
 	var code string
 	var pdfPath *string
 	err := s.Pool.QueryRow(ctx, `
-		SELECT c.code, cu.id, cu.code, cu.name, cu.contact, cu.emails, cu.address_lines, cu.language, cu.kind, cu.channel,
+		SELECT c.code, cu.id, cu.code, cu.name, cu.contact, `+deliverableEmails+`, cu.address_lines, cu.language, cu.kind, cu.channel,
 		       i.id, i.number, i.issue_date, i.due_date, i.amount, i.balance_due, i.currency, i.pdf, i.pdf_path
 		FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
 		WHERE i.id = $1`, invoiceID).Scan(&code,

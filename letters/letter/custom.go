@@ -304,6 +304,15 @@ func fill(lt *levelTemplate, d Data, name string) (Content, error) {
 		}
 		parts[i] = b.String()
 	}
+	if lt.text.Lookup("text_pay") != nil {
+		var b bytes.Buffer
+		if err := lt.text.ExecuteTemplate(&b, "text_pay", d); err != nil {
+			return Content{}, templateError(name, "text_pay", err)
+		}
+		if pay := strings.TrimSpace(b.String()); pay != "" {
+			parts[1] += "\n\n" + pay + "\n"
+		}
+	}
 	var html bytes.Buffer
 	if err := lt.html.ExecuteTemplate(&html, "html", d); err != nil {
 		return Content{}, templateError(name, "html", err)

@@ -103,6 +103,10 @@ type Data struct {
 	// réception" on the letter. A formal notice (level MED) always has it
 	// (see Registered).
 	RegisteredMail bool
+	// PortalURL is the private link to the customer's statement page,
+	// printed in the payment box and the e-mail; "" when the letter has
+	// none (a preview).
+	PortalURL string
 }
 
 // Total returns the sum of the balances due of d's lines: overdue items

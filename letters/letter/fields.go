@@ -59,6 +59,8 @@ var fieldMeanings = map[string]string{
 	".Lines.Level":            "niveau de cette facture dans la lettre / this invoice's level",
 	".Deadline":               "date limite de paiement indiquée / pay-by date",
 	".Reference":              "référence unique de la lettre / letter reference",
+	".Pay":                    "règlement par virement, vide sans IBAN ({{with .Pay}}{{.Name}} {{.IBAN}} {{.BIC}} {{.Amount}} {{.GroupedReference}}{{end}}) / payment by transfer, empty without IBAN",
+	".PortalURL":              "lien privé vers le relevé du client et ses réponses / private link to the customer's page",
 	".Fees":                   "frais réclamés, vide sinon ({{with .Fees}}...{{end}}) / fees claimed, empty when none",
 	".Fees.On":                "date de calcul des frais / date fees are computed on",
 	".Fees.Indemnity":         "indemnité forfaitaire de recouvrement (40 € par facture) / fixed recovery indemnity",

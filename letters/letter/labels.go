@@ -20,6 +20,16 @@ type labels struct {
 	pagePattern string // maroto pattern with {current} and {total}
 	pageRef     string // before the reference, next to the page number
 	registered  string // mention of a letter sent by registered mail (Data.Registered)
+	pay         payLabels
+}
+
+// payLabels head the lines of the payment box printed under the invoice
+// table (see addPaymentBox).
+type payLabels struct {
+	colon                                       string // " : " in French, ": " in English
+	title, scan, beneficiary, amount, reference string
+	otherwise                                   string // fmt pattern taking the company's name: no IBAN
+	portal                                      string // before the link to the customer's page
 }
 
 // columnLabels are the headers of the invoice table.
@@ -72,6 +82,14 @@ var labelsByLanguage = map[string]labels{
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Réf. ",
 		registered:  "Lettre recommandée avec accusé de réception",
+		pay: payLabels{
+			colon: nbsp + ": ", title: "Régler cette lettre",
+			scan:        "scannez le code avec votre application bancaire",
+			beneficiary: "Bénéficiaire" + nbsp + ": ", amount: "Montant" + nbsp + ": ",
+			reference: "Référence de paiement" + nbsp + ": ",
+			otherwise: "Par chèque à l'ordre de %s, envoyé à l'adresse ci-dessus, ou par le moyen convenu avec nous (demandez-nous nos coordonnées bancaires), en rappelant la référence :",
+			portal:    "Déjà payé, contestation, date de paiement ? Répondez en ligne" + nbsp + ":",
+		},
 	},
 	"en": {
 		placeDate: "%s, %s",
@@ -102,6 +120,13 @@ var labelsByLanguage = map[string]labels{
 		pagePattern: "Page {current}/{total}",
 		pageRef:     "Ref. ",
 		registered:  "Registered letter with acknowledgement of receipt",
+		pay: payLabels{
+			colon: ": ", title: "Paying this letter",
+			scan:        "scan the code with your banking app",
+			beneficiary: "Beneficiary: ", amount: "Amount: ", reference: "Payment reference: ",
+			otherwise: "By cheque payable to %s, sent to the address above, or by the means agreed with us (ask us for our bank details), quoting the reference:",
+			portal:    "Already paid, a dispute, a payment date? Answer online:",
+		},
 	},
 }
 

@@ -229,9 +229,10 @@ func TestRender(t *testing.T) {
 	}{
 		{"R1 fr one invoice", SampleData(1), 1, "N° facture",
 			[]string{"Objet : Relevé de factures impayées", "Paris, le 23/11/2026", "Boulangerie Lefèvre & Fils", "Cœur", "Retard (jours)"}},
-		{"MED en", formal, 1, "Invoice",
+		// The payment box (QR code) brings the closing of these two onto a second page.
+		{"MED en", formal, 2, "Invoice",
 			[]string{"Subject: Formal notice to pay (mise en demeure)", "Paris, 23/11/2026", "01/12/2026", "Days overdue"}},
-		{"mixed levels", mixed, 1, "Niveau", []string{"R2", "R3"}},
+		{"mixed levels", mixed, 2, "Niveau", []string{"R2", "R3"}},
 		{"40 invoices", long, 2, "N° facture", nil},
 	}
 	for _, tt := range tests {

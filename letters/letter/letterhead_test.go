@@ -43,6 +43,7 @@ func TestLetterheadLogo(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := medData(1, "fr", true)
+	d.Company.IBAN = "" // no QR code either
 	plain, _ := renderChecked(t, d)
 	if bytes.Contains(plain, []byte("/Subtype /Image")) {
 		t.Fatal("a letter without logo has an image")

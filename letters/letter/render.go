@@ -86,6 +86,7 @@ func render(d Data, c Content) ([]byte, []Warning, error) {
 	m.AddRows(headingRows(d, c, lab)...)
 	m.AddRows(paragraphRows(c.Paragraphs, lab)...)
 	addInvoiceTable(m, d, lab)
+	addPaymentBox(m, d, lab)
 	m.AddRows(spacerRow(6))
 	m.AddRows(paragraphRows(c.Closing, lab)...)
 

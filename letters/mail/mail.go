@@ -59,6 +59,10 @@ type Attachment struct {
 	ContentType string
 	// Data is the file content (not encoded).
 	Data []byte
+	// ContentID, for an inline part (Message.Inline), is what the HTML
+	// body names it by: <img src="cid:ContentID">. Letters, digits and
+	// ".-_@" only.
+	ContentID string
 }
 
 // Message is one e-mail.
@@ -78,6 +82,9 @@ type Message struct {
 	HTML string
 	// Attachments are attached after the bodies, in this order.
 	Attachments []Attachment
+	// Inline are images the HTML body shows (cid: URLs), sent with it in
+	// a multipart/related part; ignored without an HTML body.
+	Inline []Attachment
 	// Headers are extra headers, e.g. X-Relance-Letter. Names that Raw writes
 	// itself (From, To, Subject, Content-Type...) are refused.
 	Headers map[string]string
@@ -176,6 +183,19 @@ func (m Message) Validate() error {
 		}
 		if len(a.Data) == 0 {
 			add("%s: %q is empty", field, a.Filename)
+		}
+	}
+
+	for i, a := range m.Inline {
+		field := fmt.Sprintf("inline[%d]", i)
+		if !validContentID(a.ContentID) {
+			add("%s: content ID %q: letters, digits and .-_@ only", field, a.ContentID)
+		}
+		if mt, _, err := mime.ParseMediaType(a.ContentType); err != nil || !strings.HasPrefix(mt, "image/") {
+			add("%s: content type %q: an image type is needed", field, a.ContentType)
+		}
+		if len(a.Data) == 0 {
+			add("%s: empty", field)
 		}
 	}
 
@@ -287,19 +307,49 @@ func (e entity) writeTo(b *strings.Builder) {
 }
 
 // bodyEntity returns the text and HTML bodies, as an alternative when both
-// are present.
+// are present. The HTML body goes with its inline images in a
+// multipart/related part.
 func bodyEntity(m Message, seed string) entity {
+	html := textEntity("html", m.HTML)
+	if len(m.Inline) > 0 {
+		parts := []entity{html}
+		for _, a := range m.Inline {
+			parts = append(parts, inlineEntity(a))
+		}
+		html = multipartEntity("related", "=_r"+seed, parts)
+	}
 	switch {
 	case m.HTML == "":
 		return textEntity("plain", m.Text)
 	case m.Text == "":
-		return textEntity("html", m.HTML)
+		return html
 	default:
 		return multipartEntity("alternative", "=_a"+seed, []entity{
 			textEntity("plain", m.Text),
-			textEntity("html", m.HTML),
+			html,
 		})
 	}
+}
+
+// inlineEntity returns an inline image part named by its Content-ID.
+func inlineEntity(a Attachment) entity {
+	e := attachmentEntity(Attachment{Filename: a.ContentID, ContentType: a.ContentType, Data: a.Data})
+	e.headers[2] = [2]string{"Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": a.ContentID})}
+	e.headers = append(e.headers, [2]string{"Content-ID", "<" + a.ContentID + ">"})
+	return e
+}
+
+// validContentID reports whether id may name an inline part.
+func validContentID(id string) bool {
+	if id == "" || len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-_@", r)) {
+			return false
+		}
+	}
+	return true
 }
 
 // textEntity returns a text/subtype part in UTF-8, quoted-printable.
@@ -392,6 +442,11 @@ func contentHash(m Message) string {
 	field(m.HTML)
 	for _, a := range m.Attachments {
 		field(a.Filename)
+		field(a.ContentType)
+		field(string(a.Data))
+	}
+	for _, a := range m.Inline {
+		field(a.ContentID)
 		field(a.ContentType)
 		field(string(a.Data))
 	}

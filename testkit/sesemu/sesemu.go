@@ -81,6 +81,9 @@ type StoredMessage struct {
 	HTML string
 	// Attachments are the attached files, in order.
 	Attachments []StoredAttachment
+	// Inline are the parts the HTML body shows by content ID (inline,
+	// with a Content-ID), apart from Attachments.
+	Inline []StoredAttachment
 	// At is when the emulator received the message (second precision).
 	At time.Time
 }
@@ -299,6 +302,8 @@ type storeJSON struct {
 			ContentType string `json:"contentType"`
 			Content     string `json:"content"`
 			Size        int    `json:"size"`
+			CID         string `json:"cid"`
+			Disposition string `json:"contentDisposition"`
 		} `json:"attachments"`
 		At int64 `json:"at"`
 	} `json:"emails"`
@@ -383,11 +388,16 @@ func parseStore(body []byte) ([]StoredMessage, error) {
 			if k := strings.IndexByte(ct, ';'); k >= 0 {
 				ct = strings.TrimSpace(ct[:k])
 			}
-			m.Attachments = append(m.Attachments, StoredAttachment{
+			sa := StoredAttachment{
 				Filename:    a.Filename,
 				ContentType: ct,
 				Data:        data,
-			})
+			}
+			if a.CID != "" && a.Disposition == "inline" {
+				m.Inline = append(m.Inline, sa)
+				continue
+			}
+			m.Attachments = append(m.Attachments, sa)
 		}
 		out = append(out, m)
 	}
