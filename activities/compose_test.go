@@ -28,6 +28,7 @@ func levelOf(t *testing.T, code string) ladder.Level {
 }
 
 func TestBuildLetterFees(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, st, demo.Options{Today: today}); err != nil {

@@ -40,6 +40,7 @@ func (m cancellingMailer) Send(ctx context.Context, msg mail.Message) (string, e
 // accepts the letter; the outcome is still recorded as sent, not left
 // "sending" to become uncertain.
 func TestOutcomeRecordedAfterCancellation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	req := f.request(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -61,6 +62,7 @@ func TestOutcomeRecordedAfterCancellation(t *testing.T) {
 // cancelled before the request left is recorded failed and sent by the
 // retry, once; it is never called uncertain.
 func TestCancelledBeforeTheRequestLeftIsRetried(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	req := f.request(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -87,6 +89,7 @@ func TestCancelledBeforeTheRequestLeftIsRetried(t *testing.T) {
 // TestErrorsCarryNoEmailAddress: an SES failure recorded on the letter and
 // returned to the workflow (its history) names no e-mail address.
 func TestErrorsCarryNoEmailAddress(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	req := f.request(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -122,6 +125,7 @@ func (m blockingMailer) Send(ctx context.Context, msg mail.Message) (string, err
 // heartbeats while the e-mail is on its way, so a crash is noticed after
 // that timeout, not after the start-to-close timeout.
 func TestSendingHeartbeats(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	req := f.request(t, "FA0168", 1)
 	var s testsuite.WorkflowTestSuite

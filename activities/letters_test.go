@@ -78,6 +78,7 @@ func (f fixture) sent(t *testing.T) int {
 }
 
 func TestSendLetterTwiceSendsOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	req := f.request(t, "FA0168", 1)
@@ -102,6 +103,7 @@ func TestSendLetterTwiceSendsOnce(t *testing.T) {
 }
 
 func TestCrashBetweenClaimAndSendIsNeverResent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	req := f.request(t, "FA0168", 1)
@@ -126,6 +128,7 @@ func TestCrashBetweenClaimAndSendIsNeverResent(t *testing.T) {
 }
 
 func TestRejectedSendIsRetriedOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrRejected), next: f.ses}
@@ -144,6 +147,7 @@ func TestRejectedSendIsRetriedOnce(t *testing.T) {
 }
 
 func TestAmbiguousFailureIsNotResent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrUncertain), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
@@ -160,6 +164,7 @@ func TestAmbiguousFailureIsNotResent(t *testing.T) {
 }
 
 func TestCustomerWithoutEmailGoesToPrint(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	req := f.request(t, "FA0190", 1) // Boulangerie Lefèvre has no e-mail address
@@ -177,6 +182,7 @@ func TestCustomerWithoutEmailGoesToPrint(t *testing.T) {
 }
 
 func TestPermanentRejectionIsNonRetryable(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	fm := &flakyMailer{n: 5, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
@@ -188,6 +194,7 @@ func TestPermanentRejectionIsNonRetryable(t *testing.T) {
 }
 
 func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
@@ -253,6 +260,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 }
 
 func TestInvoicePDFIsAttached(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	req := f.request(t, "FA0168", 1)
@@ -275,6 +283,7 @@ func TestInvoicePDFIsAttached(t *testing.T) {
 }
 
 func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
@@ -306,6 +315,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 }
 
 func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	id, _ := f.st.InvoiceID(ctx, demo.Company, "FA0168")

@@ -162,6 +162,7 @@ func csvimportDate(s string) (calendar.Date, error) {
 // of −283,20: its R1 statement has four rows and claims 18 179,14 €, not
 // 18 462,34 €.
 func TestCielStatementDeductsTheCreditNote(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "CIEL")
 	loadCiel(t, f)
 	day := calendar.New(2015, 2, 4)
@@ -204,6 +205,7 @@ func TestCielStatementDeductsTheCreditNote(t *testing.T) {
 // 533,43 €); their credit notes bring both customers to zero, so nobody
 // receives a letter and each invoice's result says why.
 func TestVinistoriaCreditNotesLeaveNothingOwed(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "VINI")
 	ctx := context.Background()
 	file, err := os.Open("testdata/vinistoria_004_factures.csv")
@@ -263,6 +265,7 @@ func TestVinistoriaCreditNotesLeaveNothingOwed(t *testing.T) {
 // R1 and another reaching R3 the same day gets one letter, at R3 (the
 // highest), whose fees (R3 claims them here) apply to the R3 invoice only.
 func TestOneLetterFeesOnlyOnTheR3Rows(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "CIEL3")
 	loadCiel(t, f)
 	lad := ladder.Default()
@@ -294,6 +297,7 @@ func TestOneLetterFeesOnlyOnTheR3Rows(t *testing.T) {
 // due yet: the scan starts the first only, and the statement lists both,
 // the second for information, not counted.
 func TestInstalmentStatement(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "ECH")
 	ctx := context.Background()
 	f.customer(t, "CLI0009", "INFO DEBUTANT")
@@ -356,6 +360,7 @@ func paymentOf(id, amount string) dunning.Payment {
 // one level carry different references (X-Relance-Letter and the payment
 // reference); a retry of the same letter keeps its own.
 func TestLetterReferencesAreUnique(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "REF")
 	loadCiel(t, f)
 	day := calendar.New(2015, 2, 4)
@@ -385,6 +390,7 @@ func TestLetterReferencesAreUnique(t *testing.T) {
 // letter is built (here the templates table is gone) is retried, not
 // turned into a BadLetter that holds the invoice.
 func TestDatabaseErrorWhileBuildingIsRetried(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "DBERR")
 	loadCiel(t, f)
 	it := f.item(t, "FA0168", "R1", 0)
@@ -407,6 +413,7 @@ func TestDatabaseErrorWhileBuildingIsRetried(t *testing.T) {
 // (an overpayment) is deducted from what the statement claims, on a row of
 // its own.
 func TestUnappliedPaymentIsDeducted(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "OVER")
 	ctx := context.Background()
 	f.customer(t, "CLI0001", "DEVELOGICIEL")
@@ -437,6 +444,7 @@ func TestUnappliedPaymentIsDeducted(t *testing.T) {
 // window) is recorded on the letter rows and in the history detail,
 // without the name itself; the company's signatory signs the statement.
 func TestStatementRecordsRenderWarningsAndSignatory(t *testing.T) {
+	t.Parallel()
 	f := newStatementFixture(t, "SIGN")
 	ctx := context.Background()
 	if _, err := f.st.Pool.Exec(ctx, `UPDATE companies SET signatory_name = 'Claire Martin', signatory_title = 'Responsable du recouvrement' WHERE id = $1`, f.company.ID); err != nil {

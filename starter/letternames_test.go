@@ -65,6 +65,7 @@ func hardLetters(t *testing.T) []store.BatchLetter {
 }
 
 func TestLetterFileNames(t *testing.T) {
+	t.Parallel()
 	letters := hardLetters(t)
 	got := letterFileNames(letters)
 	want := []string{
@@ -86,6 +87,7 @@ func TestLetterFileNames(t *testing.T) {
 // and extracts it with unzip, and writes them to a folder as letters
 // --customer --out does: every file is there, whole.
 func TestZipAndFolderOfHardLetters(t *testing.T) {
+	t.Parallel()
 	letters := hardLetters(t)
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "day.zip")

@@ -12,6 +12,7 @@ import (
 // A scan of 10 000 invoices prints counts and the first invoices, not one
 // line of 10 000 numbers.
 func TestPrintReportSummarises(t *testing.T) {
+	t.Parallel()
 	rep := scan.Report{Company: "BIG", Date: "2026-11-23", Considered: 10002, StartedCount: 10000, SkippedCount: 2,
 		Skipped: []scan.Skipped{{Invoice: "X1", Reason: "no due date"}, {Invoice: "X2", Reason: "credit note"}}}
 	for i := range scan.Sample {

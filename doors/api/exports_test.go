@@ -51,6 +51,7 @@ func (f *fixture) download(path, token string) (*http.Response, []byte) {
 }
 
 func TestExportEndpoints(t *testing.T) {
+	t.Parallel()
 	f := dbFixture(t, "EXP1")
 	ctx := context.Background()
 	viewer := f.token("victor", store.RoleViewer)
@@ -116,6 +117,7 @@ func TestExportEndpoints(t *testing.T) {
 }
 
 func TestCallEndpoints(t *testing.T) {
+	t.Parallel()
 	f := dbFixture(t, "CALL1")
 	viewer := f.token("victor", store.RoleViewer)
 	marie := f.token("marie", store.RoleOperator)

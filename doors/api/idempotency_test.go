@@ -13,6 +13,7 @@ import (
 // skip after a timeout with the same Idempotency-Key moves the invoice one
 // level, not two.
 func TestOperatorRetryWithIdempotencyKeySkipsOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "IDEM1")
 	f.startDunning("FA0168")
 	marie := f.token("marie", store.RoleOperator)

@@ -39,7 +39,7 @@ var today = calendar.Of(time.Now())
 
 // fixture is one test's world: a fresh schema with the demo data under the
 // test's company code, the API on a real HTTP server, its ops pointing at
-// the shared Temporal dev server.
+// the shared Temporal dev server, in a namespace of its own.
 type fixture struct {
 	t       *testing.T
 	company string
@@ -59,7 +59,8 @@ func newFixture(t *testing.T, company string) *fixture {
 	if err := st.SetWebhookSource(ctx, sourceName, secret); err != nil {
 		t.Fatal(err)
 	}
-	tc, err := client.Dial(client.Options{HostPort: temporaltest.Shared(t).Address,
+	ts := temporaltest.Shared(t) // a namespace of the test's own: tests run in parallel
+	tc, err := client.Dial(client.Options{HostPort: ts.Address, Namespace: ts.Namespace(t),
 		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	if err != nil {
 		t.Fatal(err)

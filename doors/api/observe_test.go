@@ -9,6 +9,7 @@ import (
 // TestMetricsAndReadiness: /readyz answers 200 with PostgreSQL and
 // Temporal up; /metrics carries the webhook's answers by status.
 func TestMetricsAndReadiness(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "OB1")
 	f.pay([]byte(`{"company":"OB1","invoice":"FA0186","amount":"1,250","currency":"EUR","paidAt":"2026-11-23","externalId":"M1"}`))
 	req, _ := http.NewRequest("GET", f.srv.URL+"/readyz", nil)

@@ -52,6 +52,7 @@ func (f *fixture) audit(target string) []store.AuditEntry {
 }
 
 func TestOperatorSkipOnRunningWorkflow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "OPS1")
 	id := f.startDunning("FA0168")
 	marie := f.token("marie", store.RoleOperator)
@@ -169,6 +170,7 @@ func TestOperatorSkipOnRunningWorkflow(t *testing.T) {
 }
 
 func TestOperatorAuthAndRoles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "OPS2")
 	op := f.token("olga", store.RoleOperator)
 	admin := f.token("ada", store.RoleAdmin)
@@ -240,6 +242,7 @@ func TestOperatorAuthAndRoles(t *testing.T) {
 }
 
 func TestOperatorReadsWithoutWorkflow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "OPS3")
 	v := f.token("vera", store.RoleViewer)
 

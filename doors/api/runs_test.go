@@ -9,6 +9,7 @@ import (
 )
 
 func TestBulkSkipAndCustomerStatus(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "BULK1")
 	f.startDunning("FA0168")
 	f.startDunning("FA0184")

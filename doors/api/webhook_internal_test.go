@@ -9,6 +9,7 @@ import (
 )
 
 func TestPermanentErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want bool

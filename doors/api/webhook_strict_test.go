@@ -34,6 +34,7 @@ func (f *fixture) body(amountJSON string, edit map[string]string) []byte {
 // is not a plain decimal string with at most two decimals, naming the
 // field, and records none of them.
 func TestWebhookAmountsAreCanonicalDecimalStrings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WS1")
 	tests := []struct {
 		amount string // raw JSON
@@ -80,6 +81,7 @@ func TestWebhookAmountsAreCanonicalDecimalStrings(t *testing.T) {
 // that can never become right, is refused with 400 naming the field, not
 // 503 (which tells a payment system to retry forever).
 func TestWebhookPermanentErrorsAre4xx(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WS2")
 	tomorrow, later := today.AddDays(1).String(), today.AddDays(2).String()
 	tests := []struct {
@@ -112,6 +114,7 @@ func TestWebhookPermanentErrorsAre4xx(t *testing.T) {
 
 // TestWebhookContentType: the body is JSON and must say so.
 func TestWebhookContentType(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WS3")
 	body := f.body(`"10.00"`, map[string]string{"externalId": "CT"})
 	for _, tt := range []struct {
@@ -142,6 +145,7 @@ func TestWebhookContentType(t *testing.T) {
 // is a duplicate; other content under the same key is 409 with both
 // amounts and changes nothing; another source may use the same ID.
 func TestWebhookIdempotencyKeyIsSourceAndExternalID(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WS4")
 	ctx := context.Background()
 	const psp, pspSecret = "psp", "psp-shared-secret-0123456789abcdef"
@@ -195,6 +199,7 @@ func TestWebhookIdempotencyKeyIsSourceAndExternalID(t *testing.T) {
 // TestScopedSourcesAndTokens: a payment source or an API token for company
 // A cannot act on company B (403), and changes nothing there.
 func TestScopedSourcesAndTokens(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WA")
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, f.st, demo.Options{Today: today, Code: "WB", DaySeconds: 3600}); err != nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestWebhookGoodSignatureRecordsPayment(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH1")
 	a := f.pay(f.payment("FA0186", "400.10", "VIR-1")) // 924.00 due, no workflow runs
 	if a.status != http.StatusOK {
@@ -31,6 +32,7 @@ func TestWebhookGoodSignatureRecordsPayment(t *testing.T) {
 }
 
 func TestWebhookRefusesBadSignatures(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH2")
 	body := f.payment("FA0186", "100", "VIR-BAD")
 	now := time.Now()
@@ -80,6 +82,7 @@ func TestWebhookRefusesBadSignatures(t *testing.T) {
 }
 
 func TestWebhookStaleTimestamp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH3")
 	for _, skew := range []time.Duration{-6 * time.Minute, 6 * time.Minute, -time.Hour} {
 		a := f.paySigned(f.payment("FA0186", "100", "VIR-OLD"), time.Now().Add(skew), secret)
@@ -97,6 +100,7 @@ func TestWebhookStaleTimestamp(t *testing.T) {
 }
 
 func TestWebhookReplayAndDuplicateCountOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH4")
 	body := f.payment("FA0171", "328.00", "VIR-REPLAY") // 2328.00 due
 	ts := time.Now()
@@ -124,6 +128,7 @@ func TestWebhookReplayAndDuplicateCountOnce(t *testing.T) {
 }
 
 func TestWebhookNotYetDueAndOverpaid(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH5")
 	// FA0214 is due in 10 days: no dunning, the payment still counts.
 	a := f.pay(f.payment("FA0214", "200", "VIR-EARLY"))
@@ -141,6 +146,7 @@ func TestWebhookNotYetDueAndOverpaid(t *testing.T) {
 }
 
 func TestWebhookConcurrentDuplicateDeliveries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH6")
 	body := f.payment("FA0174", "562.80", "VIR-STORM") // 6562.80 due
 	var wg sync.WaitGroup
@@ -171,6 +177,7 @@ func TestWebhookConcurrentDuplicateDeliveries(t *testing.T) {
 }
 
 func TestWebhookRefusesBadPayments(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH7")
 	tests := []struct {
 		name   string
@@ -217,6 +224,7 @@ func TestWebhookRefusesBadPayments(t *testing.T) {
 }
 
 func TestWebhookOversizedBody(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, "WH8")
 	body := []byte(`{"company":"WH8","invoice":"FA0186","amount":"10","currency":"EUR","paidAt":"2026-11-23","externalId":"BIG","method":"` +
 		strings.Repeat("x", api.MaxBody) + `"}`)

@@ -113,7 +113,7 @@ func (wd *adminWorld) browser(t *testing.T) *adminBrowser {
 
 func (b *adminBrowser) run(what string, acts ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 45*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second) // two browsers may share the CPU (parallel tests)
 	defer cancel()
 	if err := chromedp.Do(ctx, acts...); err != nil {
 		b.t.Fatalf("%s: %v (page: %.600s)", what, err, b.mainText())
@@ -225,6 +225,7 @@ func adminEventually(t *testing.T, timeout time.Duration, what string, cond func
 // preview, scans, and sees the first letters reach the SES emulator with
 // the edited subject. Nothing but the pages touches the database.
 func TestBrowserNewCompanyWithoutSQL(t *testing.T) {
+	t.Parallel()
 	wd := newAdminWorld(t)
 	ctx := context.Background()
 	if _, err := wd.st.CreateUser(ctx, "anne", adminPassword, store.RoleAdmin, nil); err != nil {
@@ -396,6 +397,7 @@ func writeFile(t *testing.T, path, content string) {
 // TestBrowserAdminScreenshots takes a screenshot of every admin page and of
 // the dashboard on the demo data, in French and one in English.
 func TestBrowserAdminScreenshots(t *testing.T) {
+	t.Parallel()
 	wd := newAdminWorld(t)
 	ctx := context.Background()
 	today := calendar.Of(time.Now().In(adminParis)) // the companies' day (Europe/Paris)

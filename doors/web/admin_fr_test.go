@@ -10,6 +10,7 @@ import (
 // TestSettingsProblemsInFrench checks that every problem package settings
 // finds is shown in French on the pages.
 func TestSettingsProblemsInFrench(t *testing.T) {
+	t.Parallel()
 	bad := []settings.Company{
 		{Code: "bad code", AddressLines: []string{"1", "2", "3", "4", "5"}, SIRET: "123", VATNumber: "X", IBAN: "XX", BIC: "B",
 			SenderName: "a\"b", ReplyTo: "nobody", TimeZone: "Mars/Olympus", Language: "de", SendHour: 25},
@@ -39,6 +40,7 @@ func TestSettingsProblemsInFrench(t *testing.T) {
 }
 
 func TestRefusalsInFrench(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ en, want string }{
 		{"set ladder of DEMO: ladder ends with R3: the last level must be the formal notice MED", "l'échelle finit par R3 : le dernier niveau doit être la mise en demeure MED"},
 		{"set ladder of DEMO: ladder level R2: delay 0 days: it must be at least 1 day", "niveau R2 : délai de 0 jours : au moins 1 jour"},
@@ -56,6 +58,7 @@ func TestRefusalsInFrench(t *testing.T) {
 }
 
 func TestTemplateRefusalInFrench(t *testing.T) {
+	t.Parallel()
 	en := `template R1/fr: "subject" line 1: unknown field .Customer.Nmae (letter.Customer has no field or method Nmae)`
 	want := `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Customer.Nmae (letter.Customer n'a ni champ ni méthode Nmae)`
 	if got := templateRefusalIn(langFR, en); got != want {
@@ -64,6 +67,7 @@ func TestTemplateRefusalInFrench(t *testing.T) {
 }
 
 func TestImportProblemsInFrench(t *testing.T) {
+	t.Parallel()
 	for en, want := range map[string]string{
 		`due date "15/09/26": want DD/MM/YYYY or YYYY-MM-DD (the year must have four digits)`: `date d'échéance "15/09/26" : JJ/MM/AAAA ou AAAA-MM-JJ attendu (l'année a quatre chiffres)`,
 		`invoice F1 already on line 3 of this file`:                                           `facture F1 déjà présente ligne 3 de ce fichier`,

@@ -115,6 +115,7 @@ func (a *adminClient) upload(path string, files map[string]string) (int, string)
 }
 
 func TestAdminPagesRenderAndRefuse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, _ := dbtest.New(t)
 	today := calendar.Of(time.Now().In(adminParis)) // the companies' day (Europe/Paris)

@@ -171,7 +171,7 @@ func (wd *world) browser(t *testing.T) *browser {
 
 func (b *browser) run(what string, acts ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 45*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second) // two browsers may share the CPU (parallel tests)
 	defer cancel()
 	if err := chromedp.Do(ctx, acts...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -287,6 +287,7 @@ func (b *browser) csrf() string {
 }
 
 func TestBrowserOperatorViewerAndProposal(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	ctx := context.Background()
 	wd.company(t, "WEB", 3600, nil) // one ladder day lasts an hour: no letter goes out by itself

@@ -106,6 +106,7 @@ func decodeQR(t *testing.T, src string) string {
 // with a recovery code, then changes the password and sees the other
 // browser's session ended.
 func TestBrowserSecondFactorAndPasswordChange(t *testing.T) {
+	t.Parallel()
 	wd := doorWorld(t, "TFA")
 	ctx := context.Background()
 	wd.user(t, "olga", store.RoleOperator, "TFA")

@@ -14,6 +14,7 @@ import (
 // levels, outcomes and dates included; a refusal without a known code or
 // with the wrong parameters falls back to the workflow's English reason.
 func TestRefusalShown(t *testing.T) {
+	t.Parallel()
 	wrap := func(err error) error { // as actions.Ops.Act returns it
 		return fmt.Errorf("skip FA0001 of DEMO: %w: %w", actions.ErrRefused, err)
 	}

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSentence(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		lang, kind, level, detail string
 		want, wantDetail          string
@@ -31,6 +32,7 @@ func TestSentence(t *testing.T) {
 }
 
 func TestParseListReportsBrokenFilters(t *testing.T) {
+	t.Parallel()
 	co := store.Company{Code: "DEMO"}
 	codes := []string{"R1", "R2", "R3", "MED"}
 	cases := []struct {
@@ -58,6 +60,7 @@ func TestParseListReportsBrokenFilters(t *testing.T) {
 }
 
 func TestFormatMoney(t *testing.T) {
+	t.Parallel()
 	d := decimal.RequireFromString("-6364.8")
 	if got := formatMoney("fr", d, "EUR"); got != "-6\u202f364,80\u202f€" {
 		t.Errorf("fr: %q", got)
@@ -68,6 +71,7 @@ func TestFormatMoney(t *testing.T) {
 }
 
 func TestTemplatesParse(t *testing.T) {
+	t.Parallel()
 	s := &Server{}
 	if err := s.parseTemplates(); err != nil {
 		t.Fatal(err)

@@ -26,7 +26,8 @@ import (
 )
 
 // stack is the real pieces a browser test drives: a fresh schema, a client
-// of the package's Temporal dev server, the SES emulator, workers on both
+// of the package's Temporal dev server in a namespace of the test's own (so
+// tests run in parallel, each with its own workers), the SES emulator, workers on both
 // task queues (as the worker process runs them) and the web app on a free
 // port, plus the folder screenshots go to.
 type stack struct {
@@ -45,7 +46,8 @@ func newStack(t *testing.T, opts web.Options) *stack {
 	ctx := context.Background()
 	st, _ := dbtest.New(t)
 	warn := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	tc, err := client.Dial(client.Options{HostPort: temporaltest.Shared(t).Address, Logger: tlog.NewStructuredLogger(warn)})
+	ts := temporaltest.Shared(t)
+	tc, err := client.Dial(client.Options{HostPort: ts.Address, Namespace: ts.Namespace(t), Logger: tlog.NewStructuredLogger(warn)})
 	if err != nil {
 		t.Fatal(err)
 	}

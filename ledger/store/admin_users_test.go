@@ -12,6 +12,7 @@ import (
 )
 
 func TestUserRolesGrantsSourcesAndDemoDay(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	if _, err := st.AddCompany(ctx, settings.Company{Code: "ACME", LegalName: "Acme SAS", SenderEmail: "r@acme.example"}); err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestLettersOnAndCustomerLetters(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	paris, err := time.LoadLocation("Europe/Paris")

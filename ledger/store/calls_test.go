@@ -15,6 +15,7 @@ import (
 )
 
 func TestCallLog(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	five := decimal.RequireFromString("500.00")
@@ -103,6 +104,7 @@ func TestCallLog(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestHistoryExport(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	paris, _ := time.LoadLocation("Europe/Paris")
@@ -161,6 +163,7 @@ func TestHistoryExport(t *testing.T) {
 // instalment, each open instalment's own workflow ("...#2"), so that a
 // do-not-remind flag or a status reaches them too.
 func TestOpenWorkflowsOfNamesInstalmentWorkflows(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	id, err := st.InvoiceID(ctx, demo.Company, "FA0176")

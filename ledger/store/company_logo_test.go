@@ -16,6 +16,7 @@ import (
 // TestCompanyLogo: a logo is saved, loaded for the letters, refused when
 // it is not an image, and removed.
 func TestCompanyLogo(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	if _, err := st.AddCompany(ctx, settings.Company{Code: "ACME", LegalName: "Acme SAS", SenderEmail: "r@acme.example", SendHour: 9}); err != nil {

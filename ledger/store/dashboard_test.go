@@ -15,6 +15,7 @@ import (
 // are known, and checks each chart of the dashboard against them and
 // against SQL written by hand.
 func TestDashboardMatchesHandWrittenSQL(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	on := calendar.New(2026, 11, 23) // a Monday

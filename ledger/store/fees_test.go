@@ -13,6 +13,7 @@ import (
 )
 
 func TestECBRates(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 

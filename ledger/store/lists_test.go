@@ -13,6 +13,7 @@ import (
 )
 
 func TestListInvoices(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) // the demo's today

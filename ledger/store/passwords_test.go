@@ -40,6 +40,7 @@ func TestCheckPassword(t *testing.T) {
 }
 
 func TestPasswordChangeAndReset(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, "marie", "correct horse battery", store.RoleOperator, nil)

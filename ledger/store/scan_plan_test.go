@@ -19,6 +19,7 @@ import (
 // skipped), the plan falls back to a sort and the test says so. The plan
 // over 1 M invoices is in the README ("The scan at scale").
 func TestScanSelectionHasItsIndex(t *testing.T) {
+	t.Parallel()
 	st, url := dbtest.New(t)
 	ctx := context.Background()
 	id, err := st.CreateCompany(ctx, store.Company{Code: "PLAN", LegalName: "Plan SAS", SenderEmail: "r@plan.example.com"})

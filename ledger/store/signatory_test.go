@@ -11,6 +11,7 @@ import (
 // TestCompanySignatory: the signatory set with the company is loaded with
 // it, and updated when the company is created again.
 func TestCompanySignatory(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	c := store.Company{Code: "ACME", LegalName: "Acme SAS", SignatoryName: "Claire Martin", SignatoryTitle: "Responsable du recouvrement"}

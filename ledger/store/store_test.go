@@ -26,6 +26,7 @@ func loaded(t *testing.T) *store.Store {
 }
 
 func TestDueInvoicesReportsBadRecords(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	cands, err := st.DueInvoices(context.Background(), demo.Company, today)
 	if err != nil {
@@ -69,6 +70,7 @@ func TestDueInvoicesReportsBadRecords(t *testing.T) {
 }
 
 func TestRecordPaymentOnce(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	id, err := st.InvoiceID(ctx, demo.Company, "FA0186") // 924.00
@@ -117,6 +119,7 @@ func TestRecordPaymentOnce(t *testing.T) {
 }
 
 func TestRecordPaymentRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	id, _ := st.InvoiceID(ctx, demo.Company, "FA0186")
@@ -139,6 +142,7 @@ func TestRecordPaymentRejectsBadInput(t *testing.T) {
 }
 
 func TestCheckInvoiceHolds(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	id, _ := st.InvoiceID(ctx, demo.Company, "FA0168")
@@ -155,6 +159,7 @@ func TestCheckInvoiceHolds(t *testing.T) {
 }
 
 func TestLetterClaimIsExclusive(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	id, _ := st.InvoiceID(ctx, demo.Company, "FA0168")
@@ -181,6 +186,7 @@ func TestLetterClaimIsExclusive(t *testing.T) {
 }
 
 func TestLoadInvoiceWithLadder(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	inv, err := st.LoadInvoice(context.Background(), demo.Company, "FA0176")
 	if err != nil {

@@ -22,6 +22,7 @@ const customR2 = `{{define "subject"}}Relance ACME – {{.Recipient.Name}}{{end}
 `
 
 func TestTemplates(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	id, err := st.CreateCompany(ctx, store.Company{Code: "ACME", LegalName: "Acme SAS"})

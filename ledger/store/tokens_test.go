@@ -12,6 +12,7 @@ import (
 )
 
 func TestTokensCreateLookUpRevoke(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	plain, tok, err := st.CreateToken(ctx, "marie", store.RoleOperator)
@@ -58,6 +59,7 @@ func TestTokensCreateLookUpRevoke(t *testing.T) {
 }
 
 func TestRoleAllows(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		have, need store.Role
 		ok         bool
@@ -77,6 +79,7 @@ func TestRoleAllows(t *testing.T) {
 }
 
 func TestWebhookSources(t *testing.T) {
+	t.Parallel()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	if _, err := st.WebhookSecret(ctx, "bank"); !errors.Is(err, store.ErrNotFound) {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestUsersAndSessions(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	u, err := st.CreateUser(ctx, "marie", "correct horse battery", store.RoleOperator, []string{demo.Company})
@@ -65,6 +66,7 @@ func TestUsersAndSessions(t *testing.T) {
 }
 
 func TestCountTabsAndSort(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -82,6 +84,7 @@ func TestCountTabsAndSort(t *testing.T) {
 }
 
 func TestKeysetPaging(t *testing.T) {
+	t.Parallel()
 	st := loaded(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)

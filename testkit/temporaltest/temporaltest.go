@@ -1,6 +1,10 @@
 // Package temporaltest runs a real Temporal dev server (the CLI pinned in
 // tools/go.mod) for integration tests, on free ports, in memory, with
 // relance's search attributes registered.
+//
+// Tests that run in parallel on one server each take a namespace of their
+// own (Server.Namespace): workers on relance's fixed task queues then see
+// only their own test's workflows.
 package temporaltest
 
 import (
@@ -11,13 +15,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // Server is a running dev server.
@@ -25,7 +34,17 @@ type Server struct {
 	Address string // host:port of the frontend
 	cmd     *exec.Cmd
 	args    []string // to restart it
+
+	mu     sync.Mutex
+	nsNext int // namespaces handed out so far
 }
+
+// launchNamespaces is how many namespaces the server creates as it starts
+// (search attributes registered in each), ready for Namespace at once.
+const launchNamespaces = 32
+
+// nsName is the name of the i-th namespace of a server.
+func nsName(i int) string { return fmt.Sprintf("relance-test-%02d", i) }
 
 var (
 	shared    *Server
@@ -98,6 +117,9 @@ func StartPersistent(dbFile string) (*Server, error) {
 		}
 		for _, sa := range dunning.SearchAttributeTypes {
 			args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
+		}
+		for i := 1; i <= launchNamespaces; i++ {
+			args = append(args, "--namespace", nsName(i))
 		}
 		s := &Server{Address: fmt.Sprintf("127.0.0.1:%d", port), args: args}
 		if err = s.start(); !errors.Is(err, errExited) {
@@ -179,6 +201,71 @@ func (s *Server) Client(t testing.TB) client.Client {
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// Namespace returns a namespace of the server that no other caller gets,
+// with relance's search attributes registered: a test running in parallel
+// with others on the same server dials its clients and workers there.
+// The first namespaces exist from the start; later ones are registered on
+// demand.
+func (s *Server) Namespace(t testing.TB) string {
+	t.Helper()
+	s.mu.Lock()
+	s.nsNext++
+	i := s.nsNext
+	s.mu.Unlock()
+	name := nsName(i)
+	if i <= launchNamespaces {
+		return name
+	}
+	if err := s.register(name); err != nil {
+		t.Fatalf("temporal namespace %s: %v", name, err)
+	}
+	return name
+}
+
+// register creates namespace name with relance's search attributes and
+// waits until the server knows both.
+func (s *Server) register(name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	nc, err := client.NewNamespaceClient(client.Options{HostPort: s.Address})
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	retention := durationpb.New(24 * time.Hour)
+	if err := nc.Register(ctx, &workflowservice.RegisterNamespaceRequest{Namespace: name, WorkflowExecutionRetentionPeriod: retention}); err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	c, err := client.Dial(client.Options{HostPort: s.Address, Namespace: name})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	attrs := map[string]enumspb.IndexedValueType{}
+	for _, sa := range dunning.SearchAttributeTypes {
+		v, ok := enumspb.IndexedValueType_value["INDEXED_VALUE_TYPE_"+strings.ToUpper(sa.Type)]
+		if !ok {
+			return fmt.Errorf("search attribute %s: unknown type %s", sa.Name, sa.Type)
+		}
+		attrs[sa.Name] = enumspb.IndexedValueType(v)
+	}
+	for {
+		_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: name, SearchAttributes: attrs})
+		if err == nil {
+			var got *operatorservice.ListSearchAttributesResponse
+			got, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: name})
+			if err == nil && len(got.CustomAttributes) >= len(attrs) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("search attributes: %v", err)
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
 }
 
 // Pid is the server process's ID (for CPU and memory readings).

@@ -49,6 +49,7 @@ func domainOf(company string) string { return strings.ToLower(company) + ".examp
 func paulAt(company string) string { return "paul@infodebutant." + domainOf(company) }
 
 func TestScanStartsEachWorkflowOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	loadCompany(t, "SCAN1", 3600) // letters far away: this test is about starting
 	first, err := scan.Run(ctx, st, tc, "SCAN1", today, slog.Default())

@@ -15,6 +15,7 @@ import (
 // running dunnings and unticks a customer: its invoices pause until the
 // next day and leave the proposal.
 func TestProposalAndUntick(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "PROP2"
 	loadCompany(t, company, 600) // R1 due ten minutes after the start: today

@@ -21,6 +21,7 @@ import (
 // handed in later starts nothing: its invoice workflow is told the letter
 // waits for the next statement.
 func TestQueueLetterDelaysTheStatement(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	acts := &activities.Activities{Temporal: tc}
 	sendAt := time.Now().Add(time.Hour)

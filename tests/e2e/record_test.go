@@ -36,6 +36,7 @@ import (
 //
 //	RELANCE_RECORD_DIR=$PWD/workflows/testdata go test ./e2e -run TestRecordStatementHistories
 func TestRecordStatementHistories(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("RELANCE_RECORD_DIR")
 	if dir == "" {
 		t.Skip("RELANCE_RECORD_DIR not set: nothing to record")
