@@ -114,6 +114,7 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/letter/{kind}/{id}", s.authed(s.letterPDF))
 	pages.Handle("GET /c/{company}/proposal", s.authed(s.proposal))
 	pages.Handle("POST /c/{company}/proposal/untick", s.authed(s.untick))
+	pages.Handle("POST /c/{company}/proposal/retick", s.authed(s.retick))
 	pages.Handle("GET /c/{company}/proposal/preview/{number}", s.authed(s.preview))
 	pages.Handle("GET /c/{company}/letters", s.authed(s.letters))
 	pages.Handle("GET /c/{company}/letters/{file}", s.authed(s.lettersFile))
