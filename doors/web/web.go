@@ -110,6 +110,8 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("POST /c/{company}/customers/{code}/do-not-remind", s.authed(s.doNotRemind))
 	pages.Handle("POST /c/{company}/customers/{code}/status", s.authed(s.customerStatus))
 	pages.Handle("POST /c/{company}/customers/{code}/calls", s.authed(s.addCall))
+	pages.Handle("POST /c/{company}/customers/{code}/calls/{id}", s.authed(s.editCall))
+	pages.Handle("POST /c/{company}/customers/{code}/calls/{id}/delete", s.authed(s.deleteCall))
 	pages.Handle("GET /c/{company}/invoices/{number}", s.authed(s.invoice))
 	pages.Handle("GET /c/{company}/letter/{kind}/{id}", s.authed(s.letterPDF))
 	pages.Handle("GET /c/{company}/proposal", s.authed(s.proposal))
