@@ -1,12 +1,12 @@
 package web
 
 import (
-	"strconv"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
