@@ -116,7 +116,7 @@ func (o *Ops) Untick(ctx context.Context, company, customer string, day calendar
 			continue
 		}
 		_, err := o.Act(ctx, company, l.Number, dunning.UpdatePause, dunning.PauseRequest{
-			Actor: actor, Reason: "décochée dans la proposition du " + day.French(), Until: day.AddDays(1),
+			Actor: actor, Reason: store.UntickMark + day.French(), Until: day.AddDays(1),
 		})
 		if err != nil {
 			return paused, err
@@ -132,4 +132,44 @@ func rateDay(msg string) string {
 		return msg[i+4 : i+14]
 	}
 	return "YYYY-MM-DD"
+}
+
+// Unticked lists the customers unticked from the run of day, with the
+// invoices the untick paused: the proposal keeps them visible, unticked.
+func (o *Ops) Unticked(ctx context.Context, company string, day calendar.Date) ([]CustomerProposal, error) {
+	lines, err := o.Store.UntickedLines(ctx, company, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []CustomerProposal
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].Customer != l.Customer {
+			out = append(out, CustomerProposal{Customer: l.Customer, Name: l.CustomerName, Address: l.Address, Currency: l.Currency,
+				Fees: decimal.Zero, Indemnity: decimal.Zero, Interest: decimal.Zero, Reminded: decimal.Zero})
+		}
+		p := &out[len(out)-1]
+		p.Invoices = append(p.Invoices, l)
+		p.Reminded = p.Reminded.Add(l.Balance)
+	}
+	return out, nil
+}
+
+// Retick puts a customer unticked from the run of day back into it: the
+// invoices the untick paused are resumed. It returns the invoices resumed.
+func (o *Ops) Retick(ctx context.Context, company, customer string, day calendar.Date, actor string) ([]string, error) {
+	lines, err := o.Store.UntickedLines(ctx, company, day)
+	if err != nil {
+		return nil, err
+	}
+	var resumed []string
+	for _, l := range lines {
+		if l.Customer != customer {
+			continue
+		}
+		if _, err := o.Act(ctx, company, l.Number, dunning.UpdateResume, dunning.ResumeRequest{Actor: actor}); err != nil {
+			return resumed, err
+		}
+		resumed = append(resumed, l.Number)
+	}
+	return resumed, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -209,30 +210,10 @@ func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	lang := ses.lang()
 	to := back(r, s.customerRecordURL(co.Code, code))
-	c := store.NewCall{Author: ses.User.Name}
-	for field, into := range map[string]*string{"contact": &c.Contact, "outcome": &c.Outcome, "note": &c.Note} {
-		text, msg := formText(lang, r, field)
-		if msg != "" {
-			s.done(w, r, ses, to, flash{Error: true, Text: msg})
-			return
-		}
-		*into = text
-	}
-	if v := strings.TrimSpace(r.PostFormValue("promisedOn")); v != "" {
-		d, err := parseDay(v)
-		if err != nil {
-			s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.date", v)})
-			return
-		}
-		c.PromisedOn = d
-	}
-	if v := strings.TrimSpace(r.PostFormValue("promisedAmount")); v != "" {
-		a, err := money.ParsePositive(v)
-		if err != nil {
-			s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
-			return
-		}
-		c.PromisedAmount = &a
+	c, msg := callForm(lang, r, ses.User.Name)
+	if msg != "" {
+		s.done(w, r, ses, to, flash{Error: true, Text: msg})
+		return
 	}
 	_, err := s.o.Store.AddCall(r.Context(), co.Code, code, c)
 	switch {
@@ -335,4 +316,92 @@ func sentence(lang, kind, level, detail string) (string, string) {
 		detail = isoDate.ReplaceAllString(detail, "$3/$2/$1") // French dates
 	}
 	return s, detail
+}
+
+// callForm reads a call from its form; msg says what is wrong.
+func callForm(lang string, r *http.Request, author string) (store.NewCall, string) {
+	c := store.NewCall{Author: author}
+	for _, f := range []struct {
+		name string
+		into *string
+	}{{"contact", &c.Contact}, {"outcome", &c.Outcome}, {"note", &c.Note}} {
+		text, msg := formText(lang, r, f.name)
+		if msg != "" {
+			return c, msg
+		}
+		*f.into = text
+	}
+	if v := strings.TrimSpace(r.PostFormValue("promisedOn")); v != "" {
+		d, err := parseDay(v)
+		if err != nil {
+			return c, tr(lang, "err.date", v)
+		}
+		c.PromisedOn = d
+	}
+	if v := strings.TrimSpace(r.PostFormValue("promisedAmount")); v != "" {
+		a, err := money.ParsePositive(v)
+		if err != nil {
+			return c, err.Error()
+		}
+		c.PromisedAmount = &a
+	}
+	return c, ""
+}
+
+// editCall rewrites a call of the customer's log; deleteCall removes one
+// (kept for the audit trail). Operators and up.
+func (s *Server) editCall(w http.ResponseWriter, r *http.Request, ses *session) {
+	s.changeCall(w, r, ses, false)
+}
+
+func (s *Server) deleteCall(w http.ResponseWriter, r *http.Request, ses *session) {
+	s.changeCall(w, r, ses, true)
+}
+
+func (s *Server) changeCall(w http.ResponseWriter, r *http.Request, ses *session, remove bool) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	action := "call-edit"
+	if remove {
+		action = "call-delete"
+	}
+	target := co.Code + "/customer/" + code + "/call/" + r.PathValue("id")
+	if !s.allow(w, r, ses, store.RoleOperator, action, target) {
+		return
+	}
+	lang := ses.lang()
+	to := back(r, s.customerRecordURL(co.Code, code))
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound, tr(lang, "err.notfound"))
+		return
+	}
+	if remove {
+		err = s.o.Store.DeleteCall(r.Context(), co.Code, code, id)
+	} else {
+		c, msg := callForm(lang, r, ses.User.Name)
+		if msg != "" {
+			s.done(w, r, ses, to, flash{Error: true, Text: msg})
+			return
+		}
+		err = s.o.Store.UpdateCall(r.Context(), co.Code, code, id, c)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.notfound")})
+	case errors.Is(err, store.ErrInvalid):
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "cust.call.invalid")})
+	case err != nil:
+		s.fault(w, r, action, err)
+	default:
+		s.audit(r, ses.User, action, target, store.AuditOK, "")
+		msg := "cust.call.edited"
+		if remove {
+			msg = "cust.call.deleted"
+		}
+		s.done(w, r, ses, to, flash{Text: tr(lang, msg)})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,46 @@ func TestBadInputIsRefusedWithAMessage(t *testing.T) {
 	var comments int
 	if err := st.Pool.QueryRow(ctx, `SELECT count(*) FROM history WHERE kind = 'commented'`).Scan(&comments); err != nil || comments != 0 {
 		t.Errorf("%d comments saved (%v)", comments, err)
+	}
+}
+
+// TestCallsEditedAndDeleted: the customer record's calls table has its
+// headers; a call is edited and deleted from the screen.
+func TestCallsEditedAndDeleted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, _ := dbtest.New(t)
+	today := calendar.Of(time.Now().In(adminParis))
+	if _, err := demo.Load(ctx, st, demo.Options{Today: today, Code: "CAL", EmailDomain: "cal.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateUser(ctx, "olga", "mot-de-passe-solide", store.RoleOperator, []string{"CAL"}); err != nil {
+		t.Fatal(err)
+	}
+	call, err := st.AddCall(ctx, "CAL", "CLI0009", store.NewCall{Author: "olga", Outcome: "injoignable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAdminClient(t, st, "olga", "mot-de-passe-solide")
+	_, page := a.get("/c/CAL/customers/CLI0009")
+	if !strings.Contains(page, `<table class="grid" id="calls">`) || !strings.Contains(page, "<th>Résultat</th>") {
+		t.Fatalf("calls table without headers")
+	}
+	id := strconv.FormatInt(call.ID, 10)
+	_, body := a.post("/c/CAL/customers/CLI0009/calls/"+id, url.Values{"outcome": {"promesse"}, "note": {"paiera vendredi"},
+		"promisedOn": {today.AddDays(4).String()}, "promisedAmount": {"500,00"}})
+	if !strings.Contains(body, "Appel modifié") {
+		t.Errorf("edit: %.400s", body)
+	}
+	calls, _ := st.Calls(ctx, "CAL", "CLI0009")
+	if len(calls) != 1 || calls[0].Outcome != "promesse" || calls[0].Note != "paiera vendredi" || calls[0].PromisedAmount == nil {
+		t.Errorf("call after edit: %+v", calls)
+	}
+	_, body = a.post("/c/CAL/customers/CLI0009/calls/"+id+"/delete", url.Values{})
+	if !strings.Contains(body, "Appel supprimé") {
+		t.Errorf("delete: %.400s", body)
+	}
+	if calls, _ := st.Calls(ctx, "CAL", "CLI0009"); len(calls) != 0 {
+		t.Errorf("call still listed after delete: %+v", calls)
 	}
 }

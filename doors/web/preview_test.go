@@ -209,3 +209,29 @@ func flat(s string) string {
 		return r
 	}, s)
 }
+
+// TestUntickedRowsStayVisible: a customer unticked from the proposal (its
+// due invoices paused with the untick's reason) stays on the page,
+// unticked, with a button to tick it again.
+func TestUntickedRowsStayVisible(t *testing.T) {
+	t.Parallel()
+	st, day, a := previewWorld(t)
+	ctx := context.Background()
+	if _, err := st.Pool.Exec(ctx, `UPDATE invoices SET dunning_status = 'paused' WHERE number IN ('FA0001', 'FA0002', 'FA0003')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO history (invoice_id, workflow_id, seq, at, kind, level_code, detail, actor)
+		SELECT id, 'dunning/PRV/' || number, 1, now(), 'paused', 'R3', 'paused: ' || $1 || ', until ' || $2, 'paul'
+		FROM invoices WHERE number IN ('FA0001', 'FA0002', 'FA0003')`, store.UntickMark+day.French(), day.AddDays(1).String()); err != nil {
+		t.Fatal(err)
+	}
+	_, page := a.get("/c/PRV/proposal?date=" + day.String())
+	row := regexp.MustCompile(`(?s)<tr data-customer="CLI1" data-unticked="CLI1"[^>]*>.*?</tr>`).FindString(page)
+	if row == "" || !strings.Contains(row, `data-retick="CLI1"`) || !strings.Contains(row, "FA0001, FA0003, FA0002") ||
+		!strings.Contains(row, `action="/c/PRV/proposal/retick"`) {
+		t.Errorf("the unticked customer is not shown with Recocher: %s", row)
+	}
+	if strings.Contains(page, `data-untick="CLI1"`) {
+		t.Errorf("CLI1 is still ticked")
+	}
+}

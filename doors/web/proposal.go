@@ -43,6 +43,9 @@ type proposalData struct {
 	// Missing says, in the reader's language, which ECB rates are missing
 	// and whose letters claim no penalties because of it.
 	Missing []string
+	// Unticked are the customers left out of that day's run: shown
+	// unticked, they can be ticked again.
+	Unticked []actions.CustomerProposal
 }
 
 // halfYearStart finds the first day of the half-year a missing-rate
@@ -93,9 +96,14 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "proposal", err)
 		return
 	}
+	unticked, err := s.o.Ops.Unticked(r.Context(), co.Code, day)
+	if err != nil {
+		s.fault(w, r, "proposal", err)
+		return
+	}
 	lang := ses.lang()
 	p := s.newPage(r, ses, co, "proposal", tr(lang, "prop.title", formatDate(lang, day)),
-		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props)})
+		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props), Unticked: unticked})
 	s.render(w, r, http.StatusOK, "proposal", p)
 }
 
@@ -134,6 +142,45 @@ func (s *Server) untick(w http.ResponseWriter, r *http.Request, ses *session) {
 			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == "paused" })
 		}
 		s.done(w, r, ses, to, flash{Text: tr(lang, "prop.unticked", customer, len(paused))})
+	}
+}
+
+// retick puts a customer left out of the run of a day back into it: the
+// invoices the untick paused are resumed.
+func (s *Server) retick(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	customer := strings.TrimSpace(r.PostFormValue("customer"))
+	target := co.Code + "/customer/" + customer
+	if !s.allow(w, r, ses, store.RoleOperator, "retick", target) {
+		return
+	}
+	lang := ses.lang()
+	to := back(r, "/c/"+url.PathEscape(co.Code)+"/proposal")
+	day, err := parseDay(r.PostFormValue("date"))
+	if err != nil {
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.date", r.PostFormValue("date"))})
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
+	defer cancel()
+	resumed, err := s.o.Ops.Retick(ctx, co.Code, customer, day, ses.User.Name)
+	switch {
+	case errors.Is(err, actions.ErrRefused):
+		s.audit(r, ses.User, "retick", target, store.AuditRefused, refusalReason(err))
+		p := s.labelPage(r.Context(), lang, co)
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
+	case err != nil:
+		s.audit(r, ses.User, "retick", target, store.AuditError, fmt.Sprintf("%d resumed before the error", len(resumed)))
+		s.fault(w, r, "retick", err)
+	default:
+		s.audit(r, ses.User, "retick", target, store.AuditOK, fmt.Sprintf("%s: %d invoice(s) resumed", day, len(resumed)))
+		for _, n := range resumed {
+			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == "active" })
+		}
+		s.done(w, r, ses, to, flash{Text: tr(lang, "prop.reticked", customer, len(resumed))})
 	}
 }
 

@@ -170,3 +170,25 @@ func (s *Store) DeleteCall(ctx context.Context, company, customer string, id int
 	}
 	return nil
 }
+
+// UpdateCall rewrites call id of customer of company (contact, outcome,
+// note, promise; its author and time stay). A call that does not exist,
+// belongs elsewhere or is deleted is ErrNotFound; bad input ErrInvalid.
+func (s *Store) UpdateCall(ctx context.Context, company, customer string, id int64, c NewCall) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	tag, err := s.Pool.Exec(ctx, `
+		UPDATE customer_calls k SET contact = $4, outcome = $5, note = $6, promised_on = $7, promised_amount = $8
+		FROM customers cu JOIN companies c ON c.id = cu.company_id
+		WHERE k.id = $1 AND k.customer_id = cu.id AND c.code = $2 AND cu.code = $3 AND k.deleted_at IS NULL`,
+		id, company, customer, strings.TrimSpace(c.Contact), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note),
+		c.PromisedOn, c.PromisedAmount)
+	if err != nil {
+		return fmt.Errorf("update call %d of %s: %w", id, company, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("call %d of customer %s of %s: %w", id, customer, company, ErrNotFound)
+	}
+	return nil
+}

@@ -64,3 +64,37 @@ func (s *Store) ProposalLines(ctx context.Context, company string, day calendar.
 	}
 	return out, nil
 }
+
+// UntickMark is the start of the pause reason an untick in the proposal
+// gives (followed by the day, dd/mm/yyyy): UntickedLines finds the
+// invoices it paused by it.
+const UntickMark = "décochée dans la proposition du "
+
+// UntickedLines returns the invoices of company that an untick in the
+// proposal of day paused (their latest pause says UntickMark and the day),
+// by customer, so that the proposal keeps them visible and lets them be
+// ticked again.
+func (s *Store) UntickedLines(ctx context.Context, company string, day calendar.Date) ([]ProposalLine, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT i.id, 0, cu.code, cu.name, cu.kind = 'business', cu.emails, cu.address_lines, i.number, i.due_date, i.balance_due,
+		       i.currency, coalesce(i.dunning_next_level, ''), COALESCE(l.position, 0), COALESCE(l.claim_fees, false)
+		FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id
+		LEFT JOIN ladder_levels l ON l.company_id = c.id AND l.code = i.dunning_next_level
+		WHERE c.code = $1 AND i.dunning_status = 'paused' AND i.balance_due > 0 AND NOT i.closed
+		  AND (SELECT h.detail FROM history h WHERE h.invoice_id = i.id AND h.kind = 'paused' ORDER BY h.at DESC, h.id DESC LIMIT 1)
+		      LIKE '%' || $2 || '%'
+		ORDER BY cu.code, i.due_date, i.number`, company, UntickMark+day.French())
+	if err != nil {
+		return nil, fmt.Errorf("unticked of %s for %s: %w", company, day, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ProposalLine, error) {
+		var p ProposalLine
+		err := r.Scan(&p.InvoiceID, &p.Instalment, &p.Customer, &p.CustomerName, &p.Business, &p.Emails, &p.Address, &p.Number, &p.DueDate,
+			&p.Balance, &p.Currency, &p.NextLevel, &p.Position, &p.ClaimFees)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unticked of %s for %s: %w", company, day, err)
+	}
+	return out, nil
+}
