@@ -391,6 +391,9 @@ func runFloor(ctx context.Context, cfg Config, c client.Client, srv *engine, wai
 		deadline = time.Now().Add(cfg.Timeout)
 	}
 	for last := time.Now(); ; time.Sleep(pollEvery) {
+		if ctx.Err() != nil {
+			return side, ctx.Err()
+		}
 		done := pings.count()
 		side.Done = done
 		if done > 0 && side.FirstDone == 0 {
@@ -483,6 +486,9 @@ func runRelance(ctx context.Context, cfg Config, c client.Client, srv *engine, s
 	}
 	var uncertain map[string]bool
 	for last, ledger := time.Now(), (time.Time{}); ; time.Sleep(pollEvery) {
+		if ctx.Err() != nil {
+			return side, letters, ctx.Err()
+		}
 		if err := counter.poll(ctx, emu); err != nil {
 			return side, letters, err
 		}
