@@ -104,8 +104,10 @@ func (o *Ops) Reconcile(ctx context.Context, company, actor string) (ReconcileRe
 					return rep, err
 				}
 			}
-			d := book.Match(t.Entry())
-			err = l.Record(ctx, t.ID, bank.StatusNew, d, actor)
+			var d bank.Decision
+			if d, err = book.MatchLetters(ctx, t.Entry()); err == nil {
+				err = l.Record(ctx, t.ID, bank.StatusNew, d, actor)
+			}
 			if err == nil {
 				switch d.Status {
 				case bank.StatusMatched:

@@ -73,19 +73,28 @@ type Book struct {
 	Items     []Item
 	// PayerIBANs maps a payer IBAN to the customers it was seen paying for.
 	PayerIBANs map[string][]int64
+	// CompanyID is the company whose ledger this is: a letter's RF
+	// reference of another company matches nothing.
+	CompanyID int64
+	// Letters finds the letter an RF reference was printed on (nil: RF
+	// references are read as customer codes only); see FindLetters.
+	Letters LetterFinder
 
-	byKey      map[string][]int // invoice number key -> items
-	byCustCode map[string]int64 // customer code key -> customer
-	custKeys   [][]string       // customer code runs, for RF bodies
-	prefixes   map[string]bool  // letter prefixes of invoice numbers
-	open       map[int64][]int  // customer -> open items, oldest first
+	letters    map[string]*letterRef // RF reference -> its letter, looked up
+	byID       map[int64][]int       // invoice id -> items
+	byKey      map[string][]int      // invoice number key -> items
+	byCustCode map[string]int64      // customer code key -> customer
+	custKeys   [][]string            // customer code runs, for RF bodies
+	prefixes   map[string]bool       // letter prefixes of invoice numbers
+	open       map[int64][]int       // customer -> open items, oldest first
 }
 
 // Index prepares b for matching; call it after filling the fields.
 func (b *Book) Index() {
 	b.byKey, b.byCustCode = map[string][]int{}, map[string]int64{}
-	b.prefixes, b.open = map[string]bool{}, map[int64][]int{}
+	b.prefixes, b.open, b.byID = map[string]bool{}, map[int64][]int{}, map[int64][]int{}
 	for i, it := range b.Items {
+		b.byID[it.InvoiceID] = append(b.byID[it.InvoiceID], i)
 		runs := keyRuns(it.Number)
 		b.byKey[strings.Join(runs, "")] = append(b.byKey[strings.Join(runs, "")], i)
 		if len(runs) > 0 && isLetters(runs[0]) {
@@ -218,11 +227,18 @@ func (b *Book) Match(e Entry) Decision {
 	unknown := false
 	// RF references: a valid one is exact (its check digits prove it).
 	validRF := false
-	for _, ref := range append(append([]string{}, e.CreditorRefs...), rfCandidates(e.Text())...) {
-		body, ok := ParseCreditorReference(ref)
-		if !ok {
+	// A letter's reference names exactly the letter's items; others name a
+	// customer code (and invoice numbers).
+	for _, ref := range rfRefs(e) {
+		if cust, items, known, ok := b.readLetterRef(ref); known {
+			if ok {
+				c := get(cust)
+				c.rf, validRF = true, true
+				c.items = appendNew(c.items, items...)
+			}
 			continue
 		}
+		body, _ := ParseCreditorReference(ref)
 		if cust, items, ok := b.readRFBody(body); ok {
 			c := get(cust)
 			c.rf, validRF = true, true

@@ -1,11 +1,14 @@
 package bank_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/ledger/bank"
+	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
 )
 
@@ -18,7 +21,7 @@ func book() *bank.Book {
 		1: {ID: 1, Code: "CLI0001", Name: "Dévelogiciel SARL"},
 		2: {ID: 2, Code: "CLI0002", Name: "POMMIER Arnaud"},
 		3: {ID: 3, Code: "CLI0003", Name: "Garage Martin SAS"},
-	}, PayerIBANs: map[string][]int64{"FR7610107001011234567890129": {3}}}
+	}, PayerIBANs: map[string][]int64{"FR7610107001011234567890129": {3}}, CompanyID: 1, Letters: letters}
 	b.Items = []bank.Item{
 		{InvoiceID: 10, Number: "FA0010", CustomerID: 1, Kind: "invoice", DueDate: d(1), Balance: amt("100.00"), Currency: "EUR"},
 		{InvoiceID: 11, Number: "FA0011", CustomerID: 1, Kind: "invoice", DueDate: d(5), Balance: amt("250.50"), Currency: "EUR"},
@@ -60,13 +63,20 @@ func TestMatch(t *testing.T) {
 		{"typo to no invoice", bank.Entry{Amount: decimal.RequireFromString("250.50"), PayerName: "DEVELOGICIEL SARL", Remittance: []string{"FA0911"}}, "matched", "FA0011:250.5", bank.ReasonAmountInvoice},
 		{"typo to no invoice, stranger", bank.Entry{Amount: decimal.RequireFromString("250.50"), PayerName: "X", Remittance: []string{"FA0911"}}, "exception", "", bank.WhyUnknownNumbers},
 		{"other currency", bank.Entry{Amount: decimal.RequireFromString("100"), Currency: "USD", Remittance: []string{"FA0010"}}, "exception", "", bank.WhyCurrency},
+		{"letter RF in text, case and spaces, excess on account", bank.Entry{Amount: decimal.RequireFromString("300"), Remittance: []string{"paiement " + strings.ToLower(groupsOf(letterOne))}}, "matched", "FA0011:250.5 account:49.5", bank.ReasonExcess},
+		{"letter RF structured, partial on the letter's item only", bank.Entry{Amount: decimal.RequireFromString("200"), CreditorRefs: []string{letterOne}}, "matched", "FA0011:200", bank.ReasonPartial},
+		{"letter RF structured, the letter's items oldest first", bank.Entry{Amount: decimal.RequireFromString("350.50"), CreditorRefs: []string{letterBoth}}, "matched", "FA0010:100 FA0011:250.5", bank.ReasonRF},
+		{"letter RF of another company matches nothing", bank.Entry{Amount: decimal.RequireFromString("250.50"), CreditorRefs: []string{letterOther}}, "exception", "", bank.WhyNoReference},
 		{"a debit is not matched", bank.Entry{Amount: decimal.RequireFromString("-100"), Remittance: []string{"FA0010"}}, "debit", "", bank.ReasonDebit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.entry.Currency == "" {
 				tc.entry.Currency = "EUR"
 			}
-			d := book().Match(tc.entry)
+			d, err := book().MatchLetters(context.Background(), tc.entry)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var paid []string
 			for _, a := range d.Allocations {
 				n := a.Number
@@ -92,4 +102,40 @@ func groupsOf(s string) string {
 		s = s[4:]
 	}
 	return strings.Join(append(parts, s), " ")
+}
+
+// Letters' RF references (bodies of 15 base-36 characters, as letters
+// print them): one of customer 1 listing FA0011, one listing FA0010 and
+// FA0011, one of another company's letter whose customer has the same id.
+var (
+	letterOne   = mustRF("K7Q2M9X4B1Z8P3T")
+	letterBoth  = mustRF("A1B2C3D4E5F6G7H")
+	letterOther = mustRF("ZZ9Y8X7W6V5U4T3")
+	letters     = letterFinder{
+		letterOne:   {ref: store.PaymentRef{CompanyID: 1, CustomerID: 1}, ids: []int64{11}},
+		letterBoth:  {ref: store.PaymentRef{CompanyID: 1, CustomerID: 1}, ids: []int64{11, 10}},
+		letterOther: {ref: store.PaymentRef{CompanyID: 2, CustomerID: 1}, ids: []int64{10, 11}},
+	}
+)
+
+func mustRF(body string) string {
+	r, err := bank.CreditorReference(body)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+// letterFinder is the store's letter references, in memory.
+type letterFinder map[string]struct {
+	ref store.PaymentRef
+	ids []int64
+}
+
+func (f letterFinder) PaymentRefItems(_ context.Context, ref string) (store.PaymentRef, []int64, error) {
+	l, ok := f[ref]
+	if !ok {
+		return store.PaymentRef{}, nil, fmt.Errorf("payment reference %s: %w", ref, store.ErrNotFound)
+	}
+	return l.ref, l.ids, nil
 }

@@ -490,9 +490,11 @@ func nonNilS(s []Suggestion) []Suggestion {
 }
 
 // LoadBook reads what matching needs of company: its invoices, customers
-// and the payer accounts learned.
+// and the payer accounts learned; letters' RF references are looked up in
+// the store (FindLetters, MatchLetters).
 func (l *Ledger) LoadBook(ctx context.Context, companyID int64) (*Book, error) {
-	b := &Book{Currency: "EUR", Customers: map[int64]*Customer{}, PayerIBANs: map[string][]int64{}}
+	b := &Book{Currency: "EUR", Customers: map[int64]*Customer{}, PayerIBANs: map[string][]int64{},
+		CompanyID: companyID, Letters: l.st}
 	rows, err := l.st.Pool.Query(ctx, `SELECT id, code, name FROM customers WHERE company_id = $1`, companyID)
 	if err != nil {
 		return nil, fmt.Errorf("load customers: %w", err)
