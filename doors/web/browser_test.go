@@ -542,8 +542,8 @@ func (wd *world) proposalAndUntick(t *testing.T, b *browser) {
 	b.step("untick CLI0009", ".flash", chromedp.Click(css(`button[data-untick="CLI0009"]`)))
 	// The page after the untick waits for the mirror (3 s at most); on a
 	// slower machine, look again.
-	eventually(t, 20*time.Second, "CLI0009 out of the proposal", func() bool {
-		if b.count(`#proposal tr[data-customer="CLI0009"]`) == 0 {
+	eventually(t, 20*time.Second, "CLI0009 unticked in the proposal (the row stays, to be ticked again)", func() bool {
+		if b.count(`#proposal tr[data-unticked="CLI0009"]`) == 1 {
 			return true
 		}
 		b.open("/c/WEBP/proposal?date="+day.String(), "#proposal")
