@@ -269,6 +269,10 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	if len(count) != nInvoices*len(faultLadder) {
 		t.Errorf("SES received %d distinct letters (%d e-mails): %v", len(count), len(rec.Mails()), count)
 	}
+	msgs, err := emu.Messages(ctx)
+	if err != nil || len(msgs) != len(rec.Mails()) {
+		t.Errorf("emulator holds %d messages, the endpoint received %d (%v)", len(msgs), len(rec.Mails()), err)
+	}
 
 	// No workflow failed.
 	statuses := workflowStatuses(t, tc)
@@ -282,10 +286,6 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 
 	waitFor(t, 60*time.Second, "the last letters settled", func() bool { return countStatus(t, st, "pending", "sending") == 0 })
 	checkMailedAgainstLedger(t, st, rec.Mails())
-	msgs, err := emu.Messages(ctx)
-	if err != nil || len(msgs) != len(rec.Mails()) {
-		t.Errorf("emulator holds %d messages, the endpoint received %d (%v)", len(msgs), len(rec.Mails()), err)
-	}
 
 	// Privacy: a history downloaded with the temporal CLI names no customer.
 	t.Run("history carries no customer name or e-mail", func(t *testing.T) {
