@@ -232,28 +232,16 @@ func itemsOfLetter(ctx context.Context, tx pgx.Tx, id int64, keys []LetterKey) (
 	return out, nil
 }
 
-// ClaimCustomerLetter moves a pending or failed customer letter, and the
-// invoice letters it covers, to sending and reports whether it did: only
-// the caller that claimed it may send it. While it is sending no other
-// letter takes its invoice letters over.
+// ClaimCustomerLetter moves a pending or failed customer letter to sending
+// and reports whether it did: only the caller that claimed it may send it.
 func (s *Store) ClaimCustomerLetter(ctx context.Context, id int64) (bool, error) {
-	claimed := false
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `
-			UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
-			WHERE id = $1 AND status IN ('pending', 'failed')`, id)
-		if err != nil || tag.RowsAffected() != 1 {
-			return err
-		}
-		claimed = true
-		_, err = tx.Exec(ctx, `
-			UPDATE letters SET status = 'sending' WHERE customer_letter_id = $1 AND status IN ('pending', 'failed')`, id)
-		return err
-	})
+	tag, err := s.Pool.Exec(ctx, `
+		UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
+		WHERE id = $1 AND status IN ('pending', 'failed')`, id)
 	if err != nil {
 		return false, fmt.Errorf("claim customer letter %d: %w", id, err)
 	}
-	return claimed, nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // MarkCustomerLetter sets the status of a customer letter and of every
