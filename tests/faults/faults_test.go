@@ -217,6 +217,7 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	hooks.Unlock()
 	rec.OnSend(nil)
 	waitFor(t, 90*time.Second, "no letter left to verify", func() bool { return countStatus(t, st, "uncertain") == 0 })
+	checkMailedAgainstLedger(t, st, rec.Mails())
 
 	// Every (invoice, level) mailed exactly once, none lost: the items of
 	// a mailed letter are the ledger's rows under its reference (checked
@@ -283,8 +284,6 @@ func TestFaultsLoseNoLetterAndSendNoneTwice(t *testing.T) {
 	}
 	t.Logf("counts: %d e-mails at SES for %d (invoice, level); letters uncertain %d (ever %d, settled by SES %d), sent %d; %d workflows, none failed; total %s",
 		len(rec.Mails()), len(count), countStatus(t, st, "uncertain"), everUncertain(t, st), settledBySES(t, st), countStatus(t, st, "sent"), len(statuses), time.Since(start).Round(time.Second))
-
-	checkMailedAgainstLedger(t, st, rec.Mails())
 
 	// Privacy: a history downloaded with the temporal CLI names no customer.
 	t.Run("history carries no customer name or e-mail", func(t *testing.T) {
