@@ -136,6 +136,12 @@ while read -r name type; do
   added=$((added + 1))
 done < <("$RUN_DIR/bin/starter" search-attributes)
 echo "search attributes: $added registered now"
+if [ "$added" -gt 0 ]; then
+  # The frontend validates a start against its namespace cache, refreshed
+  # every 10 s (namespace registry): a start before then is refused with
+  # "no mapping defined for search attribute".
+  sleep 12
+fi
 
 cat <<MSG
 Temporal server (go.temporal.io/server, PostgreSQL $TEMPORAL_DB_HOST:$TEMPORAL_DB_PORT/$TEMPORAL_DB) is running:
