@@ -11,8 +11,8 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
-	"go.temporal.io/api/serviceerror"
 	"github.com/relance/relance/letters/portallink"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )

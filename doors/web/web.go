@@ -29,9 +29,9 @@ import (
 
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/api"
-	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/doors/portal"
 	"github.com/relance/relance/doors/sesnotify"
+	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/portallink"
 )
@@ -393,8 +393,8 @@ func Run(ctx context.Context, ro RunOptions) error {
 	h, err := New(Options{
 		Ops: ro.Ops, Store: ro.Ops.Store, Log: ro.Log, TemporalUI: ro.TemporalUI, Namespace: ro.Namespace,
 		InsecureCookies: ro.InsecureCookies, Guard: guard, RequireAdminSecondFactor: ro.RequireAdminSecondFactor,
-		API: api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now, api.WithGuard(guard)),
-		Portal:          pages, SESNotifications: &sesnotify.Handler{Store: ro.Ops.Store, Log: ro.Log},
+		API:    api.New(ro.Ops, ro.Ops.Store, ro.Log, time.Now, api.WithGuard(guard)),
+		Portal: pages, SESNotifications: &sesnotify.Handler{Store: ro.Ops.Store, Log: ro.Log},
 	})
 	if err != nil {
 		return err

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/bank"
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/store"
