@@ -110,20 +110,12 @@ func (o *Ops) Untick(ctx context.Context, company, customer string, day calendar
 	if err != nil {
 		return nil, err
 	}
-	var paused []string
-	for _, l := range lines {
-		if l.Customer != customer {
-			continue
-		}
-		_, err := o.Act(ctx, company, l.Number, dunning.UpdatePause, dunning.PauseRequest{
+	return o.eachInvoiceOf(customer, lines, func(number string) error {
+		_, err := o.Act(ctx, company, number, dunning.UpdatePause, dunning.PauseRequest{
 			Actor: actor, Reason: store.UntickMark + day.French(), Until: day.AddDays(1),
 		})
-		if err != nil {
-			return paused, err
-		}
-		paused = append(paused, l.Number)
-	}
-	return paused, nil
+		return err
+	})
 }
 
 // rateDay extracts the YYYY-MM-DD a missing-rate message names last.
@@ -161,15 +153,24 @@ func (o *Ops) Retick(ctx context.Context, company, customer string, day calendar
 	if err != nil {
 		return nil, err
 	}
-	var resumed []string
+	return o.eachInvoiceOf(customer, lines, func(number string) error {
+		_, err := o.Act(ctx, company, number, dunning.UpdateResume, dunning.ResumeRequest{Actor: actor})
+		return err
+	})
+}
+
+// eachInvoiceOf runs act on each of customer's lines, in order, and returns
+// the invoices it acted on, up to the first refusal or error.
+func (o *Ops) eachInvoiceOf(customer string, lines []store.ProposalLine, act func(number string) error) ([]string, error) {
+	var done []string
 	for _, l := range lines {
 		if l.Customer != customer {
 			continue
 		}
-		if _, err := o.Act(ctx, company, l.Number, dunning.UpdateResume, dunning.ResumeRequest{Actor: actor}); err != nil {
-			return resumed, err
+		if err := act(l.Number); err != nil {
+			return done, err
 		}
-		resumed = append(resumed, l.Number)
+		done = append(done, l.Number)
 	}
-	return resumed, nil
+	return done, nil
 }
