@@ -33,10 +33,19 @@ type customerData struct {
 	Side           customerSide // answers from the customer's page, undeliverable addresses
 	Back           string
 	SettledURL     string
-	// Bank are the bank transactions matched to the customer; OnAccount
-	// what its bank credits left on its account.
-	Bank      []bank.Transaction
-	OnAccount decimal.Decimal
+	// OnAccount are the customer's payments on account one by one, from
+	// every source (store.UnappliedOf): the very list whose total
+	// (Unapplied) the letters deduct.
+	OnAccount []store.UnappliedPayment
+	// Bank are the bank transactions matched to the customer.
+	Bank []bankLine
+}
+
+// bankLine is a bank transaction matched to the customer, with how it was
+// matched.
+type bankLine struct {
+	bank.Transaction
+	ByHand bool // an operator matched it on the Rapprochement screen
 }
 
 // customer is the customer record: statement, history of steps with
@@ -79,6 +88,7 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	pos := stmt.Position(s.today(co))
 	d.Open, d.Owed, d.Unapplied = pos.Open, pos.Owed, pos.Unapplied
+	d.OnAccount = stmt.UnappliedPayments
 	steps, err := s.o.Store.CustomerSteps(r.Context(), co.Code, code, 300)
 	if err != nil {
 		s.fault(w, r, "customer history", err)
@@ -98,13 +108,13 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "customer letters", err)
 		return
 	}
-	if d.Bank, err = bank.NewLedger(s.o.Store).ForCustomer(r.Context(), c.ID, 50); err != nil {
+	txs, err := bank.NewLedger(s.o.Store).ForCustomer(r.Context(), c.ID, 50)
+	if err != nil {
 		s.fault(w, r, "customer bank transactions", err)
 		return
 	}
-	if d.OnAccount, err = bank.NewLedger(s.o.Store).OnAccount(r.Context(), c.ID, d.Currency); err != nil {
-		s.fault(w, r, "customer payments on account", err)
-		return
+	for _, t := range txs {
+		d.Bank = append(d.Bank, bankLine{Transaction: t, ByHand: byHand(t.Reason)})
 	}
 	if d.Statuses, err = s.o.Store.Statuses(r.Context(), co.ID); err != nil {
 		s.fault(w, r, "status table", err)
@@ -116,6 +126,17 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	p := s.newPage(r, ses, co, "relances", tr(lang, "cust.title")+" "+c.Code+" – "+c.Name, d)
 	s.render(w, r, http.StatusOK, "customer", p)
+}
+
+// byHand reports whether matching reasons say an operator decided.
+func byHand(reasons string) bool {
+	for _, r := range strings.Split(reasons, ",") {
+		switch r {
+		case bank.ReasonManual, bank.ReasonOnAccount, bank.ReasonNotCustomer:
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) customerRecordURL(co, code string) string {

@@ -171,7 +171,7 @@ func (s *Server) recordPayment(w http.ResponseWriter, r *http.Request, ses *sess
 			return
 		}
 		s.recordOnAccount(w, r, ses, co, code, store.OnAccount{Reference: ref, Customer: code, Amount: amount, Currency: "EUR",
-			PaidOn: paid, Method: method}, to, target)
+			PaidOn: paid, Method: method, Source: store.UnappliedWeb}, to, target)
 		return
 	}
 	p := dunning.Payment{ExternalID: ref, Amount: amount, PaidOn: paid, Method: method, Source: "web"}

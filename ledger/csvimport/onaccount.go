@@ -34,7 +34,7 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 	seen := map[string]int{}
 	bad, columns, rows, err := each(r, OnAccountColumns[:4], func(line int, get func(string) string) *RowError {
 		p := store.OnAccount{Reference: get("reference"), Customer: get("customer"), Method: get("method"),
-			Currency: strings.ToUpper(get("currency"))}
+			Currency: strings.ToUpper(get("currency")), Source: store.UnappliedCSV}
 		fail := func(format string, a ...any) *RowError {
 			return &RowError{Line: line, Record: p.Reference, Err: fmt.Errorf(format, a...)}
 		}

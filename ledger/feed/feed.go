@@ -184,6 +184,7 @@ func Apply(ctx context.Context, st *store.Store, companyID int64, b Batch) Repor
 		res.Key = p.Reference
 		if err == nil {
 			var created bool
+			p.Source = store.UnappliedFeed
 			created, err = st.UpsertOnAccount(ctx, companyID, p)
 			res.Status = pick(created, StatusCreated, StatusUpdated)
 		}

@@ -21,19 +21,23 @@ type OnAccount struct {
 	PaidOn    calendar.Date   `json:"paidOn"`
 	Method    string          `json:"method,omitempty"`
 	Closed    bool            `json:"closed,omitempty"`
+	// Source is where it came from (UnappliedFeed, UnappliedCSV,
+	// UnappliedWeb), shown on the customer record.
+	Source string `json:"-"`
 }
 
 // UpsertOnAccount inserts or updates payment on account p of company
 // companyID, keyed by its reference; created says whether it is new.
 func (s *Store) UpsertOnAccount(ctx context.Context, companyID int64, p OnAccount) (created bool, err error) {
 	err = s.Pool.QueryRow(ctx, `
-		INSERT INTO payments_on_account (company_id, customer_id, reference, amount, currency, paid_on, method, closed)
-		VALUES ($1, (SELECT id FROM customers WHERE company_id = $1 AND code = $2), $3, $4, $5, $6, $7, $8)
+		INSERT INTO payments_on_account (company_id, customer_id, reference, amount, currency, paid_on, method, closed, source)
+		VALUES ($1, (SELECT id FROM customers WHERE company_id = $1 AND code = $2), $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (company_id, reference) DO UPDATE SET customer_id = EXCLUDED.customer_id, amount = EXCLUDED.amount,
 		    currency = EXCLUDED.currency, paid_on = EXCLUDED.paid_on, method = EXCLUDED.method, closed = EXCLUDED.closed,
+		    source = CASE WHEN EXCLUDED.source = '' THEN payments_on_account.source ELSE EXCLUDED.source END,
 		    updated_at = now()
 		RETURNING (xmax = 0)`,
-		companyID, p.Customer, p.Reference, p.Amount, p.Currency, p.PaidOn, p.Method, p.Closed).Scan(&created)
+		companyID, p.Customer, p.Reference, p.Amount, p.Currency, p.PaidOn, p.Method, p.Closed, p.Source).Scan(&created)
 	if err != nil {
 		if notNull(err, "customer_id") {
 			return false, fmt.Errorf("%w: payment on account %s: customer %s is not imported", ErrInvalid, p.Reference, p.Customer)
@@ -63,19 +67,6 @@ func (s *Store) OnAccountOf(ctx context.Context, customerID int64, currency stri
 		return nil, fmt.Errorf("payments on account of customer id %d: %w", customerID, err)
 	}
 	return out, nil
-}
-
-// onAccountTotal is the open payments on account of customer customerID
-// in currency: deducted from what a letter claims.
-func (s *Store) onAccountTotal(ctx context.Context, customerID int64, currency string) (decimal.Decimal, error) {
-	var total decimal.Decimal
-	err := s.Pool.QueryRow(ctx, `
-		SELECT COALESCE(SUM(amount), 0) FROM payments_on_account
-		WHERE customer_id = $1 AND currency = $2 AND NOT closed AND amount > 0`, customerID, currency).Scan(&total)
-	if err != nil {
-		return total, fmt.Errorf("payments on account of customer id %d: %w", customerID, err)
-	}
-	return total, nil
 }
 
 // FeedResult is what an upsert of the accounting feed did to an invoice.

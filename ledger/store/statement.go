@@ -34,10 +34,15 @@ type StatementItem struct {
 type Statement struct {
 	Items []StatementItem
 	// Unapplied is the part of the customer's payments that went beyond
-	// the invoices they paid (payments.overpaid), and the open payments on
-	// account (payments_on_account): money the customer has already given,
-	// deducted from what the letter claims.
+	// the invoices they paid (payments.overpaid), the bank credits put on
+	// its account, and the open payments on account (payments_on_account):
+	// money the customer has already given,
+	// deducted from what the letter claims. It is the total of
+	// UnappliedPayments.
 	Unapplied decimal.Decimal
+	// UnappliedPayments are those payments one by one, with where each
+	// came from (overpayment, bank, feed, CSV, by hand).
+	UnappliedPayments []UnappliedPayment
 }
 
 // Owed is what a statement built on day claims (before fees): the
@@ -131,23 +136,11 @@ func (s *Store) StatementOf(ctx context.Context, customerID int64, currency stri
 	if err != nil {
 		return st, fmt.Errorf("statement of customer id %d: %w", customerID, err)
 	}
-	err = s.Pool.QueryRow(ctx, `
-		SELECT COALESCE(SUM(p.overpaid), 0) FROM payments p JOIN invoices i ON i.id = p.invoice_id
-		WHERE i.customer_id = $1 AND p.currency = $2 AND p.overpaid > 0 AND p.reversed_at IS NULL`, customerID, currency).Scan(&st.Unapplied)
-	if err != nil {
-		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
+	// Overpayments, bank credits on account, payments on account (feed,
+	// CSV, by hand): one list, whose total the letters deduct.
+	if st.UnappliedPayments, err = s.UnappliedOf(ctx, customerID, currency); err != nil {
+		return st, err
 	}
-	// Bank credits put on the customer's account (ledger/bank).
-	var onAccount decimal.Decimal
-	err = s.Pool.QueryRow(ctx, `
-		SELECT COALESCE(SUM(amount), 0) FROM bank_allocations
-		WHERE customer_id = $1 AND invoice_id IS NULL AND reversed_at IS NULL AND currency = $2`, customerID, currency).Scan(&onAccount)
-	st.Unapplied = st.Unapplied.Add(onAccount)
-	if err != nil {
-		return st, fmt.Errorf("unapplied payments of customer id %d: %w", customerID, err)
-	}
-	// Payments on account from the accounting feed or CSV.
-	feedOnAccount, err := s.onAccountTotal(ctx, customerID, currency)
-	st.Unapplied = st.Unapplied.Add(feedOnAccount)
-	return st, err
+	st.Unapplied = unappliedTotal(st.UnappliedPayments)
+	return st, nil
 }
