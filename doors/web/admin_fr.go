@@ -129,6 +129,47 @@ var importFR = []struct {
 	{regexp.MustCompile(`^unknown currency (".*")$`), `devise $1 inconnue`},
 	{regexp.MustCompile(`^the file is empty: it needs a header row \((.*)\)$`), `fichier vide : il faut une ligne d'en-tête ($1)`},
 	{regexp.MustCompile(`^header: column (".*") is missing \(have (.*)\)$`), `en-tête : colonne $1 absente (présentes : $2)`},
+	// Payments on account, amounts and texts (any file).
+	{regexp.MustCompile(`^reference and customer are required$`), `la référence et le client sont obligatoires`},
+	{regexp.MustCompile(`^payment on account (\S+) already on line (\d+) of this file$`), `paiement non affecté $1 déjà présent ligne $2 de ce fichier`},
+	{regexp.MustCompile(`^amount (\S+): a payment on account is not negative$`), `montant $1 : un paiement non affecté n'est pas négatif (0 quand il est épuisé)`},
+	{regexp.MustCompile(`^paid_on (".*"): want DD/MM/YYYY or YYYY-MM-DD \(the year must have four digits\)$`), `date de paiement (paid_on) $1 : JJ/MM/AAAA ou AAAA-MM-JJ attendu (l'année a quatre chiffres)`},
+	{regexp.MustCompile(`^paid_on (".*"): want DD/MM/YYYY or YYYY-MM-DD$`), `date de paiement (paid_on) $1 : JJ/MM/AAAA ou AAAA-MM-JJ attendu`},
+	{regexp.MustCompile(`^closed (".*"): want yes or no$`), `soldé (closed) $1 : oui ou non attendu`},
+	{regexp.MustCompile(`invalid: payment on account (\S+): customer (\S+) is not imported`), `paiement non affecté $1 : le client $2 n'est pas importé (importez d'abord son fichier clients)`},
+	{regexp.MustCompile(`amount: amount is empty`), `montant vide`},
+	{regexp.MustCompile(`amount: amount (".*") is not a number`), `montant $1 : ce n'est pas un nombre`},
+	{regexp.MustCompile(`amount: amount (\S+) has more than two decimals`), `montant $1 : plus de deux décimales`},
+	{regexp.MustCompile(`amount: amount (\S+) is too large \(at most (\d+) digits before the decimal point\)`), `montant $1 trop grand (au plus $2 chiffres avant la virgule)`},
+	{regexp.MustCompile(`(\w+): control characters \(NUL, newline\.\.\.\) or invalid UTF-8 are not accepted`), `$1 : caractères de contrôle (NUL, retour à la ligne…) ou UTF-8 invalide refusés`},
+	{regexp.MustCompile(`(\w+): longer than (\d+) bytes`), `$1 : plus de $2 octets`},
+}
+
+// facturXFR are the French versions of the problems of a Factur-X PDF
+// (packages facturx and feed), found anywhere in the message.
+var facturXFR = []struct {
+	en *regexp.Regexp
+	fr string
+}{
+	{regexp.MustCompile(`^invalid: `), ``},
+	{regexp.MustCompile(`not a Factur-X invoice: not a PDF file`), `ce n'est pas un fichier PDF`},
+	{regexp.MustCompile(`not a Factur-X invoice: the PDF cannot be read`), `PDF illisible`},
+	{regexp.MustCompile(`not a Factur-X invoice: no factur-x\.xml embedded \(files: \)`), `pas une facture Factur-X : aucun fichier joint au PDF (un PDF Factur-X porte le XML de la facture, factur-x.xml)`},
+	{regexp.MustCompile(`not a Factur-X invoice: no factur-x\.xml embedded \(files: (.*)\)`), `pas une facture Factur-X : aucun factur-x.xml joint au PDF (fichiers joints : $1)`},
+	{regexp.MustCompile(`not a Factur-X invoice: `), `pas une facture Factur-X lisible : `},
+	{regexp.MustCompile(`the PDF is larger than (\d+) bytes`), `PDF de plus de $1 octets`},
+	{regexp.MustCompile(`invoice (\S+): the buyer has no identifier \(ram:BuyerTradeParty/ram:ID\).*$`), `facture $1 : l'acheteur n'a pas d'identifiant (ram:BuyerTradeParty/ram:ID), le code client : importez-la par l'API ou la commande starter facturx --customer CODE`},
+}
+
+// facturXProblemIn returns a Factur-X problem in lang.
+func facturXProblemIn(lang, msg string) string {
+	if lang != langFR {
+		return msg
+	}
+	for _, t := range facturXFR {
+		msg = t.en.ReplaceAllString(msg, t.fr)
+	}
+	return msg
 }
 
 // importProblemIn returns an import problem in lang.

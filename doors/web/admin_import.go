@@ -10,22 +10,53 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relance/relance/domain/calendar"
+	"github.com/shopspring/decimal"
+
 	"github.com/relance/relance/ledger/csvimport"
+	"github.com/relance/relance/ledger/facturx"
+	"github.com/relance/relance/ledger/feed"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
 )
+
+// importKinds are the CSV files of the imports page, in the order they are
+// imported: customers first, so that invoices and payments on account find
+// them.
+var importKinds = []string{"customers", "invoices", "onaccount"}
+
+// kindFacturX is the Factur-X invoices of the imports page (PDFs).
+const kindFacturX = "facturx"
 
 // MaxImportBytes is the largest CSV file the imports page accepts (both
 // files together): 20 MB holds about 100 000 invoice rows.
 const MaxImportBytes = 20 << 20
 
-// importFile is one uploaded file and its report.
+// importFile is one uploaded file and its report (for Factur-X, every PDF
+// uploaded, one line each in PDFs).
 type importFile struct {
-	Kind   string // "customers" or "invoices"
+	Kind   string // "customers", "invoices", "onaccount" or "facturx"
 	Name   string
 	ID     string // the upload, kept until imported
 	Error  string // the file could not be read at all (header, encoding)
 	Report csvimport.Report
+	PDFs   []pdfLine
+}
+
+// pdfLine is one Factur-X PDF of the imports page: what its XML says, or
+// why it cannot be imported.
+type pdfLine struct {
+	Name        string // file name
+	ID          string // the upload, kept until imported
+	Number      string
+	CreditNote  bool
+	Customer    string // the buyer's identifier: the customer code
+	NewCustomer bool   // unknown: created from the buyer's name and address
+	Issued, Due calendar.Date
+	Amount      decimal.Decimal
+	Currency    string
+	Status      string // after the import: created or updated
+	Error       string
 }
 
 // importData is the imports page's data.
@@ -60,7 +91,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 		return
 	}
 	var d importData
-	for _, kind := range []string{"customers", "invoices"} {
+	for _, kind := range importKinds {
 		f, hdr, err := r.FormFile(kind)
 		if errors.Is(err, http.ErrMissingFile) {
 			continue
@@ -85,6 +116,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 		x.inLanguage(lang)
 		d.Files = append(d.Files, x)
 	}
+	if x, ok := s.previewFacturX(r, ses, co); ok {
+		d.Files = append(d.Files, x)
+	}
 	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.import"), d)
 	if len(d.Files) == 0 {
 		p.Flash = append(p.Flash, flash{Error: true, Text: tr(lang, "imp.nofile")})
@@ -104,8 +138,15 @@ func (f *importFile) inLanguage(lang string) {
 }
 
 func previewImport(kind string, data []byte) (csvimport.Report, error) {
-	if kind == "customers" {
+	switch kind {
+	case "customers":
 		f, err := csvimport.ReadCustomers(bytes.NewReader(data))
+		if err != nil {
+			return csvimport.Report{}, err
+		}
+		return f.Preview(), nil
+	case "onaccount":
+		f, err := csvimport.ReadPaymentsOnAccount(bytes.NewReader(data))
 		if err != nil {
 			return csvimport.Report{}, err
 		}
@@ -116,6 +157,131 @@ func previewImport(kind string, data []byte) (csvimport.Report, error) {
 		return csvimport.Report{}, err
 	}
 	return f.Preview(), nil
+}
+
+// runImport imports a CSV file of kind into company companyID.
+func runImport(ctx context.Context, st *store.Store, companyID int64, kind string, data []byte) (csvimport.Report, error) {
+	switch kind {
+	case "customers":
+		f, err := csvimport.ReadCustomers(bytes.NewReader(data))
+		if err != nil {
+			return csvimport.Report{}, err
+		}
+		return f.Import(ctx, st, companyID), nil
+	case "onaccount":
+		f, err := csvimport.ReadPaymentsOnAccount(bytes.NewReader(data))
+		if err != nil {
+			return csvimport.Report{}, err
+		}
+		return f.Import(ctx, st, companyID), nil
+	}
+	f, err := csvimport.ReadInvoices(bytes.NewReader(data))
+	if err != nil {
+		return csvimport.Report{}, err
+	}
+	return f.Import(ctx, st, companyID), nil
+}
+
+// previewFacturX reads the Factur-X PDFs uploaded (none: ok is false) and
+// keeps the readable ones for the import.
+func (s *Server) previewFacturX(r *http.Request, ses *session, co store.Company) (importFile, bool) {
+	lang := ses.lang()
+	x := importFile{Kind: kindFacturX}
+	if r.MultipartForm == nil {
+		return x, false
+	}
+	for _, hdr := range r.MultipartForm.File[kindFacturX] {
+		l := pdfLine{Name: hdr.Filename}
+		data, err := readPart(hdr.Open)
+		if err == nil && len(data) > feed.MaxPDF {
+			err = fmt.Errorf("the PDF is larger than %d bytes", feed.MaxPDF)
+		}
+		var inv facturx.Invoice
+		if err == nil {
+			inv, _, err = facturx.Read(data)
+		}
+		if err == nil && inv.Buyer.ID == "" {
+			err = fmt.Errorf("invoice %s: the buyer has no identifier (ram:BuyerTradeParty/ram:ID)", inv.Number)
+		}
+		if err != nil {
+			l.Error = facturXProblemIn(lang, err.Error())
+			x.PDFs = append(x.PDFs, l)
+			continue
+		}
+		l.Number, l.CreditNote, l.Customer, l.Issued, l.Due = inv.Number, inv.CreditNote, inv.Buyer.ID, inv.IssueDate, inv.DueDate
+		l.Amount, l.Currency = inv.GrandTotal, inv.Currency
+		known, err := s.o.Store.CustomerExists(r.Context(), co.ID, l.Customer)
+		if err != nil {
+			l.Error = tr(lang, "imp.bad", err.Error())
+			x.PDFs = append(x.PDFs, l)
+			continue
+		}
+		l.NewCustomer = !known
+		l.ID = s.uploads.put(&upload{User: ses.User.Name, Company: co.Code, Kind: kindFacturX, Name: hdr.Filename, Data: data})
+		x.PDFs = append(x.PDFs, l)
+	}
+	x.countPDFs()
+	return x, len(x.PDFs) > 0
+}
+
+// countPDFs sets the report's figures from the PDF lines.
+func (f *importFile) countPDFs() {
+	f.Report = csvimport.Report{Rows: len(f.PDFs)}
+	for _, l := range f.PDFs {
+		if l.Error == "" {
+			f.Report.Imported++
+		} else {
+			f.Report.Refused++
+		}
+	}
+}
+
+// readPart reads an uploaded file.
+func readPart[F io.ReadCloser](open func() (F, error)) ([]byte, error) {
+	f, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// importFacturX imports the Factur-X PDFs previewed (upload ids), through
+// the feed's path: the invoice and its customer upserted, the PDF kept for
+// the letters, the running workflows told when a balance changed.
+func (s *Server) importFacturX(ctx context.Context, ses *session, co store.Company, ids []string) importFile {
+	lang := ses.lang()
+	x := importFile{Kind: kindFacturX}
+	for _, id := range ids {
+		u, ok := s.uploads.get(id, ses.User.Name, co.Code, kindFacturX)
+		if !ok {
+			x.PDFs = append(x.PDFs, pdfLine{Error: tr(lang, "imp.gone")})
+			continue
+		}
+		l := pdfLine{Name: u.Name}
+		var res feed.FacturXResult
+		var err error
+		if s.o.Ops != nil && s.o.Ops.Temporal != nil {
+			res, err = s.o.Ops.FacturX(ctx, co.Code, u.Data, "")
+		} else {
+			res, err = feed.FacturX(ctx, s.o.Store, co.ID, u.Data, "")
+		}
+		if err != nil && res.Number == "" {
+			l.Error = facturXProblemIn(lang, err.Error())
+			x.PDFs = append(x.PDFs, l)
+			continue
+		}
+		// A workflow not told (err with a result) sees the change at its
+		// next check: the import itself is done.
+		l.Number, l.CreditNote, l.Customer, l.NewCustomer = res.Number, res.Kind == "credit_note", res.Customer, res.CustomerCreated
+		l.Issued, _ = calendar.Parse(res.IssueDate)
+		l.Due, _ = calendar.Parse(res.DueDate)
+		l.Amount, _ = decimal.NewFromString(res.Amount)
+		l.Currency, l.Status = res.Currency, res.Status
+		x.PDFs = append(x.PDFs, l)
+	}
+	x.countPDFs()
+	return x
 }
 
 // importCommit imports the files previewed (customers first, so that the
@@ -130,7 +296,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, ses *sessi
 	defer cancel()
 	var d importData
 	d.Done = true
-	for _, kind := range []string{"customers", "invoices"} {
+	for _, kind := range importKinds {
 		id := r.PostFormValue(kind)
 		if id == "" {
 			continue
@@ -142,22 +308,17 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, ses *sessi
 		}
 		f := importFile{Kind: kind, Name: x.Name}
 		var err error
-		if kind == "customers" {
-			var cf csvimport.CustomerFile
-			if cf, err = csvimport.ReadCustomers(bytes.NewReader(x.Data)); err == nil {
-				f.Report = cf.Import(ctx, s.o.Store, co.ID)
-			}
-		} else {
-			var inf csvimport.InvoiceFile
-			if inf, err = csvimport.ReadInvoices(bytes.NewReader(x.Data)); err == nil {
-				f.Report = inf.Import(ctx, s.o.Store, co.ID)
-			}
-		}
-		if err != nil {
+		if f.Report, err = runImport(ctx, s.o.Store, co.ID, kind, x.Data); err != nil {
 			f.Error = err.Error()
 		}
 		s.audit(r, ses.User, "import-"+kind, co.Code, store.AuditOK, f.Report.String())
 		f.inLanguage(lang)
+		d.Files = append(d.Files, f)
+	}
+	if ids := r.PostForm[kindFacturX]; len(ids) > 0 {
+		f := s.importFacturX(ctx, ses, co, ids)
+		s.audit(r, ses.User, "import-facturx", co.Code, store.AuditOK,
+			fmt.Sprintf("%d PDFs: %d imported, %d refused", f.Report.Rows, f.Report.Imported, f.Report.Refused))
 		d.Files = append(d.Files, f)
 	}
 	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.import"), d)

@@ -22,7 +22,6 @@ import (
 	"github.com/relance/relance/ledger/feed"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/dbtest"
-	"github.com/relance/relance/testkit/facturxtest"
 	"github.com/shopspring/decimal"
 )
 
@@ -222,5 +221,3 @@ func problemsOf(body string) string {
 
 // frMoney writes an amount as the French pages do: 1 234,56 €.
 func frMoney(d decimal.Decimal) string { return money.Format(d, "EUR") }
-
-var _ = facturxtest.CII
