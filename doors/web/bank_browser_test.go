@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/ledger/bank"
+	"github.com/relance/relance/ledger/feed"
 	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
 )
@@ -45,8 +47,10 @@ func (wd *world) lettersSince(t *testing.T, company string, at time.Time, codes 
 // TestBrowserBankStatement: a controller uploads the day's CAMT.053 in the
 // browser. The two transfers that pay every open invoice of CLI0004 and
 // CLI0008 (invoice numbers in the text; the RF reference of the customer)
-// end the dunning of those invoices within seconds, and the next round of
-// letters reaches other customers but not these two. The transfer from a
+// end the dunning of those invoices within seconds, and the next send
+// round (past the moment their next letter was due) e-mails other
+// customers but not these two: no customer letter made for them, nothing
+// in the SES emulator to their addresses. The transfer from a
 // payer the ledger does not know waits on the Rapprochement screen, with
 // the customer owing exactly its amount as the first suggestion; one click
 // matches it and ends that invoice's dunning too.
@@ -90,6 +94,23 @@ func TestBrowserBankStatement(t *testing.T) {
 	for _, n := range append(paid, "FA0174") {
 		if s := wd.dunningStatus(t, co, n); s == "paid" || s == "" {
 			t.Fatalf("%s dunning %q before the statement", n, s)
+		}
+	}
+	// When the paid customers' next letter was due: the next round is
+	// the first one past it.
+	var dueNext time.Time
+	if err := wd.st.Pool.QueryRow(context.Background(), `SELECT COALESCE(max(i.next_action_at), now()) FROM invoices i
+		JOIN companies c ON c.id = i.company_id WHERE c.code = $1 AND i.number = ANY($2)`, co, paid).Scan(&dueNext); err != nil {
+		t.Fatal(err)
+	}
+	paidAddresses := map[string]bool{}
+	for _, code := range []string{"CLI0004", "CLI0008"} {
+		c, err := wd.st.CustomerByCode(context.Background(), co, code)
+		if err != nil || len(c.Emails) == 0 {
+			t.Fatalf("customer %s: %+v %v", code, c, err)
+		}
+		for _, e := range c.Emails {
+			paidAddresses[strings.ToLower(e)] = true
 		}
 	}
 
@@ -153,21 +174,76 @@ func TestBrowserBankStatement(t *testing.T) {
 	}
 	b.screenshot("bank-04-matched")
 
-	// The next round (letters go once a day per customer: tomorrow's run)
-	// writes to other customers, not to CLI0004 and CLI0008, whose every
-	// invoice is paid; no letter went to them since.
-	next := proposed(t, wd, co, today.AddDays(1))
-	if next["CLI0004"] || next["CLI0008"] || next["CLI0005"] && wd.dunningStatus(t, co, "FA0207") == "paid" {
-		t.Errorf("tomorrow's run still writes to a customer who paid everything: %v", next)
+	// The next send round: past the moment the paid customers' next letter
+	// was due, a letter goes to a customer who still owes (it was e-mailed:
+	// the SES emulator has it), and none to CLI0004 and CLI0008.
+	if dueNext.Before(ended) {
+		dueNext = ended
 	}
-	if !next["CLI0009"] || !next["CLI0001"] {
-		t.Errorf("tomorrow's run writes to no one: %v", next)
+	var round time.Time
+	eventually(t, 60*time.Second+time.Until(dueNext), "a letter of the next round to a customer who still owes", func() bool {
+		if time.Now().Before(dueNext) {
+			return false
+		}
+		var at *time.Time
+		if err := wd.st.Pool.QueryRow(context.Background(), `SELECT min(l.sent_at) FROM customer_letters l JOIN customers cu ON cu.id = l.customer_id
+			JOIN companies c ON c.id = cu.company_id WHERE c.code = $1 AND l.status = 'sent' AND l.created_at > $2
+			AND cu.code <> ALL($3)`, co, dueNext, []string{"CLI0004", "CLI0008"}).Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		if at != nil {
+			round = *at
+		}
+		return at != nil
+	})
+	msgs, err := wd.emu.MessagesSince(context.Background(), ended.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	others := 0
+	for _, m := range msgs {
+		hit := false
+		for _, to := range append(append([]string{}, m.To...), m.Cc...) {
+			hit = hit || paidAddresses[strings.ToLower(to)]
+		}
+		if hit {
+			t.Errorf("e-mail %q to a customer who paid everything, after the payment", m.Subject)
+		} else {
+			others++
+		}
+	}
+	if others == 0 {
+		t.Errorf("the SES emulator received no letter of the next round")
 	}
 	if n := wd.lettersSince(t, co, ended, "CLI0004", "CLI0008"); n != 0 {
 		t.Errorf("%d letters to CLI0004/CLI0008 after their invoices were paid", n)
 	}
+	t.Logf("next round: the paid customers' letter was due %s after the upload; a letter to another customer went %s after that; %d e-mails since the payments, none to them",
+		dueNext.Sub(uploaded).Round(100*time.Millisecond), round.Sub(dueNext).Round(100*time.Millisecond), others)
+	// The customer record: the transfer matched (bank reference, how), and
+	// a payment on account the accounting feed sends afterwards, deducted.
+	coID := wd.companyID(t, co)
+	raw := []byte(`{"reference": "ACPT-77", "customer": "CLI0008", "amount": "120.00", "paidOn": "` + today.String() + `", "method": "virement"}`)
+	if rep := feed.Apply(context.Background(), wd.st, coID, feed.Batch{PaymentsOnAccount: []json.RawMessage{raw}}); rep.Created != 1 {
+		t.Fatalf("feed: %+v", rep)
+	}
 	b.open("/c/"+co+"/customers/CLI0008", "#items")
+	if tx := b.text(`tr[data-bank-ref="B2"]`); !strings.Contains(tx, "référence RF") || !strings.Contains(tx, "Automatiquement") {
+		t.Errorf("the record's transfer B2: %q", tx)
+	}
+	if row := b.text(`tr[data-ref="ACPT-77"]`); !strings.Contains(row, "Flux comptable") || !strings.Contains(b.text("#unapplied"), "120,00") {
+		t.Errorf("the record's payment on account: %q, deducted %q", row, b.text("#unapplied"))
+	}
 	b.screenshot("bank-05-customer")
+}
+
+func (wd *world) companyID(t *testing.T, code string) int64 {
+	t.Helper()
+	c, err := wd.st.CompanyByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }
 
 // proposed are the customers the run of day would write to.

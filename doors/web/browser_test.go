@@ -21,6 +21,7 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/testkit/sesemu"
 	"github.com/relance/relance/testkit/temporaltest"
 	"go.temporal.io/sdk/client"
 )
@@ -38,8 +39,9 @@ type world struct {
 	st   *store.Store
 	tc   client.Client
 	ops  *actions.Ops
-	base string // http://localhost:PORT
-	shot string // screenshot folder
+	emu  *sesemu.Emulator // what was really sent
+	base string           // http://localhost:PORT
+	shot string           // screenshot folder
 }
 
 func TestMain(m *testing.M) {
@@ -63,7 +65,7 @@ func chromium(t *testing.T) string {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	sk := newStack(t, web.Options{TemporalUI: "http://localhost:8233"})
-	return &world{st: sk.st, tc: sk.tc, ops: sk.ops, base: sk.base, shot: sk.shot}
+	return &world{st: sk.st, tc: sk.tc, ops: sk.ops, emu: sk.emu, base: sk.base, shot: sk.shot}
 }
 
 // company loads the demo data under code and starts every dunning.

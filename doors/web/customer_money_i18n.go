@@ -21,8 +21,8 @@ var customerMoneyMessages = map[string][2]string{
 	"cust.bank.none":          {"Aucun virement rapproché de ce client.", "No bank transfer matched to this customer."},
 	"cust.bank.ref":           {"Réf. banque", "Bank ref."},
 	"cust.bank.how":           {"Rapproché par", "Matched by"},
-	"cust.bank.byHand":        {"à la main (%s)", "by hand (%s)"},
-	"cust.bank.automatically": {"automatiquement", "automatically"},
+	"cust.bank.byHand":        {"À la main (%s)", "By hand (%s)"},
+	"cust.bank.automatically": {"Automatiquement", "Automatically"},
 }
 
 func init() {

@@ -187,12 +187,12 @@ func TestCustomerRecordListsPaymentsOnAccountFromEverySource(t *testing.T) {
 		t.Errorf("the record's totals are not the letter's (%s deducted, %s owed):\n%s", frMoney(pos.Unapplied), frMoney(pos.Owed), rowOf(body, `id="on-account-total"`))
 	}
 	tr := rowOf(body, `data-bank-ref="`+credit.BankRef+`"`)
-	if tr == "" || !strings.Contains(tr, "à la main (anne)") || !strings.Contains(tr, frMoney(credit.Amount)) {
+	if tr == "" || !strings.Contains(tr, "À la main (anne)") || !strings.Contains(tr, frMoney(credit.Amount)) {
 		t.Errorf("bank transfer %s not on the record as matched by hand: %q", credit.BankRef, tr)
 	}
 	// In English too.
 	a.post("/lang", url.Values{"lang": {"en"}, "back": {"/c/CMP/customers/CLI0004"}})
-	if _, body = a.get("/c/CMP/customers/CLI0004"); !strings.Contains(body, "Payments on account") || !strings.Contains(body, "Accounting feed (API)") || !strings.Contains(body, "by hand (anne)") {
+	if _, body = a.get("/c/CMP/customers/CLI0004"); !strings.Contains(body, "Payments on account") || !strings.Contains(body, "Accounting feed (API)") || !strings.Contains(body, "By hand (anne)") {
 		t.Errorf("English record lacks the payments on account")
 	}
 }
