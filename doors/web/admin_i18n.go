@@ -173,6 +173,7 @@ var adminMessages = map[string][2]string{
 	"imp.facturx.help": {"un ou plusieurs PDF Factur-X (ou ZUGFeRD 2) : le n°, les dates, les montants, la devise et le client (l'identifiant de l'acheteur) sont lus dans le XML joint ; un client inconnu est créé avec le nom, l'e-mail et l'adresse de l'acheteur ; le PDF est joint aux lettres de la facture. Réimporter le même PDF ne change rien.",
 		"one or more Factur-X (or ZUGFeRD 2) PDFs: number, dates, amounts, currency and customer (the buyer's identifier) are read from the embedded XML; an unknown customer is created from the buyer's name, e-mail and address; the PDF is attached to the invoice's letters. Importing the same PDF again changes nothing."},
 	"imp.pdfs":        {"PDF lus", "PDFs read"},
+	"imp.sample":      {"Exemple :", "Example:"},
 	"imp.file":        {"Fichier", "File"},
 	"imp.customer":    {"Client", "Customer"},
 	"imp.issued":      {"Émise le", "Issued"},
