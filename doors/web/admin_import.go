@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -192,7 +193,7 @@ func (s *Server) previewFacturX(r *http.Request, ses *session, co store.Company)
 	}
 	for _, hdr := range r.MultipartForm.File[kindFacturX] {
 		l := pdfLine{Name: hdr.Filename}
-		data, err := readPart(hdr.Open)
+		data, err := readPart(hdr)
 		if err == nil && len(data) > feed.MaxPDF {
 			err = fmt.Errorf("the PDF is larger than %d bytes", feed.MaxPDF)
 		}
@@ -237,8 +238,8 @@ func (f *importFile) countPDFs() {
 }
 
 // readPart reads an uploaded file.
-func readPart[F io.ReadCloser](open func() (F, error)) ([]byte, error) {
-	f, err := open()
+func readPart(hdr *multipart.FileHeader) ([]byte, error) {
+	f, err := hdr.Open()
 	if err != nil {
 		return nil, err
 	}
