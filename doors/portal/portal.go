@@ -40,7 +40,7 @@ var templateFS embed.FS
 // Limits on answers.
 const (
 	MaxAnswersPerHour = 10   // per customer
-	maxRequestsPerMin = 60   // per client address
+	RequestsPerMinute = 60   // per client address
 	maxMessage        = 2000 // characters
 	maxReference      = 140
 	maxForm           = 32 << 10
@@ -608,7 +608,7 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 		i++
 	}
 	h = h[i:]
-	if len(h) >= maxRequestsPerMin {
+	if len(h) >= RequestsPerMinute {
 		l.hits[addr] = h
 		return false
 	}

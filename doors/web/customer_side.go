@@ -46,6 +46,8 @@ var customerSideMessages = map[string][2]string{
 	"side.answers":                 {"Réponses du client", "Customer's answers"},
 	"side.tofollow":                {"à traiter", "to follow up"},
 	"side.undeliverable.bounce":    {"L'adresse %s est rejetée (SES) : les lettres partent par courrier.", "Address %s bounces (SES): letters go by post."},
+	"side.bounced.print":           {"adresse en échec — envoyée par courrier", "address failing — sent by post"},
+	"side.bounced.email":           {"adresse en échec — les prochaines lettres partent par courrier", "address failing — next letters go by post"},
 	"side.undeliverable.complaint": {"%s a signalé nos e-mails comme indésirables (SES) : les lettres partent par courrier.", "%s marked our e-mails as spam (SES): letters go by post."},
 }
 
@@ -85,4 +87,18 @@ func (s *Server) customerSideOf(ctx context.Context, company string, c store.Cus
 	}
 	side.Undeliverable, err = s.o.Store.UndeliverableOf(ctx, c.ID)
 	return side, err
+}
+
+// bouncedOf returns the undeliverable addresses of the customers of the
+// letters ls (customer code → addresses).
+func (s *Server) bouncedOf(ctx context.Context, company string, ls []store.BatchLetter) (map[string][]string, error) {
+	var codes []string
+	seen := map[string]bool{}
+	for _, l := range ls {
+		if !seen[l.CustomerCode] {
+			seen[l.CustomerCode] = true
+			codes = append(codes, l.CustomerCode)
+		}
+	}
+	return s.o.Store.UndeliverableByCustomer(ctx, company, codes)
 }
