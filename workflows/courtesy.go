@@ -78,6 +78,13 @@ func Courtesy(ctx workflow.Context, in CourtesyInput) (CourtesyReport, error) {
 	return rep, nil
 }
 
+// CourtesyWorkflowID is the ID of the courtesy mails the daily scan of
+// company started at at runs: "courtesy/<company>/<at, UTC, to the
+// second>" (the scan's start time, so that a replay finds it again).
+func CourtesyWorkflowID(company string, at time.Time) string {
+	return "courtesy/" + company + "/" + at.UTC().Format(time.RFC3339)
+}
+
 // runCourtesy runs the day's courtesy mails of the company as a child of
 // the daily scan (histories recorded before it skip it: courtesyChange).
 // Its failure is logged: the scan's own report stands.
@@ -86,7 +93,7 @@ func runCourtesy(ctx workflow.Context, company string) {
 		return
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:         workflow.GetInfo(ctx).WorkflowExecution.ID + "/courtesy",
+		WorkflowID:         CourtesyWorkflowID(company, workflow.GetInfo(ctx).WorkflowStartTime),
 		StaticSummary:      "courtesy mails of " + company,
 		WorkflowRunTimeout: 6 * time.Hour,
 	})
