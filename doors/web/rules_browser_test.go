@@ -108,6 +108,21 @@ func TestBrowserRulesAndBouncedLetters(t *testing.T) {
 		t.Errorf("letters of the day do not show the failing address:\n%s", s)
 	}
 	b.screenshot("letters-bounced")
+
+	// The customer record shows the address and the courtesy mail skipped
+	// for the cadence, its reason in French.
+	exec(`WITH cu AS (SELECT cu.id, cu.company_id FROM customers cu JOIN companies c ON c.id = cu.company_id WHERE c.code = $1 AND cu.code = 'CLI0009'),
+	      m AS (INSERT INTO courtesy_mails (key, company_id, customer_id, kind, status, reason)
+	            SELECT 'before/RULES/x/2026-12-08', company_id, id, 'before', 'skipped', 'a letter went to the customer on 2026-12-06, within the 7-day cadence' FROM cu RETURNING id)
+	      INSERT INTO courtesy_items (invoice_id, kind, mail_id)
+	      SELECT i.id, 'before', m.id FROM invoices i, m WHERE i.customer_id = (SELECT id FROM cu) LIMIT 1`, code)
+	b.open("/c/"+code+"/customers/CLI0009", "#customer-courtesy")
+	if s := b.text("main"); !strings.Contains(s, "Rappel courtois") || !strings.Contains(s, "non envoyé — une lettre est partie le 06/12/2026, dans la période de cadence de 7 jours") ||
+		!strings.Contains(s, "paul@infodebutant.rules.example.com") {
+		t.Errorf("customer record:\n%s", s)
+	}
+	b.run("scroll to the courtesy mails", js(`(() => { document.querySelector("#customer-courtesy").scrollIntoView(); return true; })()`))
+	b.screenshot("customer-courtesy")
 }
 
 func companyID(t *testing.T, st *store.Store, code string) int64 {

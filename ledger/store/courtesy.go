@@ -189,6 +189,7 @@ type CourtesyMail struct {
 	Status     string // a Letter* status, or CourtesySkipped
 	Reason     string // why it was skipped
 	InvoiceIDs []int64
+	Invoices   []string // numbers of InvoiceIDs, when read back (CourtesyMailsOf)
 	Recipients []string
 	Subject    string
 	CreatedAt  time.Time
@@ -338,14 +339,15 @@ func (s *Store) LastLetterSentAt(ctx context.Context, customerID int64) (time.Ti
 func (s *Store) CourtesyMailsOf(ctx context.Context, customerID int64) ([]CourtesyMail, error) {
 	rows, err := s.Pool.Query(ctx, `
 		SELECT m.id, m.key, m.customer_id, m.kind, m.status, m.reason, m.recipients, m.subject, m.created_at, m.sent_at,
-		       ARRAY(SELECT invoice_id FROM courtesy_items ci WHERE ci.mail_id = m.id ORDER BY invoice_id)
+		       ARRAY(SELECT invoice_id FROM courtesy_items ci WHERE ci.mail_id = m.id ORDER BY invoice_id),
+		       ARRAY(SELECT i.number FROM courtesy_items ci JOIN invoices i ON i.id = ci.invoice_id WHERE ci.mail_id = m.id ORDER BY i.number)
 		FROM courtesy_mails m WHERE m.customer_id = $1 ORDER BY m.created_at DESC, m.id DESC`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("courtesy mails of customer %d: %w", customerID, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CourtesyMail, error) {
 		var m CourtesyMail
-		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs)
+		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs, &m.Invoices)
 		return m, err
 	})
 	if err != nil {
