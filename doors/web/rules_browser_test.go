@@ -91,7 +91,7 @@ func TestBrowserRulesAndBouncedLetters(t *testing.T) {
 	b.step("refused courtesy text", tpl+" .error",
 		js(`(() => { const d = document.querySelector("`+tpl+`"); d.open = true;
 			d.querySelector("textarea").value = "Bonjour {{.Client}}"; d.querySelector("button.primary").click(); return true; })()`))
-	if s := b.text(tpl + " .error"); !strings.Contains(s, "Texte refusé") || !strings.Contains(s, "Client") {
+	if s := b.text(tpl + " .error"); !strings.Contains(s, "Texte refusé : le champ {{.Client}} n'existe pas") {
 		t.Errorf("refused text says %q", s)
 	}
 	b.screenshot("rules-template-refused")
