@@ -234,6 +234,9 @@ func buildStatement(ctx context.Context, st *store.Store, key string, date calen
 		return builtStatement{}, err
 	}
 	data, top := statementData(subj, stmt, items, lad, date)
+	if data.BrokenPromise, err = brokenPromise(ctx, st, subj.Customer.ID, date); err != nil {
+		return builtStatement{}, err
+	}
 	data.Reference = letterReference(subj.Customer.Code, date, top.Code, key)
 	if owed := data.Total(); !owed.IsPositive() {
 		return builtStatement{subj: subj, data: data, top: top}, fmt.Errorf("%w: no letter: %s owes nothing once credit notes and unapplied payments are counted (balance %s)",

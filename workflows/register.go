@@ -16,5 +16,6 @@ func Register(r interface {
 }) {
 	r.RegisterWorkflowWithOptions(InvoiceDunning, workflowOptions())
 	r.RegisterWorkflowWithOptions(DailyScan, workflow.RegisterOptions{Name: DailyScanWorkflowType})
+	r.RegisterWorkflowWithOptions(Courtesy, workflow.RegisterOptions{Name: CourtesyWorkflowType})
 	r.RegisterWorkflowWithOptions(CustomerLetter, workflow.RegisterOptions{Name: dunning.CustomerLetterWorkflowType})
 }

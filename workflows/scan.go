@@ -19,7 +19,8 @@ type ScanInput struct {
 
 // DailyScan is what the company's Temporal Schedule runs every morning: it
 // starts a dunning workflow for every invoice that fell due, on the
-// company's working date.
+// company's working date. Then it sends the company's courtesy mails of
+// the day (Courtesy, a child workflow).
 func DailyScan(ctx workflow.Context, in ScanInput) (scan.Report, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,
@@ -30,5 +31,6 @@ func DailyScan(ctx workflow.Context, in ScanInput) (scan.Report, error) {
 	var rep scan.Report
 	err := workflow.ExecuteActivity(ctx, a.ScanCompany,
 		activities.ScanRequest{Company: in.Company, At: workflow.Now(ctx)}).Get(ctx, &rep)
+	runCourtesy(ctx, in.Company)
 	return rep, err
 }

@@ -40,7 +40,7 @@ var templateFS embed.FS
 // Limits on answers.
 const (
 	MaxAnswersPerHour = 10   // per customer
-	maxRequestsPerMin = 60   // per client address
+	RequestsPerMinute = 60   // per client address
 	maxMessage        = 2000 // characters
 	maxReference      = 140
 	maxForm           = 32 << 10
@@ -242,17 +242,26 @@ func (s *Server) load(ctx context.Context, cu store.PortalCustomer, today calend
 	return d, nil
 }
 
+// today is the day it is in the company's time zone.
 func (s *Server) today(cu store.PortalCustomer) calendar.Date {
-	return calendar.Of(s.Now().In(paris))
+	return calendar.Of(s.Now().In(location(cu.TimeZone)))
 }
 
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
+// location is the time zone named tz; a name that does not load (checked
+// when the company is saved, so never in practice) is UTC.
+func location(tz string) *time.Location {
+	l, err := time.LoadLocation(tz)
 	if err != nil {
 		return time.UTC
 	}
 	return l
-}()
+}
+
+// When writes t in the company's time zone with layout: the page's dates
+// and times are the company's, whatever the server's zone.
+func (d pageData) When(t time.Time, layout string) string {
+	return t.In(location(d.Customer.TimeZone)).Format(layout)
+}
 
 func (s *Server) show(w http.ResponseWriter, r *http.Request) {
 	cu, ok := s.customerOf(w, r)
@@ -599,7 +608,7 @@ func (l *limiter) allow(addr string, now time.Time) bool {
 		i++
 	}
 	h = h[i:]
-	if len(h) >= maxRequestsPerMin {
+	if len(h) >= RequestsPerMinute {
 		l.hits[addr] = h
 		return false
 	}

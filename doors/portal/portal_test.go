@@ -204,3 +204,32 @@ func TestAnswersAreCheckedAndLimited(t *testing.T) {
 }
 
 func itoa(n int64) string { return decimal.NewFromInt(n).String() }
+
+// TestPageUsesTheCompanysTimeZone: for a company in Nouméa, the page's
+// "today" (days late) and the times of the answers are Nouméa's, not
+// Paris's.
+func TestPageUsesTheCompanysTimeZone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.st.Pool.Exec(ctx, `UPDATE companies SET time_zone = 'Pacific/Noumea' WHERE code = 'ACME'`); err != nil {
+		t.Fatal(err)
+	}
+	f.now = time.Date(2026, 12, 7, 20, 0, 0, 0, time.UTC) // 8 December 07:00 in Nouméa, 7 December 21:00 in Paris
+	if _, err := f.st.Pool.Exec(ctx, `INSERT INTO customer_answers (company_id, customer_id, kind, message, created_at)
+		SELECT company_id, id, 'message', 'Bonjour', $2 FROM customers WHERE id = $1`, f.c1, f.now); err != nil {
+		t.Fatal(err)
+	}
+	code, body := get(t, f.srv.URL+f.path(f.c1, 1, f.now))
+	if code != http.StatusOK {
+		t.Fatalf("HTTP %d", code)
+	}
+	for _, want := range []string{"08/12/2026 07:00", "38"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q (Nouméa's time)", want)
+		}
+	}
+	if strings.Contains(body, "07/12/2026 21:00") {
+		t.Error("page shows Paris's time")
+	}
+}

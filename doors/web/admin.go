@@ -22,7 +22,7 @@ import (
 
 // adminPageNames are the admin templates, each rendered inside layout.html.
 var adminPageNames = []string{"admin_home", "admin_companies", "admin_company", "admin_ladder", "admin_templates",
-	"admin_template", "admin_statuses", "admin_import", "admin_rates", "admin_users", "admin_tokens", "dashboard"}
+	"admin_template", "admin_statuses", "admin_import", "admin_rates", "admin_users", "admin_tokens", "dashboard", "admin_rules"}
 
 // adminRoutes parses the admin templates and registers the admin pages.
 func (s *Server) adminRoutes(pages *http.ServeMux) error {
@@ -61,6 +61,10 @@ func (s *Server) adminRoutes(pages *http.ServeMux) error {
 	pages.Handle("GET /admin/companies/{code}", s.authed(s.companyEdit))
 	pages.Handle("POST /admin/companies/{code}", s.authed(s.companySave))
 	pages.Handle("POST /admin/companies/{code}/archive", s.authed(s.companyArchive))
+
+	pages.Handle("GET /c/{company}/admin/rules", s.authed(s.rulesPage))
+	pages.Handle("POST /c/{company}/admin/rules", s.authed(s.rulesSave))
+	pages.Handle("POST /c/{company}/admin/rules/template", s.authed(s.rulesTemplate))
 
 	pages.Handle("GET /c/{company}/admin/ladder", s.authed(s.ladderPage))
 	pages.Handle("POST /c/{company}/admin/ladder", s.authed(s.ladderSave))

@@ -120,7 +120,7 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "status table", err)
 		return
 	}
-	if d.Side, err = s.customerSideOf(r.Context(), co.Code, c); err != nil {
+	if d.Side, err = s.customerSideOf(r.Context(), co.Code, c, lang); err != nil {
 		s.fault(w, r, "customer answers", err)
 		return
 	}

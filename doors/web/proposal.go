@@ -236,6 +236,9 @@ type lettersData struct {
 	PrintOnly bool   // "courrier seulement": only the letters that go by post
 	Toggle    string // the page with PrintOnly switched
 	Prints    int    // letters that go by post
+	// Bounced are the addresses SES reported of the letters' customers
+	// (customer code → addresses): shown on their letters.
+	Bounced map[string][]string
 }
 
 // lettersChannel is the day's letters a page or file shows: those that go
@@ -278,6 +281,10 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 		PrintOnly: channel == store.BatchPrint, Toggle: base + q + "&channel=" + store.BatchPrint, Prints: countWithPDF(prints)}
 	if d.PrintOnly {
 		d.Toggle, d.Zip = base+q, d.Zip+"&channel="+store.BatchPrint
+	}
+	if d.Bounced, err = s.bouncedOf(r.Context(), co.Code, ls); err != nil {
+		s.fault(w, r, "undeliverable addresses", err)
+		return
 	}
 	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)), d)
 	s.render(w, r, http.StatusOK, "letters", p)

@@ -167,7 +167,8 @@ type PortalCustomer struct {
 	Customer
 	CompanyID   int64
 	CompanyCode string
-	Version     int // portal_version: a link of another version is revoked
+	Version     int    // portal_version: a link of another version is revoked
+	TimeZone    string // the company's: the page's dates and "today"
 	// The company's rules for answers.
 	PaidPauseDays  int
 	PromiseMaxDays int
@@ -179,10 +180,12 @@ func (s *Store) PortalCustomerByID(ctx context.Context, id int64) (PortalCustome
 	var c PortalCustomer
 	err := s.Pool.QueryRow(ctx, `
 		SELECT cu.id, cu.code, cu.name, cu.contact, cu.emails, cu.language, cu.kind, cu.do_not_remind,
-		       co.id, co.code, cu.portal_version, co.paid_pause_days, co.promise_max_days, co.dispute_reasons
+		       co.id, co.code, cu.portal_version, co.paid_pause_days, co.promise_max_days, co.dispute_reasons,
+		       co.time_zone
 		FROM customers cu JOIN companies co ON co.id = cu.company_id WHERE cu.id = $1`, id).
 		Scan(&c.ID, &c.Code, &c.Name, &c.Contact, &c.Emails, &c.Language, &c.Kind, &c.DoNotRemind,
-			&c.CompanyID, &c.CompanyCode, &c.Version, &c.PaidPauseDays, &c.PromiseMaxDays, &c.DisputeReasons)
+			&c.CompanyID, &c.CompanyCode, &c.Version, &c.PaidPauseDays, &c.PromiseMaxDays, &c.DisputeReasons,
+			&c.TimeZone)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("customer id %d: %w", id, ErrNotFound)
 	}

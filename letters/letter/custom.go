@@ -317,13 +317,13 @@ func fill(lt *levelTemplate, d Data, name string) (Content, error) {
 	if err := lt.html.ExecuteTemplate(&html, "html", d); err != nil {
 		return Content{}, templateError(name, "html", err)
 	}
-	return Content{
+	return WithBrokenPromise(Content{
 		Subject:    strings.Join(strings.Fields(parts[0]), " "),
 		Text:       tidyText(parts[1]),
 		HTML:       strings.TrimSpace(html.String()) + "\n",
 		Paragraphs: splitParagraphs(parts[2]),
 		Closing:    splitParagraphs(parts[3]),
-	}, nil
+	}, d), nil
 }
 
 // validationData returns the letters ValidateTemplate runs t on: enough

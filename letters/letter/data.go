@@ -107,6 +107,10 @@ type Data struct {
 	// printed in the payment box and the e-mail; "" when the letter has
 	// none (a preview).
 	PortalURL string
+	// BrokenPromise is the customer's promise to pay that passed without
+	// the payment, when this is the first letter since: its opening says
+	// so (see WithBrokenPromise). nil: none.
+	BrokenPromise *Promise
 }
 
 // Total returns the sum of the balances due of d's lines: overdue items

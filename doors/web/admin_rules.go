@@ -1,0 +1,322 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/relance/relance/doors/portal"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/courtesy"
+)
+
+// Limits of the customer-side settings the rules page checks.
+const (
+	maxDisputeReasons  = 20
+	maxDisputeReasonSz = 100
+)
+
+// rulesMessages are the texts of the page of the customer-side rules.
+var rulesMessages = map[string][2]string{
+	"adm.rules":             {"Page client et courtoisie", "Customer page and courtesy"},
+	"rules.answers":         {"Réponses des clients (page client)", "Customers' answers (customer page)"},
+	"rules.answers.help":    {"Ce que font les réponses données sur la page privée du client.", "What the answers given on the customer's private page do."},
+	"rules.paid-pause":      {"Pause après « J'ai déjà payé »", "Pause after \"Already paid\""},
+	"rules.paid-pause.h":    {"1 à 90 jours : les factures désignées ne sont plus relancées pendant ce temps ; un rapprochement bancaire termine la relance.", "1 to 90 days: the invoices named are not reminded meanwhile; a bank match ends the dunning."},
+	"rules.promise-max":     {"Délai maximal d'une promesse", "Furthest promise to pay"},
+	"rules.promise-max.h":   {"1 à 365 jours : la date la plus lointaine que le client peut promettre.", "1 to 365 days: the furthest date the customer may promise."},
+	"rules.reasons":         {"Motifs de contestation", "Dispute reasons"},
+	"rules.reasons.h":       {"Un motif par ligne (au plus 20, 100 caractères chacun) : la liste proposée au client qui conteste une facture.", "One reason a line (at most 20, 100 characters each): the list a customer disputing an invoice picks from."},
+	"rules.limits":          {"Limites de la page (fixes)", "Page limits (fixed)"},
+	"rules.limits.v":        {"%d réponses par client et par heure, %d requêtes par minute et par adresse.", "%d answers per customer and hour, %d requests per minute and address."},
+	"rules.courtesy":        {"Avant et après l'échéance", "Before and after the due date"},
+	"rules.courtesy.help":   {"Facultatif : un rappel courtois avant l'échéance (sans frais ni niveau) et un remerciement quand une facture relancée est payée. Jamais pour un client « ne pas relancer » ni une facture en litige ou en pause ; le rappel courtois n'est pas envoyé à un client qui a reçu une lettre dans la période de cadence.", "Optional: a courtesy reminder before the due date (no fees, no level) and a thank-you when a reminded invoice is paid. Never for a do-not-remind customer nor a disputed or paused invoice; the courtesy reminder is not sent to a customer who got a letter within the cadence period."},
+	"rules.courtesy-days":   {"Rappel courtois avant l'échéance", "Courtesy reminder before the due date"},
+	"rules.courtesy-days.h": {"0 à 30 jours avant l'échéance ; 0 : pas de rappel courtois.", "0 to 30 days before the due date; 0: no courtesy reminder."},
+	"rules.thanks":          {"Remerciement après paiement", "Thank-you after payment"},
+	"rules.thanks.h":        {"Remercier le client quand une facture qui a reçu une lettre est entièrement payée.", "Thank the customer when an invoice that had a letter is fully paid."},
+	"rules.saved":           {"Règles enregistrées.", "Rules saved."},
+	"rules.err.days":        {"%q : un nombre entier de %d à %d est attendu.", "%q: a whole number from %d to %d is expected."},
+	"rules.err.noreason":    {"Indiquez au moins un motif de contestation.", "Give at least one dispute reason."},
+	"rules.err.reasons":     {"Au plus %d motifs.", "At most %d reasons."},
+	"rules.err.reason":      {"Le motif « %s » est trop long ou contient des caractères non admis (au plus %d caractères).", "Reason \"%s\" is too long or holds characters not allowed (at most %d characters)."},
+	"rules.err.dup":         {"Le motif « %s » est en double.", "Reason \"%s\" appears twice."},
+	"rules.templates":       {"Textes des courriers de courtoisie", "Courtesy mail texts"},
+	"rules.templates.help":  {"Un texte par type de courrier, langue et type de client. Champs : {{.Customer.Name}}, {{.DueDate}}, {{.Days}}, {{.Total}}, {{range .Invoices}}{{.Number}} {{.IssueDate}} {{.DueDate}} {{.Amount}} {{.Balance}}{{end}}, {{.Company.Name}}, {{.Company.Email}}, {{.Company.Phone}}, {{.Company.IBAN}}, {{.Company.Signatory}}, {{.PortalURL}}.", "One text per kind of mail, language and kind of customer. Fields: {{.Customer.Name}}, {{.DueDate}}, {{.Days}}, {{.Total}}, {{range .Invoices}}{{.Number}} {{.IssueDate}} {{.DueDate}} {{.Amount}} {{.Balance}}{{end}}, {{.Company.Name}}, {{.Company.Email}}, {{.Company.Phone}}, {{.Company.IBAN}}, {{.Company.Signatory}}, {{.PortalURL}}."},
+	"rules.kind.before":     {"Rappel courtois", "Courtesy reminder"},
+	"rules.kind.thanks":     {"Remerciement", "Thank-you"},
+	"rules.ck.business":     {"professionnel", "business"},
+	"rules.ck.individual":   {"particulier", "individual"},
+	"rules.own":             {"texte de la société", "company's text"},
+	"rules.default":         {"texte par défaut", "default text"},
+	"rules.subject":         {"Objet", "Subject"},
+	"rules.body":            {"Texte", "Text"},
+	"rules.preview":         {"Aperçu", "Preview"},
+	"rules.reset":           {"Revenir au texte par défaut", "Back to the default text"},
+	"rules.tpl.saved":       {"Texte %s enregistré.", "Text %s saved."},
+	"rules.tpl.reset":       {"Texte %s : retour au texte par défaut.", "Text %s: back to the default."},
+	"rules.tpl.refused":     {"Texte refusé : %s", "Text refused: %s"},
+	"rules.tpl.field":       {"le champ %s n'existe pas (voir la liste des champs ci-dessus)", "field %s does not exist (see the list of fields above)"},
+	"rules.tpl.syntax":      {"erreur de syntaxe dans %s : %s", "syntax error in %s: %s"},
+	"rules.tpl.empty":       {"l'objet et le texte ne peuvent pas être vides", "the subject and the text cannot be empty"},
+	"rules.tpl.long":        {"texte trop long (16 Ko au plus)", "text too long (16 KB at most)"},
+}
+
+func init() {
+	for k, v := range rulesMessages {
+		if _, dup := messages[k]; !dup {
+			messages[k] = v
+		}
+	}
+}
+
+// rulesForm is the rules page's data.
+type rulesForm struct {
+	PaidPause, PromiseMax, CourtesyDays string
+	Reasons                             string
+	Thanks                              bool
+	Errors                              map[string]string
+	MaxPerHour, PerMinute               int
+	Texts                               []courtesyText
+	Open                                string // Name of the text just saved or refused
+}
+
+// courtesyText is one courtesy template as the page shows it.
+type courtesyText struct {
+	Kind, Lang, CustomerKind string
+	Own                      bool
+	Subject, Body            string
+	Preview                  string
+	Error                    string
+}
+
+// Name identifies the text in the page.
+func (c courtesyText) Name() string { return c.Kind + "-" + c.Lang + "-" + c.CustomerKind }
+
+func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.adminCompany(w, r, ses, "rules")
+	if !ok {
+		return
+	}
+	rules, err := s.o.Store.PortalRules(r.Context(), co.Code)
+	if err != nil {
+		s.fault(w, r, "load answer rules", err)
+		return
+	}
+	cs, err := s.o.Store.CourtesySettingsOf(r.Context(), co.Code)
+	if err != nil {
+		s.fault(w, r, "load courtesy settings", err)
+		return
+	}
+	d := rulesForm{PaidPause: strconv.Itoa(rules.PaidPauseDays), PromiseMax: strconv.Itoa(rules.PromiseMaxDays),
+		Reasons: strings.Join(rules.DisputeReasons, "\n"), CourtesyDays: strconv.Itoa(cs.Days), Thanks: cs.Thanks, Errors: map[string]string{}}
+	s.renderRules(w, r, ses, co, d, nil, http.StatusOK)
+}
+
+func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, ses *session, co store.Company, d rulesForm, edited *courtesyText, status int) {
+	d.MaxPerHour, d.PerMinute = portal.MaxAnswersPerHour, portal.RequestsPerMinute
+	own, err := s.o.Store.CourtesyTemplates(r.Context(), co.ID)
+	if err != nil {
+		s.fault(w, r, "load courtesy templates", err)
+		return
+	}
+	for _, kind := range []string{courtesy.Before, courtesy.Thanks} {
+		for _, lang := range []string{"fr", "en"} {
+			for _, ck := range []string{courtesy.KindBusiness, courtesy.KindIndividual} {
+				t := courtesy.Choose(own, kind, lang, ck)
+				ct := courtesyText{Kind: kind, Lang: lang, CustomerKind: ck, Subject: t.Subject, Body: t.Body}
+				for _, o := range own {
+					ct.Own = ct.Own || (o.Kind == kind && o.Language == lang && (o.CustomerKind == ck || o.CustomerKind == ""))
+				}
+				if edited != nil && edited.Name() == ct.Name() {
+					ct.Subject, ct.Body, ct.Error = edited.Subject, edited.Body, edited.Error
+					d.Open = ct.Name()
+				}
+				if ct.Error == "" {
+					sample := courtesy.Sample(kind)
+					sample.Language, sample.Customer.Business = lang, ck == courtesy.KindBusiness
+					if m, err := courtesy.Render(courtesy.Template{Kind: kind, Language: lang, CustomerKind: ck, Subject: ct.Subject, Body: ct.Body}, sample); err == nil {
+						ct.Preview = m.Subject + "\n\n" + m.Text
+					}
+				}
+				d.Texts = append(d.Texts, ct)
+			}
+		}
+	}
+	p := s.newPage(r, ses, co, "admin", tr(ses.lang(), "adm.rules"), d)
+	if len(d.Errors) > 0 {
+		p.Flash = append(p.Flash, flash{Error: true, Text: tr(ses.lang(), "adm.refused.fields")})
+	}
+	s.render(w, r, status, "admin_rules", p)
+}
+
+// rulesSave checks and saves the answer rules and the courtesy settings;
+// nothing is saved when a field is refused.
+func (s *Server) rulesSave(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.adminCompany(w, r, ses, "rules-set")
+	if !ok {
+		return
+	}
+	lang := ses.lang()
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	d := rulesForm{PaidPause: f("paid-pause"), PromiseMax: f("promise-max"), CourtesyDays: f("courtesy-days"),
+		Reasons: r.PostFormValue("reasons"), Thanks: r.PostFormValue("thanks") != "", Errors: map[string]string{}}
+	days := func(field, v string, lo, hi int) int {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			d.Errors[field] = tr(lang, "rules.err.days", v, lo, hi)
+		}
+		return n
+	}
+	paid := days("paid-pause", d.PaidPause, 1, 90)
+	promise := days("promise-max", d.PromiseMax, 1, 365)
+	cdays := days("courtesy-days", d.CourtesyDays, 0, store.MaxCourtesyDays)
+	reasons, problem := disputeReasons(d.Reasons, lang)
+	if problem != "" {
+		d.Errors["reasons"] = problem
+	}
+	if len(d.Errors) > 0 {
+		s.audit(r, ses.User, "rules-set", co.Code, store.AuditRefused, strings.Join(keys(d.Errors), ","))
+		s.renderRules(w, r, ses, co, d, nil, http.StatusUnprocessableEntity)
+		return
+	}
+	if err := s.o.Store.SetAnswerRules(r.Context(), co.Code, paid, promise, reasons); err != nil {
+		s.fault(w, r, "save answer rules", err)
+		return
+	}
+	if err := s.o.Store.SetCourtesy(r.Context(), co.Code, store.CourtesySettings{Days: cdays, Thanks: d.Thanks}); err != nil {
+		s.fault(w, r, "save courtesy settings", err)
+		return
+	}
+	s.audit(r, ses.User, "rules-set", co.Code, store.AuditOK, "")
+	s.done(w, r, ses, "/c/"+urlPathEscape(co.Code)+"/admin/rules", flash{Text: tr(lang, "rules.saved")})
+}
+
+// disputeReasons reads the reasons, one a line, blank lines dropped: at
+// least one, at most maxDisputeReasons, each at most maxDisputeReasonSz
+// characters of printable text, no duplicates.
+func disputeReasons(text, lang string) ([]string, string) {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		if utf8.RuneCountInString(l) > maxDisputeReasonSz || !printable(l) {
+			return nil, tr(lang, "rules.err.reason", truncateRunes(l, 40), maxDisputeReasonSz)
+		}
+		if seen[strings.ToLower(l)] {
+			return nil, tr(lang, "rules.err.dup", l)
+		}
+		seen[strings.ToLower(l)] = true
+		out = append(out, l)
+	}
+	switch {
+	case len(out) == 0:
+		return nil, tr(lang, "rules.err.noreason")
+	case len(out) > maxDisputeReasons:
+		return nil, tr(lang, "rules.err.reasons", maxDisputeReasons)
+	}
+	return out, ""
+}
+
+// printable says whether s is valid UTF-8 without control characters nor
+// bidirectional overrides.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return false
+		}
+	}
+	return true
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// rulesTemplate saves (or resets, with "reset") one courtesy text; a text
+// that would fail is refused with the reason, the typed text kept.
+func (s *Server) rulesTemplate(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.adminCompany(w, r, ses, "courtesy-template")
+	if !ok {
+		return
+	}
+	lang := ses.lang()
+	t := courtesy.Template{Kind: r.PostFormValue("kind"), Language: r.PostFormValue("lang"), CustomerKind: r.PostFormValue("ck"),
+		Subject: r.PostFormValue("subject"), Body: strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n")}
+	if (t.Kind != courtesy.Before && t.Kind != courtesy.Thanks) || (t.Language != "fr" && t.Language != "en") ||
+		(t.CustomerKind != courtesy.KindBusiness && t.CustomerKind != courtesy.KindIndividual) {
+		s.errorPage(w, r, http.StatusBadRequest, tr(lang, "err.form"))
+		return
+	}
+	back := "/c/" + urlPathEscape(co.Code) + "/admin/rules#t-" + t.Kind + "-" + t.Language + "-" + t.CustomerKind
+	if r.PostFormValue("reset") != "" {
+		if err := s.o.Store.DeleteCourtesyTemplate(r.Context(), co.Code, t); err != nil {
+			s.fault(w, r, "reset courtesy template", err)
+			return
+		}
+		s.audit(r, ses.User, "courtesy-template-reset", co.Code+" "+t.Name(), store.AuditOK, "")
+		s.done(w, r, ses, back, flash{Text: tr(lang, "rules.tpl.reset", t.Name())})
+		return
+	}
+	err := s.o.Store.SaveCourtesyTemplate(r.Context(), co.Code, t)
+	if err != nil && !errors.Is(err, store.ErrInvalid) {
+		s.fault(w, r, "save courtesy template", err)
+		return
+	}
+	if err != nil {
+		s.audit(r, ses.User, "courtesy-template", co.Code+" "+t.Name(), store.AuditRefused, "")
+		msg := courtesyProblem(lang, err)
+		edited := &courtesyText{Kind: t.Kind, Lang: t.Language, CustomerKind: t.CustomerKind, Subject: t.Subject, Body: t.Body,
+			Error: tr(lang, "rules.tpl.refused", msg)}
+		rules, _ := s.o.Store.PortalRules(r.Context(), co.Code)
+		cs, _ := s.o.Store.CourtesySettingsOf(r.Context(), co.Code)
+		d := rulesForm{PaidPause: strconv.Itoa(rules.PaidPauseDays), PromiseMax: strconv.Itoa(rules.PromiseMaxDays),
+			Reasons: strings.Join(rules.DisputeReasons, "\n"), CourtesyDays: strconv.Itoa(cs.Days), Thanks: cs.Thanks, Errors: map[string]string{}}
+		s.renderRules(w, r, ses, co, d, edited, http.StatusUnprocessableEntity)
+		return
+	}
+	s.audit(r, ses.User, "courtesy-template", co.Code+" "+t.Name(), store.AuditOK, "")
+	s.done(w, r, ses, back, flash{Text: tr(lang, "rules.tpl.saved", t.Name())})
+}
+
+var (
+	unknownField = regexp.MustCompile(`can't evaluate field (\w+)`)
+	syntaxError  = regexp.MustCompile(`template: \S+ (subject|body):(\d+)(?::\d+)?: (.*)$`)
+)
+
+// courtesyProblem says in lang why a courtesy text was refused.
+func courtesyProblem(lang string, err error) string {
+	msg := err.Error()
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		return tr(lang, "rules.tpl.field", "{{."+m[1]+"}}")
+	}
+	if i := strings.Index(msg, courtesy.ErrInvalid.Error()+": "); i >= 0 {
+		msg = msg[i+len(courtesy.ErrInvalid.Error())+2:]
+	}
+	switch {
+	case strings.HasPrefix(msg, "empty"):
+		return tr(lang, "rules.tpl.empty")
+	case strings.HasPrefix(msg, "longer than"):
+		return tr(lang, "rules.tpl.long")
+	}
+	if m := syntaxError.FindStringSubmatch(msg); m != nil {
+		part := m[1]
+		if lang == langFR {
+			part = map[string]string{"subject": "l'objet", "body": "le texte"}[m[1]] + " (ligne " + m[2] + ")"
+		}
+		return tr(lang, "rules.tpl.syntax", part, m[3])
+	}
+	return msg
+}
