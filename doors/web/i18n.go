@@ -228,7 +228,7 @@ var messages = map[string][2]string{
 	"a.revert.bulkTitle":  {"Supprimer les relances sélectionnées pour permettre de les relancer : chaque facture revient au niveau précédent, sa dernière lettre repartira à sa date", "Remove the selected reminders so they can be sent again: each invoice goes back one level, its last letter goes again when due"},
 	"st.change":           {"Modifier le statut de relance", "Change the reminder status"},
 	"st.change.title":     {"Donner ce statut aux factures cochées : un niveau (R1…) amène la relance à ce niveau, sans lettre ; un statut bloquant (contentieux) l'arrête", "Give the ticked invoices this status: a level (R1…) brings the dunning to that level, without a letter; a blocking status (litigation) stops it"},
-	"st.escalate":         {"Statut suivant de chacune (Charger nouveaux statuts)", "Each one's next status (load new statuses)"},
+	"st.escalate":         {"Statut suivant (Charger nouveaux statuts)", "Next status (load new statuses)"},
 	"st.none":             {"Aucun statut", "No status"},
 	"st.run":              {"Lancer", "Run"},
 	"st.choose":           {"Choisissez un statut.", "Choose a status."},

@@ -154,6 +154,9 @@ type tabLink struct {
 type column struct {
 	Key, Label, URL, Arrow string
 	Right                  bool
+	// Sub is a second sortable figure shown in the same column, under
+	// the first (the next action's date under the next level).
+	Sub *column
 }
 
 type relancesData struct {
@@ -311,6 +314,20 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 		}
 		col.URL = lq.url(co.Code, "sort", c.key, "desc", desc, "page", "", "after", "", "before", "")
 		d.Columns = append(d.Columns, col)
+	}
+	// The next action's date goes under the next level: the list shows
+	// whole on a 1280 px screen.
+	for i := range d.Columns {
+		if d.Columns[i].Key == "nextAction" {
+			sub := d.Columns[i]
+			d.Columns = append(d.Columns[:i], d.Columns[i+1:]...)
+			for j := range d.Columns {
+				if d.Columns[j].Key == "nextLevel" {
+					d.Columns[j].Sub = &sub
+				}
+			}
+			break
+		}
 	}
 	keyed := lq.filter.Sort == "" || lq.filter.Sort == "due" && !lq.filter.Desc
 	switch {
