@@ -315,20 +315,11 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 		col.URL = lq.url(co.Code, "sort", c.key, "desc", desc, "page", "", "after", "", "before", "")
 		d.Columns = append(d.Columns, col)
 	}
-	// The next action's date goes under the next level: the list shows
-	// whole on a 1280 px screen.
-	for i := range d.Columns {
-		if d.Columns[i].Key == "nextAction" {
-			sub := d.Columns[i]
-			d.Columns = append(d.Columns[:i], d.Columns[i+1:]...)
-			for j := range d.Columns {
-				if d.Columns[j].Key == "nextLevel" {
-					d.Columns[j].Sub = &sub
-				}
-			}
-			break
-		}
-	}
+	// The next action's date goes under the next level, the customer's
+	// status under the invoice's: the list shows whole on a 1280 px
+	// screen.
+	d.Columns = underneath(d.Columns, "nextAction", "nextLevel")
+	d.Columns = underneath(d.Columns, "customerStatus", "invoiceStatus")
 	keyed := lq.filter.Sort == "" || lq.filter.Sort == "due" && !lq.filter.Desc
 	switch {
 	case keyed && len(rows) > 0:
@@ -362,6 +353,24 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	d.ExportCSV = "/c/" + url.PathEscape(co.Code) + "/export/invoices.csv?" + exp.Encode()
 	p.Data = d
 	s.render(w, r, http.StatusOK, "relances", p)
+}
+
+// underneath moves the column sub into column into, as its second line.
+func underneath(cols []column, sub, into string) []column {
+	for i := range cols {
+		if cols[i].Key != sub {
+			continue
+		}
+		c := cols[i]
+		cols = append(cols[:i], cols[i+1:]...)
+		for j := range cols {
+			if cols[j].Key == into {
+				cols[j].Sub = &c
+			}
+		}
+		break
+	}
+	return cols
 }
 
 // rowAction is an operator action of the Relances screen.

@@ -105,7 +105,7 @@ func TestRelancesSeedColumns(t *testing.T) {
 		t.Errorf("credit note row can be ticked or acted on: %s", credit)
 	}
 	f1 := listRow(t, page, "F1")
-	for _, want := range []string{day.AddDays(-70).French(), `aria-label="Lettre de ce niveau éditée"`, balance, `<abbr title="Contentieux">CTX</abbr>`, "préc. R3"} {
+	for _, want := range []string{day.AddDays(-70).French(), `aria-label="Lettre de ce niveau éditée"`, balance, `<abbr title="Contentieux">CTX</abbr>`, "client</span> <abbr", "préc. R3"} {
 		if !strings.Contains(f1, want) {
 			t.Errorf("F1 row lacks %q: %s", want, f1)
 		}

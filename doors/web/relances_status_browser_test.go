@@ -100,7 +100,7 @@ func TestBrowserStatusChangeOnSelection(t *testing.T) {
 		return strings.Contains(state("FA0171").HoldReason, "invoice status") && wd.nextLevel(t, "STA", "FA0171") == "R3/held"
 	})
 	b.open("/c/STA/relances?tab=held", "#relances")
-	if cell := b.text(`tr[data-invoice="FA0171"] td[data-invoice-status]`); cell != "CTX" {
+	if cell := b.text(`tr[data-invoice="FA0171"] [data-invoice-status]`); cell != "CTX" {
 		t.Errorf("Contentieux tab: FA0171's invoice status %q, want CTX", cell)
 	}
 	got = change("r1", "R1", "FA0171")
