@@ -32,7 +32,7 @@ func rows() []store.InvoiceRow {
 		{Company: "DEMO", Number: "FA0167", Kind: "invoice", Customer: "CLI0001", CustomerName: "Dévelogiciel SARL",
 			IssueDate: calendar.New(2026, 7, 27), DueDate: calendar.New(2026, 8, 25), DaysOverdue: 90,
 			Amount: dec("6364.80"), Currency: "EUR", Balance: dec("6364.8"), Level: "R3", NextLevel: "MED", Status: "active",
-			NextActionAt: at(time.Date(2026, 12, 1, 9, 0, 0, 0, paris)),
+			NextActionAt:    at(time.Date(2026, 12, 1, 9, 0, 0, 0, paris)),
 			CustomerBalance: ptr(dec("6364.8")), CustomerOwed: ptr(dec("6364.8")), Issued: true,
 			InvoiceStatus: "R3", CustomerStatus: "CTX", CustomerPrevious: "R2"},
 		{Company: "DEMO", Number: "FA0168", Kind: "invoice", Customer: "CLI0009", CustomerName: "INFO DEBUTANT",
