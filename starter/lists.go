@@ -235,6 +235,10 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if *what == "invoices" {
 		inv, err = st.ListInvoices(ctx, f)
 		export.InLocation(inv, loc)
+		if err == nil {
+			// The customers' figures by the one definition of owed.
+			err = st.AttachPositions(ctx, f.Company, inv, calendar.Of(f.Now.In(loc)))
+		}
 		bar.Set(len(inv))
 	} else {
 		hist, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)

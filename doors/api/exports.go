@@ -83,6 +83,11 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 			return
 		}
 		export.InLocation(rows, loc)
+		// The customers' figures by the one definition of owed.
+		if err := s.st.AttachPositions(r.Context(), co.Code, rows, calendar.Of(s.now().In(loc))); err != nil {
+			s.fault(w, r, "export", err)
+			return
+		}
 		n = len(rows)
 		if format == "csv" {
 			err = export.InvoicesCSV(&buf, rows)

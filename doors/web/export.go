@@ -68,6 +68,11 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 		loc = time.UTC
 	}
 	export.InLocation(rows, loc)
+	// The customers' figures as the list and the customer record show them.
+	if err := s.o.Store.AttachPositions(r.Context(), co.Code, rows, s.today(co)); err != nil {
+		s.fault(w, r, "export", err)
+		return
+	}
 	var buf bytes.Buffer
 	ctype := "text/csv; charset=utf-8"
 	if file == "invoices.csv" {

@@ -41,7 +41,9 @@ func parseList(lang string, q url.Values, co store.Company, codes []string, now 
 			lq.values.Set(k, v)
 		}
 	}
-	f := store.InvoiceFilter{Company: co.Code, Now: now, Limit: pageSize}
+	// Credit notes are rows of the list as in seed 000 (AV0021): in "Tous"
+	// only, never in a level's tab, each counted once.
+	f := store.InvoiceFilter{Company: co.Code, Now: now, Limit: pageSize, WithCredits: true}
 	bad := func(k, label string) {
 		lq.errors = append(lq.errors, tr(lang, "err.filter", label, q.Get(k)))
 		lq.values.Del(k)
@@ -152,6 +154,9 @@ type tabLink struct {
 type column struct {
 	Key, Label, URL, Arrow string
 	Right                  bool
+	// Sub is a second sortable figure shown in the same column, under
+	// the first (the next action's date under the next level).
+	Sub *column
 }
 
 type relancesData struct {
@@ -170,6 +175,10 @@ type relancesData struct {
 	// Why says, per invoice number, why no dunning chases it or which
 	// status holds it (store.WhyNotChased), in the reader's language.
 	Why map[string]string
+	// Statuses is the company's status table (seed 004), for the status
+	// change of the selection and the status columns' titles.
+	Statuses     []store.ReminderStatus
+	StatusLabels map[string]string
 }
 
 // whySentence tells a store.Reason in lang.
@@ -248,6 +257,18 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "why not chased", err)
 		return
 	}
+	if err := s.o.Store.AttachPositions(r.Context(), co.Code, rows, s.today(co)); err != nil {
+		s.fault(w, r, "customer positions", err)
+		return
+	}
+	if d.Statuses, err = s.o.Store.Statuses(r.Context(), co.ID); err != nil {
+		s.fault(w, r, "status table", err)
+		return
+	}
+	d.StatusLabels = make(map[string]string, len(d.Statuses))
+	for _, st := range d.Statuses {
+		d.StatusLabels[st.Code] = st.Label
+	}
 	tab := lq.filter.Tab
 	addTab := func(key, label, title string, n int) {
 		d.Tabs = append(d.Tabs, tabLink{Key: key, Label: label, Title: title, Count: n, Active: key == tab,
@@ -267,11 +288,17 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 		key, label string
 		right      bool
 	}{
-		{"level", "col.level", false}, {"number", "col.number", false}, {"customer", "col.customer", false},
-		{"name", "col.name", false}, {"due", "col.due", false}, {"balance", "col.balance", true},
-		{"nextLevel", "col.nextLevel", false}, {"nextAction", "col.nextAction", false}, {"comment", "col.comment", false},
+		{"level", "col.level", false}, {"issued", "col.issued", false}, {"number", "col.number", false},
+		{"customer", "col.customer", false}, {"name", "col.name", false}, {"issue", "col.issue", false},
+		{"due", "col.due", false}, {"balance", "col.balance", true}, {"customerBalance", "col.customerBalance", true},
+		{"nextLevel", "col.nextLevel", false}, {"invoiceStatus", "col.invoiceStatus", false},
+		{"customerStatus", "col.customerStatus", false}, {"nextAction", "col.nextAction", false}, {"comment", "col.comment", false},
 	} {
 		col := column{Key: c.key, Label: tr(lang, c.label), Right: c.right}
+		if _, sortable := store.SortKeys[c.key]; !sortable {
+			d.Columns = append(d.Columns, col)
+			continue
+		}
 		cur := lq.filter.Sort
 		if cur == "" {
 			cur = "due"
@@ -288,6 +315,11 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 		col.URL = lq.url(co.Code, "sort", c.key, "desc", desc, "page", "", "after", "", "before", "")
 		d.Columns = append(d.Columns, col)
 	}
+	// The next action's date goes under the next level, the customer's
+	// status under the invoice's: the list shows whole on a 1280 px
+	// screen.
+	d.Columns = underneath(d.Columns, "nextAction", "nextLevel")
+	d.Columns = underneath(d.Columns, "customerStatus", "invoiceStatus")
 	keyed := lq.filter.Sort == "" || lq.filter.Sort == "due" && !lq.filter.Desc
 	switch {
 	case keyed && len(rows) > 0:
@@ -321,6 +353,24 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	d.ExportCSV = "/c/" + url.PathEscape(co.Code) + "/export/invoices.csv?" + exp.Encode()
 	p.Data = d
 	s.render(w, r, http.StatusOK, "relances", p)
+}
+
+// underneath moves the column sub into column into, as its second line.
+func underneath(cols []column, sub, into string) []column {
+	for i := range cols {
+		if cols[i].Key != sub {
+			continue
+		}
+		c := cols[i]
+		cols = append(cols[:i], cols[i+1:]...)
+		for j := range cols {
+			if cols[j].Key == into {
+				cols[j].Sub = &c
+			}
+		}
+		break
+	}
+	return cols
 }
 
 // rowAction is an operator action of the Relances screen.
@@ -491,6 +541,10 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	name := r.PathValue("action")
 	lang := ses.lang()
+	if name == "status" {
+		s.bulkStatus(w, r, ses, co)
+		return
+	}
 	a, known := rowActions[name]
 	if !known {
 		s.errorPage(w, r, http.StatusNotFound, tr(lang, "err.action", name))

@@ -266,6 +266,8 @@ type job struct {
 	Done    int
 	OK      int
 	Refused []refusal
+	// Changed says, per invoice, what a status change did (seed 004).
+	Changed []refusal
 	Failed  string
 	Ended   bool
 	Started time.Time
@@ -293,6 +295,7 @@ func (j *jobs) get(id string) (job, bool) {
 	}
 	c := *x
 	c.Refused = append([]refusal(nil), x.Refused...)
+	c.Changed = append([]refusal(nil), x.Changed...)
 	return c, true
 }
 

@@ -254,8 +254,35 @@ func (o Options) InvoicesCSV(w io.Writer, rows []store.InvoiceRow) error {
 			o.level(x.Level), text(x.Number), kindOfInvoice(x.Kind), text(x.Customer), text(x.CustomerName),
 			x.IssueDate.French(), x.DueDate.French(), overdue(x), csvAmount(x.Amount), csvAmount(x.Balance),
 			x.Currency, o.level(x.NextLevel), StatusLabel(x.Status), csvDateTime(x.NextActionAt), text(x.Comment),
+			csvAmountOf(x.CustomerBalance), csvAmountOf(x.CustomerOwed), issued(x), text(x.InvoiceStatus),
+			text(x.CustomerStatus), text(x.CustomerPrevious),
 		}
 	})
+}
+
+// issued is seed 001's "Éditée" tick: "oui" when the letter of the
+// invoice's current level went out.
+func issued(x store.InvoiceRow) string {
+	if x.Issued {
+		return "oui"
+	}
+	return ""
+}
+
+// csvAmountOf is csvAmount of a figure that may be missing (empty).
+func csvAmountOf(d *decimal.Decimal) string {
+	if d == nil {
+		return ""
+	}
+	return csvAmount(*d)
+}
+
+// amountOrNil is an XLSX cell's value for a figure that may be missing.
+func amountOrNil(d *decimal.Decimal) any {
+	if d == nil {
+		return nil
+	}
+	return *d
 }
 
 // overdue is the days overdue, empty without a due date.

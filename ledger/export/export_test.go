@@ -32,7 +32,9 @@ func rows() []store.InvoiceRow {
 		{Company: "DEMO", Number: "FA0167", Kind: "invoice", Customer: "CLI0001", CustomerName: "Dévelogiciel SARL",
 			IssueDate: calendar.New(2026, 7, 27), DueDate: calendar.New(2026, 8, 25), DaysOverdue: 90,
 			Amount: dec("6364.80"), Currency: "EUR", Balance: dec("6364.8"), Level: "R3", NextLevel: "MED", Status: "active",
-			NextActionAt: at(time.Date(2026, 12, 1, 9, 0, 0, 0, paris))},
+			NextActionAt:    at(time.Date(2026, 12, 1, 9, 0, 0, 0, paris)),
+			CustomerBalance: ptr(dec("6364.8")), CustomerOwed: ptr(dec("6364.8")), Issued: true,
+			InvoiceStatus: "R3", CustomerStatus: "CTX", CustomerPrevious: "R2"},
 		{Company: "DEMO", Number: "FA0168", Kind: "invoice", Customer: "CLI0009", CustomerName: "INFO DEBUTANT",
 			IssueDate: calendar.New(2026, 8, 23), DueDate: calendar.New(2026, 9, 22), DaysOverdue: 62,
 			Amount: dec("1234567.89"), Currency: "EUR", Balance: dec("1234567.89"), Level: "R2", NextLevel: "R3", Status: "paused"},
@@ -46,6 +48,8 @@ func rows() []store.InvoiceRow {
 			IssueDate: calendar.New(2026, 10, 24), Amount: dec("150"), Currency: "EUR", Balance: dec("150.005")},
 	}
 }
+
+func ptr(d decimal.Decimal) *decimal.Decimal { return &d }
 
 func history() []store.HistoryExportRow {
 	return []store.HistoryExportRow{
@@ -88,7 +92,7 @@ func TestInvoicesCSVGolden(t *testing.T) {
 	if !strings.HasPrefix(s, "\ufeffNiveau;N° de pièce;") {
 		t.Errorf("no BOM or not ';'-separated: %q", s[:40])
 	}
-	if !strings.Contains(s, "R2;FA0168;Facture;CLI0009;INFO DEBUTANT;23/08/2026;22/09/2026;62;1234567,89;1234567,89;EUR;R3;En pause;;\r\n") {
+	if !strings.Contains(s, "R2;FA0168;Facture;CLI0009;INFO DEBUTANT;23/08/2026;22/09/2026;62;1234567,89;1234567,89;EUR;R3;En pause;;;;;;;;\r\n") {
 		t.Errorf("FA0168 line not as French Excel reads it:\n%s", s)
 	}
 }
@@ -155,7 +159,7 @@ func TestInvoicesXLSX(t *testing.T) {
 			filter = d.RefersTo
 		}
 	}
-	if filter != "'Relances'!$A$1:$O$6" && filter != "Relances!$A$1:$O$6" {
+	if filter != "'Relances'!$A$1:$U$6" && filter != "Relances!$A$1:$U$6" {
 		t.Errorf("autofilter = %q, want the header and 5 rows", filter)
 	}
 	if w, _ := f.GetColWidth(sh, "E"); w != 30 {

@@ -43,6 +43,12 @@ var invoiceColumns = []column{
 	{"Statut", 13, textCell},
 	{"Prochaine action", 17, dateTimeCell},
 	{"Commentaire", 40, textCell},
+	{"Solde comptable", 15, amountCell},
+	{"Exigible client", 15, amountCell},
+	{"Éditée", 8, textCell},
+	{"Statut facture", 10, textCell},
+	{"Statut client", 10, textCell},
+	{"Statut précédent", 10, textCell},
 }
 
 var historyColumns = []column{
@@ -211,7 +217,8 @@ func (o Options) InvoicesXLSX(w io.Writer, rows []store.InvoiceRow) error {
 		}
 		vals := []any{o.level(x.Level), x.Number, kindOfInvoice(x.Kind), x.Customer, x.CustomerName,
 			dateValue(x.IssueDate), dateValue(x.DueDate), days, x.Amount, x.Balance, x.Currency,
-			o.level(x.NextLevel), StatusLabel(x.Status), x.NextActionAt, x.Comment}
+			o.level(x.NextLevel), StatusLabel(x.Status), x.NextActionAt, x.Comment,
+			amountOrNil(x.CustomerBalance), amountOrNil(x.CustomerOwed), issued(x), x.InvoiceStatus, x.CustomerStatus, x.CustomerPrevious}
 		if err := b.add(vals, x.Currency); err != nil {
 			return fmt.Errorf("xlsx export: invoice %s: %w", x.Number, err)
 		}

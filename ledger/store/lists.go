@@ -85,6 +85,22 @@ type InvoiceRow struct {
 	Status        string          `json:"status"` // empty when no workflow ever ran
 	NextActionAt  *time.Time      `json:"nextActionAt,omitempty"`
 	Comment       string          `json:"comment,omitempty"` // the latest comment of its history
+	// InvoiceStatus is the reminder status set on the invoice itself (seed
+	// 004's "Statut de relance" of an invoice: CTX, NPR...), "" for none.
+	InvoiceStatus string `json:"invoiceStatus,omitempty"`
+	// CustomerStatus and CustomerPrevious are the customer's reminder
+	// status and the one it replaced (seed 004's "Statut précédent").
+	CustomerStatus   string `json:"customerStatus,omitempty"`
+	CustomerPrevious string `json:"customerPreviousStatus,omitempty"`
+	// Issued is seed 001's "Éditée": the letter of the invoice's current
+	// level went out (sent, or queued for the post), read from the
+	// ledger's letters.
+	Issued bool `json:"issued"`
+	// CustomerBalance and CustomerOwed are the customer's Position in
+	// the invoice's currency (seed 001's "Solde comptable", and what its
+	// letter claims): set by AttachPositions, nil until then.
+	CustomerBalance *decimal.Decimal `json:"customerBalance,omitempty"`
+	CustomerOwed    *decimal.Decimal `json:"customerOwed,omitempty"`
 }
 
 // Cursor is a position in the default order of a list: a due date (zero
@@ -163,10 +179,14 @@ var SortKeys = map[string]string{
 	"nextLevel":  "i.dunning_next_level",
 	"nextAction": "i.next_action_at",
 	"comment":    "i.last_comment",
+	"issue":      "i.issue_date",
+	// seed 004's status columns
+	"invoiceStatus":  "i.reminder_status",
+	"customerStatus": "cu.reminder_status",
 }
 
 // nullable are the sort columns that may be NULL: ascending, NULLs go last.
-var nullable = map[string]bool{"level": true, "nextLevel": true, "nextAction": true}
+var nullable = map[string]bool{"level": true, "nextLevel": true, "nextAction": true, "invoiceStatus": true, "customerStatus": true}
 
 const invoiceRowSelect = `
 	SELECT c.code, i.number, i.kind, cu.code, cu.name, cu.family, cu.sales_rep, cu.payment_method,
@@ -174,7 +194,10 @@ const invoiceRowSelect = `
 	       COALESCE((($1::timestamptz AT TIME ZONE c.time_zone)::date - i.due_date), 0),
 	       i.amount, i.currency, i.balance_due, i.closed, (i.do_not_remind OR cu.do_not_remind),
 	       COALESCE(i.dunning_level, ''), COALESCE(i.dunning_next_level, ''), COALESCE(i.dunning_status, ''),
-	       i.next_action_at, i.last_comment
+	       i.next_action_at, i.last_comment,
+	       COALESCE(i.reminder_status, ''), COALESCE(cu.reminder_status, ''), COALESCE(cu.previous_status, ''),
+	       EXISTS (SELECT 1 FROM letters l WHERE l.invoice_id = i.id AND l.level_code = i.dunning_level
+	                 AND l.status IN ('sent', 'queued_print'))
 	FROM invoices i JOIN companies c ON c.id = i.company_id JOIN customers cu ON cu.id = i.customer_id`
 
 func scanInvoiceRow(r pgx.CollectableRow) (InvoiceRow, error) {
@@ -182,7 +205,8 @@ func scanInvoiceRow(r pgx.CollectableRow) (InvoiceRow, error) {
 	var due *calendar.Date
 	err := r.Scan(&x.Company, &x.Number, &x.Kind, &x.Customer, &x.CustomerName, &x.Family, &x.SalesRep, &x.PaymentMethod,
 		&x.IssueDate, &due, &x.DaysOverdue, &x.Amount, &x.Currency, &x.Balance, &x.Closed, &x.DoNotRemind,
-		&x.Level, &x.NextLevel, &x.Status, &x.NextActionAt, &x.Comment)
+		&x.Level, &x.NextLevel, &x.Status, &x.NextActionAt, &x.Comment,
+		&x.InvoiceStatus, &x.CustomerStatus, &x.CustomerPrevious, &x.Issued)
 	if due != nil {
 		x.DueDate = *due
 	}
