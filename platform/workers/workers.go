@@ -51,16 +51,15 @@ const (
 // server moves it to the shared queue, where any worker takes it after
 // replaying the whole history. The SDK's default, 5 s, is shorter than a
 // send round: when the statements of a round wake at once, the tasks of
-// the cached workflows queue behind the workflow task slots, and a worker
-// that runs about 100 tasks a second per core drains a full cache (4 000
-// workflows) in 20 s on two cores. Past 5 s each waiting task timed out:
-// two more history events (WorkflowTaskTimedOut, a new
-// WorkflowTaskScheduled) and a replay, for about half the invoices of a
-// bench round. One minute covers a round of the largest cache on two
-// loaded cores. What it costs: a worker that dies without stopping leaves
-// its cached workflows' next tasks waiting up to a minute before another
-// worker takes them; a worker that stops (a deploy, SIGTERM) tells the
-// server (the SDK's ShutdownWorker call), which moves them at once.
+// the cached workflows queue behind the workflow task slots. In the
+// bench's round of 200 invoices on two loaded cores every invoice had one
+// task wait more than 5 s and time out: two more history events
+// (WorkflowTaskTimedOut, a new WorkflowTaskScheduled) and a replay each;
+// with a minute, none did. What it costs: a worker that dies without
+// stopping leaves its cached workflows' next tasks waiting up to a minute
+// before another worker takes them; a worker that stops (a deploy,
+// SIGTERM) tells the server (the SDK's ShutdownWorker call), which moves
+// them at once.
 const StickyScheduleToStart = time.Minute
 
 // Queue is how one worker polls and runs its task queue.
