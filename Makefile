@@ -23,7 +23,7 @@ cluster:
 cluster-stop:
 	@bash scripts/cluster.sh stop
 
-# The demo ladder through that real server, restarted mid-ladder.
+# The demo ladder through that real server, restarted mid-ladder (CI runs it).
 test-cluster:
 	@bash scripts/test-cluster.sh
 

@@ -153,6 +153,24 @@ func pgCPU(ctx context.Context, admin string, dbs []string) (map[int]time.Durati
 	return out, nil
 }
 
+// pgSize is the size on disk of dbs (pg_database_size): 0 without
+// databases (the dev server).
+func pgSize(ctx context.Context, admin string, dbs []string) (int64, error) {
+	if len(dbs) == 0 {
+		return 0, nil
+	}
+	c, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return 0, fmt.Errorf("bench: database size: %w", err)
+	}
+	defer c.Close(ctx)
+	var n int64
+	if err := c.QueryRow(ctx, `SELECT coalesce(sum(pg_database_size(d)), 0)::bigint FROM unnest($1::text[]) d`, dbs).Scan(&n); err != nil {
+		return 0, fmt.Errorf("bench: database size: %w", err)
+	}
+	return n, nil
+}
+
 // pgCPUSince is the CPU the backends used since before.
 func pgCPUSince(ctx context.Context, admin string, dbs []string, before map[int]time.Duration) time.Duration {
 	now, err := pgCPU(ctx, admin, dbs)

@@ -106,6 +106,10 @@ type Side struct {
 	// ServerDBCPU is the CPU of the PostgreSQL backends serving the
 	// Temporal server (postgres server only).
 	ServerDBCPU time.Duration
+	// ServerDBBytes is how much the Temporal server's PostgreSQL databases
+	// grew over the phase (postgres server only): with the workflows
+	// parked at the end, their storage.
+	ServerDBBytes int64
 	// FirstDone and LastDone are when the first and the last invoice was
 	// seen done, from the first start (polled every half second): the send
 	// moment and the end of its drain.
@@ -301,12 +305,16 @@ type meter struct {
 	t0             time.Time
 	srv            *engine
 	pg0            map[int]time.Duration
+	size0          int64
 }
 
 func startMeter(srv *engine, worker int) (*meter, error) {
 	m := &meter{server: srv.pid, worker: worker, t0: time.Now(), srv: srv}
 	var err error
 	if m.pg0, err = pgCPU(context.Background(), srv.admin, srv.dbs); err != nil {
+		return nil, err
+	}
+	if m.size0, err = pgSize(context.Background(), srv.admin, srv.dbs); err != nil {
 		return nil, err
 	}
 	if m.s0, err = readUsage(srv.pid); err != nil {
@@ -329,6 +337,9 @@ func (m *meter) read(side *Side) error {
 	}
 	side.ServerCPU, side.WorkerCPU = s1.cpu-m.s0.cpu, w1.cpu-m.w0.cpu
 	side.ServerDBCPU = pgCPUSince(context.Background(), m.srv.admin, m.srv.dbs, m.pg0)
+	if size, err := pgSize(context.Background(), m.srv.admin, m.srv.dbs); err == nil {
+		side.ServerDBBytes = size - m.size0
+	}
 	side.WorkerPeakRSS, side.WorkerEndRSS, side.ServerEndRSS = w1.hwm, w1.rss, s1.rss
 	return nil
 }

@@ -39,6 +39,7 @@ func printSides(w io.Writer, r Report) {
 	row("Temporal server CPU per invoice", perInvoiceMS(r.Relance.ServerCPU, r.Relance.Done), perInvoiceMS(r.Floor.ServerCPU, r.Floor.Done), " ms", 1)
 	if r.Server == ServerPostgres {
 		row("  its PostgreSQL's CPU per invoice", perInvoiceMS(r.Relance.ServerDBCPU, r.Relance.Done), perInvoiceMS(r.Floor.ServerDBCPU, r.Floor.Done), " ms", 1)
+		row("  its PostgreSQL's growth per invoice (relance: parked)", perInvoiceKiB(r.Relance.ServerDBBytes, r.Relance.Started), perInvoiceKiB(r.Floor.ServerDBBytes, r.Floor.Started), " KiB", 1)
 	}
 	row("worker CPU per invoice", perInvoiceMS(r.Relance.WorkerCPU, r.Relance.Done), perInvoiceMS(r.Floor.WorkerCPU, r.Floor.Done), " ms", 1)
 	row("worker peak RSS", mib(r.Relance.WorkerPeakRSS), mib(r.Floor.WorkerPeakRSS), " MiB", 0)
@@ -130,4 +131,12 @@ func yes(ok bool) string {
 
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}
+
+// perInvoiceKiB is bytes per item in KiB (0 without items).
+func perInvoiceKiB(bytes int64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(bytes) / 1024 / float64(n)
 }

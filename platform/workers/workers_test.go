@@ -35,7 +35,8 @@ func TestPlan(t *testing.T) {
 				t.Errorf("queues = %s, %s", s.Invoices.Name, s.Letters.Name)
 			}
 			o := s.Invoices.Options()
-			if o.MaxConcurrentActivityExecutionSize != s.Invoices.ActivitySlots || o.MaxConcurrentWorkflowTaskPollers < 2 {
+			if o.MaxConcurrentActivityExecutionSize != s.Invoices.ActivitySlots || o.MaxConcurrentWorkflowTaskPollers < 2 ||
+				o.StickyScheduleToStartTimeout != StickyScheduleToStart {
 				t.Errorf("options = %+v", o)
 			}
 		})
