@@ -310,3 +310,92 @@ func pdfText(t *testing.T, pdf []byte) string {
 	}
 	return string(out)
 }
+
+// TestCadenceLateHandOverNeverASecondLetter: letters handed over late to a
+// customer's statement (while it is being mailed, and after it went out)
+// are not sent in a second letter inside the period: each invoice is told
+// its letter joins the customer's next letter, 7 days after the one that
+// went out.
+func TestCadenceLateHandOverNeverASecondLetter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real Temporal server")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	cw := newCadenceWorld(t, "CAL", 3)
+	r1 := cadenceLadder[0]
+	told := map[string]client.WorkflowRun{}
+	item := func(number string) activities.LetterItem {
+		id, err := cw.st.InvoiceID(ctx, cw.company, number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := activities.LetterItem{InvoiceID: id, Invoice: number, Level: r1, Sequence: 1, WorkflowID: "listen/" + number}
+		run, err := cw.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: it.WorkflowID, TaskQueue: dunning.TaskQueue}, "listen")
+		if err != nil {
+			t.Fatal(err)
+		}
+		told[number] = run
+		return it
+	}
+	onTime, during, after := item("FA01"), item("FA02"), item("FA03")
+	paris := mustParisLoc(t)
+	slot := time.Now()
+	today := calendar.Of(slot.In(paris))
+	req := func(it activities.LetterItem) activities.QueueRequest {
+		return activities.QueueRequest{
+			Company: cw.company, Customer: "C1", Date: today, Window: cadenceDay * time.Second / 2, Item: it,
+			Slot: today.String(), SendAt: slot, Until: today.AddDays(1).At(0, paris), Rounds: true,
+		}
+	}
+	cw.box.mu.Lock()
+	cw.box.during = func() {
+		if err := cw.acts.QueueLetter(ctx, req(during)); err != nil {
+			t.Errorf("hand FA02 over during the send: %v", err)
+		}
+	}
+	cw.box.mu.Unlock()
+	if err := cw.acts.QueueLetter(ctx, req(onTime)); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	result := func(number string) activities.ItemResult {
+		var r activities.ItemResult
+		if err := told[number].Get(wctx, &r); err != nil {
+			t.Fatalf("result of %s: %v", number, err)
+		}
+		return r
+	}
+	if r := result("FA01"); r.Status != activities.LetterSent {
+		t.Fatalf("FA01: %s (%s), want sent", r.Status, r.Detail)
+	}
+	rDuring := result("FA02")
+	letters := cw.customerLetters(t)
+	if len(letters) != 1 {
+		t.Fatalf("%d letters sent, want 1", len(letters))
+	}
+	// After the statement went out (its workflow ended or not), for the
+	// same slot.
+	if err := cw.acts.QueueLetter(ctx, req(after)); err != nil {
+		t.Fatal(err)
+	}
+	rAfter := result("FA03")
+	want := letters[0].sentAt.Add(7 * cadenceDay * time.Second)
+	for name, r := range map[string]activities.ItemResult{"FA02": rDuring, "FA03": rAfter} {
+		if r.Status != activities.LetterDeferred || r.NextSlot.IsZero() {
+			t.Errorf("%s: %s %q, want deferred to the customer's next letter", name, r.Status, r.Detail)
+			continue
+		}
+		if d := r.NextSlot.Sub(want); d > 10*time.Millisecond || d < -2*time.Second {
+			t.Errorf("%s waits until %s, want the letter's time + 7 demo days (%s)", name, r.NextSlot, want)
+		}
+	}
+	time.Sleep(3 * cadenceDay * time.Second) // a second letter would show now
+	if n := len(cw.box.messages()); n != 1 {
+		t.Errorf("%d e-mails, want 1", n)
+	}
+	if got := cw.customerLetters(t); len(got) != 1 || fmt.Sprint(got[0].items) != "map[FA01:R1]" {
+		t.Errorf("letters %+v, want one carrying FA01 at R1", got)
+	}
+}
