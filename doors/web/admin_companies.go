@@ -19,6 +19,9 @@ type companyForm struct {
 	Errors  map[string]string
 	Running int
 	DemoDay string // seconds a ladder day lasts in a demonstration ("" or 0: real days)
+	// Cadence is the company's cadence as typed: at most one letter per
+	// customer every that many days (docs/customer-side.md "Cadence").
+	Cadence string
 }
 
 // fieldRow is one field of the company form.
@@ -143,6 +146,20 @@ func logoFromForm(r *http.Request, errs map[string]string) (logo []byte, set boo
 	return b, true
 }
 
+// cadenceFromForm reads the company's cadence (field "cadence"); empty
+// keeps the default.
+func cadenceFromForm(r *http.Request, errs map[string]string) int {
+	v := strings.TrimSpace(r.PostFormValue("cadence"))
+	if v == "" {
+		return settings.DefaultCadenceDays
+	}
+	n, err := settings.CadenceDays(v)
+	if err != nil {
+		errs["cadence"] = problemIn(langOf(r), err.Error())
+	}
+	return n
+}
+
 func demoDayFromForm(r *http.Request, errs map[string]string) int {
 	v := strings.TrimSpace(r.PostFormValue("demo-day"))
 	if v == "" {
@@ -172,7 +189,7 @@ func (s *Server) companyNew(w http.ResponseWriter, r *http.Request, ses *session
 	if !s.allow(w, r, ses, store.RoleAdmin, "company-add", "") {
 		return
 	}
-	d := companyForm{New: true, Errors: map[string]string{}}
+	d := companyForm{New: true, Errors: map[string]string{}, Cadence: strconv.Itoa(settings.DefaultCadenceDays)}
 	d.Company.TimeZone, d.Company.Language, d.Company.SendHour, d.Company.Holidays = "Europe/Paris", "fr", 9, "FR"
 	p := s.newPage(r, ses, s.navCompany(r, ses), "admin", tr(ses.lang(), "adm.company.new"), d)
 	s.render(w, r, http.StatusOK, "admin_company", p)
@@ -187,6 +204,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 	lang := ses.lang()
 	c, errs := companyFromForm(r)
 	demoDay := demoDayFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
 		_, err = s.o.Store.AddCompany(r.Context(), c)
@@ -198,6 +216,10 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 		}
 		if err := s.o.Store.SetDemoDaySeconds(r.Context(), c.Code, demoDay); err != nil {
 			s.fault(w, r, "set demo day", err)
+			return
+		}
+		if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
+			s.fault(w, r, "set cadence", err)
 			return
 		}
 		s.audit(r, ses.User, "company-add", c.Code, store.AuditOK, "")
@@ -216,7 +238,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 		return
 	}
 	s.audit(r, ses.User, "company-add", c.Code, store.AuditRefused, strings.Join(keys(errs), ","))
-	d := companyForm{New: true, Company: store.CompanyInfo{Company: c}, Errors: errs, DemoDay: r.PostFormValue("demo-day")}
+	d := companyForm{New: true, Company: store.CompanyInfo{Company: c}, Errors: errs, DemoDay: r.PostFormValue("demo-day"), Cadence: r.PostFormValue("cadence")}
 	p := s.newPage(r, ses, s.navCompany(r, ses), "admin", tr(lang, "adm.company.new"), d)
 	p.Flash = append(p.Flash, flash{Error: true, Text: tr(lang, "adm.refused.fields")})
 	s.render(w, r, http.StatusUnprocessableEntity, "admin_company", p)
@@ -266,6 +288,12 @@ func (s *Server) companyEdit(w http.ResponseWriter, r *http.Request, ses *sessio
 	if co.DemoDaySeconds > 0 {
 		d.DemoDay = strconv.Itoa(co.DemoDaySeconds)
 	}
+	days, err := s.o.Store.CompanyCadence(r.Context(), code)
+	if err != nil {
+		s.fault(w, r, "load cadence", err)
+		return
+	}
+	d.Cadence = strconv.Itoa(days)
 	p := s.newPage(r, ses, co, "admin", tr(ses.lang(), "adm.company")+" "+code, d)
 	s.render(w, r, http.StatusOK, "admin_company", p)
 }
@@ -279,6 +307,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	c, errs := companyFromForm(r)
 	c.Code = code
 	demoDay := demoDayFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	logo, setLogo := logoFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
@@ -289,6 +318,9 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	}
 	if err == nil && len(errs) == 0 {
 		err = s.o.Store.SetDemoDaySeconds(r.Context(), code, demoDay)
+	}
+	if err == nil && len(errs) == 0 {
+		err = s.o.Store.SetCompanyCadence(r.Context(), code, cadence)
 	}
 	if err == nil && len(errs) == 0 {
 		s.audit(r, ses.User, "company-set", code, store.AuditOK, "")
@@ -306,7 +338,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	info, _ := s.o.Store.CompanySettings(r.Context(), code)
 	info.Company = c
 	co, _ := s.o.Store.CompanyByCode(r.Context(), code)
-	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.company")+" "+code, companyForm{Company: info, Errors: errs, DemoDay: r.PostFormValue("demo-day")})
+	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.company")+" "+code, companyForm{Company: info, Errors: errs, DemoDay: r.PostFormValue("demo-day"), Cadence: r.PostFormValue("cadence")})
 	p.Flash = append(p.Flash, flash{Error: true, Text: tr(lang, "adm.refused.fields")})
 	s.render(w, r, http.StatusUnprocessableEntity, "admin_company", p)
 }

@@ -7,14 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/domain/settings"
 )
-
-// MaxCadenceDays bounds the cadence a company or a customer may set.
-const MaxCadenceDays = 90
-
-// DefaultCadenceDays is the cadence of a new company: at most one letter
-// per customer a week.
-const DefaultCadenceDays = 7
 
 // Cadence is how often a customer may receive a letter, and when it last
 // received one (docs/customer-side.md "Cadence").
@@ -69,10 +63,23 @@ func (s *Store) CustomerCadence(ctx context.Context, company, customer string) (
 	return c, nil
 }
 
-// checkCadence refuses a period outside 0..MaxCadenceDays.
+// CompanyCadence returns company's cadence in days.
+func (s *Store) CompanyCadence(ctx context.Context, company string) (int, error) {
+	var days int
+	err := s.Pool.QueryRow(ctx, `SELECT letter_cadence_days FROM companies WHERE code = $1`, company).Scan(&days)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("company %s: %w", company, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("load the cadence of company %s: %w", company, err)
+	}
+	return days, nil
+}
+
+// checkCadence refuses a period outside 0..settings.MaxCadenceDays.
 func checkCadence(days int) error {
-	if days < 0 || days > MaxCadenceDays {
-		return fmt.Errorf("%w: a cadence of %d days: it must be between 0 and %d", ErrInvalid, days, MaxCadenceDays)
+	if days < 0 || days > settings.MaxCadenceDays {
+		return fmt.Errorf("%w: a cadence of %d days: it must be between 0 and %d", ErrInvalid, days, settings.MaxCadenceDays)
 	}
 	return nil
 }
