@@ -146,18 +146,19 @@ func logoFromForm(r *http.Request, errs map[string]string) (logo []byte, set boo
 	return b, true
 }
 
-// cadenceFromForm reads the company's cadence (field "cadence"); empty
-// keeps the default.
-func cadenceFromForm(r *http.Request, errs map[string]string) int {
+// cadenceFromForm reads the company's cadence (field "cadence"): set
+// says whether the form gave one (absent or empty: unchanged, the default
+// for a new company).
+func cadenceFromForm(r *http.Request, errs map[string]string) (days int, set bool) {
 	v := strings.TrimSpace(r.PostFormValue("cadence"))
 	if v == "" {
-		return settings.DefaultCadenceDays
+		return 0, false
 	}
 	n, err := settings.CadenceDays(v)
 	if err != nil {
 		errs["cadence"] = problemIn(langOf(r), err.Error())
 	}
-	return n
+	return n, true
 }
 
 func demoDayFromForm(r *http.Request, errs map[string]string) int {
@@ -204,7 +205,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 	lang := ses.lang()
 	c, errs := companyFromForm(r)
 	demoDay := demoDayFromForm(r, errs)
-	cadence := cadenceFromForm(r, errs)
+	cadence, setCadence := cadenceFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
 		_, err = s.o.Store.AddCompany(r.Context(), c)
@@ -218,9 +219,11 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 			s.fault(w, r, "set demo day", err)
 			return
 		}
-		if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
-			s.fault(w, r, "set cadence", err)
-			return
+		if setCadence {
+			if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
+				s.fault(w, r, "set cadence", err)
+				return
+			}
 		}
 		s.audit(r, ses.User, "company-add", c.Code, store.AuditOK, "")
 		s.done(w, r, ses, "/admin/companies/"+urlPathEscape(c.Code)+"?c="+urlQueryEscape(c.Code),
@@ -307,7 +310,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	c, errs := companyFromForm(r)
 	c.Code = code
 	demoDay := demoDayFromForm(r, errs)
-	cadence := cadenceFromForm(r, errs)
+	cadence, setCadence := cadenceFromForm(r, errs)
 	logo, setLogo := logoFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
@@ -319,7 +322,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	if err == nil && len(errs) == 0 {
 		err = s.o.Store.SetDemoDaySeconds(r.Context(), code, demoDay)
 	}
-	if err == nil && len(errs) == 0 {
+	if err == nil && len(errs) == 0 && setCadence {
 		err = s.o.Store.SetCompanyCadence(r.Context(), code, cadence)
 	}
 	if err == nil && len(errs) == 0 {
