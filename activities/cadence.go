@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,14 +61,29 @@ func cadenceClock(cad store.Cadence) (ladder.Clock, error) {
 // A letter asked for now (an operator's "Exécuter") never waits. period
 // is the customer's period as a duration (demo rounds space their
 // statements by it).
+//
+// Without a ledger (Activities.Store nil: tools and tests that only drive
+// Temporal) or for a customer the ledger does not know, there is no
+// cadence: the letter goes to the statement it was planned for, as
+// before; a company clock the ledger cannot read is logged and has none
+// either (the letter is never stuck on a setting).
 func (a *Activities) cadenceCheck(ctx context.Context, req QueueRequest, now time.Time) (next time.Time, period time.Duration, cad store.Cadence, err error) {
+	if a.Store == nil {
+		return time.Time{}, 0, cad, nil
+	}
 	cad, err = a.Store.CustomerCadence(ctx, req.Company, req.Customer)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, 0, store.Cadence{}, nil
+	}
 	if err != nil {
-		return time.Time{}, 0, cad, nonRetryableIfNotFound(err)
+		return time.Time{}, 0, cad, err
 	}
 	clock, err := cadenceClock(cad)
 	if err != nil {
-		return time.Time{}, 0, cad, classify(err)
+		if a.Log != nil {
+			a.Log.Warn("no cadence for this letter", "company", req.Company, "reason", err.Error())
+		}
+		return time.Time{}, 0, store.Cadence{}, nil
 	}
 	days := cadenceDays(cad, req.Item)
 	if clock.DaySeconds > 0 && days > 1 {
