@@ -40,7 +40,7 @@ var cadenceLadder = ladder.Ladder{
 
 // cadenceWorld is a real Temporal dev server, a real database and the real
 // activities (the mailer records instead of sending) for company code with
-// demo days of cadenceDay seconds and the default cadence (7 days), one
+// demo days of cadenceDay seconds and a cadence of 7 (demo) days, one
 // customer C1 and invoices F01..Fn.
 type cadenceWorld struct {
 	st      *store.Store
@@ -65,6 +65,10 @@ func newCadenceWorld(t *testing.T, company string, invoices int) *cadenceWorld {
 		t.Fatal(err)
 	}
 	if err := st.SetLadder(ctx, company, cadenceLadder); err != nil {
+		t.Fatal(err)
+	}
+	week := 7 // set: a demo company's default is one demo day
+	if err := st.SetCompanyCadence(ctx, company, &week); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.UpsertCustomer(ctx, id, store.Customer{

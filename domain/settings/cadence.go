@@ -10,6 +10,21 @@ import (
 // per customer every seven days (docs/customer-side.md "Cadence").
 const DefaultCadenceDays = 7
 
+// DefaultDemoCadenceDays is the default cadence of a company whose days
+// last seconds (a demonstration): one letter per demo day, as before the
+// cadence, so that a demo ladder of one-day delays runs in minutes. A
+// cadence set on the company or the customer applies in demo days.
+const DefaultDemoCadenceDays = 1
+
+// DefaultCadence is the cadence of a company that set none: demo says
+// whether its days last seconds.
+func DefaultCadence(demo bool) int {
+	if demo {
+		return DefaultDemoCadenceDays
+	}
+	return DefaultCadenceDays
+}
+
 // MaxCadenceDays is the longest cadence a company or a customer may set.
 const MaxCadenceDays = 90
 

@@ -20,7 +20,8 @@ type companyForm struct {
 	Running int
 	DemoDay string // seconds a ladder day lasts in a demonstration ("" or 0: real days)
 	// Cadence is the company's cadence as typed: at most one letter per
-	// customer every that many days (docs/customer-side.md "Cadence").
+	// customer every that many days (docs/customer-side.md "Cadence");
+	// empty: the default (settings.DefaultCadence).
 	Cadence string
 }
 
@@ -35,6 +36,10 @@ func (f companyForm) Rows() []fieldRow {
 	}
 	return out
 }
+
+// DefaultCadence is the cadence of a company that sets none, shown in the
+// empty field.
+func (f companyForm) DefaultCadence() int { return settings.DefaultCadenceDays }
 
 // companyFields are the fields of the form, in order, with their input
 // kind; the names are those of settings.FieldError.Field.
@@ -146,19 +151,18 @@ func logoFromForm(r *http.Request, errs map[string]string) (logo []byte, set boo
 	return b, true
 }
 
-// cadenceFromForm reads the company's cadence (field "cadence"): set
-// says whether the form gave one (absent or empty: unchanged, the default
-// for a new company).
-func cadenceFromForm(r *http.Request, errs map[string]string) (days int, set bool) {
+// cadenceFromForm reads the company's cadence (field "cadence"): nil
+// when empty (the default, settings.DefaultCadence).
+func cadenceFromForm(r *http.Request, errs map[string]string) *int {
 	v := strings.TrimSpace(r.PostFormValue("cadence"))
 	if v == "" {
-		return 0, false
+		return nil
 	}
 	n, err := settings.CadenceDays(v)
 	if err != nil {
 		errs["cadence"] = problemIn(langOf(r), err.Error())
 	}
-	return n, true
+	return &n
 }
 
 func demoDayFromForm(r *http.Request, errs map[string]string) int {
@@ -190,7 +194,7 @@ func (s *Server) companyNew(w http.ResponseWriter, r *http.Request, ses *session
 	if !s.allow(w, r, ses, store.RoleAdmin, "company-add", "") {
 		return
 	}
-	d := companyForm{New: true, Errors: map[string]string{}, Cadence: strconv.Itoa(settings.DefaultCadenceDays)}
+	d := companyForm{New: true, Errors: map[string]string{}}
 	d.Company.TimeZone, d.Company.Language, d.Company.SendHour, d.Company.Holidays = "Europe/Paris", "fr", 9, "FR"
 	p := s.newPage(r, ses, s.navCompany(r, ses), "admin", tr(ses.lang(), "adm.company.new"), d)
 	s.render(w, r, http.StatusOK, "admin_company", p)
@@ -205,7 +209,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 	lang := ses.lang()
 	c, errs := companyFromForm(r)
 	demoDay := demoDayFromForm(r, errs)
-	cadence, setCadence := cadenceFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
 		_, err = s.o.Store.AddCompany(r.Context(), c)
@@ -219,11 +223,9 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 			s.fault(w, r, "set demo day", err)
 			return
 		}
-		if setCadence {
-			if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
-				s.fault(w, r, "set cadence", err)
-				return
-			}
+		if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
+			s.fault(w, r, "set cadence", err)
+			return
 		}
 		s.audit(r, ses.User, "company-add", c.Code, store.AuditOK, "")
 		s.done(w, r, ses, "/admin/companies/"+urlPathEscape(c.Code)+"?c="+urlQueryEscape(c.Code),
@@ -296,7 +298,9 @@ func (s *Server) companyEdit(w http.ResponseWriter, r *http.Request, ses *sessio
 		s.fault(w, r, "load cadence", err)
 		return
 	}
-	d.Cadence = strconv.Itoa(days)
+	if days != nil {
+		d.Cadence = strconv.Itoa(*days)
+	}
 	p := s.newPage(r, ses, co, "admin", tr(ses.lang(), "adm.company")+" "+code, d)
 	s.render(w, r, http.StatusOK, "admin_company", p)
 }
@@ -310,7 +314,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	c, errs := companyFromForm(r)
 	c.Code = code
 	demoDay := demoDayFromForm(r, errs)
-	cadence, setCadence := cadenceFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	logo, setLogo := logoFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
@@ -322,7 +326,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	if err == nil && len(errs) == 0 {
 		err = s.o.Store.SetDemoDaySeconds(r.Context(), code, demoDay)
 	}
-	if err == nil && len(errs) == 0 && setCadence {
+	if err == nil && len(errs) == 0 {
 		err = s.o.Store.SetCompanyCadence(r.Context(), code, cadence)
 	}
 	if err == nil && len(errs) == 0 {

@@ -29,8 +29,8 @@ func TestBrowserCadence(t *testing.T) {
 	b.signIn("anne", adminPassword, "main")
 	b.open("/admin/companies/CDB", "#f-cadence")
 	b.step("cadence of 14 days", ".flash", fill("#f-cadence", "14"), chromedp.Click(chromedp.CSS("#savecompany")))
-	if n, err := wd.st.CompanyCadence(ctx, "CDB"); err != nil || n != 14 {
-		t.Errorf("company cadence %d (%v), want 14", n, err)
+	if n, err := wd.st.CompanyCadence(ctx, "CDB"); err != nil || n == nil || *n != 14 {
+		t.Errorf("company cadence %v (%v), want 14", n, err)
 	}
 	b.open("/admin/companies/CDB", "#f-cadence")
 	b.screenshot("cadence-company")

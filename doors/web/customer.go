@@ -31,7 +31,7 @@ type customerData struct {
 	Promises       []store.Call
 	Letters        []store.BatchLetter
 	Statuses       []store.ReminderStatus
-	Side           customerSide // answers from the customer's page, undeliverable addresses
+	Side           customerSide  // answers from the customer's page, undeliverable addresses
 	Cadence        store.Cadence // at most one letter every Cadence.Days days
 	Back           string
 	SettledURL     string

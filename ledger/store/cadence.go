@@ -18,8 +18,10 @@ type Cadence struct {
 	Days int
 	// Override tells whether Days is the customer's own.
 	Override bool
-	// CompanyDays is the company's setting.
+	// CompanyDays is the company's cadence: its setting, or the default
+	// (settings.DefaultCadence) when CompanySet is false.
 	CompanyDays int
+	CompanySet  bool
 	// LastSent is when the customer's last letter went out (sent, queued
 	// for print, being sent or uncertain: a letter that may have left
 	// counts); zero when none.
@@ -35,7 +37,7 @@ type Cadence struct {
 // last letter went out.
 func (s *Store) CustomerCadence(ctx context.Context, company, customer string) (Cadence, error) {
 	var c Cadence
-	var own, demo *int
+	var companyDays, own, demo *int
 	var last *time.Time
 	err := s.Pool.QueryRow(ctx, `
 		SELECT c.letter_cadence_days, cu.letter_cadence_days, c.time_zone, c.send_hour, c.holidays, c.demo_day_seconds,
@@ -43,19 +45,23 @@ func (s *Store) CustomerCadence(ctx context.Context, company, customer string) (
 		        WHERE l.customer_id = cu.id AND l.status IN ('sent', 'queued_print', 'sending', 'uncertain'))
 		FROM customers cu JOIN companies c ON c.id = cu.company_id
 		WHERE c.code = $1 AND cu.code = $2`, company, customer).Scan(
-		&c.CompanyDays, &own, &c.TimeZone, &c.SendHour, &c.Holidays, &demo, &last)
+		&companyDays, &own, &c.TimeZone, &c.SendHour, &c.Holidays, &demo, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("customer %s of %s: %w", customer, company, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("load the cadence of customer %s of %s: %w", customer, company, err)
 	}
+	if demo != nil {
+		c.DaySeconds = *demo
+	}
+	c.CompanyDays = settings.DefaultCadence(c.DaySeconds > 0)
+	if companyDays != nil {
+		c.CompanyDays, c.CompanySet = *companyDays, true
+	}
 	c.Days = c.CompanyDays
 	if own != nil {
 		c.Days, c.Override = *own, true
-	}
-	if demo != nil {
-		c.DaySeconds = *demo
 	}
 	if last != nil {
 		c.LastSent = *last
@@ -63,15 +69,16 @@ func (s *Store) CustomerCadence(ctx context.Context, company, customer string) (
 	return c, nil
 }
 
-// CompanyCadence returns company's cadence in days.
-func (s *Store) CompanyCadence(ctx context.Context, company string) (int, error) {
-	var days int
+// CompanyCadence returns company's cadence setting in days; nil when it
+// has set none (settings.DefaultCadence applies).
+func (s *Store) CompanyCadence(ctx context.Context, company string) (*int, error) {
+	var days *int
 	err := s.Pool.QueryRow(ctx, `SELECT letter_cadence_days FROM companies WHERE code = $1`, company).Scan(&days)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("company %s: %w", company, ErrNotFound)
+		return nil, fmt.Errorf("company %s: %w", company, ErrNotFound)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("load the cadence of company %s: %w", company, err)
+		return nil, fmt.Errorf("load the cadence of company %s: %w", company, err)
 	}
 	return days, nil
 }
@@ -85,10 +92,13 @@ func checkCadence(days int) error {
 }
 
 // SetCompanyCadence sets company's cadence: at most one letter per
-// customer every days days (0 or 1: every working day).
-func (s *Store) SetCompanyCadence(ctx context.Context, company string, days int) error {
-	if err := checkCadence(days); err != nil {
-		return err
+// customer every *days days (0 or 1: every working day); nil goes back to
+// the default (settings.DefaultCadence).
+func (s *Store) SetCompanyCadence(ctx context.Context, company string, days *int) error {
+	if days != nil {
+		if err := checkCadence(*days); err != nil {
+			return err
+		}
 	}
 	tag, err := s.Pool.Exec(ctx, `UPDATE companies SET letter_cadence_days = $2 WHERE code = $1`, company, days)
 	if err != nil {

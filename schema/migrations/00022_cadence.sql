@@ -1,10 +1,11 @@
 -- +goose Up
 -- Cadence (docs/customer-side.md "Cadence"): at most one letter per
--- customer every letter_cadence_days days. The company's setting (7 by
--- default; 0 or 1: every working day) and a per-customer override (NULL:
--- the company's).
-ALTER TABLE companies ADD COLUMN IF NOT EXISTS letter_cadence_days int NOT NULL DEFAULT 7
-    CHECK (letter_cadence_days BETWEEN 0 AND 90);
+-- customer every letter_cadence_days days (0 or 1: every working day).
+-- The company's setting (NULL: the default, 7 days; one demo day for a
+-- company whose days last seconds) and a per-customer override (NULL: the
+-- company's).
+ALTER TABLE companies ADD COLUMN IF NOT EXISTS letter_cadence_days int
+    CHECK (letter_cadence_days IS NULL OR letter_cadence_days BETWEEN 0 AND 90);
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS letter_cadence_days int
     CHECK (letter_cadence_days IS NULL OR letter_cadence_days BETWEEN 0 AND 90);
 -- The last letter of a customer, found fast.
