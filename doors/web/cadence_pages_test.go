@@ -55,7 +55,7 @@ func TestCadenceSettings(t *testing.T) {
 		t.Errorf("company cadence %v (%v), want 14", n, err)
 	}
 	status, body := company("quinze")
-	if status != http.StatusUnprocessableEntity || !regexp.MustCompile(`(?s)data-field="cadence">.*?class="error"`).MatchString(body) {
+	if status != http.StatusUnprocessableEntity || !regexp.MustCompile(`(?s)data-field="cadence">.*?class="error"[^>]*>&#34;quinze&#34; : un nombre de jours de 0 \(chaque jour ouvré\) à 90 est attendu`).MatchString(body) {
 		t.Errorf("cadence \"quinze\": %d; body %.3000s", status, body)
 	}
 	if n, _ := st.CompanyCadence(ctx, "CAD"); n == nil || *n != 14 {
