@@ -29,6 +29,14 @@ import (
 // the same ID: a letter handed in later is answered LetterDeferred here,
 // and joins the next working day's statement. Demo clocks start a next
 // round instead, a demo day after the last statement.
+//
+// The cadence comes first (docs/customer-side.md "Cadence"): a statement
+// letter (req.Slot set) planned before the customer's next allowed letter
+// (its last letter in the ledger + N days, at the send hour of a working
+// day) is not handed over: the invoice workflow is answered
+// LetterDeferred with that slot (ItemResult.NextSlot) and hands it over
+// then, with the customer's other letters of the period. A letter asked
+// for now (an operator's "Exécuter") goes at once.
 func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	id := dunning.CustomerLetterID(req.Company, req.Customer, req.Date)
 	summary := fmt.Sprintf("Letters of %s on %s", req.Customer, req.Date.French())
@@ -50,6 +58,20 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	if req.SendAt.IsZero() {
 		return a.signalWithStart(ctx, id, req.Item, opts, in)
 	}
+	next, period, cad, err := a.cadenceCheck(ctx, req, time.Now())
+	if err != nil {
+		return fmt.Errorf("queue letter %s: %w", req.Item.Key(), err)
+	}
+	if !next.IsZero() {
+		r := CadenceDeferred(req.Item, req.Customer, next, cad)
+		if err := a.Temporal.SignalWorkflow(ctx, req.Item.WorkflowID, "", dunning.SignalLetterResult, r); err != nil {
+			return fmt.Errorf("tell %s its letter waits for the customer's next letter: %w", req.Item.WorkflowID, err)
+		}
+		return nil
+	}
+	if req.Rounds {
+		in.Cadence = period
+	}
 	if !req.Item.Now {
 		err := a.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalAddLetter, req.Item)
 		var gone *serviceerror.NotFound
@@ -66,7 +88,7 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	}
 	opts.StartDelay = startDelay(in.FirstAt, now, req.Item.Now)
 	opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
-	err := a.signalWithStart(ctx, id, req.Item, opts, in)
+	err = a.signalWithStart(ctx, id, req.Item, opts, in)
 	if !alreadyStarted(err) {
 		return err
 	}
@@ -78,13 +100,15 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 		}
 		return nil
 	}
-	// Demo clocks: a next round, a demo day (two windows) after the last.
+	// Demo clocks: a next round, a demo day (two windows) after the last,
+	// or the customer's period when longer.
 	desc, err := a.Temporal.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
 		return fmt.Errorf("queue letter %s: describe %s: %w", req.Item.Key(), id, err)
 	}
-	if closed := desc.GetWorkflowExecutionInfo().GetCloseTime(); closed != nil && closed.AsTime().Add(2*req.Window).After(in.FirstAt) {
-		in.FirstAt = closed.AsTime().Add(2 * req.Window)
+	gap := max(2*req.Window, period)
+	if closed := desc.GetWorkflowExecutionInfo().GetCloseTime(); closed != nil && closed.AsTime().Add(gap).After(in.FirstAt) {
+		in.FirstAt = closed.AsTime().Add(gap)
 	}
 	opts.StartDelay = startDelay(in.FirstAt, now, req.Item.Now)
 	opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE

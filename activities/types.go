@@ -135,6 +135,10 @@ type ItemResult struct {
 	// SentAt is when the letter went out (or was queued for print): the
 	// next level's delay counts from it when it left late.
 	SentAt time.Time `json:"sentAt,omitempty"`
+	// NextSlot, on a LetterDeferred result the cadence gave, is the
+	// customer's next letter: the invoice waits for it (docs/customer-side.md
+	// "Cadence"). Zero on other deferrals (the next working day's).
+	NextSlot time.Time `json:"nextSlot,omitempty"`
 }
 
 // BatchInput starts a customer letter workflow.
@@ -163,6 +167,11 @@ type BatchInput struct {
 	// waiting for the end of the day: a later hand-over finds it closed
 	// (README "Scale"). Statements started before keep their timers.
 	FirstAt time.Time `json:"firstAt,omitempty"`
+	// Cadence, for demo rounds, is the customer's period (N demo days):
+	// a letter handed in after a round's statement went out waits that
+	// long after it, never a second letter inside the period. Zero (older
+	// inputs): a demo day.
+	Cadence time.Duration `json:"cadence,omitempty"`
 }
 
 // Deferred is the answer to a letter handed in after its customer's

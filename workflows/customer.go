@@ -281,9 +281,18 @@ func tell(ctx workflow.Context, local bool, results []activities.ItemResult) {
 // statement, and the workflow stays that long after its last statement so
 // that they find it: one letter per customer per demo day, as in
 // production.
+//
+// A round started with the customer's cadence (BatchInput.Cadence, version
+// 1 of "cadence") spaces its rounds by that period instead of a demo day:
+// a letter handed in during or after the statement waits the customer's
+// N demo days, never a second letter inside the period.
 func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
+	gap := 2 * in.Window
+	if in.Cadence > gap && workflow.GetVersion(ctx, "cadence", workflow.DefaultVersion, 1) >= 1 {
+		gap = in.Cadence
+	}
 	var seen []string
 	var lastSent time.Time
 	for round := 1; ; round++ {
@@ -294,7 +303,7 @@ func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 				return nil
 			}
 			// Quiet until a demo day after the last statement, or end.
-			quiet := lastSent.Add(2 * in.Window).Sub(workflow.Now(ctx))
+			quiet := lastSent.Add(gap).Sub(workflow.Now(ctx))
 			if quiet > 0 {
 				timer := workflow.NewTimerWithOptions(ctx, quiet, workflow.TimerOptions{Summary: "one letter a demo day"})
 				_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
@@ -305,7 +314,7 @@ func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 		}
 		wait := in.Window
 		if !lastSent.IsZero() {
-			wait = max(wait, lastSent.Add(2*in.Window).Sub(workflow.Now(ctx)))
+			wait = max(wait, lastSent.Add(gap).Sub(workflow.Now(ctx)))
 		} else if !in.FirstAt.IsZero() {
 			// The start delay was the collection; a signal-with-start
 			// can end it early: then wait for the rest.

@@ -59,6 +59,10 @@ type Carry struct {
 	// NotBefore is the earliest next letter (customer statements: after a
 	// letter that did not go out, the next working day's).
 	NotBefore time.Time `json:"notBefore,omitempty"`
+	// CadenceAt is the customer's next allowed letter when the cadence
+	// deferred this invoice's letter (version 1 of "cadence"): the letter
+	// waits for it, unless asked for now. Cleared when a letter goes.
+	CadenceAt time.Time `json:"cadenceAt,omitempty"`
 	// NoLetterWhy is why the last due letter did not go out (recorded once).
 	NoLetterWhy string `json:"noLetterWhy,omitempty"`
 	// LetterFailed holds the invoice after a letter that could not be
@@ -245,6 +249,10 @@ func (w *invoiceRun) plan() {
 			}
 		} else {
 			w.next = w.slot(w.next)
+			if w.status == dunning.StatusActive && w.c.CadenceAt.After(w.next) {
+				// The cadence: the letter joins the customer's next one.
+				w.next = w.c.CadenceAt
+			}
 		}
 	}
 	w.publish()
@@ -405,6 +413,14 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 				w.event(dunning.EventNoLetter, lv.Code, r.Detail, "")
 			}
 			w.c.NoLetterWhy = r.Detail
+			if !r.NextSlot.IsZero() && workflow.GetVersion(w.ctx, "cadence", workflow.DefaultVersion, 1) >= 1 {
+				// Version 1 of "cadence": deferred by the customer's
+				// cadence, the letter waits for the customer's next
+				// letter (r.NextSlot) instead of asking again every
+				// working day. Only QueueLetter's cadence answer sets
+				// NextSlot, so older histories never come here.
+				w.c.CadenceAt = r.NextSlot
+			}
 			w.c.NotBefore = w.clock.Slot(workflow.Now(w.ctx).Add(time.Second))
 			if w.clock.DaySeconds == 0 {
 				// The next working day's slot: the same as above once the
@@ -450,7 +466,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		kind = dunning.EventLetterUnsure
 	}
 	w.event(kind, lv.Code, res.Detail, "")
-	w.c.NoLetterWhy, w.c.NotBefore = "", time.Time{}
+	w.c.NoLetterWhy, w.c.NotBefore, w.c.CadenceAt = "", time.Time{}, time.Time{}
 	w.c.Sent[w.c.Stage] = seq
 	w.c.Letters++
 	w.c.Stage++
@@ -504,7 +520,7 @@ func (w *invoiceRun) recheckUnsure(now time.Time) error {
 			kind = dunning.EventLetterPrint
 		}
 		w.event(kind, lv.Code, out.Detail, "")
-		w.c.NoLetterWhy, w.c.NotBefore = "", time.Time{}
+		w.c.NoLetterWhy, w.c.NotBefore, w.c.CadenceAt = "", time.Time{}, time.Time{}
 		w.c.Sent[w.c.Stage] = u.Sequence
 		w.c.Letters++
 		w.c.Stage++

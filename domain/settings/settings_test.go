@@ -90,3 +90,20 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("Warnings with IBAN = %v", w)
 	}
 }
+
+func TestCadenceDays(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"7", 7, true}, {" 14 ", 14, true}, {"0", 0, true}, {"1", 1, true}, {"90", 90, true},
+		{"91", 0, false}, {"-1", 0, false}, {"", 0, false}, {"sept", 0, false}, {"7.5", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := CadenceDays(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("CadenceDays(%q) = %d, %v; want %d, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}

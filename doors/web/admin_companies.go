@@ -19,6 +19,10 @@ type companyForm struct {
 	Errors  map[string]string
 	Running int
 	DemoDay string // seconds a ladder day lasts in a demonstration ("" or 0: real days)
+	// Cadence is the company's cadence as typed: at most one letter per
+	// customer every that many days (docs/customer-side.md "Cadence");
+	// empty: the default (settings.DefaultCadence).
+	Cadence string
 }
 
 // fieldRow is one field of the company form.
@@ -32,6 +36,10 @@ func (f companyForm) Rows() []fieldRow {
 	}
 	return out
 }
+
+// DefaultCadence is the cadence of a company that sets none, shown in the
+// empty field.
+func (f companyForm) DefaultCadence() int { return settings.DefaultCadenceDays }
 
 // companyFields are the fields of the form, in order, with their input
 // kind; the names are those of settings.FieldError.Field.
@@ -143,6 +151,20 @@ func logoFromForm(r *http.Request, errs map[string]string) (logo []byte, set boo
 	return b, true
 }
 
+// cadenceFromForm reads the company's cadence (field "cadence"): nil
+// when empty (the default, settings.DefaultCadence).
+func cadenceFromForm(r *http.Request, errs map[string]string) *int {
+	v := strings.TrimSpace(r.PostFormValue("cadence"))
+	if v == "" {
+		return nil
+	}
+	n, err := settings.CadenceDays(v)
+	if err != nil {
+		errs["cadence"] = problemIn(langOf(r), err.Error())
+	}
+	return &n
+}
+
 func demoDayFromForm(r *http.Request, errs map[string]string) int {
 	v := strings.TrimSpace(r.PostFormValue("demo-day"))
 	if v == "" {
@@ -187,6 +209,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 	lang := ses.lang()
 	c, errs := companyFromForm(r)
 	demoDay := demoDayFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
 		_, err = s.o.Store.AddCompany(r.Context(), c)
@@ -198,6 +221,10 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 		}
 		if err := s.o.Store.SetDemoDaySeconds(r.Context(), c.Code, demoDay); err != nil {
 			s.fault(w, r, "set demo day", err)
+			return
+		}
+		if err := s.o.Store.SetCompanyCadence(r.Context(), c.Code, cadence); err != nil {
+			s.fault(w, r, "set cadence", err)
 			return
 		}
 		s.audit(r, ses.User, "company-add", c.Code, store.AuditOK, "")
@@ -216,7 +243,7 @@ func (s *Server) companyCreate(w http.ResponseWriter, r *http.Request, ses *sess
 		return
 	}
 	s.audit(r, ses.User, "company-add", c.Code, store.AuditRefused, strings.Join(keys(errs), ","))
-	d := companyForm{New: true, Company: store.CompanyInfo{Company: c}, Errors: errs, DemoDay: r.PostFormValue("demo-day")}
+	d := companyForm{New: true, Company: store.CompanyInfo{Company: c}, Errors: errs, DemoDay: r.PostFormValue("demo-day"), Cadence: r.PostFormValue("cadence")}
 	p := s.newPage(r, ses, s.navCompany(r, ses), "admin", tr(lang, "adm.company.new"), d)
 	p.Flash = append(p.Flash, flash{Error: true, Text: tr(lang, "adm.refused.fields")})
 	s.render(w, r, http.StatusUnprocessableEntity, "admin_company", p)
@@ -266,6 +293,14 @@ func (s *Server) companyEdit(w http.ResponseWriter, r *http.Request, ses *sessio
 	if co.DemoDaySeconds > 0 {
 		d.DemoDay = strconv.Itoa(co.DemoDaySeconds)
 	}
+	days, err := s.o.Store.CompanyCadence(r.Context(), code)
+	if err != nil {
+		s.fault(w, r, "load cadence", err)
+		return
+	}
+	if days != nil {
+		d.Cadence = strconv.Itoa(*days)
+	}
 	p := s.newPage(r, ses, co, "admin", tr(ses.lang(), "adm.company")+" "+code, d)
 	s.render(w, r, http.StatusOK, "admin_company", p)
 }
@@ -279,6 +314,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	c, errs := companyFromForm(r)
 	c.Code = code
 	demoDay := demoDayFromForm(r, errs)
+	cadence := cadenceFromForm(r, errs)
 	logo, setLogo := logoFromForm(r, errs)
 	var err error
 	if len(errs) == 0 {
@@ -289,6 +325,9 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	}
 	if err == nil && len(errs) == 0 {
 		err = s.o.Store.SetDemoDaySeconds(r.Context(), code, demoDay)
+	}
+	if err == nil && len(errs) == 0 {
+		err = s.o.Store.SetCompanyCadence(r.Context(), code, cadence)
 	}
 	if err == nil && len(errs) == 0 {
 		s.audit(r, ses.User, "company-set", code, store.AuditOK, "")
@@ -306,7 +345,7 @@ func (s *Server) companySave(w http.ResponseWriter, r *http.Request, ses *sessio
 	info, _ := s.o.Store.CompanySettings(r.Context(), code)
 	info.Company = c
 	co, _ := s.o.Store.CompanyByCode(r.Context(), code)
-	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.company")+" "+code, companyForm{Company: info, Errors: errs, DemoDay: r.PostFormValue("demo-day")})
+	p := s.newPage(r, ses, co, "admin", tr(lang, "adm.company")+" "+code, companyForm{Company: info, Errors: errs, DemoDay: r.PostFormValue("demo-day"), Cadence: r.PostFormValue("cadence")})
 	p.Flash = append(p.Flash, flash{Error: true, Text: tr(lang, "adm.refused.fields")})
 	s.render(w, r, http.StatusUnprocessableEntity, "admin_company", p)
 }

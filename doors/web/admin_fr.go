@@ -30,6 +30,7 @@ var settingsFR = []struct {
 	{regexp.MustCompile(`^is for SIREN (\d+) but the SIRET is of SIREN (\d+)$`), `est celui du SIREN $1 mais le SIRET est du SIREN $2`},
 	{regexp.MustCompile(`^(".*") is not an e-mail address such as .*$`), `$1 n'est pas une adresse e-mail comme relances@exemple.fr`},
 	{regexp.MustCompile(`^(".*"): want a number of seconds from 0 \(real days\) to 86400$`), `$1 : un nombre de secondes de 0 (vrais jours) à 86400 est attendu`},
+	{regexp.MustCompile(`^(".*"): want a number of days from 0 \(every working day\) to (\d+)$`), `$1 : un nombre de jours de 0 (chaque jour ouvré) à $2 est attendu`},
 }
 
 // problemIn returns a settings problem in lang.

@@ -47,6 +47,8 @@ var adminMessages = map[string][2]string{
 	"co.time-zone":         {"Fuseau horaire", "Time zone"},
 	"co.language":          {"Langue des lettres", "Letter language"},
 	"co.send-hour":         {"Heure d'envoi", "Send hour"},
+	"co.cadence":           {"Une lettre par client au plus tous les (jours)", "At most one letter per customer every (days)"},
+	"co.cadence.hint":      {"Vide : 7 jours (un jour de démonstration pour une société en démonstration). Les relances qui tombent entre deux lettres rejoignent la lettre suivante du client. 0 ou 1 : une lettre possible chaque jour ouvré. Modifiable client par client sur sa fiche.", "Empty: 7 days (one demo day for a demonstration company). Reminders falling due between two letters join the customer's next letter. 0 or 1: a letter may go every working day. Can be changed per customer on the customer record."},
 	"co.demo":              {"Démonstration", "Demonstration"},
 	"co.demo-day":          {"Durée d'un jour de relance (secondes)", "Length of a ladder day (seconds)"},
 	"co.demo-day.hint":     {"Pour essayer l'échelle en quelques minutes : un jour dure ce nombre de secondes pour les relances démarrées ensuite. Vide en production (vrais jours, lettres à l'heure d'envoi des jours ouvrés).", "To try the ladder in minutes: a day lasts this many seconds for dunnings started afterwards. Empty in production (real days, letters at the send hour of working days)."},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/domain/settings"
 	"github.com/relance/relance/ledger/bank"
 	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
@@ -30,7 +31,8 @@ type customerData struct {
 	Promises       []store.Call
 	Letters        []store.BatchLetter
 	Statuses       []store.ReminderStatus
-	Side           customerSide // answers from the customer's page, undeliverable addresses
+	Side           customerSide  // answers from the customer's page, undeliverable addresses
+	Cadence        store.Cadence // at most one letter every Cadence.Days days
 	Back           string
 	SettledURL     string
 	// OnAccount are the customer's payments on account one by one, from
@@ -120,6 +122,10 @@ func (s *Server) customer(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "status table", err)
 		return
 	}
+	if d.Cadence, err = s.o.Store.CustomerCadence(r.Context(), co.Code, code); err != nil {
+		s.fault(w, r, "customer cadence", err)
+		return
+	}
 	if d.Side, err = s.customerSideOf(r.Context(), co.Code, c, lang); err != nil {
 		s.fault(w, r, "customer answers", err)
 		return
@@ -176,6 +182,49 @@ func (s *Server) doNotRemind(w http.ResponseWriter, r *http.Request, ses *sessio
 			key = "cust.dnr.on"
 		}
 		s.done(w, r, ses, to, flash{Text: tr(lang, key, code, told)})
+	}
+}
+
+// customerCadence sets the customer's own cadence (field "cadence", days)
+// or, empty, gives it back its company's (docs/customer-side.md
+// "Cadence"). Admin only, as the company's setting. It applies to the
+// letters handed over from then on.
+func (s *Server) customerCadence(w http.ResponseWriter, r *http.Request, ses *session) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return
+	}
+	code := r.PathValue("code")
+	target := co.Code + "/customer/" + code
+	if !s.allow(w, r, ses, store.RoleAdmin, "customer-cadence", target) {
+		return
+	}
+	lang := ses.lang()
+	to := back(r, s.customerRecordURL(co.Code, code))
+	var days *int
+	if v := strings.TrimSpace(r.PostFormValue("cadence")); v != "" {
+		n, err := settings.CadenceDays(v)
+		if err != nil {
+			s.audit(r, ses.User, "customer-cadence", target, store.AuditRefused, "bad cadence")
+			s.done(w, r, ses, to, flash{Error: true, Text: problemIn(lang, err.Error())})
+			return
+		}
+		days = &n
+	}
+	err := s.o.Store.SetCustomerCadence(r.Context(), co.Code, code, days)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, ses.User, "customer-cadence", target, store.AuditRefused, "unknown customer")
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
+	case err != nil:
+		s.audit(r, ses.User, "customer-cadence", target, store.AuditError, "")
+		s.fault(w, r, "customer cadence", err)
+	case days == nil:
+		s.audit(r, ses.User, "customer-cadence", target, store.AuditOK, "company's")
+		s.done(w, r, ses, to, flash{Text: tr(lang, "cust.cadence.cleared", code)})
+	default:
+		s.audit(r, ses.User, "customer-cadence", target, store.AuditOK, fmt.Sprintf("days=%d", *days))
+		s.done(w, r, ses, to, flash{Text: tr(lang, "cust.cadence.saved", code, *days)})
 	}
 }
 

@@ -131,6 +131,14 @@ var messages = map[string][2]string{
 	"cust.includeSettled": {"Inclure les lignes soldées", "Include settled lines"},
 	"cust.history":        {"Relances", "Reminders"},
 	"cust.dnr":            {"Ne pas relancer", "Do not remind"},
+
+	// The customer's cadence (docs/customer-side.md "Cadence").
+	"cust.cadence":         {"Une lettre au plus tous les (jours)", "At most one letter every (days)"},
+	"cust.cadence.company": {"Vide : comme la société (%d jours).", "Empty: as the company (%d days)."},
+	"cust.cadence.own":     {"Propre à ce client ; videz pour reprendre celle de la société (%d jours).", "This customer's own; empty it to use the company's (%d days)."},
+	"cust.cadence.saved":   {"Client %s : une lettre au plus tous les %d jours.", "Customer %s: at most one letter every %d days."},
+	"cust.cadence.cleared": {"Client %s : cadence de la société.", "Customer %s: the company's cadence."},
+
 	"cust.status":         {"Statut de relance", "Reminder status"},
 	"cust.calls":          {"Appels", "Calls"},
 	"cust.letters":        {"Lettres envoyées", "Letters sent"},

@@ -131,6 +131,7 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/customers/{code}", s.authed(s.customer))
 	pages.Handle("POST /c/{company}/customers/{code}/do-not-remind", s.authed(s.doNotRemind))
 	pages.Handle("POST /c/{company}/customers/{code}/status", s.authed(s.customerStatus))
+	pages.Handle("POST /c/{company}/customers/{code}/cadence", s.authed(s.customerCadence))
 	pages.Handle("POST /c/{company}/customers/{code}/calls", s.authed(s.addCall))
 	pages.Handle("POST /c/{company}/customers/{code}/calls/{id}", s.authed(s.editCall))
 	pages.Handle("POST /c/{company}/customers/{code}/calls/{id}/delete", s.authed(s.deleteCall))
