@@ -74,14 +74,39 @@ type CourtesyResult struct {
 	Invoices int    `json:"invoices"`         // invoices it names
 }
 
-// courtesyCadenceDays is the cadence of company's courtesy reminders:
-// days, when given, else DefaultCourtesyCadenceDays. (The company's
-// cadence setting, once it exists, is read here.)
-func courtesyCadenceDays(days int) int {
+// courtesyCadenceDays is the cadence of company's courtesy mails: days,
+// when given, else the company's cadence setting (docs/customer-side.md
+// "Cadence"), else DefaultCourtesyCadenceDays. Courtesy mails keep real
+// days even for a demonstration company.
+func (a *Activities) courtesyCadenceDays(ctx context.Context, company string, days int) (int, error) {
 	if days > 0 {
-		return days
+		return days, nil
 	}
-	return DefaultCourtesyCadenceDays
+	set, err := a.Store.CompanyCadence(ctx, company)
+	if err != nil {
+		return 0, nonRetryableIfNotFound(err)
+	}
+	if set != nil {
+		return max(*set, 1), nil
+	}
+	return DefaultCourtesyCadenceDays, nil
+}
+
+// customerCourtesyCadence is the cadence a courtesy reminder to customer
+// respects: days, when given, else the customer's own period (its
+// override, else its company's), at least one day.
+func (a *Activities) customerCourtesyCadence(ctx context.Context, company, customer string, days int) (int, error) {
+	if days > 0 {
+		return days, nil
+	}
+	cad, err := a.Store.CustomerCadence(ctx, company, customer)
+	if err != nil {
+		return 0, nonRetryableIfNotFound(err)
+	}
+	if !cad.Override && !cad.CompanySet {
+		return DefaultCourtesyCadenceDays, nil
+	}
+	return max(cad.Days, 1), nil
 }
 
 // PlanCourtesy lists the courtesy mails of a company's day: one courtesy
@@ -98,7 +123,11 @@ func (a *Activities) PlanCourtesy(ctx context.Context, req CourtesyPlanRequest) 
 	if err != nil {
 		return CourtesyPlan{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
-	plan := CourtesyPlan{Day: ladder.Clock{Location: loc}.Today(req.At), CadenceDays: courtesyCadenceDays(req.CadenceDays)}
+	cadence, err := a.courtesyCadenceDays(ctx, c.Code, req.CadenceDays)
+	if err != nil {
+		return CourtesyPlan{}, err
+	}
+	plan := CourtesyPlan{Day: ladder.Clock{Location: loc}.Today(req.At), CadenceDays: cadence}
 	set, err := a.Store.CourtesySettingsOf(ctx, c.Code)
 	if err != nil {
 		return plan, nonRetryableIfNotFound(err)
@@ -198,9 +227,13 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 	}
 	cust := subj.Customer
 	if m.Kind == courtesy.Before {
+		cadence, err := a.customerCourtesyCadence(ctx, co.Code, cust.Code, req.CadenceDays)
+		if err != nil {
+			return res, err
+		}
 		if last, ok, err := a.Store.LastLetterSentAt(ctx, cust.ID); err != nil {
 			return res, err
-		} else if cadence := courtesyCadenceDays(req.CadenceDays); ok && req.Day.UTC().Sub(calendar.Of(last).UTC()) < time.Duration(cadence)*24*time.Hour {
+		} else if ok && req.Day.UTC().Sub(calendar.Of(last).UTC()) < time.Duration(cadence)*24*time.Hour {
 			return skip(fmt.Sprintf("a letter went to the customer on %s, within the %d-day cadence", calendar.Of(last), cadence))
 		}
 	}

@@ -18,7 +18,7 @@ const courtesyChange = "courtesy-daily"
 
 // CourtesyInput names the company and the instant of a day's courtesy
 // mails. CadenceDays is the cadence the courtesy reminders respect (0: the
-// default, activities.DefaultCourtesyCadenceDays).
+// company's and customer's cadence settings, docs/customer-side.md).
 type CourtesyInput struct {
 	Company     string    `json:"company"`
 	At          time.Time `json:"at"`
