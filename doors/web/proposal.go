@@ -236,6 +236,10 @@ type lettersData struct {
 	PrintOnly bool   // "courrier seulement": only the letters that go by post
 	Toggle    string // the page with PrintOnly switched
 	Prints    int    // letters that go by post
+	// Decide is the reference of each uncertain customer letter (by its
+	// id) an operator may decide on; Back is this page, to return to.
+	Decide map[int64]string
+	Back   string
 }
 
 // lettersChannel is the day's letters a page or file shows: those that go
@@ -279,6 +283,11 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 	if d.PrintOnly {
 		d.Toggle, d.Zip = base+q, d.Zip+"&channel="+store.BatchPrint
 	}
+	if d.Decide, err = s.o.Store.UncertainReferences(r.Context(), co.ID); err != nil {
+		s.fault(w, r, "letters to verify", err)
+		return
+	}
+	d.Back = r.URL.RequestURI()
 	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)), d)
 	s.render(w, r, http.StatusOK, "letters", p)
 }
