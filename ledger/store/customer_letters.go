@@ -242,26 +242,24 @@ func itemsOfLetter(ctx context.Context, tx pgx.Tx, id int64, keys []LetterKey) (
 // rows that never left), so the rows a mailed statement shows stay under
 // it; the outcome (MarkCustomerLetter) moves them all to their final state.
 func (s *Store) ClaimCustomerLetter(ctx context.Context, id int64) (bool, error) {
-	claimed := false
-	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		claimed = false
-		tag, err := tx.Exec(ctx, `
+	// One statement, one round trip: atomic without an explicit
+	// transaction, so a connection cut mid-claim leaves it either done or
+	// not, as the single UPDATE it replaces.
+	var claimed int
+	err := s.Pool.QueryRow(ctx, `
+		WITH claimed AS (
 			UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
-			WHERE id = $1 AND status IN ('pending', 'failed')`, id)
-		if err != nil || tag.RowsAffected() != 1 {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE letters SET status = 'sending' WHERE customer_letter_id = $1 AND status IN ('pending', 'failed')`, id); err != nil {
-			return err
-		}
-		claimed = true
-		return nil
-	})
+			WHERE id = $1 AND status IN ('pending', 'failed')
+			RETURNING id
+		), rows AS (
+			UPDATE letters SET status = 'sending'
+			WHERE customer_letter_id IN (SELECT id FROM claimed) AND status IN ('pending', 'failed')
+		)
+		SELECT count(*) FROM claimed`, id).Scan(&claimed)
 	if err != nil {
 		return false, fmt.Errorf("claim customer letter %d: %w", id, err)
 	}
-	return claimed, nil
+	return claimed == 1, nil
 }
 
 // elsewhereStatus is what an invoice is told of its letter when another
