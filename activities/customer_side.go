@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	netmail "net/mail"
 	"time"
@@ -67,8 +68,12 @@ func (a *Activities) asCompany(ctx context.Context, msg *mail.Message, co store.
 	} else {
 		ref.Letter = id
 	}
-	if err := a.Store.RecordPaymentRef(ctx, ref); err != nil {
-		return badLetter(err)
+	if err := a.Store.RecordPaymentRef(ctx, ref); errors.Is(err, store.ErrExists) {
+		return badLetter(err) // another letter's reference: sending would mix their payments
+	} else if err != nil {
+		// The database did not answer (an outage): retried, never a bad
+		// letter that would leave the statement recorded and unsent.
+		return err
 	}
 	png, err := epc.PNG(pay.QR, qrPixels)
 	if err != nil {

@@ -68,6 +68,8 @@ func changes(args []string) (string, bool) {
 		return "users " + sub, sub == "add" || sub == "disable" || sub == "password"
 	case "proposal":
 		return "proposal untick", flagValue(args[1:], "untick") != ""
+	case "verify":
+		return "verify " + sub, sub == "sent" || sub == "resend"
 	}
 	return "", false
 }
@@ -98,6 +100,8 @@ func auditTarget(args []string) string {
 		return flagValue(args, "code")
 	case args[0] == "statuses":
 		return company + "/status/" + flagValue(args, "code")
+	case args[0] == "verify":
+		return company + "/letter/" + flagValue(args, "reference")
 	case invoice != "":
 		return company + "/" + invoice
 	case customer != "":

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
-	"os/user"
+
+	"github.com/relance/relance/doors/actions"
 )
 
 // runVerify lists the letters to verify (uncertain: sent without SES's
-// answer, SES has not told yet) and records an operator's decision.
+// answer, SES has not told yet) and records an operator's decision
+// (actions.DecideLetter, the web app's « Marquer envoyée » / « Renvoyer »).
+// The decision is audited as every changing command is, the OS user as
+// actor and --by as a label.
 func runVerify(ctx context.Context, e *env, args []string) error {
 	const use = "verify: usage: verify list --company C | verify sent|resend --company C --reference REF [--by NAME]"
 	if len(args) == 0 {
@@ -47,15 +51,9 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	actor := *by
-	if actor == "" {
-		if u, err := user.Current(); err == nil {
-			actor = u.Username
-		} else {
-			actor = "operator"
-		}
-	}
-	if err := st.DecideUncertain(ctx, c.ID, *ref, sub == "sent", actor); err != nil {
+	actor := cliActor(*by)
+	ops := actions.Ops{Store: st}
+	if err := ops.DecideLetter(ctx, c.Code, *ref, actions.LetterDecision(sub), actor); err != nil {
 		return err
 	}
 	what := "recorded sent"

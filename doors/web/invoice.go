@@ -22,6 +22,9 @@ type invoiceData struct {
 	Back      string
 	PauseNote string
 	Why       string // why no dunning chases it, or which status holds it
+	// Decide is the reference of each uncertain letter (by letter id) an
+	// operator may decide on (« Marquer envoyée » / « Renvoyer »).
+	Decide map[int64]string
 }
 
 // invoice is the invoice page: where its dunning stands, its story in
@@ -71,6 +74,10 @@ func (s *Server) invoice(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	if d.Letters, err = s.o.Store.Letters(r.Context(), id); err != nil {
 		s.fault(w, r, "invoice letters", err)
+		return
+	}
+	if d.Decide, err = s.o.Store.UncertainOfInvoice(r.Context(), id); err != nil {
+		s.fault(w, r, "invoice letters to verify", err)
 		return
 	}
 	if row.Status != "" && row.Status != string(dunning.StatusPaid) && row.Status != string(dunning.StatusClosed) {

@@ -239,6 +239,10 @@ type lettersData struct {
 	// Bounced are the addresses SES reported of the letters' customers
 	// (customer code → addresses): shown on their letters.
 	Bounced map[string][]string
+	// Decide is the reference of each uncertain customer letter (by its
+	// id) an operator may decide on; Back is this page, to return to.
+	Decide map[int64]string
+	Back   string
 }
 
 // lettersChannel is the day's letters a page or file shows: those that go
@@ -286,6 +290,11 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.fault(w, r, "undeliverable addresses", err)
 		return
 	}
+	if d.Decide, err = s.o.Store.UncertainReferences(r.Context(), co.ID); err != nil {
+		s.fault(w, r, "letters to verify", err)
+		return
+	}
+	d.Back = r.URL.RequestURI()
 	p := s.newPage(r, ses, co, "letters", tr(lang, "let.title", formatDate(lang, day)), d)
 	s.render(w, r, http.StatusOK, "letters", p)
 }

@@ -145,6 +145,7 @@ func New(o Options) (http.Handler, error) {
 	pages.Handle("GET /c/{company}/proposal/preview/{number}", s.authed(s.preview))
 	pages.Handle("GET /c/{company}/letters", s.authed(s.letters))
 	pages.Handle("GET /c/{company}/letters/{file}", s.authed(s.lettersFile))
+	pages.Handle("POST /c/{company}/verify/{decision}", s.authed(s.decideLetter))
 	s.bankRoutes(pages)
 	pages.Handle("GET /c/{company}/replies", s.authed(s.replies))
 	pages.Handle("POST /c/{company}/replies/{id}/{action}", s.authed(s.followUp))

@@ -185,6 +185,9 @@ func (s *Store) SaveCustomerLetter(ctx context.Context, l NewCustomerLetter) (Cu
 				return fmt.Errorf("letter %s: %w", k, err)
 			}
 			it := ItemStatus{Key: k, Status: st, Elsewhere: owner == nil || *owner != out.ID}
+			if it.Elsewhere {
+				it.Status = elsewhereStatus(st)
+			}
 			if sentAt != nil {
 				it.SentAt = *sentAt
 			}
@@ -220,7 +223,7 @@ func itemsOfLetter(ctx context.Context, tx pgx.Tx, id int64, keys []LetterKey) (
 		case owner != nil && *owner == id:
 			it.Status = st
 		case letterLeft(st):
-			it.Status, it.Elsewhere = st, true
+			it.Status, it.Elsewhere = elsewhereStatus(st), true
 		default:
 			it.Left = true
 		}
@@ -232,16 +235,43 @@ func itemsOfLetter(ctx context.Context, tx pgx.Tx, id int64, keys []LetterKey) (
 	return out, nil
 }
 
-// ClaimCustomerLetter moves a pending or failed customer letter to sending
-// and reports whether it did: only the caller that claimed it may send it.
+// ClaimCustomerLetter moves a pending or failed customer letter, and the
+// invoice letters it covers, to sending and reports whether it did: only
+// the caller that claimed it may send it. While it is sending no other
+// letter takes its invoice letters over (SaveCustomerLetter takes over only
+// rows that never left), so the rows a mailed statement shows stay under
+// it; the outcome (MarkCustomerLetter) moves them all to their final state.
 func (s *Store) ClaimCustomerLetter(ctx context.Context, id int64) (bool, error) {
-	tag, err := s.Pool.Exec(ctx, `
-		UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
-		WHERE id = $1 AND status IN ('pending', 'failed')`, id)
+	// One statement, one round trip: atomic without an explicit
+	// transaction, so a connection cut mid-claim leaves it either done or
+	// not, as the single UPDATE it replaces.
+	var claimed int
+	err := s.Pool.QueryRow(ctx, `
+		WITH claimed AS (
+			UPDATE customer_letters SET status = 'sending', attempts = attempts + 1, claimed_at = now()
+			WHERE id = $1 AND status IN ('pending', 'failed')
+			RETURNING id
+		), rows AS (
+			UPDATE letters SET status = 'sending'
+			WHERE customer_letter_id IN (SELECT id FROM claimed) AND status IN ('pending', 'failed')
+		)
+		SELECT count(*) FROM claimed`, id).Scan(&claimed)
 	if err != nil {
 		return false, fmt.Errorf("claim customer letter %d: %w", id, err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return claimed == 1, nil
+}
+
+// elsewhereStatus is what an invoice is told of its letter when another
+// customer letter carries it: that letter's status, except while it is on
+// its way (sending), whose outcome nobody knows yet: uncertain, so that the
+// invoice is held on it and asks the ledger again (LetterStateOf) until it
+// settles, neither sent twice nor counted sent before it is.
+func elsewhereStatus(status string) string {
+	if status == LetterSending {
+		return LetterUncertain
+	}
+	return status
 }
 
 // MarkCustomerLetter sets the status of a customer letter and of every
@@ -308,8 +338,9 @@ func (s *Store) RoundLetterLeft(ctx context.Context, key string, keys []LetterKe
 }
 
 // CoveredElsewhere returns, for the keys whose letter went out (or may
-// have) under another round than key's, that row's status: those invoices
-// are not to be put in this letter again. A letter that failed or never
+// have) under another round than key's, that row's status (uncertain while
+// it is on its way: elsewhereStatus): those invoices are not to be put in
+// this letter again. A letter that failed or never
 // left is not covered: the new letter takes it over.
 func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterKey) (map[LetterKey]string, error) {
 	out := map[LetterKey]string{}
@@ -326,7 +357,7 @@ func (s *Store) CoveredElsewhere(ctx context.Context, key string, keys []LetterK
 		if err != nil {
 			return nil, fmt.Errorf("look up letter %s: %w", k, err)
 		}
-		out[k] = status
+		out[k] = elsewhereStatus(status)
 	}
 	return out, nil
 }
@@ -493,4 +524,45 @@ func (s *Store) DecideUncertain(ctx context.Context, companyID int64, reference 
 	}
 	_, err = s.ResolveUncertain(ctx, id, status, ResolvedOperator+actor, "", detail, time.Time{})
 	return err
+}
+
+// UncertainReferences returns the references of the uncertain customer
+// letters of company companyID by customer letter id: the letters an
+// operator may decide on (the letters of the day).
+func (s *Store) UncertainReferences(ctx context.Context, companyID int64) (map[int64]string, error) {
+	letters, err := s.UncertainLetters(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(letters))
+	for _, l := range letters {
+		out[l.ID] = l.Reference
+	}
+	return out, nil
+}
+
+// UncertainOfInvoice returns, for the letters of invoice invoiceID that
+// are uncertain within a customer letter, that letter's reference by
+// invoice letter id (the invoice page's decisions).
+func (s *Store) UncertainOfInvoice(ctx context.Context, invoiceID int64) (map[int64]string, error) {
+	rows, err := s.Pool.Query(ctx, `
+		SELECT l.id, c.reference FROM letters l JOIN customer_letters c ON c.id = l.customer_letter_id
+		WHERE l.invoice_id = $1 AND c.status = 'uncertain' AND c.reference <> ''`, invoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("uncertain letters of invoice id %d: %w", invoiceID, err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var ref string
+		if err := rows.Scan(&id, &ref); err != nil {
+			return nil, fmt.Errorf("uncertain letters of invoice id %d: %w", invoiceID, err)
+		}
+		out[id] = ref
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("uncertain letters of invoice id %d: %w", invoiceID, err)
+	}
+	return out, nil
 }
