@@ -1,48 +1,15 @@
 package web
 
-import "regexp"
+import (
+	"regexp"
 
-// settingsFR are the French versions of package settings' problems (the
-// settings package and the command line speak English; the pages speak
-// French first). A problem without a translation is shown as it is.
-var settingsFR = []struct {
-	en *regexp.Regexp
-	fr string
-}{
-	{regexp.MustCompile(`^(".*") is not a company code: .*$`), `$1 n'est pas un code de société : 1 à 20 capitales, chiffres, « - » ou « _ »`},
-	{regexp.MustCompile(`^is required \(it heads every letter\)$`), `obligatoire (en tête de chaque lettre)`},
-	{regexp.MustCompile(`^has (\d+) lines: at most 4 fit the letterhead$`), `$1 lignes : 4 au plus tiennent dans l'en-tête`},
-	{regexp.MustCompile(`^is required \(letters are e-mailed from it\)$`), `obligatoire (les lettres partent de cette adresse)`},
-	{regexp.MustCompile(`^must not contain line breaks, quotes or angle brackets$`), `ne doit contenir ni retour à la ligne, ni guillemets, ni chevrons`},
-	{regexp.MustCompile(`^(".*") is not an IANA time zone such as Europe/Paris$`), `$1 n'est pas un fuseau horaire IANA comme Europe/Paris`},
-	{regexp.MustCompile(`^(".*") is not one of (.*)$`), `$1 n'est pas l'une de : $2`},
-	{regexp.MustCompile(`^(-?\d+|".*") is not an hour between 0 and 23$`), `$1 n'est pas une heure entre 0 et 23`},
-	{regexp.MustCompile(`^is not an IBAN: .*$`), `n'est pas un IBAN : deux lettres, deux chiffres de clé, puis 11 à 30 lettres ou chiffres`},
-	{regexp.MustCompile(`^has (\d+) characters: an IBAN of (\w+) has (\d+)$`), `$1 caractères : un IBAN $2 en a $3`},
-	{regexp.MustCompile(`^has a wrong checksum .*$`), `clé incorrecte (les chiffres de contrôle ne correspondent pas : une faute de frappe ?)`},
-	{regexp.MustCompile(`^is not a BIC: .*$`), `n'est pas un BIC : 4 lettres (banque), 2 lettres (pays), 2 caractères (lieu), 3 en option (agence)`},
-	{regexp.MustCompile(`^is not a SIRET: 14 digits$`), `n'est pas un SIRET : 14 chiffres`},
-	{regexp.MustCompile(`^has a wrong check digit \(Luhn\).*$`), `chiffre de contrôle incorrect (Luhn) : une faute de frappe ?`},
-	{regexp.MustCompile(`^has a wrong check digit$`), `chiffre de contrôle incorrect`},
-	{regexp.MustCompile(`^is not a VAT number: .*$`), `n'est pas un numéro de TVA : code pays puis 2 à 13 lettres ou chiffres`},
-	{regexp.MustCompile(`^is not a French VAT number: .*$`), `n'est pas un numéro de TVA français : FR, une clé de 2 caractères, puis le SIREN à 9 chiffres`},
-	{regexp.MustCompile(`^has a wrong key: for SIREN (\d+) it is (\d+)$`), `clé incorrecte : pour le SIREN $1 c'est $2`},
-	{regexp.MustCompile(`^is for SIREN (\d+) but the SIRET is of SIREN (\d+)$`), `est celui du SIREN $1 mais le SIRET est du SIREN $2`},
-	{regexp.MustCompile(`^(".*") is not an e-mail address such as .*$`), `$1 n'est pas une adresse e-mail comme relances@exemple.fr`},
-	{regexp.MustCompile(`^(".*"): want a number of seconds from 0 \(real days\) to 86400$`), `$1 : un nombre de secondes de 0 (vrais jours) à 86400 est attendu`},
-}
+	catalog "github.com/relance/relance/domain/messages"
+)
 
-// problemIn returns a settings problem in lang.
-func problemIn(lang, problem string) string {
-	if lang != langFR {
-		return problem
-	}
-	for _, t := range settingsFR {
-		if t.en.MatchString(problem) {
-			return t.en.ReplaceAllString(problem, t.fr)
-		}
-	}
-	return problem
+// problemIn returns a problem found by another package (a settings check,
+// a refusal with its code) in lang, from the message catalogs.
+func problemIn(lang string, problem catalog.Problem) string {
+	return problem.In(lang)
 }
 
 // refusalsFR are the French versions of the ladder's and the status

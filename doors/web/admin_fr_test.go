@@ -26,10 +26,10 @@ func TestSettingsProblemsInFrench(t *testing.T) {
 		}
 		for _, f := range errs {
 			seen++
-			if fr := problemIn(langFR, f.Problem); fr == f.Problem {
+			if fr := problemIn(langFR, f.Problem); fr == f.Problem.Error() {
 				t.Errorf("%s: %q has no French version", f.Field, f.Problem)
 			}
-			if en := problemIn(langEN, f.Problem); en != f.Problem {
+			if en := problemIn(langEN, f.Problem); en != f.Problem.Error() {
 				t.Errorf("English changed %q", f.Problem)
 			}
 		}
