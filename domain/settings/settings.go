@@ -13,9 +13,9 @@ package settings
 import (
 	"fmt"
 	"math/big"
-	"strconv"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
