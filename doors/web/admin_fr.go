@@ -12,41 +12,14 @@ func problemIn(lang string, problem catalog.Problem) string {
 	return problem.In(lang)
 }
 
-// refusalsFR are the French versions of the ladder's and the status
-// table's refusals, found anywhere in the message; the wrapping ("set
-// ladder of DEMO: ") is dropped.
-var refusalsFR = []struct {
-	en *regexp.Regexp
-	fr string
-}{
-	{regexp.MustCompile(`^(set ladder of|save status \S+ of) \S+: `), ``},
-	{regexp.MustCompile(`ladder has no level`), `l'échelle n'a aucun niveau`},
-	{regexp.MustCompile(`ladder level (\d+): code (".*") is not allowed`), `niveau $1 : le code $2 n'est pas permis`},
-	{regexp.MustCompile(`ladder level (\d+): code (".*") appears twice`), `niveau $1 : le code $2 apparaît deux fois`},
-	{regexp.MustCompile(`ladder level (\S+): delay (-?\d+) days: it must be at least 1 day`), `niveau $1 : délai de $2 jours : au moins 1 jour`},
-	{regexp.MustCompile(`ladder level (\S+): unknown channel (".*")`), `niveau $1 : canal $2 inconnu`},
-	{regexp.MustCompile(`ladder ends with (\S+): the last level must be the formal notice (\S+)`), `l'échelle finit par $1 : le dernier niveau doit être la mise en demeure $2`},
-	{regexp.MustCompile("no letter template for (.*): write it first \\(`starter templates set`\\)"), `aucun modèle de lettre pour $1 : écrivez-le d'abord (Modèles de lettre)`},
-	{regexp.MustCompile(`status code (".*"): 1 to 10 capital letters, digits, '-' or '_'`), `code de statut $1 : 1 à 10 capitales, chiffres, « - » ou « _ »`},
-	{regexp.MustCompile(`status (\S+): the label is required`), `statut $1 : la désignation est obligatoire`},
-	{regexp.MustCompile(`status (\S+) cannot escalate to itself`), `le statut $1 ne peut pas s'escalader vers lui-même`},
-	{regexp.MustCompile(`status (\S+) escalates to (\S+), which is not in the table`), `le statut $1 s'escalade vers $2, absent de la table`},
-	{regexp.MustCompile(`status (\S+) is held by (\d+) customer\(s\): give them another status first`), `le statut $1 est porté par $2 client(s) : donnez-leur d'abord un autre statut`},
-	{regexp.MustCompile(`status (\S+) is the escalation of (.*)$`), `le statut $1 est l'escalade de $2`},
-	{regexp.MustCompile(`ECB rate from (".*"): the rate of a half-year is the one in force on 1 January or 1 July`), `taux BCE du $1 : le taux d'un semestre est celui en vigueur au 1er janvier ou au 1er juillet`},
-	{regexp.MustCompile(`ECB rate (\S+) %: outside (\S+)\.\.(\S+) %`), `taux BCE $1 % : hors de $2 à $3 %`},
-	{regexp.MustCompile(`ECB rate (\S+) %: at most three decimals`), `taux BCE $1 % : trois décimales au plus`},
-}
-
-// refusalIn returns a ladder or status refusal in lang.
-func refusalIn(lang, msg string) string {
-	if lang != langFR {
-		return msg
+// refusalIn returns a refusal (of the ladder, the status table, the ECB
+// rates...) in lang: from the catalogs when the refusing package gave its
+// code (messages.Problem), else its text without the store's wrapping.
+func refusalIn(lang string, err error) string {
+	if p, ok := catalog.Of(err); ok {
+		return problemIn(lang, p)
 	}
-	for _, t := range refusalsFR {
-		msg = t.en.ReplaceAllString(msg, t.fr)
-	}
-	return msg
+	return refusalText(err)
 }
 
 // templateFR are the French versions of the parts of a template refusal

@@ -2,9 +2,12 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
+	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/settings"
+	"github.com/relance/relance/ledger/store"
 )
 
 // TestSettingsProblemsInFrench checks that every problem package settings
@@ -39,20 +42,37 @@ func TestSettingsProblemsInFrench(t *testing.T) {
 	}
 }
 
-func TestRefusalsInFrench(t *testing.T) {
+// TestRefusalsInLanguage checks that a refusal with a code is said from
+// the catalogs in the page's language, the store's wrapping dropped, and
+// that one without a code shows its text.
+func TestRefusalsInLanguage(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ en, want string }{
-		{"set ladder of DEMO: ladder ends with R3: the last level must be the formal notice MED", "l'échelle finit par R3 : le dernier niveau doit être la mise en demeure MED"},
-		{"set ladder of DEMO: ladder level R2: delay 0 days: it must be at least 1 day", "niveau R2 : délai de 0 jours : au moins 1 jour"},
-		{"set ladder of ACME: no letter template for R4 in fr: write it first (`starter templates set`)", "aucun modèle de lettre pour R4 in fr : écrivez-le d'abord (Modèles de lettre)"},
-		{"save status LIT of ADM: status LIT cannot escalate to itself", "le statut LIT ne peut pas s'escalader vers lui-même"},
-		{"status CTX is held by 2 customer(s): give them another status first", "le statut CTX est porté par 2 client(s) : donnez-leur d'abord un autre statut"},
+	invalid := func(context string, p error) error { return fmt.Errorf("%s: %w: %w", context, store.ErrInvalid, p) }
+	for _, c := range []struct {
+		err    error
+		fr, en string
+	}{
+		{invalid("set ladder of DEMO", ladder.NotEndingWithNotice.With("R3", "MED")),
+			"l'échelle finit par R3 : le dernier niveau doit être la mise en demeure MED",
+			"ladder ends with R3: the last level must be the formal notice MED"},
+		{invalid("set ladder of DEMO", ladder.DelayTooShort.With("R2", 0)),
+			"niveau R2 : délai de 0 jours : au moins 1 jour", "ladder level R2: delay 0 days: it must be at least 1 day"},
+		{invalid("set ladder of ACME", store.NoTemplate.With("R4 in fr")),
+			"aucun modèle de lettre pour R4 in fr : écrivez-le d'abord (Modèles de lettre)",
+			"no letter template for R4 in fr: write it first (`starter templates set`)"},
+		{invalid("save status LIT of ADM", store.StatusEscalatesToItself.With("LIT")),
+			"le statut LIT ne peut pas s'escalader vers lui-même", "status LIT cannot escalate to itself"},
+		{invalid("delete status", store.StatusHeld.With("CTX", 2)),
+			"le statut CTX est porté par 2 client(s) : donnez-leur d'abord un autre statut",
+			"status CTX is held by 2 customer(s): give them another status first"},
+		{invalid("ECB", store.ECBRateDecimals.With("2.1234")), "taux BCE 2.1234 % : trois décimales au plus", "ECB rate 2.1234 %: at most three decimals"},
+		{fmt.Errorf("%w: a user needs a name", store.ErrInvalid), "a user needs a name", "a user needs a name"},
 	} {
-		if got := refusalIn(langFR, c.en); got != c.want {
-			t.Errorf("refusalIn(%q) = %q, want %q", c.en, got, c.want)
+		if got := refusalIn(langFR, c.err); got != c.fr {
+			t.Errorf("refusalIn(fr, %q) = %q, want %q", c.err, got, c.fr)
 		}
-		if got := refusalIn(langEN, c.en); got != c.en {
-			t.Errorf("English changed %q", c.en)
+		if got := refusalIn(langEN, c.err); got != c.en {
+			t.Errorf("refusalIn(en, %q) = %q, want %q", c.err, got, c.en)
 		}
 	}
 }

@@ -225,7 +225,7 @@ func (s *Store) checkLadderTemplates(ctx context.Context, tx pgx.Tx, companyID i
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: no letter template for %s: write it first (`starter templates set`)", ErrInvalid, strings.Join(missing, ", "))
+		return fmt.Errorf("%w: %w", ErrInvalid, NoTemplate.With(strings.Join(missing, ", ")))
 	}
 	return nil
 }
