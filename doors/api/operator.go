@@ -513,7 +513,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 			if err = s.st.SetTokenScope(context.WithoutCancel(r.Context()), t.Name, req.Companies); err != nil {
 				_ = s.st.RevokeToken(context.WithoutCancel(r.Context()), t.Name) // never leave a token wider than asked
 				if errors.Is(err, store.ErrNotFound) {
-					err = fmt.Errorf("%w: %v", store.ErrInvalid, err)
+					err = store.Invalid(err)
 				}
 			}
 		}

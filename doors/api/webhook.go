@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	catalog "github.com/relance/relance/domain/messages"
 	"mime"
 	"net/http"
 	"strconv"
@@ -271,12 +272,12 @@ func canonicalAmount(raw json.RawMessage) (decimal.Decimal, error) {
 	return dunning.ParseAmount(text)
 }
 
-// unwrapInvalid returns the rule's own words from a store error wrapping
-// ErrInvalid ("record payment X on invoice id N: invalid: <reason>").
+// unwrapInvalid returns the rule's own words of a refusal of input: the
+// reason of the store.InvalidError in err's chain, said in English from the
+// catalogs when the rule gave its code (messages.Problem); else err's text.
 func unwrapInvalid(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-		return msg[i+len(store.ErrInvalid.Error())+2:]
+	if reason, ok := store.ReasonOf(err); ok {
+		return catalog.Say(catalog.English, reason)
 	}
-	return msg
+	return catalog.Say(catalog.English, err)
 }

@@ -47,13 +47,13 @@ func (s *Store) ECBRates(ctx context.Context) (fees.RateTable, error) {
 // decimals is refused (ErrInvalid).
 func (s *Store) SetECBRate(ctx context.Context, from calendar.Date, rate decimal.Decimal) error {
 	if from.IsZero() || from.Day != 1 || (from.Month != time.January && from.Month != time.July) {
-		return fmt.Errorf("%w: %w", ErrInvalid, ECBRateDay.With(strconv.Quote(from.String())))
+		return Invalid(ECBRateDay.With(strconv.Quote(from.String())))
 	}
 	if rate.LessThan(ecbRateMin) || rate.GreaterThan(ecbRateMax) {
-		return fmt.Errorf("%w: %w", ErrInvalid, ECBRateRange.With(rate, ecbRateMin, ecbRateMax))
+		return Invalid(ECBRateRange.With(rate, ecbRateMin, ecbRateMax))
 	}
 	if !rate.Equal(rate.Round(3)) {
-		return fmt.Errorf("%w: %w", ErrInvalid, ECBRateDecimals.With(rate))
+		return Invalid(ECBRateDecimals.With(rate))
 	}
 	_, err := s.Pool.Exec(ctx, `
 		INSERT INTO ecb_rates (valid_from, rate) VALUES ($1, $2)

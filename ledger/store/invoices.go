@@ -208,7 +208,7 @@ func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Pa
 			return err
 		}
 		if err := p.Validate(currency); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
+			return Invalid(err)
 		}
 		if p.Currency == "" {
 			p.Currency = currency

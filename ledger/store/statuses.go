@@ -19,11 +19,11 @@ var statusCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,9}$`)
 func (s *Store) SaveStatus(ctx context.Context, company string, st ReminderStatus) (customers []string, err error) {
 	switch {
 	case !statusCode.MatchString(st.Code):
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, StatusCodeFormat.With(strconv.Quote(st.Code)))
+		return nil, Invalid(StatusCodeFormat.With(strconv.Quote(st.Code)))
 	case st.Label == "":
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, StatusLabelRequired.With(st.Code))
+		return nil, Invalid(StatusLabelRequired.With(st.Code))
 	case st.EscalationCode == st.Code:
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, StatusEscalatesToItself.With(st.Code))
+		return nil, Invalid(StatusEscalatesToItself.With(st.Code))
 	}
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var id int64
@@ -40,7 +40,7 @@ func (s *Store) SaveStatus(ctx context.Context, company string, st ReminderStatu
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: %w", ErrInvalid, StatusEscalatesToNone.With(st.Code, st.EscalationCode))
+				return Invalid(StatusEscalatesToNone.With(st.Code, st.EscalationCode))
 			}
 		}
 		var wasInherited, wasBlocking, existed bool
@@ -89,7 +89,7 @@ func (s *Store) DeleteStatus(ctx context.Context, company, code string) error {
 			return err
 		}
 		if holders > 0 {
-			return fmt.Errorf("%w: %w", ErrInvalid, StatusHeld.With(code, holders))
+			return Invalid(StatusHeld.With(code, holders))
 		}
 		rows, err := tx.Query(ctx, `SELECT code FROM reminder_statuses WHERE company_id = $1 AND escalation_code = $2 ORDER BY code`, id, code)
 		if err != nil {
@@ -99,7 +99,7 @@ func (s *Store) DeleteStatus(ctx context.Context, company, code string) error {
 			return err
 		}
 		if len(escalating) > 0 {
-			return fmt.Errorf("%w: %w", ErrInvalid, StatusEscalationOf.With(code, escalating))
+			return Invalid(StatusEscalationOf.With(code, escalating))
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM reminder_statuses WHERE company_id = $1 AND code = $2`, id, code)
 		if err != nil {
