@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	catalog "github.com/relance/relance/domain/messages"
 	"io"
 	"net/http"
 	"strings"
@@ -78,7 +79,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 		x := importFile{Kind: kind, Name: hdr.Filename}
 		x.Report, err = previewImport(kind, data)
 		if err != nil {
-			x.Error = err.Error()
+			x.Error = catalog.Say(lang, err)
 		} else {
 			x.ID = s.uploads.put(&upload{User: ses.User.Name, Company: co.Code, Kind: kind, Name: hdr.Filename, Data: data})
 		}
@@ -93,12 +94,12 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 	s.render(w, r, http.StatusOK, "admin_import", p)
 }
 
-// inLanguage translates the problems of f for the page.
+// inLanguage says the problems of f's rows in lang, from the catalogs
+// when the import gave their codes (package csvimport).
 func (f *importFile) inLanguage(lang string) {
-	f.Error = importProblemIn(lang, f.Error)
 	for i, p := range f.Report.Problems {
 		if p.Err != nil {
-			f.Report.Problems[i].Err = errors.New(importProblemIn(lang, p.Err.Error()))
+			f.Report.Problems[i].Err = errors.New(catalog.Say(lang, p.Err))
 		}
 	}
 }
@@ -154,7 +155,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, ses *sessi
 			}
 		}
 		if err != nil {
-			f.Error = err.Error()
+			f.Error = catalog.Say(lang, err)
 		}
 		s.audit(r, ses.User, "import-"+kind, co.Code, store.AuditOK, f.Report.String())
 		f.inLanguage(lang)

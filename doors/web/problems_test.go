@@ -3,11 +3,15 @@ package web
 import (
 	"errors"
 	"fmt"
+	catalog "github.com/relance/relance/domain/messages"
+	"github.com/relance/relance/ledger/csvimport"
+	"strings"
 	"testing"
 
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/settings"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/letter"
 )
 
 // TestSettingsProblemsInFrench checks that every problem package settings
@@ -77,24 +81,45 @@ func TestRefusalsInLanguage(t *testing.T) {
 	}
 }
 
-func TestTemplateRefusalInFrench(t *testing.T) {
+func TestTemplateRefusalInLanguage(t *testing.T) {
 	t.Parallel()
-	en := `template R1/fr: "subject" line 1: unknown field .Customer.Nmae (letter.Customer has no field or method Nmae)`
-	want := `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Customer.Nmae (letter.Customer n'a ni champ ni méthode Nmae)`
-	if got := templateRefusalIn(langFR, en); got != want {
-		t.Errorf("got %q, want %q", got, want)
+	err := letter.ValidateTemplate(letter.Template{Level: "R1", Language: "fr",
+		Source: `{{define "subject"}}{{.Customer.Nmae}}{{end}}{{define "text"}}x{{end}}{{define "html"}}x{{end}}`})
+	if err == nil {
+		t.Fatal("a template with an unknown field was accepted")
+	}
+	for _, c := range []struct{ lang, want string }{
+		{langFR, `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Customer.Nmae (letter.Customer n'a ni champ ni méthode Nmae)`},
+		{langEN, `template R1/fr: "subject" line 1: unknown field .Customer.Nmae (letter.Customer has no field or method Nmae)`},
+	} {
+		if got := refusalIn(c.lang, fmt.Errorf("save template: %w", store.Invalid(err))); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.lang, got, c.want)
+		}
 	}
 }
 
-func TestImportProblemsInFrench(t *testing.T) {
+func TestImportProblemsInLanguage(t *testing.T) {
 	t.Parallel()
-	for en, want := range map[string]string{
-		`due date "15/09/26": want DD/MM/YYYY or YYYY-MM-DD (the year must have four digits)`: `date d'échéance "15/09/26" : JJ/MM/AAAA ou AAAA-MM-JJ attendu (l'année a quatre chiffres)`,
-		`invoice F1 already on line 3 of this file`:                                           `facture F1 déjà présente ligne 3 de ce fichier`,
-		`header: column "number" is missing (have numero;client)`:                             `en-tête : colonne "number" absente (présentes : numero;client)`,
+	_, err := csvimport.ReadInvoices(strings.NewReader("numero;client\nF1;C1\n"))
+	if err == nil {
+		t.Fatal("a file without the number column was read")
+	}
+	for _, c := range []struct {
+		err    error
+		fr, en string
+	}{
+		{csvimport.DueDateYear.With(`"15/09/26"`), `date d'échéance "15/09/26" : JJ/MM/AAAA ou AAAA-MM-JJ attendu (l'année a quatre chiffres)`,
+			`due date "15/09/26": want DD/MM/YYYY or YYYY-MM-DD (the year must have four digits)`},
+		{csvimport.InvoiceTwice.With("F1", 3), `facture F1 déjà présente ligne 3 de ce fichier`, `invoice F1 already on line 3 of this file`},
+		{err, `en-tête : colonne "number" absente (présentes : numero;client)`, `header: column "number" is missing (have numero;client)`},
 	} {
-		if got := importProblemIn(langFR, en); got != want {
-			t.Errorf("importProblemIn(%q) = %q, want %q", en, got, want)
+		f := importFile{Report: csvimport.Report{Problems: []csvimport.RowError{{Line: 2, Err: c.err}}}}
+		f.inLanguage(langFR)
+		if got := f.Report.Problems[0].Err.Error(); got != c.fr {
+			t.Errorf("French: got %q, want %q", got, c.fr)
+		}
+		if got := catalog.Say(langEN, c.err); got != c.en {
+			t.Errorf("English: got %q, want %q", got, c.en)
 		}
 	}
 }
