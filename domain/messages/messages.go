@@ -92,6 +92,22 @@ type Problem struct {
 	Args []string
 }
 
+// Named returns the problem's values by parameter name (nil without
+// parameters), for a client that says the code in its own words.
+func (p Problem) Named() map[string]string {
+	names := p.Code.Params()
+	if len(names) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(names))
+	for i, n := range names {
+		if i < len(p.Args) {
+			out[n] = p.Args[i]
+		}
+	}
+	return out
+}
+
 // Error returns the problem in English.
 func (p Problem) Error() string { return p.In(English) }
 
