@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	catalog "github.com/relance/relance/domain/messages"
 	"mime"
 	"net/http"
 	"strconv"
@@ -272,12 +271,9 @@ func canonicalAmount(raw json.RawMessage) (decimal.Decimal, error) {
 	return dunning.ParseAmount(text)
 }
 
-// unwrapInvalid returns the rule's own words of a refusal of input: the
-// reason of the store.InvalidError in err's chain, said in English from the
-// catalogs when the rule gave its code (messages.Problem); else err's text.
+// unwrapInvalid returns the rule's own words of a refusal of input, in
+// English (store.ReasonText: the reason of the store.InvalidError in err's
+// chain, which a messages.Problem says from the English catalog).
 func unwrapInvalid(err error) string {
-	if reason, ok := store.ReasonOf(err); ok {
-		return catalog.Say(catalog.English, reason)
-	}
-	return catalog.Say(catalog.English, err)
+	return store.ReasonText(err)
 }
