@@ -70,7 +70,7 @@ func TestRefusalsInLanguage(t *testing.T) {
 			"le statut CTX est porté par 2 client(s) : donnez-leur d'abord un autre statut",
 			"status CTX is held by 2 customer(s): give them another status first"},
 		{invalid("ECB", store.ECBRateDecimals.With("2.1234")), "taux BCE 2.1234 % : trois décimales au plus", "ECB rate 2.1234 %: at most three decimals"},
-		{fmt.Errorf("%w: a user needs a name", store.ErrInvalid), "a user needs a name", "a user needs a name"},
+		{fmt.Errorf("add user: %w", store.Invalidf("a user needs a name")), "a user needs a name", "a user needs a name"},
 	} {
 		if got := refusalIn(langFR, c.err); got != c.fr {
 			t.Errorf("refusalIn(fr, %q) = %q, want %q", c.err, got, c.fr)
@@ -84,7 +84,8 @@ func TestRefusalsInLanguage(t *testing.T) {
 func TestTemplateRefusalInLanguage(t *testing.T) {
 	t.Parallel()
 	err := letter.ValidateTemplate(letter.Template{Level: "R1", Language: "fr",
-		Source: `{{define "subject"}}{{.Customer.Nmae}}{{end}}{{define "text"}}x{{end}}{{define "html"}}x{{end}}`})
+		Source: `{{define "subject"}}{{.Customer.Nmae}}{{end}}{{define "text"}}x{{end}}{{define "html"}}x{{end}}` +
+			`{{define "letter"}}x{{end}}{{define "closing"}}x{{end}}`})
 	if err == nil {
 		t.Fatal("a template with an unknown field was accepted")
 	}

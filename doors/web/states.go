@@ -46,11 +46,11 @@ func refusalReason(err error) string {
 	if errors.As(err, &ae) {
 		return ae.Message()
 	}
-	msg := err.Error()
-	if i := strings.LastIndex(msg, actions.ErrRefused.Error()+": "); i >= 0 {
-		msg = msg[i+len(actions.ErrRefused.Error())+2:]
+	var re *actions.RefusedError
+	if errors.As(err, &re) {
+		return re.Reason.Error()
 	}
-	return strings.TrimSuffix(msg, " (type: ApplicationError, retryable: true)")
+	return err.Error()
 }
 
 // refusalShown is a refusal as the operator reads it: in the page's
