@@ -84,14 +84,14 @@ func TestRefusalsInLanguage(t *testing.T) {
 func TestTemplateRefusalInLanguage(t *testing.T) {
 	t.Parallel()
 	err := letter.ValidateTemplate(letter.Template{Level: "R1", Language: "fr",
-		Source: `{{define "subject"}}{{.Customer.Nmae}}{{end}}{{define "text"}}x{{end}}{{define "html"}}x{{end}}` +
+		Source: `{{define "subject"}}{{.Nmae}}{{end}}{{define "text"}}x{{end}}{{define "html"}}x{{end}}` +
 			`{{define "letter"}}x{{end}}{{define "closing"}}x{{end}}`})
 	if err == nil {
 		t.Fatal("a template with an unknown field was accepted")
 	}
 	for _, c := range []struct{ lang, want string }{
-		{langFR, `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Customer.Nmae (letter.Customer n'a ni champ ni méthode Nmae)`},
-		{langEN, `template R1/fr: "subject" line 1: unknown field .Customer.Nmae (letter.Customer has no field or method Nmae)`},
+		{langFR, `modèle R1/fr : bloc "subject" ligne 1 : champ inconnu .Nmae (letter.Data n'a ni champ ni méthode Nmae)`},
+		{langEN, `template R1/fr: "subject" line 1: unknown field .Nmae (letter.Data has no field or method Nmae)`},
 	} {
 		if got := refusalIn(c.lang, fmt.Errorf("save template: %w", store.Invalid(err))); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.lang, got, c.want)
