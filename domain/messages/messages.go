@@ -159,33 +159,41 @@ var catalogFiles embed.FS
 
 var (
 	loadOnce   sync.Once
-	bundle     *i18n.Bundle
+	loadErr    error
 	localizers map[string]*i18n.Localizer
 	catalogs   map[string]map[string]string
 )
 
-// load reads the embedded catalogs. They are checked by the package's
-// tests, so an error here means a file that never built; it leaves the
-// language empty and In falls back to the code.
+// load reads the embedded catalogs once. The tests check them (Loaded), so
+// a catalog that does not read is caught before it ships; In then falls
+// back to the code.
 func load() {
 	loadOnce.Do(func() {
-		bundle = i18n.NewBundle(language.French)
+		bundle := i18n.NewBundle(language.French)
 		bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 		localizers = map[string]*i18n.Localizer{}
 		catalogs = map[string]map[string]string{}
 		for _, lang := range Languages {
 			path := "catalog/" + lang + ".toml"
-			if _, err := bundle.LoadMessageFileFS(catalogFiles, path); err != nil {
-				catalogs[lang] = nil
+			if _, err := bundle.LoadMessageFileFS(catalogFiles, path); err != nil && loadErr == nil {
+				loadErr = fmt.Errorf("messages: load %s: %w", path, err)
 			}
 			raw := map[string]string{}
 			if b, err := catalogFiles.ReadFile(path); err == nil {
-				_ = toml.Unmarshal(b, &raw)
+				if err := toml.Unmarshal(b, &raw); err != nil && loadErr == nil {
+					loadErr = fmt.Errorf("messages: read %s: %w", path, err)
+				}
 			}
 			catalogs[lang] = raw
 			localizers[lang] = i18n.NewLocalizer(bundle, lang)
 		}
 	})
+}
+
+// Loaded returns the error met reading the catalogs, if any.
+func Loaded() error {
+	load()
+	return loadErr
 }
 
 func localizer(lang string) *i18n.Localizer {

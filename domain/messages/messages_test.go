@@ -24,6 +24,9 @@ var _ = []messages.Code{settings.NotIBAN, dunning.HeldOther, ladder.NoLevel, sto
 // in French or in English, or when a catalog holds a code nobody declares.
 func TestEveryCodeInEveryLanguage(t *testing.T) {
 	t.Parallel()
+	if err := messages.Loaded(); err != nil {
+		t.Fatal(err)
+	}
 	codes := messages.Codes()
 	if len(codes) < 90 {
 		t.Fatalf("only %d codes declared", len(codes))
