@@ -411,7 +411,7 @@ func yesNo(b bool) string {
 // warnSettings prints what the saved settings weaken (settings.Warnings).
 func warnSettings(e *env, c settings.Company) {
 	for _, w := range settings.Warnings(c) {
-		if w.Problem == settings.WarnNoIBAN {
+		if w.Problem.Code == settings.WarnNoIBAN {
 			e.printf("warning: no IBAN: letters carry no payment QR code nor RF reference, and ask for a cheque or the means agreed\n")
 		}
 	}

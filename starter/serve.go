@@ -107,7 +107,7 @@ func runTokens(ctx context.Context, e *env, args []string) error {
 		}
 		ar, err := store.ParseAreas(*areas)
 		if err != nil {
-			return usageError{"tokens create: --areas: " + strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")}
+			return usageError{"tokens create: --areas: " + store.ReasonText(err)}
 		}
 		plain, t, err := st.CreateToken(ctx, *name, r)
 		if err != nil {

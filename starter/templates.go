@@ -212,7 +212,7 @@ func templatesSet(ctx context.Context, e *env, args []string) error {
 	}
 	if err := st.SaveTemplate(ctx, *f.company, t); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			return fmt.Errorf("%s: %s (nothing saved)", *file, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+			return fmt.Errorf("%s: %s (nothing saved)", *file, store.ReasonText(err))
 		}
 		return err
 	}

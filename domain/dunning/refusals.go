@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/relance/relance/domain/messages"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -52,16 +53,6 @@ func Refusal(code, message string, params ...string) error {
 	return temporal.NewApplicationError(message, code, params)
 }
 
-// HoldLetterFailed is the hold reason of an invoice whose letter failed
-// (SES refused it): letters wait until an operator resumes.
-const HoldLetterFailed = "letter failed: fix and resume"
-
-// HoldLetterUnsure is the hold reason of an invoice whose last letter is
-// uncertain (its send ended without SES's answer): the invoice does not
-// move past it until SES confirms it, shows it never took it (it is sent
-// again), or someone decides (docs/exactly-once.md).
-const HoldLetterUnsure = "letter to verify: SES has not confirmed it"
-
 // RefusalOf reads a refusal made by Refusal out of err (as a client's
 // update call returns it, wrapped or not): its code and parameters. ok is
 // false when err holds no refusal code; params is nil when they could not
@@ -75,4 +66,34 @@ func RefusalOf(err error) (code string, params []string, ok bool) {
 		params = nil
 	}
 	return ae.Type(), params, true
+}
+
+// refusalMessages are the message codes of the refusals, with the names of
+// their parameters in the order of the refusal's parameters.
+var refusalMessages = map[string]messages.Code{
+	RefusedEnded:          messages.Declare("refusal.RefusedEnded", "invoice", "status"),
+	RefusedSending:        messages.Declare("refusal.RefusedSending", "level", "invoice"),
+	RefusedPausedSkip:     messages.Declare("refusal.RefusedPausedSkip", "invoice", "reason"),
+	RefusedPausedSend:     messages.Declare("refusal.RefusedPausedSend", "invoice", "reason"),
+	RefusedUnresolvedSkip: messages.Declare("refusal.RefusedUnresolvedSkip", "invoice"),
+	RefusedUnresolvedSend: messages.Declare("refusal.RefusedUnresolvedSend", "invoice"),
+	RefusedFirstLevel:     messages.Declare("refusal.RefusedFirstLevel", "invoice", "level"),
+	RefusedAlreadyPaused:  messages.Declare("refusal.RefusedAlreadyPaused", "invoice", "reason"),
+	RefusedNoReason:       messages.Declare("refusal.RefusedNoReason"),
+	RefusedPauseDate:      messages.Declare("refusal.RefusedPauseDate", "until", "today"),
+	RefusedNotPaused:      messages.Declare("refusal.RefusedNotPaused", "invoice"),
+	RefusedEmptyComment:   messages.Declare("refusal.RefusedEmptyComment"),
+	RefusedHeld:           messages.Declare("refusal.RefusedHeld", "invoice", "reason"),
+	RefusedAlreadyAsked:   messages.Declare("refusal.RefusedAlreadyAsked", "level", "invoice"),
+}
+
+// RefusalMessage returns the refusal code with its parameters as a
+// message to render in the reader's language; ok is false for an unknown
+// code or a wrong number of parameters.
+func RefusalMessage(code string, params []string) (p messages.Problem, ok bool) {
+	c, known := refusalMessages[code]
+	if !known || len(params) != len(c.Params()) {
+		return messages.Problem{}, false
+	}
+	return messages.Problem{Code: c, Args: append([]string(nil), params...)}, true
 }

@@ -9,10 +9,11 @@
 package ladder
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 )
 
 // Channel says how a level's letter reaches the customer.
@@ -63,29 +64,47 @@ func Default() Ladder {
 	}
 }
 
+// The problems Validate finds, said from the catalogs of package messages.
+var (
+	// NoLevel: the ladder has no level.
+	NoLevel = messages.Declare("ladder.empty")
+	// CodeNotAllowed: a level's code is empty or reserved (position,
+	// code quoted).
+	CodeNotAllowed = messages.Declare("ladder.code.reserved", "position", "code")
+	// CodeTwice: two levels share a code (position, code quoted).
+	CodeTwice = messages.Declare("ladder.code.twice", "position", "code")
+	// DelayTooShort: a level's delay is under one day (level, days).
+	DelayTooShort = messages.Declare("ladder.delay", "level", "days")
+	// UnknownChannel: a level's channel is unknown (level, channel quoted).
+	UnknownChannel = messages.Declare("ladder.channel", "level", "channel")
+	// NotEndingWithNotice: the last level is not the formal notice (last,
+	// notice).
+	NotEndingWithNotice = messages.Declare("ladder.last", "last", "notice")
+)
+
 // Validate checks that the ladder can be run: at least one level, unique
 // non-empty codes, delays of at least one day, known channels, and the
 // formal notice (FormalNotice) as the last level.
 func (l Ladder) Validate() error {
 	if len(l) == 0 {
-		return fmt.Errorf("ladder has no level")
+		return NoLevel.With()
 	}
 	seen := make(map[string]bool, len(l))
 	for i, lv := range l {
 		switch {
 		case lv.Code == "" || lv.Code == Unresolved || lv.Code == None:
-			return fmt.Errorf("ladder level %d: code %q is not allowed", i+1, lv.Code)
+			return CodeNotAllowed.With(i+1, strconv.Quote(lv.Code))
 		case seen[lv.Code]:
-			return fmt.Errorf("ladder level %d: code %q appears twice", i+1, lv.Code)
+			return CodeTwice.With(i+1, strconv.Quote(lv.Code))
 		case lv.DelayDays < 1:
-			return fmt.Errorf("ladder level %s: delay %d days: it must be at least 1 day", lv.Code, lv.DelayDays)
+			return DelayTooShort.With(lv.Code, lv.DelayDays)
 		case lv.Channel != ChannelEmail && lv.Channel != ChannelPrint && lv.Channel != ChannelBoth:
-			return fmt.Errorf("ladder level %s: unknown channel %q", lv.Code, lv.Channel)
+			return UnknownChannel.With(lv.Code, strconv.Quote(string(lv.Channel)))
 		}
 		seen[lv.Code] = true
 	}
 	if last := l[len(l)-1].Code; last != FormalNotice {
-		return fmt.Errorf("ladder ends with %s: the last level must be the formal notice %s", last, FormalNotice)
+		return NotEndingWithNotice.With(last, FormalNotice)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package settings
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -38,7 +37,7 @@ func CadenceDays(s string) (int, error) {
 		if len(s) > 12 {
 			s = s[:12] + "…"
 		}
-		return 0, fmt.Errorf("%q: want a number of days from 0 (every working day) to %d", s, MaxCadenceDays)
+		return 0, NotCadence.With(strconv.Quote(s), MaxCadenceDays)
 	}
 	return n, nil
 }

@@ -2,7 +2,6 @@ package settings
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	_ "image/jpeg" // registers JPEG for image.DecodeConfig
 	_ "image/png"  // registers PNG for image.DecodeConfig
@@ -16,17 +15,17 @@ const MaxLogoBytes = 200 << 10
 // and 4000 pixels a side. It returns the format, "png" or "jpeg".
 func Logo(b []byte) (string, error) {
 	if len(b) == 0 {
-		return "", fmt.Errorf("is empty")
+		return "", LogoEmpty.With()
 	}
 	if len(b) > MaxLogoBytes {
-		return "", fmt.Errorf("is %d KB: at most %d KB", (len(b)+1023)>>10, MaxLogoBytes>>10)
+		return "", LogoTooBig.With((len(b)+1023)>>10, MaxLogoBytes>>10)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || (format != "png" && format != "jpeg") {
-		return "", fmt.Errorf("is not a PNG or JPEG image")
+		return "", LogoFormat.With()
 	}
 	if cfg.Width < 16 || cfg.Height < 16 || cfg.Width > 4000 || cfg.Height > 4000 {
-		return "", fmt.Errorf("is %d×%d pixels: between 16 and 4000 a side", cfg.Width, cfg.Height)
+		return "", LogoPixels.With(cfg.Width, cfg.Height)
 	}
 	return format, nil
 }

@@ -11,16 +11,17 @@
 package settings
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 )
 
 // Company is what a company's settings say, as typed by a person.
@@ -59,10 +60,10 @@ type Company struct {
 // FieldError is one problem with one field.
 type FieldError struct {
 	Field   string // the setting's name, as the command line and the screens call it
-	Problem string
+	Problem messages.Problem
 }
 
-func (e FieldError) Error() string { return e.Field + ": " + e.Problem }
+func (e FieldError) Error() string { return e.Field + ": " + e.Problem.Error() }
 
 // Errors is every problem found in one set of settings.
 type Errors []FieldError
@@ -93,64 +94,69 @@ var Languages = []string{"fr", "en"}
 // Empty optional fields are fine; a present one must be well formed.
 func Check(c Company) error {
 	var errs Errors
-	add := func(field, format string, args ...any) {
-		errs = append(errs, FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	add := func(field string, p messages.Problem) {
+		errs = append(errs, FieldError{Field: field, Problem: p})
+	}
+	addErr := func(field string, err error) {
+		if p, ok := messages.Of(err); ok {
+			add(field, p)
+		}
 	}
 	if !codePattern.MatchString(c.Code) {
-		add("code", "%q is not a company code: 1 to 20 capital letters, digits, '-' or '_'", c.Code)
+		add("code", NotCompanyCode.With(strconv.Quote(c.Code)))
 	}
 	if strings.TrimSpace(c.LegalName) == "" {
-		add("legal-name", "is required (it heads every letter)")
+		add("legal-name", LegalNameRequired.With())
 	}
 	if len(c.AddressLines) > 4 {
-		add("address", "has %d lines: at most 4 fit the letterhead", len(c.AddressLines))
+		add("address", AddressTooLong.With(len(c.AddressLines)))
 	}
 	if c.SIRET != "" {
 		if err := SIRET(c.SIRET); err != nil {
-			add("siret", "%v", err)
+			addErr("siret", err)
 		}
 	}
 	if c.VATNumber != "" {
 		if err := VAT(c.VATNumber, c.SIRET); err != nil {
-			add("vat", "%v", err)
+			addErr("vat", err)
 		}
 	}
 	if c.IBAN != "" {
 		if err := IBAN(c.IBAN); err != nil {
-			add("iban", "%v", err)
+			addErr("iban", err)
 		}
 	}
 	if c.BIC != "" {
 		if err := BIC(c.BIC); err != nil {
-			add("bic", "%v", err)
+			addErr("bic", err)
 		}
 	}
 	if c.SenderEmail == "" {
-		add("sender-email", "is required (letters are e-mailed from it)")
+		add("sender-email", SenderRequired.With())
 	} else if err := Email(c.SenderEmail); err != nil {
-		add("sender-email", "%v", err)
+		addErr("sender-email", err)
 	}
 	if c.ReplyTo != "" {
 		if err := Email(c.ReplyTo); err != nil {
-			add("reply-to", "%v", err)
+			addErr("reply-to", err)
 		}
 	}
 	if strings.ContainsAny(c.SenderName, "\r\n\"<>") {
-		add("sender-name", "must not contain line breaks, quotes or angle brackets")
+		add("sender-name", SenderNameChars.With())
 	}
 	if c.TimeZone != "" {
 		if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "Local" {
-			add("time-zone", "%q is not an IANA time zone such as Europe/Paris", c.TimeZone)
+			add("time-zone", NotTimeZone.With(strconv.Quote(c.TimeZone)))
 		}
 	}
 	if _, err := calendar.ParseHolidays(c.Holidays); err != nil {
-		add("holidays", "%q is not a calendar: FR, FR-AM (Alsace-Moselle) or none", c.Holidays)
+		add("holidays", NotCalendar.With(strconv.Quote(c.Holidays)))
 	}
 	if c.Language != "" && !contains(Languages, c.Language) {
-		add("language", "%q is not one of %s", c.Language, strings.Join(Languages, ", "))
+		add("language", NotLanguage.With(strconv.Quote(c.Language), strings.Join(Languages, ", ")))
 	}
 	if c.SendHour < 0 || c.SendHour > 23 {
-		add("send-hour", "%d is not an hour between 0 and 23", c.SendHour)
+		add("send-hour", NotHour.With(c.SendHour))
 	}
 	for _, l := range []struct {
 		field, value string
@@ -160,7 +166,7 @@ func Check(c Company) error {
 		{"legal-form", c.LegalForm, 100}, {"letter-header", c.LetterHeader, 120}, {"letter-footer", c.LetterFooter, 160},
 	} {
 		if err := Line(l.value, l.max); err != nil {
-			add(l.field, "%v", err)
+			addErr(l.field, err)
 		}
 	}
 	if len(errs) == 0 {
@@ -173,11 +179,11 @@ func Check(c Company) error {
 // no line breaks or other control characters.
 func Line(s string, max int) error {
 	if n := len([]rune(s)); n > max {
-		return fmt.Errorf("has %d characters: at most %d fit on a line", n, max)
+		return LineTooLong.With(n, max)
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return errors.New("must not contain line breaks or control characters")
+			return LineControl.With()
 		}
 	}
 	return nil
@@ -218,10 +224,10 @@ var ibanPattern = regexp.MustCompile(`^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$`)
 func IBAN(s string) error {
 	v := compact(s)
 	if !ibanPattern.MatchString(v) {
-		return errors.New("is not an IBAN: two letters, two check digits, then 11 to 30 letters or digits")
+		return NotIBAN.With()
 	}
 	if n, ok := ibanLengths[v[:2]]; ok && len(v) != n {
-		return fmt.Errorf("has %d characters: an IBAN of %s has %d", len(v), v[:2], n)
+		return IBANLength.With(len(v), v[:2], n)
 	}
 	var digits strings.Builder
 	for _, r := range v[4:] + v[:4] {
@@ -233,7 +239,7 @@ func IBAN(s string) error {
 	}
 	n, _ := new(big.Int).SetString(digits.String(), 10)
 	if new(big.Int).Mod(n, big.NewInt(97)).Int64() != 1 {
-		return errors.New("has a wrong checksum (check digits do not match: a typing mistake?)")
+		return IBANChecksum.With()
 	}
 	return nil
 }
@@ -243,7 +249,7 @@ var bicPattern = regexp.MustCompile(`^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$
 // BIC checks the format of a Business Identifier Code (8 or 11 characters).
 func BIC(s string) error {
 	if !bicPattern.MatchString(compact(s)) {
-		return errors.New("is not a BIC: 4 letters (bank), 2 letters (country), 2 characters (place), optionally 3 (branch)")
+		return NotBIC.With()
 	}
 	return nil
 }
@@ -254,7 +260,7 @@ func BIC(s string) error {
 func SIRET(s string) error {
 	v := compact(s)
 	if len(v) != 14 || strings.Trim(v, "0123456789") != "" {
-		return errors.New("is not a SIRET: 14 digits")
+		return NotSIRET.With()
 	}
 	if strings.HasPrefix(v, "356000000") && v != "35600000000048" {
 		sum := 0
@@ -262,12 +268,12 @@ func SIRET(s string) error {
 			sum += int(r - '0')
 		}
 		if sum%5 != 0 {
-			return errors.New("has a wrong check digit")
+			return SIRETCheckDigit.With()
 		}
 		return nil
 	}
 	if !luhn(v) {
-		return errors.New("has a wrong check digit (Luhn): a typing mistake?")
+		return SIRETLuhn.With()
 	}
 	return nil
 }
@@ -297,13 +303,13 @@ var vatPattern = regexp.MustCompile(`^[A-Z]{2}[A-Z0-9]{2,13}$`)
 func VAT(s, siret string) error {
 	v := compact(s)
 	if !vatPattern.MatchString(v) {
-		return errors.New("is not a VAT number: country code then 2 to 13 letters or digits")
+		return NotVAT.With()
 	}
 	if !strings.HasPrefix(v, "FR") {
 		return nil
 	}
 	if len(v) != 13 || strings.Trim(v[4:], "0123456789") != "" {
-		return errors.New("is not a French VAT number: FR, a 2-character key, then the 9-digit SIREN")
+		return NotFrenchVAT.With()
 	}
 	siren := v[4:]
 	if strings.Trim(v[2:4], "0123456789") == "" {
@@ -312,11 +318,11 @@ func VAT(s, siret string) error {
 		var key int64
 		fmt.Sscan(v[2:4], &key)
 		if (12+3*(n%97))%97 != key {
-			return fmt.Errorf("has a wrong key: for SIREN %s it is %02d", siren, (12+3*(n%97))%97)
+			return VATKey.With(siren, fmt.Sprintf("%02d", (12+3*(n%97))%97))
 		}
 	}
 	if s := compact(siret); len(s) == 14 && s[:9] != siren {
-		return fmt.Errorf("is for SIREN %s but the SIRET is of SIREN %s", siren, s[:9])
+		return VATOtherSIREN.With(siren, s[:9])
 	}
 	return nil
 }
@@ -325,24 +331,30 @@ func VAT(s, siret string) error {
 func Email(s string) error {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != strings.TrimSpace(s) || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@"):], ".") {
-		return fmt.Errorf("%q is not an e-mail address such as relances@example.fr", s)
+		return NotEmail.With(strconv.Quote(s))
 	}
 	return nil
 }
 
-// Warning codes of Warnings, for screens that translate them.
-const (
-	WarnNoIBAN = "no-iban"
-)
-
 // Warnings returns what c may be saved with but what weakens its letters,
-// as FieldErrors whose Problem is one of the Warn codes: without an IBAN
+// as FieldErrors whose Problem has one of the Warn codes: without an IBAN
 // (WarnNoIBAN) the letters carry no payment QR code and no RF payment
 // reference, and ask for a cheque or the means agreed instead.
 func Warnings(c Company) []FieldError {
 	var out []FieldError
 	if strings.TrimSpace(c.IBAN) == "" {
-		out = append(out, FieldError{Field: "iban", Problem: WarnNoIBAN})
+		out = append(out, FieldError{Field: "iban", Problem: WarnNoIBAN.With()})
 	}
 	return out
+}
+
+// FieldProblem returns err, found on field, as a FieldError: its Problem
+// when err carries one (the checks of this package do), else Unexplained
+// with err's text.
+func FieldProblem(field string, err error) FieldError {
+	p, ok := messages.Of(err)
+	if !ok {
+		p = Unexplained.With(err.Error())
+	}
+	return FieldError{Field: field, Problem: p}
 }

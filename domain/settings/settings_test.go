@@ -83,7 +83,7 @@ func TestCheckNamesEveryField(t *testing.T) {
 
 func TestWarnings(t *testing.T) {
 	t.Parallel()
-	if w := Warnings(Company{Code: "A"}); len(w) != 1 || w[0].Field != "iban" || w[0].Problem != WarnNoIBAN {
+	if w := Warnings(Company{Code: "A"}); len(w) != 1 || w[0].Field != "iban" || w[0].Problem.Code != WarnNoIBAN {
 		t.Errorf("Warnings without IBAN = %v", w)
 	}
 	if w := Warnings(Company{Code: "A", IBAN: "FR7630006000011234567890189"}); len(w) != 0 {

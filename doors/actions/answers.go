@@ -88,7 +88,7 @@ func (o *Ops) Answer(ctx context.Context, req AnswerRequest) (store.Answer, erro
 		pause = dunning.PauseRequest{Actor: actor, Reason: "Promesse de paiement du client au " + req.Until.French(), Until: req.Until}
 	case store.AnswerMessage:
 	default:
-		return store.Answer{}, fmt.Errorf("answer of %s: %w: kind %q", cu.Code, store.ErrInvalid, req.Kind)
+		return store.Answer{}, fmt.Errorf("answer of %s: %w", cu.Code, store.Invalidf("kind %q", req.Kind))
 	}
 	id, err := o.Store.AddAnswer(ctx, a)
 	if err != nil {

@@ -22,6 +22,20 @@ var ErrNoWorkflow = errors.New("no dunning workflow for this invoice")
 // action; the message says why.
 var ErrRefused = errors.New("refused")
 
+// RefusedError is a refusal of an operator action: Reason is the
+// workflow's (or the client's) error, without the action's context. It
+// matches ErrRefused and, through Reason, the workflow's refusal code
+// (dunning.RefusalOf).
+type RefusedError struct {
+	Reason error
+}
+
+// Error returns "refused: " and the reason.
+func (e *RefusedError) Error() string { return ErrRefused.Error() + ": " + e.Reason.Error() }
+
+// Unwrap makes a RefusedError match ErrRefused and its reason.
+func (e *RefusedError) Unwrap() []error { return []error{ErrRefused, e.Reason} }
+
 // ErrNotTold is returned (wrapped) when a payment or a change is saved in
 // the ledger but a running workflow could not be told: it sees the change
 // at its next check. Nothing is to be sent again.
@@ -96,7 +110,7 @@ func (o *Ops) Act(ctx context.Context, company, number, update string, arg any) 
 	case errors.As(err, &nf):
 		return st, fmt.Errorf("%s %s of %s: %w", update, number, company, ErrNoWorkflow)
 	case err != nil:
-		return st, fmt.Errorf("%s %s of %s: %w: %w", update, number, company, ErrRefused, err)
+		return st, fmt.Errorf("%s %s of %s: %w", update, number, company, &RefusedError{Reason: err})
 	}
 	return st, nil
 }

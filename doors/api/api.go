@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	catalog "github.com/relance/relance/domain/messages"
 	"io"
 	"log/slog"
 	"net/http"
@@ -208,6 +209,25 @@ func (s *server) fault(w http.ResponseWriter, r *http.Request, what string, err 
 
 type errorBody struct {
 	Error string `json:"error"`
+}
+
+// invalidBody answers input that breaks a rule: the rule's own words in
+// English and, when the rule has a code (package messages), the code and
+// its parameters by name, for a client that says it in its own words.
+type invalidBody struct {
+	Error  string            `json:"error"`
+	Code   string            `json:"code,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// writeInvalid answers a refusal of input (store.ErrInvalid) with its
+// reason (unwrapInvalid) and, when the reason has one, its code.
+func writeInvalid(w http.ResponseWriter, status int, err error) {
+	body := invalidBody{Error: unwrapInvalid(err)}
+	if p, ok := catalog.Of(err); ok {
+		body.Code, body.Params = string(p.Code), p.Named()
+	}
+	writeJSON(w, status, body)
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

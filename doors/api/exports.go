@@ -75,7 +75,7 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 		}
 		rows, err := s.st.ListInvoices(r.Context(), f)
 		if errors.Is(err, store.ErrInvalid) {
-			writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+			writeInvalid(w, http.StatusBadRequest, err)
 			return
 		}
 		if err != nil {
@@ -121,7 +121,7 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 		}
 		rows, err := s.st.HistoryExport(r.Context(), company, from, to)
 		if errors.Is(err, store.ErrInvalid) {
-			writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+			writeInvalid(w, http.StatusBadRequest, err)
 			return
 		}
 		if err != nil {
@@ -273,7 +273,7 @@ func (s *server) addCall(w http.ResponseWriter, r *http.Request, c caller) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown customer %s of company %s", code, company))
 	case errors.Is(err, store.ErrInvalid):
 		s.audit(r, c, action, target, store.AuditRefused, unwrapInvalid(err))
-		writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+		writeInvalid(w, http.StatusBadRequest, err)
 	case err != nil:
 		s.audit(r, c, action, target, store.AuditError, "internal error (request "+info(r.Context()).id+")")
 		s.fault(w, r, action, err)

@@ -162,7 +162,7 @@ func (s *server) feedSnapshot(w http.ResponseWriter, r *http.Request, c caller) 
 	switch {
 	case errors.Is(err, store.ErrInvalid):
 		s.audit(r, c, action, company, store.AuditRefused, unwrapInvalid(err))
-		writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+		writeInvalid(w, http.StatusBadRequest, err)
 		return
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", company))
@@ -220,7 +220,7 @@ func (s *server) feedFacturX(w http.ResponseWriter, r *http.Request, c caller) {
 	switch {
 	case errors.Is(err, store.ErrInvalid) || (err != nil && store.RefusedByDatabase(err)):
 		s.audit(r, c, action, company, store.AuditRefused, unwrapInvalid(err))
-		writeError(w, http.StatusUnprocessableEntity, unwrapInvalid(err))
+		writeInvalid(w, http.StatusUnprocessableEntity, err)
 		return
 	case errors.Is(err, store.ErrNotFound) && res.Number == "":
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", company))

@@ -372,7 +372,7 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 	}
 	rows, err := s.st.ListInvoices(r.Context(), f)
 	if errors.Is(err, store.ErrInvalid) {
-		writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+		writeInvalid(w, http.StatusBadRequest, err)
 		return
 	}
 	if err != nil {
@@ -513,7 +513,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 			if err = s.st.SetTokenScope(context.WithoutCancel(r.Context()), t.Name, req.Companies); err != nil {
 				_ = s.st.RevokeToken(context.WithoutCancel(r.Context()), t.Name) // never leave a token wider than asked
 				if errors.Is(err, store.ErrNotFound) {
-					err = fmt.Errorf("%w: %v", store.ErrInvalid, err)
+					err = store.Invalid(err)
 				}
 			}
 		}
@@ -526,7 +526,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 	if errors.Is(err, store.ErrInvalid) {
 		s.audit(r, c, action, target, store.AuditRefused, unwrapInvalid(err))
-		writeError(w, http.StatusBadRequest, unwrapInvalid(err))
+		writeInvalid(w, http.StatusBadRequest, err)
 		return
 	}
 	s.audit(r, c, action, target, store.AuditError, "")

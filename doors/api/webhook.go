@@ -271,12 +271,9 @@ func canonicalAmount(raw json.RawMessage) (decimal.Decimal, error) {
 	return dunning.ParseAmount(text)
 }
 
-// unwrapInvalid returns the rule's own words from a store error wrapping
-// ErrInvalid ("record payment X on invoice id N: invalid: <reason>").
+// unwrapInvalid returns the rule's own words of a refusal of input, in
+// English (store.ReasonText: the reason of the store.InvalidError in err's
+// chain, which a messages.Problem says from the English catalog).
 func unwrapInvalid(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-		return msg[i+len(store.ErrInvalid.Error())+2:]
-	}
-	return msg
+	return store.ReasonText(err)
 }

@@ -163,16 +163,10 @@ func fieldErrors(err error, lang string) map[string]string {
 	return out
 }
 
-// refusalText is what a person reads of a refusal: the message without
-// the "invalid: " prefix the store adds.
+// refusalText is what a person reads of a refusal without a code: the
+// rule's own words (store.ReasonText), without the context of the call.
 func refusalText(err error) string {
-	msg := err.Error()
-	for _, p := range []string{store.ErrInvalid.Error() + ": "} {
-		if i := strings.Index(msg, p); i >= 0 {
-			msg = msg[:i] + msg[i+len(p):]
-		}
-	}
-	return strings.TrimSuffix(msg, ": "+store.ErrInvalid.Error())
+	return store.ReasonText(err)
 }
 
 // formLines splits a textarea into its non-empty lines.

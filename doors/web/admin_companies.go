@@ -117,7 +117,7 @@ func companyFromForm(r *http.Request) (settings.Company, map[string]string) {
 	if h := f("send-hour"); h != "" {
 		n, err := strconv.Atoi(h)
 		if err != nil {
-			errs["send-hour"] = problemIn(langOf(r), strconv.Quote(h)+" is not an hour between 0 and 23")
+			errs["send-hour"] = problemIn(langOf(r), settings.NotHour.With(strconv.Quote(h)))
 		}
 		c.SendHour = n
 	}
@@ -145,7 +145,7 @@ func logoFromForm(r *http.Request, errs map[string]string) (logo []byte, set boo
 		_, err = settings.Logo(b)
 	}
 	if err != nil {
-		errs["logo"] = problemIn(langOf(r), err.Error())
+		errs["logo"] = problemIn(langOf(r), settings.FieldProblem("logo", err).Problem)
 		return nil, false
 	}
 	return b, true
@@ -160,7 +160,7 @@ func cadenceFromForm(r *http.Request, errs map[string]string) *int {
 	}
 	n, err := settings.CadenceDays(v)
 	if err != nil {
-		errs["cadence"] = problemIn(langOf(r), err.Error())
+		errs["cadence"] = refusalIn(langOf(r), err)
 	}
 	return &n
 }
@@ -172,7 +172,7 @@ func demoDayFromForm(r *http.Request, errs map[string]string) int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 86400 {
-		errs["demo-day"] = problemIn(langOf(r), strconv.Quote(v)+": want a number of seconds from 0 (real days) to 86400")
+		errs["demo-day"] = problemIn(langOf(r), settings.NotDemoDay.With(strconv.Quote(v)))
 	}
 	return n
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	catalog "github.com/relance/relance/domain/messages"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -110,7 +111,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 		x := importFile{Kind: kind, Name: hdr.Filename}
 		x.Report, err = previewImport(kind, data)
 		if err != nil {
-			x.Error = err.Error()
+			x.Error = catalog.Say(lang, err)
 		} else {
 			x.ID = s.uploads.put(&upload{User: ses.User.Name, Company: co.Code, Kind: kind, Name: hdr.Filename, Data: data})
 		}
@@ -128,12 +129,12 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 	s.render(w, r, http.StatusOK, "admin_import", p)
 }
 
-// inLanguage translates the problems of f for the page.
+// inLanguage says the problems of f's rows in lang, from the catalogs
+// when the import gave their codes (package csvimport).
 func (f *importFile) inLanguage(lang string) {
-	f.Error = importProblemIn(lang, f.Error)
 	for i, p := range f.Report.Problems {
 		if p.Err != nil {
-			f.Report.Problems[i].Err = errors.New(importProblemIn(lang, p.Err.Error()))
+			f.Report.Problems[i].Err = errors.New(untranslatedFR(lang, catalog.Say(lang, p.Err)))
 		}
 	}
 }
@@ -310,7 +311,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, ses *sessi
 		f := importFile{Kind: kind, Name: x.Name}
 		var err error
 		if f.Report, err = runImport(ctx, s.o.Store, co.ID, kind, x.Data); err != nil {
-			f.Error = err.Error()
+			f.Error = untranslatedFR(lang, catalog.Say(lang, err))
 		}
 		s.audit(r, ses.User, "import-"+kind, co.Code, store.AuditOK, f.Report.String())
 		f.inLanguage(lang)

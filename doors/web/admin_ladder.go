@@ -111,7 +111,7 @@ func (s *Server) ladderSave(w http.ResponseWriter, r *http.Request, ses *session
 	switch {
 	case len(problems) > 0:
 	case errors.Is(err, store.ErrInvalid):
-		problems = append(problems, refusalIn(lang, refusalText(err)))
+		problems = append(problems, refusalIn(lang, err))
 	case err != nil:
 		s.fault(w, r, "set ladder", err)
 		return

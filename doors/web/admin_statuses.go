@@ -69,7 +69,7 @@ func (s *Server) statusSave(w http.ResponseWriter, r *http.Request, ses *session
 	switch {
 	case errors.Is(err, store.ErrInvalid):
 		s.audit(r, ses.User, "status-set", co.Code+"/"+st.Code, store.AuditRefused, refusalText(err))
-		s.renderStatuses(w, r, ses, co, statusesData{Edit: st, Error: refusalIn(lang, refusalText(err))}, http.StatusUnprocessableEntity)
+		s.renderStatuses(w, r, ses, co, statusesData{Edit: st, Error: refusalIn(lang, err)}, http.StatusUnprocessableEntity)
 	case err != nil:
 		s.audit(r, ses.User, "status-set", co.Code+"/"+st.Code, store.AuditError, "")
 		s.fault(w, r, "save status", err)
@@ -90,7 +90,7 @@ func (s *Server) statusDelete(w http.ResponseWriter, r *http.Request, ses *sessi
 	switch {
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, "status-delete", co.Code+"/"+code, store.AuditRefused, refusalText(err))
-		s.done(w, r, ses, adminURL(co.Code, "/statuses"), flash{Error: true, Text: tr(lang, "adm.status.notdeleted", code, refusalIn(lang, refusalText(err)))})
+		s.done(w, r, ses, adminURL(co.Code, "/statuses"), flash{Error: true, Text: tr(lang, "adm.status.notdeleted", code, refusalIn(lang, err))})
 	case err != nil:
 		s.fault(w, r, "delete status", err)
 	default:

@@ -244,7 +244,7 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request, ses *sessi
 	switch {
 	case errors.Is(err, store.ErrInvalid):
 		s.audit(r, ses.User, "template-set", co.Code+"/"+t.Name(), store.AuditRefused, refusalText(err))
-		s.renderTemplate(w, r, ses, co, templateData{Template: t, Error: tr(lang, "adm.template.refused", templateRefusalIn(lang, refusalText(err))), Invoice: r.PostFormValue("invoice")}, http.StatusUnprocessableEntity)
+		s.renderTemplate(w, r, ses, co, templateData{Template: t, Error: tr(lang, "adm.template.refused", refusalIn(lang, err)), Invoice: r.PostFormValue("invoice")}, http.StatusUnprocessableEntity)
 	case err != nil:
 		s.fault(w, r, "save template", err)
 	default:
@@ -299,7 +299,7 @@ func (s *Server) templatePreview(w http.ResponseWriter, r *http.Request, ses *se
 		_, _ = w.Write([]byte(body))
 	}
 	if err := letter.ValidateTemplate(t); err != nil {
-		fragment(http.StatusOK, `<div class="flash error" role="alert" id="preview-error">`+htmlEscape(tr(lang, "adm.template.refused", templateRefusalIn(lang, err.Error())))+`</div>`)
+		fragment(http.StatusOK, `<div class="flash error" role="alert" id="preview-error">`+htmlEscape(tr(lang, "adm.template.refused", refusalIn(lang, err)))+`</div>`)
 		return
 	}
 	number := r.PostFormValue("invoice")

@@ -55,7 +55,7 @@ func (s *Server) rateSave(w http.ResponseWriter, r *http.Request, ses *session) 
 	}
 	if err := s.o.Store.SetECBRate(r.Context(), from, rate); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			s.renderRates(w, r, ses, fromS, rateS, refusalIn(lang, refusalText(err)), http.StatusUnprocessableEntity)
+			s.renderRates(w, r, ses, fromS, rateS, refusalIn(lang, err), http.StatusUnprocessableEntity)
 			return
 		}
 		s.fault(w, r, "set ECB rate", err)

@@ -206,7 +206,7 @@ func (s *Server) customerCadence(w http.ResponseWriter, r *http.Request, ses *se
 		n, err := settings.CadenceDays(v)
 		if err != nil {
 			s.audit(r, ses.User, "customer-cadence", target, store.AuditRefused, "bad cadence")
-			s.done(w, r, ses, to, flash{Error: true, Text: problemIn(lang, err.Error())})
+			s.done(w, r, ses, to, flash{Error: true, Text: refusalIn(lang, err)})
 			return
 		}
 		days = &n

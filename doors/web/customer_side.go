@@ -80,7 +80,7 @@ func init() {
 func settingsWarnings(c settings.Company, lang string) []flash {
 	var out []flash
 	for _, w := range settings.Warnings(c) {
-		if w.Problem == settings.WarnNoIBAN {
+		if w.Problem.Code == settings.WarnNoIBAN {
 			out = append(out, flash{Error: true, Text: tr(lang, "adm.company.noiban")})
 		}
 	}

@@ -16,7 +16,7 @@ import (
 func TestRefusalShown(t *testing.T) {
 	t.Parallel()
 	wrap := func(err error) error { // as actions.Ops.Act returns it
-		return fmt.Errorf("skip FA0001 of DEMO: %w: %w", actions.ErrRefused, err)
+		return fmt.Errorf("skip FA0001 of DEMO: %w", &actions.RefusedError{Reason: err})
 	}
 	tests := []struct {
 		name, lang string

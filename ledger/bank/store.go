@@ -434,12 +434,12 @@ func (l *Ledger) Record(ctx context.Context, id int64, from string, d Decision, 
 		total := decimal.Zero
 		for _, a := range d.Allocations {
 			if !a.Amount.IsPositive() {
-				return fmt.Errorf("%w: allocation of %s", store.ErrInvalid, a.Amount)
+				return store.Invalidf("allocation of %s", a.Amount)
 			}
 			total = total.Add(a.Amount)
 		}
 		if d.Status == StatusMatched && !total.Equal(amount) {
-			return fmt.Errorf("%w: allocations total %s, the transaction is %s", store.ErrInvalid, total, amount)
+			return store.Invalidf("allocations total %s, the transaction is %s", total, amount)
 		}
 		sugg, _ := json.Marshal(nonNilS(d.Suggestions))
 		var cust any

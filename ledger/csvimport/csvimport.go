@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/ledger/store"
 )
@@ -83,16 +84,17 @@ func ReadCustomers(r io.Reader) (CustomerFile, error) {
 		fail := func(format string, a ...any) *RowError {
 			return &RowError{Line: line, Record: c.Code, Err: fmt.Errorf(format, a...)}
 		}
+		failWith := func(p messages.Problem) *RowError { return &RowError{Line: line, Record: c.Code, Err: p} }
 		if c.Code == "" || c.Name == "" {
-			return fail("code and name are required")
+			return failWith(CustomerRequired.With())
 		}
 		if first, dup := seen[c.Code]; dup {
-			return fail("customer %s already on line %d of this file", c.Code, first)
+			return failWith(CustomerTwice.With(c.Code, first))
 		}
 		seen[c.Code] = line
 		for _, e := range split(get("emails"), ",") {
 			if !strings.Contains(e, "@") {
-				return fail("e-mail address %q is not valid", e)
+				return failWith(BadEmail.With(strconv.Quote(e)))
 			}
 			c.Emails = append(c.Emails, e)
 		}
@@ -100,12 +102,12 @@ func ReadCustomers(r io.Reader) (CustomerFile, error) {
 		switch c.Kind {
 		case "", "business", "individual":
 		default:
-			return fail("kind %q: want business or individual", c.Kind)
+			return failWith(CustomerKind.With(strconv.Quote(c.Kind)))
 		}
 		switch c.Channel {
 		case "", "email", "print":
 		default:
-			return fail("channel %q: want email or print", c.Channel)
+			return failWith(BadChannel.With(strconv.Quote(c.Channel)))
 		}
 		if v := get("credit_limit"); v != "" {
 			d, err := money.Parse(v)
@@ -153,20 +155,21 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 		fail := func(format string, a ...any) *RowError {
 			return &RowError{Line: line, Record: in.Number, Err: fmt.Errorf(format, a...)}
 		}
+		failWith := func(p messages.Problem) *RowError { return &RowError{Line: line, Record: in.Number, Err: p} }
 		if in.Number == "" || in.Customer == "" {
-			return fail("number and customer are required")
+			return failWith(InvoiceRequired.With())
 		}
 		switch in.Kind {
 		case "", "invoice", "credit_note":
 		default:
-			return fail("kind %q: want invoice or credit_note", in.Kind)
+			return failWith(InvoiceKind.With(strconv.Quote(in.Kind)))
 		}
 		var err error
 		if in.IssueDate, err = parseDate(get("issue_date")); err != nil || in.IssueDate.IsZero() {
-			return fail("issue date %q: want DD/MM/YYYY or YYYY-MM-DD%s", get("issue_date"), yearHint(err))
+			return failWith(dateProblem(IssueDate, IssueDateYear, get("issue_date"), err))
 		}
 		if in.DueDate, err = parseDate(get("due_date")); err != nil {
-			return fail("due date %q: want DD/MM/YYYY or YYYY-MM-DD%s", get("due_date"), yearHint(err))
+			return failWith(dateProblem(DueDate, DueDateYear, get("due_date"), err))
 		}
 		if in.Amount, err = money.Parse(get("amount")); err != nil {
 			return fail("amount: %v", err)
@@ -178,10 +181,10 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 			}
 		}
 		if in.Kind != "credit_note" && in.Amount.IsNegative() {
-			return fail("negative amount %s on an invoice (import it as a credit_note)", in.Amount)
+			return failWith(NegativeInvoice.With(in.Amount))
 		}
 		if in.Amount.Sign() != 0 && in.Balance.Sign() != 0 && in.Balance.Sign() != in.Amount.Sign() {
-			return fail("balance due %s and amount %s have opposite signs", in.Balance, in.Amount)
+			return failWith(OppositeSigns.With(in.Balance, in.Amount))
 		}
 		if in.Balance.Abs().GreaterThan(in.Amount.Abs()) {
 			in.ImportNote = fmt.Sprintf("line %d: balance due %s is larger than the amount %s (deposits?): the balance is taken as the truth",
@@ -191,7 +194,7 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 			in.Currency = "EUR"
 		}
 		if !money.KnownCurrency(in.Currency) {
-			return fail("unknown currency %q", in.Currency)
+			return failWith(UnknownCurrency.With(strconv.Quote(in.Currency)))
 		}
 		if v := get("instalment"); v != "" {
 			var n store.Instalment
@@ -215,7 +218,7 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 			}
 			if i, ok := at[in.Number]; ok {
 				if len(out[i].Instalments) == 0 {
-					return fail("invoice %s already on line %d of this file", in.Number, lines[i])
+					return failWith(InvoiceTwice.With(in.Number, lines[i]))
 				}
 				for _, m := range out[i].Instalments {
 					if m.Seq == n.Seq {
@@ -229,7 +232,7 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 			in.Instalments = []store.Instalment{n}
 		}
 		if i, dup := at[in.Number]; dup {
-			return fail("invoice %s already on line %d of this file", in.Number, lines[i])
+			return failWith(InvoiceTwice.With(in.Number, lines[i]))
 		}
 		at[in.Number] = len(out)
 		out, lines, rowsOf = append(out, in), append(lines, line), append(rowsOf, 1)
@@ -248,7 +251,7 @@ func each(r io.Reader, required []string, row func(line int, get func(string) st
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, 0, fmt.Errorf("the file is empty: it needs a header row (%s)", strings.Join(required, ";"))
+		return nil, nil, 0, EmptyFile.With(strings.Join(required, ";"))
 	}
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("header: %w", err)
@@ -262,7 +265,7 @@ func each(r io.Reader, required []string, row func(line int, get func(string) st
 	}
 	for _, req := range required {
 		if _, ok := col[req]; !ok {
-			return nil, nil, 0, fmt.Errorf("header: column %q is missing (have %s)", req, strings.Join(header, ";"))
+			return nil, nil, 0, MissingColumn.With(strconv.Quote(req), strings.Join(header, ";"))
 		}
 	}
 	var bad []RowError
@@ -293,11 +296,13 @@ func each(r io.Reader, required []string, row func(line int, get func(string) st
 // errShortYear is parseDate's answer to a year of other than four digits.
 var errShortYear = errors.New("the year must have four digits")
 
-func yearHint(err error) string {
+// dateProblem says a date that could not be read: plain, or withYear when
+// its year does not have four digits.
+func dateProblem(plain, withYear messages.Code, value string, err error) messages.Problem {
 	if errors.Is(err, errShortYear) {
-		return " (" + errShortYear.Error() + ")"
+		return withYear.With(strconv.Quote(value))
 	}
-	return ""
+	return plain.With(strconv.Quote(value))
 }
 
 var frenchDate = regexp.MustCompile(`^([0-9]{1,2})/([0-9]{1,2})/([0-9]+)$`)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/ledger/store"
 )
@@ -38,8 +40,9 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 		fail := func(format string, a ...any) *RowError {
 			return &RowError{Line: line, Record: p.Reference, Err: fmt.Errorf(format, a...)}
 		}
+		failWith := func(pb messages.Problem) *RowError { return &RowError{Line: line, Record: p.Reference, Err: pb} }
 		if p.Reference == "" || p.Customer == "" {
-			return fail("reference and customer are required")
+			return failWith(OnAccountRequired.With())
 		}
 		for _, t := range []struct{ name, v string }{{"reference", p.Reference}, {"customer", p.Customer}, {"method", p.Method}} {
 			if err := dunning.CheckText(t.name, t.v, dunning.MaxFieldLength); err != nil {
@@ -47,7 +50,7 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 			}
 		}
 		if first, dup := seen[p.Reference]; dup {
-			return fail("payment on account %s already on line %d of this file", p.Reference, first)
+			return failWith(OnAccountTwice.With(p.Reference, first))
 		}
 		seen[p.Reference] = line
 		var err error
@@ -55,7 +58,7 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 			return fail("amount: %v", err)
 		}
 		if p.Amount.IsNegative() {
-			return fail("amount %s: a payment on account is not negative", p.Amount)
+			return failWith(OnAccountNegative.With(p.Amount.String()))
 		}
 		if p.Amount.Sign() > 0 {
 			if err := dunning.CheckAmount(p.Amount); err != nil {
@@ -63,20 +66,20 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 			}
 		}
 		if p.PaidOn, err = parseDate(get("paid_on")); err != nil || p.PaidOn.IsZero() {
-			return fail("paid_on %q: want DD/MM/YYYY or YYYY-MM-DD%s", get("paid_on"), yearHint(err))
+			return failWith(dateProblem(PaidOn, PaidOnYear, get("paid_on"), err))
 		}
 		if p.Currency == "" {
 			p.Currency = "EUR"
 		}
 		if !money.KnownCurrency(p.Currency) {
-			return fail("unknown currency %q", p.Currency)
+			return failWith(UnknownCurrency.With(strconv.Quote(p.Currency)))
 		}
 		switch strings.ToLower(get("closed")) {
 		case "", "no", "non", "0", "false":
 		case "yes", "oui", "1", "true":
 			p.Closed = true
 		default:
-			return fail("closed %q: want yes or no", get("closed"))
+			return failWith(Closed.With(strconv.Quote(get("closed"))))
 		}
 		f.Payments, f.Lines = append(f.Payments, p), append(f.Lines, line)
 		return nil

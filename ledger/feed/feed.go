@@ -217,10 +217,10 @@ func outcome(res ItemResult, err error) ItemResult {
 
 // problem is the rule's own words of a refusal.
 func problem(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, store.ErrInvalid.Error()+": "); i >= 0 {
-		return msg[i+len(store.ErrInvalid.Error())+2:]
+	if reason, ok := store.ReasonOf(err); ok {
+		return reason.Error()
 	}
+	msg := err.Error()
 	if store.RefusedByDatabase(err) {
 		return "the ledger cannot store this item's data (a value out of range or an invalid character): " + msg
 	}
@@ -229,7 +229,7 @@ func problem(err error) string {
 
 // invalid makes a refusal of the item (store.ErrInvalid).
 func invalid(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", store.ErrInvalid, fmt.Sprintf(format, a...))
+	return store.Invalidf(format, a...)
 }
 
 // fields decodes raw into v, refusing unknown fields, and returns the

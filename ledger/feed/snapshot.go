@@ -3,7 +3,6 @@ package feed
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/relance/relance/ledger/store"
 )
@@ -66,7 +65,7 @@ func (s Snapshot) Apply(ctx context.Context, st *store.Store, companyID int64) (
 	}
 	rep.Open, rep.Listed = len(open), len(s.Invoices)+len(s.PaymentsOnAccount)
 	if rep.Listed == 0 && rep.Open > 0 && !s.CloseAll {
-		return rep, fmt.Errorf("%w: %w", store.ErrInvalid, ErrEmptySnapshot)
+		return rep, store.Invalid(ErrEmptySnapshot)
 	}
 	listed := map[string]bool{}
 	for _, n := range s.Invoices {

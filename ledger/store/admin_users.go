@@ -45,7 +45,7 @@ func (s *Store) SetUserCompanies(ctx context.Context, name string, companies []s
 				return fmt.Errorf("grant %s to %s: %w", code, name, err)
 			}
 			if tag.RowsAffected() == 0 {
-				return fmt.Errorf("%w: unknown company %s", ErrInvalid, code)
+				return Invalidf("unknown company %s", code)
 			}
 		}
 		return nil
@@ -130,7 +130,7 @@ func ParseScope(s string) Scope {
 // the change use it. Production leaves it at 0.
 func (s *Store) SetDemoDaySeconds(ctx context.Context, code string, seconds int) error {
 	if seconds < 0 || seconds > 86400 {
-		return fmt.Errorf("%w: demo day of %d seconds: want 0 (real days) to 86400", ErrInvalid, seconds)
+		return Invalidf("demo day of %d seconds: want 0 (real days) to 86400", seconds)
 	}
 	var v *int
 	if seconds > 0 {

@@ -32,7 +32,7 @@ func ParseAreas(text string) ([]string, error) {
 				out = append(out, a)
 			}
 		default:
-			return nil, fmt.Errorf("%w: area %q is not dunning or feed", ErrInvalid, a)
+			return nil, Invalidf("area %q is not dunning or feed", a)
 		}
 	}
 	return out, nil

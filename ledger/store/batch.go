@@ -95,10 +95,10 @@ func (s *Store) LettersOn(ctx context.Context, company string, day calendar.Date
 	case BatchEmail:
 		filter = "l.channel IN ('email', 'both')"
 	default:
-		return nil, fmt.Errorf("letters of %s on %s: channel %q: want %q, %q or nothing: %w", company, day, channel, BatchPrint, BatchEmail, ErrInvalid)
+		return nil, fmt.Errorf("letters of %s on %s: %w", company, day, Invalidf("channel %q: want %q, %q or nothing", channel, BatchPrint, BatchEmail))
 	}
 	if day.IsZero() {
-		return nil, fmt.Errorf("letters of %s: no day: %w", company, ErrInvalid)
+		return nil, fmt.Errorf("letters of %s: %w", company, Invalidf("no day"))
 	}
 	if err := s.checkCompanyCode(ctx, company); err != nil {
 		return nil, err

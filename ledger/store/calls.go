@@ -44,22 +44,22 @@ const MaxCallText = 4000
 
 func (c NewCall) check() error {
 	if strings.TrimSpace(c.Author) == "" {
-		return fmt.Errorf("%w: a call needs an author", ErrInvalid)
+		return Invalidf("a call needs an author")
 	}
 	if strings.TrimSpace(c.Contact) == "" && strings.TrimSpace(c.Outcome) == "" && strings.TrimSpace(c.Note) == "" {
-		return fmt.Errorf("%w: a call needs a contact, an outcome or a note", ErrInvalid)
+		return Invalidf("a call needs a contact, an outcome or a note")
 	}
 	for name, v := range map[string]string{"contact": c.Contact, "outcome": c.Outcome, "note": c.Note} {
 		if len(v) > MaxCallText {
-			return fmt.Errorf("%w: the %s of a call has at most %d characters", ErrInvalid, name, MaxCallText)
+			return Invalidf("the %s of a call has at most %d characters", name, MaxCallText)
 		}
 	}
 	if p := c.PromisedAmount; p != nil {
 		if !p.IsPositive() {
-			return fmt.Errorf("%w: a promised amount must be greater than zero, not %s", ErrInvalid, p)
+			return Invalidf("a promised amount must be greater than zero, not %s", p)
 		}
 		if !p.Equal(p.Round(2)) {
-			return fmt.Errorf("%w: promised amount %s has more than two decimals", ErrInvalid, p)
+			return Invalidf("promised amount %s has more than two decimals", p)
 		}
 	}
 	return nil

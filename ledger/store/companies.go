@@ -125,7 +125,7 @@ func (s *Store) CreateCompany(ctx context.Context, c Company) (int64, error) {
 // workflows keep the ladder they started with.
 func (s *Store) SetLadder(ctx context.Context, company string, l ladder.Ladder) error {
 	if err := l.Validate(); err != nil {
-		return fmt.Errorf("set ladder of %s: %w: %w", company, ErrInvalid, err)
+		return fmt.Errorf("set ladder of %s: %w", company, Invalid(err))
 	}
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var id int64
@@ -319,7 +319,7 @@ func (s *Store) SetCustomerStatus(ctx context.Context, company, customer, code s
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: no reminder status %q in the status table of %s", ErrInvalid, code, company)
+				return Invalidf("no reminder status %q in the status table of %s", code, company)
 			}
 		}
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reminder_statuses WHERE company_id = $1 AND code = ANY($2) AND propagation = 'inherited')`,

@@ -13,7 +13,7 @@ import (
 func (s *Store) SetCompanyLogo(ctx context.Context, code string, logo []byte) error {
 	if logo != nil {
 		if _, err := settings.Logo(logo); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, settings.Errors{{Field: "logo", Problem: err.Error()}})
+			return Invalid(settings.Errors{settings.FieldProblem("logo", err)})
 		}
 	}
 	tag, err := s.Pool.Exec(ctx, `UPDATE companies SET logo = $2 WHERE code = $1`, code, logo)

@@ -87,7 +87,7 @@ func (s *Store) allCompanyCodes(ctx context.Context) ([]string, error) {
 func (s *Store) AddCompany(ctx context.Context, c settings.Company) (int64, error) {
 	c = withDefaults(c)
 	if err := settings.Check(c); err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return 0, Invalid(err)
 	}
 	var id int64
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -122,7 +122,7 @@ func (s *Store) AddCompany(ctx context.Context, c settings.Company) (int64, erro
 func (s *Store) UpdateCompany(ctx context.Context, c settings.Company) error {
 	c = withDefaults(c)
 	if err := settings.Check(c); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Invalid(err)
 	}
 	tag, err := s.Pool.Exec(ctx, `
 		UPDATE companies SET legal_name = $2, address_lines = $3, city = $4, siret = $5, vat_number = $6, rcs = $7,
@@ -225,7 +225,7 @@ func (s *Store) checkLadderTemplates(ctx context.Context, tx pgx.Tx, companyID i
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: no letter template for %s: write it first (`starter templates set`)", ErrInvalid, strings.Join(missing, ", "))
+		return Invalid(NoTemplate.With(strings.Join(missing, ", ")))
 	}
 	return nil
 }

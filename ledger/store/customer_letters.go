@@ -427,7 +427,7 @@ const (
 // (detail). Only an uncertain letter changes; it reports whether it did.
 func (s *Store) ResolveUncertain(ctx context.Context, id int64, status, resolution, messageID, detail string, at time.Time) (bool, error) {
 	if status != LetterSent && status != LetterFailed {
-		return false, fmt.Errorf("resolve customer letter %d: %w: status %q", id, ErrInvalid, status)
+		return false, fmt.Errorf("resolve customer letter %d: %w", id, Invalidf("status %q", status))
 	}
 	var atp *time.Time
 	if !at.IsZero() {

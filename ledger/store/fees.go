@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
@@ -46,13 +47,13 @@ func (s *Store) ECBRates(ctx context.Context) (fees.RateTable, error) {
 // decimals is refused (ErrInvalid).
 func (s *Store) SetECBRate(ctx context.Context, from calendar.Date, rate decimal.Decimal) error {
 	if from.IsZero() || from.Day != 1 || (from.Month != time.January && from.Month != time.July) {
-		return fmt.Errorf("ECB rate from %q: the rate of a half-year is the one in force on 1 January or 1 July: %w", from.String(), ErrInvalid)
+		return Invalid(ECBRateDay.With(strconv.Quote(from.String())))
 	}
 	if rate.LessThan(ecbRateMin) || rate.GreaterThan(ecbRateMax) {
-		return fmt.Errorf("ECB rate %s %%: outside %s..%s %%: %w", rate, ecbRateMin, ecbRateMax, ErrInvalid)
+		return Invalid(ECBRateRange.With(rate, ecbRateMin, ecbRateMax))
 	}
 	if !rate.Equal(rate.Round(3)) {
-		return fmt.Errorf("ECB rate %s %%: at most three decimals: %w", rate, ErrInvalid)
+		return Invalid(ECBRateDecimals.With(rate))
 	}
 	_, err := s.Pool.Exec(ctx, `
 		INSERT INTO ecb_rates (valid_from, rate) VALUES ($1, $2)

@@ -28,10 +28,10 @@ type HistoryExportRow struct {
 // first. A zero from or to leaves that side open.
 func (s *Store) HistoryExport(ctx context.Context, company string, from, to calendar.Date) ([]HistoryExportRow, error) {
 	if company == "" {
-		return nil, fmt.Errorf("%w: history export: the company is required", ErrInvalid)
+		return nil, Invalidf("history export: the company is required")
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, fmt.Errorf("%w: history export: the period ends (%s) before it starts (%s)", ErrInvalid, to, from)
+		return nil, Invalidf("history export: the period ends (%s) before it starts (%s)", to, from)
 	}
 	co, err := s.CompanyByCode(ctx, company)
 	if err != nil {

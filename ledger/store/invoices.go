@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/relance/relance/domain/calendar"
@@ -104,14 +103,15 @@ func (s *Store) CheckItem(ctx context.Context, id int64, seq int) (Check, error)
 	return c, nil
 }
 
-// Reasons CheckInvoice gives for holding letters (joined by "; " in
-// Check.HoldReason); a status's label follows the two prefixes. The
-// screens translate them (web.holdReason).
+// Reasons CheckInvoice gives for holding letters (joined by
+// dunning.HoldSeparator in Check.HoldReason); a status's label follows the
+// two status ones. They are dunning's hold texts, which dunning.Holds reads
+// back into messages for the screens.
 const (
-	HoldCustomerDNR    = "customer is marked do-not-remind"
-	HoldInvoiceDNR     = "invoice is marked do-not-remind"
-	HoldCustomerStatus = "customer status "
-	HoldInvoiceStatus  = "invoice status "
+	HoldCustomerDNR    = dunning.HoldCustomerDNR
+	HoldInvoiceDNR     = dunning.HoldInvoiceDNR
+	HoldCustomerStatus = dunning.HoldCustomerStatus
+	HoldInvoiceStatus  = dunning.HoldInvoiceStatus
 )
 
 // CheckInvoice re-reads an invoice's balance and what may forbid letters.
@@ -146,7 +146,7 @@ func (s *Store) CheckInvoice(ctx context.Context, id int64) (Check, error) {
 	if invStatus != nil {
 		reasons = append(reasons, HoldInvoiceStatus+*invStatus)
 	}
-	c.HoldReason = strings.Join(reasons, "; ")
+	c.HoldReason = dunning.HoldReason(reasons...)
 	return c, nil
 }
 
@@ -208,7 +208,7 @@ func (s *Store) RecordPayment(ctx context.Context, invoiceID int64, p dunning.Pa
 			return err
 		}
 		if err := p.Validate(currency); err != nil {
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
+			return Invalid(err)
 		}
 		if p.Currency == "" {
 			p.Currency = currency

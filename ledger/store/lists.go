@@ -126,14 +126,14 @@ func (c Cursor) String() string {
 func ParseCursor(s string) (Cursor, error) {
 	d, n, ok := strings.Cut(s, "~")
 	if !ok || n == "" {
-		return Cursor{}, fmt.Errorf("%w: position %q is not DATE~NUMBER", ErrInvalid, s)
+		return Cursor{}, Invalidf("position %q is not DATE~NUMBER", s)
 	}
 	if d == "infinity" {
 		return Cursor{Number: n}, nil
 	}
 	day, err := calendar.Parse(d)
 	if err != nil {
-		return Cursor{}, fmt.Errorf("%w: position %q: %v", ErrInvalid, s, err)
+		return Cursor{}, Invalidf("position %q: %v", s, err)
 	}
 	return Cursor{Due: day, Number: n}, nil
 }
@@ -250,7 +250,7 @@ func (f InvoiceFilter) listQuery() (string, []any, error) {
 	}
 	order, ok := SortKeys[key]
 	if !ok {
-		return "", nil, fmt.Errorf("%w: list invoices: unknown sort %q", ErrInvalid, f.Sort)
+		return "", nil, Invalidf("list invoices: unknown sort %q", f.Sort)
 	}
 	// The orders match the indexes (forward or backward): ascending puts
 	// NULLs last, descending first.
@@ -262,11 +262,11 @@ func (f InvoiceFilter) listQuery() (string, []any, error) {
 		order += " NULLS LAST"
 	}
 	if f.Offset < 0 {
-		return "", nil, fmt.Errorf("%w: list invoices: the offset must not be negative", ErrInvalid)
+		return "", nil, Invalidf("list invoices: the offset must not be negative")
 	}
 	if f.After != nil || f.Before != nil {
 		if key != "due" || f.Desc || f.Offset > 0 || (f.After != nil && f.Before != nil) {
-			return "", nil, fmt.Errorf("%w: list invoices: a position goes with the default order only", ErrInvalid)
+			return "", nil, Invalidf("list invoices: a position goes with the default order only")
 		}
 		c, op := f.After, ">"
 		if f.Before != nil {
@@ -350,10 +350,10 @@ func (s *Store) ExplainInvoices(ctx context.Context, f InvoiceFilter) (list, cou
 // company); withTab adds the tab's condition.
 func (f *InvoiceFilter) where(withTab bool) ([]string, []any, error) {
 	if f.Company == "" {
-		return nil, nil, fmt.Errorf("%w: list invoices: the company is required", ErrInvalid)
+		return nil, nil, Invalidf("list invoices: the company is required")
 	}
 	if f.OverdueDays < 0 {
-		return nil, nil, fmt.Errorf("%w: list invoices: overdue days must not be negative", ErrInvalid)
+		return nil, nil, Invalidf("list invoices: overdue days must not be negative")
 	}
 	if f.Now.IsZero() {
 		f.Now = time.Now()

@@ -42,20 +42,23 @@ type PasswordError struct {
 	Reason string
 }
 
-func (e *PasswordError) Error() string {
+func (e *PasswordError) Error() string { return ErrInvalid.Error() + ": " + e.Rule() }
+
+// Rule returns the rule the password breaks, in English.
+func (e *PasswordError) Rule() string {
 	switch e.Reason {
 	case PasswordShort:
-		return fmt.Sprintf("%s: the password must have at least %d characters", ErrInvalid, MinPasswordLength)
+		return fmt.Sprintf("the password must have at least %d characters", MinPasswordLength)
 	case PasswordLong:
-		return fmt.Sprintf("%s: the password must have at most %d bytes", ErrInvalid, MaxPasswordBytes)
+		return fmt.Sprintf("the password must have at most %d bytes", MaxPasswordBytes)
 	case PasswordCommon:
-		return fmt.Sprintf("%s: the password is among the most common ones: choose another", ErrInvalid)
+		return "the password is among the most common ones: choose another"
 	case PasswordName:
-		return fmt.Sprintf("%s: the password must not be the user's name", ErrInvalid)
+		return "the password must not be the user's name"
 	case PasswordSame:
-		return fmt.Sprintf("%s: the new password must differ from the current one", ErrInvalid)
+		return "the new password must differ from the current one"
 	}
-	return fmt.Sprintf("%s: password refused (%s)", ErrInvalid, e.Reason)
+	return fmt.Sprintf("password refused (%s)", e.Reason)
 }
 
 // Unwrap makes a PasswordError match ErrInvalid.

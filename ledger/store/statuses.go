@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -18,11 +19,11 @@ var statusCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,9}$`)
 func (s *Store) SaveStatus(ctx context.Context, company string, st ReminderStatus) (customers []string, err error) {
 	switch {
 	case !statusCode.MatchString(st.Code):
-		return nil, fmt.Errorf("%w: status code %q: 1 to 10 capital letters, digits, '-' or '_'", ErrInvalid, st.Code)
+		return nil, Invalid(StatusCodeFormat.With(strconv.Quote(st.Code)))
 	case st.Label == "":
-		return nil, fmt.Errorf("%w: status %s: the label is required", ErrInvalid, st.Code)
+		return nil, Invalid(StatusLabelRequired.With(st.Code))
 	case st.EscalationCode == st.Code:
-		return nil, fmt.Errorf("%w: status %s cannot escalate to itself", ErrInvalid, st.Code)
+		return nil, Invalid(StatusEscalatesToItself.With(st.Code))
 	}
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var id int64
@@ -39,7 +40,7 @@ func (s *Store) SaveStatus(ctx context.Context, company string, st ReminderStatu
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: status %s escalates to %s, which is not in the table", ErrInvalid, st.Code, st.EscalationCode)
+				return Invalid(StatusEscalatesToNone.With(st.Code, st.EscalationCode))
 			}
 		}
 		var wasInherited, wasBlocking, existed bool
@@ -88,7 +89,7 @@ func (s *Store) DeleteStatus(ctx context.Context, company, code string) error {
 			return err
 		}
 		if holders > 0 {
-			return fmt.Errorf("%w: status %s is held by %d customer(s): give them another status first", ErrInvalid, code, holders)
+			return Invalid(StatusHeld.With(code, holders))
 		}
 		rows, err := tx.Query(ctx, `SELECT code FROM reminder_statuses WHERE company_id = $1 AND escalation_code = $2 ORDER BY code`, id, code)
 		if err != nil {
@@ -98,7 +99,7 @@ func (s *Store) DeleteStatus(ctx context.Context, company, code string) error {
 			return err
 		}
 		if len(escalating) > 0 {
-			return fmt.Errorf("%w: status %s is the escalation of %v", ErrInvalid, code, escalating)
+			return Invalid(StatusEscalationOf.With(code, escalating))
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM reminder_statuses WHERE company_id = $1 AND code = $2`, id, code)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // the block, the line and the field at fault.
 func (s *Store) SaveTemplate(ctx context.Context, company string, t letter.Template) error {
 	if err := letter.ValidateTemplate(t); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Invalid(err)
 	}
 	t = t.Normalized()
 	tag, err := s.Pool.Exec(ctx, `

@@ -89,24 +89,24 @@ func ValidateTemplate(t Template) error {
 	t = t.Normalized()
 	name := t.Name()
 	if !validLevel.MatchString(t.Level) {
-		return fmt.Errorf("template %s: level %q: want a code such as R1, R2, MED", name, t.Level)
+		return TemplateLevel.With(name, strconv.Quote(t.Level))
 	}
 	if !validLanguage.MatchString(t.Language) {
-		return fmt.Errorf("template %s: language %q: want a language code such as fr, en", name, t.Language)
+		return TemplateLanguage.With(name, strconv.Quote(t.Language))
 	}
 	switch t.CustomerKind {
 	case KindAny, KindBusiness, KindIndividual:
 	default:
-		return fmt.Errorf("template %s: customer kind %q: want %q, %q or nothing (every customer)", name, t.CustomerKind, KindBusiness, KindIndividual)
+		return TemplateKind.With(name, strconv.Quote(t.CustomerKind), strconv.Quote(KindBusiness), strconv.Quote(KindIndividual))
 	}
 	if t.MinDaysOverdue < 0 {
-		return fmt.Errorf("template %s: minimum days overdue %d: want 0 or more", name, t.MinDaysOverdue)
+		return TemplateMinDays.With(name, t.MinDaysOverdue)
 	}
 	if strings.TrimSpace(t.Source) == "" {
-		return fmt.Errorf("template %s: empty source", name)
+		return TemplateEmpty.With(name)
 	}
 	if len(t.Source) > MaxTemplateSize {
-		return fmt.Errorf("template %s: %d bytes, more than %d", name, len(t.Source), MaxTemplateSize)
+		return TemplateSize.With(name, len(t.Source), MaxTemplateSize)
 	}
 	lt, err := parseCustom(t)
 	if err != nil {
@@ -121,7 +121,7 @@ func ValidateTemplate(t Template) error {
 			return err
 		}
 		if i == 0 && c.Subject == "" {
-			return fmt.Errorf("template %s: \"subject\" is empty", name)
+			return TemplateNoSubject.With(name)
 		}
 	}
 	return nil
@@ -287,7 +287,7 @@ func parseCustom(t Template) (*levelTemplate, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("template %s: missing %s (every template defines %s)", name, strings.Join(missing, ", "), strings.Join(templateBlocks, ", "))
+		return nil, TemplateMissing.With(name, strings.Join(missing, ", "), strings.Join(templateBlocks, ", "))
 	}
 	return &levelTemplate{text: text, html: html}, nil
 }
@@ -397,7 +397,7 @@ func templateError(name, block string, err error) error {
 	}
 	var he *htmltemplate.Error
 	if errors.As(err, &he) && he.Line > 0 {
-		return fmt.Errorf("template %s: %s: %s", name, where(he.Name, strconv.Itoa(he.Line), ""), he.Description)
+		return TemplateFault.With(name, where(he.Name, strconv.Itoa(he.Line), "")+": "+he.Description)
 	}
 	msg := err.Error()
 	if m := execErr.FindStringSubmatch(msg); m != nil {
@@ -413,15 +413,15 @@ func templateError(name, block string, err error) error {
 		if inner == name {
 			inner = ""
 		}
-		return fmt.Errorf("template %s: %s: %s", name, where(file, line, inner), what)
+		return TemplateFault.With(name, where(file, line, inner)+": "+what)
 	}
 	if m := parseErr.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("template %s: %s: %s", name, where(m[1], m[2], ""), m[3])
+		return TemplateFault.With(name, where(m[1], m[2], "")+": "+m[3])
 	}
 	if block != "" {
-		return fmt.Errorf("template %s: %q: %s", name, block, strings.TrimPrefix(msg, "template: "))
+		return TemplateFault.With(name, strconv.Quote(block)+": "+strings.TrimPrefix(msg, "template: "))
 	}
-	return fmt.Errorf("template %s: %s", name, strings.TrimPrefix(msg, "template: "))
+	return TemplateFault.With(name, strings.TrimPrefix(msg, "template: "))
 }
 
 // checkFields walks the five blocks of set (and the blocks they call) with
@@ -589,7 +589,7 @@ func (c *fieldChecker) fields(tree *parse.Tree, n parse.Node, t reflect.Type, na
 			if tree.Name != c.block && tree.Name != c.name {
 				block = fmt.Sprintf("%q (called from %q)", tree.Name, c.block)
 			}
-			return nil, fmt.Errorf("template %s: %s line %s: unknown field %s (%s has no field or method %s)", c.name, block, line, text, t, f)
+			return nil, TemplateUnknownField.With(c.name, block, line, text, t, f)
 		}
 		if !known {
 			return nil, nil
