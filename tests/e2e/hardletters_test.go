@@ -28,7 +28,7 @@ func TestHardLettersGoOutOnceAndUnzip(t *testing.T) {
 	const company = "HARD1"
 	id, err := st.CreateCompany(ctx, store.Company{Code: company, LegalName: "Négoce Durand & Fils SAS",
 		AddressLines: []string{"18 quai de la Tournelle", "75005 Paris"}, City: "Paris",
-		SenderEmail: "relances@" + domainOf(company), DemoDaySeconds: 30})
+		SenderEmail: "relances@" + domainOf(company), DemoDaySeconds: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestHardLettersGoOutOnceAndUnzip(t *testing.T) {
 		return mailsTo(t, oeuvre) > 0 && mailsTo(t, grand) > 0
 	})
 	// Every hand-in reached the statement within its window (half a demo
-	// day: 15 s, so that 61 workflows hand in on a loaded machine); a
+	// day: 10 s, so that 61 workflows hand in on a loaded machine); a
 	// second statement could only come a demo day later, and a resent one
 	// at once.
 	time.Sleep(3 * time.Second)
