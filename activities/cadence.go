@@ -42,6 +42,31 @@ func cadenceDays(cad store.Cadence, item LetterItem) int {
 	return cad.Days
 }
 
+// itemSlot is the customer's next allowed letter for item: the slot the
+// hand-over (cadenceCheck) and the proposal (CadenceWaits) both read.
+func itemSlot(clock ladder.Clock, cad store.Cadence, item LetterItem) time.Time {
+	return CadenceSlot(clock, cad.LastSent, cadenceDays(cad, item))
+}
+
+// CadenceWaits tells whether the letter of item, due on day for the
+// customer whose cadence is cad, waits for the customer's next allowed
+// letter, and which: the slot QueueLetter would defer it to (the formal
+// notice's limit included), zero when it goes that day. The proposal of
+// a day shows such a letter as waiting (docs/customer-side.md "Cadence").
+// An error is a company clock the ledger cannot read: the hand-over then
+// applies no cadence either.
+func CadenceWaits(cad store.Cadence, item LetterItem, day calendar.Date) (time.Time, error) {
+	clock, err := cadenceClock(cad)
+	if err != nil {
+		return time.Time{}, err
+	}
+	slot := itemSlot(clock, cad, item)
+	if slot.IsZero() || !day.Before(clock.Today(slot)) {
+		return time.Time{}, nil
+	}
+	return slot, nil
+}
+
 // cadenceClock is the company's clock as the cadence reads it.
 func cadenceClock(cad store.Cadence) (ladder.Clock, error) {
 	loc, err := time.LoadLocation(cad.TimeZone)
@@ -92,7 +117,7 @@ func (a *Activities) cadenceCheck(ctx context.Context, req QueueRequest, now tim
 	if req.Item.Now {
 		return time.Time{}, period, cad, nil
 	}
-	slot := CadenceSlot(clock, cad.LastSent, days)
+	slot := itemSlot(clock, cad, req.Item)
 	at := req.SendAt
 	if now.After(at) {
 		at = now

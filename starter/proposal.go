@@ -60,6 +60,18 @@ func runProposal(ctx context.Context, e *env, args []string) error {
 		e.printf("%-9s %-26.26s %-5s %-6s %14s %12s  %s\n", p.Customer, p.Name, p.Level, p.Channel,
 			money.Format(p.Reminded, p.Currency), fees, strings.Join(nums, ", "))
 	}
+	// Customers whose letter waits for their cadence: no letter that day.
+	waiting, err := o.Waiting(ctx, *company, day)
+	if err != nil {
+		return err
+	}
+	for _, p := range waiting {
+		var nums []string
+		for _, l := range p.Invoices {
+			nums = append(nums, l.Number+" ("+l.NextLevel+")")
+		}
+		e.printf("%-9s %-26.26s attend la cadence — prochaine lettre le %s  %s\n", p.Customer, p.Name, p.NextLetter.French(), strings.Join(nums, ", "))
+	}
 	// Blocking warnings come last, where they are read before the run.
 	for _, p := range props {
 		for _, w := range p.Warnings {

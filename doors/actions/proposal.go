@@ -2,12 +2,15 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
 	"github.com/shopspring/decimal"
 )
@@ -44,6 +47,56 @@ type CustomerProposal struct {
 	// without penalties or to add the rate first (`starter rates set`).
 	Warnings []string `json:"warnings,omitempty"`
 	Blocking bool     `json:"blocking,omitempty"`
+	// NextLetter is set on a customer whose letter waits for its cadence
+	// (Ops.Waiting): the day of its next allowed letter, the earliest of
+	// its lines'. Such a customer gets no letter that day.
+	NextLetter calendar.Date `json:"nextLetter,omitzero"`
+}
+
+// dayLines returns the lines due on day of company, split into those whose
+// letter goes that day and those that wait for their customer's cadence,
+// with the day each waiting line's next allowed letter falls on (by
+// invoice and instalment). The rule is the hand-over's
+// (activities.CadenceWaits, as QueueLetter defers); a customer or clock
+// the ledger cannot read applies no cadence, as in QueueLetter.
+func (o *Ops) dayLines(ctx context.Context, company string, day calendar.Date) (goes, waits []store.ProposalLine, next map[[2]int64]calendar.Date, err error) {
+	lines, err := o.Store.ProposalLines(ctx, company, day)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	next = map[[2]int64]calendar.Date{}
+	cads := map[string]store.Cadence{}
+	for _, l := range lines {
+		cad, ok := cads[l.Customer]
+		if !ok {
+			cad, err = o.Store.CustomerCadence(ctx, company, l.Customer)
+			if errors.Is(err, store.ErrNotFound) {
+				cad, err = store.Cadence{}, nil
+			}
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			cads[l.Customer] = cad
+		}
+		var slot time.Time
+		if cad.TimeZone != "" {
+			item := activities.LetterItem{InvoiceID: l.InvoiceID, Invoice: l.Number, Instalment: l.Instalment, Level: ladder.Level{Code: l.NextLevel}}
+			if slot, err = activities.CadenceWaits(cad, item, day); err != nil {
+				slot, err = time.Time{}, nil
+			}
+		}
+		if slot.IsZero() {
+			goes = append(goes, l)
+			continue
+		}
+		loc, lerr := time.LoadLocation(cad.TimeZone)
+		if lerr != nil {
+			loc = time.UTC
+		}
+		waits = append(waits, l)
+		next[[2]int64{l.InvoiceID, int64(l.Instalment)}] = calendar.Of(slot.In(loc))
+	}
+	return goes, waits, next, nil
 }
 
 // Proposal lists, per customer, the letters the dunning would send on day.
@@ -52,13 +105,24 @@ type CustomerProposal struct {
 // every item will have that day): the proposal and its preview are the
 // letter.
 func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) ([]CustomerProposal, error) {
-	lines, err := o.Store.ProposalLines(ctx, company, day)
+	lines, _, next, err := o.dayLines(ctx, company, day)
 	if err != nil {
 		return nil, err
 	}
 	due, err := activities.DueItems(ctx, o.Store, company, day)
 	if err != nil {
 		return nil, err
+	}
+	// A letter that waits for the customer's cadence is not in that
+	// day's statement.
+	for c, items := range due {
+		var keep []activities.LetterItem
+		for _, it := range items {
+			if _, waits := next[[2]int64{it.InvoiceID, int64(it.Instalment)}]; !waits {
+				keep = append(keep, it)
+			}
+		}
+		due[c] = keep
 	}
 	var out []CustomerProposal
 	for _, l := range lines {
@@ -97,6 +161,31 @@ func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) (
 		}
 		if len(f.MissingRates) > 0 {
 			p.FeesDetail += " (penalties missing: no ECB rate)"
+		}
+	}
+	return out, nil
+}
+
+// Waiting lists, per customer, the letters due on day that wait for the
+// customer's cadence (docs/customer-side.md "Cadence"): none of them goes
+// that day, and Proposal leaves them out. NextLetter is the day the
+// customer's next letter may go.
+func (o *Ops) Waiting(ctx context.Context, company string, day calendar.Date) ([]CustomerProposal, error) {
+	_, lines, next, err := o.dayLines(ctx, company, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []CustomerProposal
+	for _, l := range lines {
+		if len(out) == 0 || out[len(out)-1].Customer != l.Customer {
+			out = append(out, CustomerProposal{Customer: l.Customer, Name: l.CustomerName, Address: l.Address, Currency: l.Currency,
+				Fees: decimal.Zero, Indemnity: decimal.Zero, Interest: decimal.Zero, Reminded: decimal.Zero})
+		}
+		p := &out[len(out)-1]
+		p.Invoices = append(p.Invoices, l)
+		p.Reminded = p.Reminded.Add(l.Balance)
+		if d := next[[2]int64{l.InvoiceID, int64(l.Instalment)}]; p.NextLetter.IsZero() || d.Before(p.NextLetter) {
+			p.NextLetter = d
 		}
 	}
 	return out, nil

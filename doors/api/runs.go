@@ -123,13 +123,20 @@ func (s *server) proposal(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fault(w, r, "proposal", err)
 		return
 	}
+	// waiting: the customers whose letter waits for their cadence (none
+	// goes that day; nextLetter is when the next may).
+	waiting, err := s.ops.Waiting(r.Context(), company, day)
+	if err != nil {
+		s.fault(w, r, "proposal", err)
+		return
+	}
 	// blocking: a customer's warnings (a missing ECB rate) must be read
 	// before the run; they are in each customer's "warnings".
 	blocking := false
 	for _, p := range props {
 		blocking = blocking || p.Blocking
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"company": company, "date": day, "customers": props, "blocking": blocking})
+	writeJSON(w, http.StatusOK, map[string]any{"company": company, "date": day, "customers": props, "waiting": waiting, "blocking": blocking})
 }
 
 // untick leaves a customer out of the run of a date (seed 001).

@@ -193,6 +193,7 @@ var messages = map[string][2]string{
 	"err.period":          {"Période incorrecte : la fin est avant le début.", "Bad period: it ends before it starts."},
 	"a.retick":            {"Recocher", "Tick again"},
 	"prop.untickedRow":    {"Décoché : pas de lettre ce jour-là", "Unticked: no letter that day"},
+	"prop.waitingRow":     {"attend la cadence — prochaine lettre le %s", "waits for the cadence — next letter on %s"},
 	"prop.reticked":       {"%s remis dans la proposition : %d facture(s) reprise(s).", "%s back in the proposal: %d invoice(s) resumed."},
 	"a.edit":              {"Modifier", "Edit"},
 	"a.delete":            {"Supprimer", "Delete"},

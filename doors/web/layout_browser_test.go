@@ -50,6 +50,14 @@ func layoutWorld(t *testing.T) (*world, string) {
 		WHERE i.dunning_status = 'active' GROUP BY cu.code ORDER BY count(*) DESC, cu.code LIMIT 1`).Scan(&customer); err != nil {
 		t.Fatal(err)
 	}
+	// Another customer got a letter two days ago: with the 7-day cadence,
+	// the proposal shows its letter waiting for its next one.
+	if _, err := st.Pool.Exec(ctx, `INSERT INTO customer_letters (key, customer_id, channel, status, created_at, sent_at)
+		SELECT 'layout-cadence', cu.id, 'email', 'sent', $2::timestamptz, $2::timestamptz FROM customers cu JOIN invoices i ON i.customer_id = cu.id
+		WHERE i.dunning_status = 'active' AND cu.code <> $1 GROUP BY cu.id, cu.code ORDER BY cu.code LIMIT 1`,
+		customer, today.AddDays(-2).At(10, paris)); err != nil {
+		t.Fatal(err)
+	}
 	h, err := web.New(web.Options{Ops: &actions.Ops{Store: st}, Store: st, InsecureCookies: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -130,6 +130,9 @@ func TestPreviewIsTheLetterSent(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(preview), "%PDF") {
 		t.Fatalf("preview: %d %.300s", resp.StatusCode, preview)
 	}
+	// The proposal, read before the letter goes (once sent, the
+	// customer's next letter waits for its cadence).
+	_, page := a.get("/c/PRV/proposal?date=" + day.String())
 
 	// The letter the run sends: the invoice workflows hand in the items
 	// whose next letter falls due today, each at its new level.
@@ -181,7 +184,6 @@ func TestPreviewIsTheLetterSent(t *testing.T) {
 	}
 
 	// The proposal shows the same level, amount and fees as the letter.
-	_, page := a.get("/c/PRV/proposal?date=" + day.String())
 	row := strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(regexp.MustCompile(`(?s)<tr data-customer="CLI1">.*?</tr>`).FindString(page))
 	owed := "2 130,50" // 1 200 + 480,50 + 300 + 250 - 100 (FA0005 not yet due)
 	if !strings.Contains(row, owed) || !strings.Contains(flat(lt), flat(owed)) {

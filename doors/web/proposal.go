@@ -46,6 +46,9 @@ type proposalData struct {
 	// Unticked are the customers left out of that day's run: shown
 	// unticked, they can be ticked again.
 	Unticked []actions.CustomerProposal
+	// Waiting are the customers whose letter waits for their cadence: no
+	// letter that day, shown with the day of their next one.
+	Waiting []actions.CustomerProposal
 }
 
 // halfYearStart finds the first day of the half-year a missing-rate
@@ -101,9 +104,14 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 		s.fault(w, r, "proposal", err)
 		return
 	}
+	waiting, err := s.o.Ops.Waiting(r.Context(), co.Code, day)
+	if err != nil {
+		s.fault(w, r, "proposal", err)
+		return
+	}
 	lang := ses.lang()
 	p := s.newPage(r, ses, co, "proposal", tr(lang, "prop.title", formatDate(lang, day)),
-		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props), Unticked: unticked})
+		proposalData{Day: day, Customers: props, Back: r.URL.RequestURI(), Missing: missingRates(lang, props), Unticked: unticked, Waiting: waiting})
 	s.render(w, r, http.StatusOK, "proposal", p)
 }
 
