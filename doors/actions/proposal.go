@@ -175,20 +175,11 @@ func (o *Ops) Waiting(ctx context.Context, company string, day calendar.Date) ([
 	if err != nil {
 		return nil, err
 	}
-	var out []CustomerProposal
-	for _, l := range lines {
-		if len(out) == 0 || out[len(out)-1].Customer != l.Customer {
-			out = append(out, CustomerProposal{Customer: l.Customer, Name: l.CustomerName, Address: l.Address, Currency: l.Currency,
-				Fees: decimal.Zero, Indemnity: decimal.Zero, Interest: decimal.Zero, Reminded: decimal.Zero})
-		}
-		p := &out[len(out)-1]
-		p.Invoices = append(p.Invoices, l)
-		p.Reminded = p.Reminded.Add(l.Balance)
+	return byCustomer(lines, func(p *CustomerProposal, l store.ProposalLine) {
 		if d := next[[2]int64{l.InvoiceID, int64(l.Instalment)}]; p.NextLetter.IsZero() || d.Before(p.NextLetter) {
 			p.NextLetter = d
 		}
-	}
-	return out, nil
+	}), nil
 }
 
 // Untick takes a customer out of the run of day (seed 001: untick "to
@@ -222,6 +213,13 @@ func (o *Ops) Unticked(ctx context.Context, company string, day calendar.Date) (
 	if err != nil {
 		return nil, err
 	}
+	return byCustomer(lines, nil), nil
+}
+
+// byCustomer groups lines (ordered by customer) into one CustomerProposal
+// per customer, with its invoices and the balance they remind; each, when
+// not nil, is called with every line and its customer's proposal.
+func byCustomer(lines []store.ProposalLine, each func(*CustomerProposal, store.ProposalLine)) []CustomerProposal {
 	var out []CustomerProposal
 	for _, l := range lines {
 		if len(out) == 0 || out[len(out)-1].Customer != l.Customer {
@@ -231,8 +229,11 @@ func (o *Ops) Unticked(ctx context.Context, company string, day calendar.Date) (
 		p := &out[len(out)-1]
 		p.Invoices = append(p.Invoices, l)
 		p.Reminded = p.Reminded.Add(l.Balance)
+		if each != nil {
+			each(p, l)
+		}
 	}
-	return out, nil
+	return out
 }
 
 // Retick puts a customer unticked from the run of day back into it: the
