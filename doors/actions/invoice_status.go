@@ -10,7 +10,6 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
-	"go.temporal.io/api/serviceerror"
 )
 
 // StatusChange is a reminder status to give a selection of invoices (seed
@@ -212,20 +211,8 @@ func (o *Ops) recheck(ctx context.Context, company, number string, r dunning.Rec
 	if err != nil {
 		return 0, err
 	}
-	told := 0
-	var errs []error
-	for _, id := range ids {
-		err := o.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalRecheck, r)
-		var nf *serviceerror.NotFound
-		switch {
-		case err == nil:
-			told++
-		case errors.As(err, &nf):
-		default:
-			errs = append(errs, fmt.Errorf("tell %s: %w", id, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	told, err := o.tellRecheck(ctx, ids, r)
+	if err != nil {
 		return told, fmt.Errorf("%w: %w", ErrNotTold, err)
 	}
 	return told, nil

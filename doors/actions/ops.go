@@ -180,17 +180,24 @@ func (o *Ops) propagate(ctx context.Context, company, customer string, r dunning
 	if err != nil {
 		return 0, err
 	}
+	return o.tellRecheck(ctx, ids, r)
+}
+
+// tellRecheck signals r to each workflow of ids and counts those told; a
+// workflow that ended meanwhile is not an error, the other failures are
+// joined.
+func (o *Ops) tellRecheck(ctx context.Context, ids []string, r dunning.Recheck) (int, error) {
 	told := 0
 	var errs []error
-	for _, n := range ids {
-		err := o.Temporal.SignalWorkflow(ctx, n, "", dunning.SignalRecheck, r)
+	for _, id := range ids {
+		err := o.Temporal.SignalWorkflow(ctx, id, "", dunning.SignalRecheck, r)
 		var nf *serviceerror.NotFound
 		switch {
 		case err == nil:
 			told++
 		case errors.As(err, &nf):
 		default:
-			errs = append(errs, fmt.Errorf("tell %s: %w", n, err))
+			errs = append(errs, fmt.Errorf("tell %s: %w", id, err))
 		}
 	}
 	return told, errors.Join(errs...)

@@ -454,14 +454,24 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request) {
+// customerPDF reads the customer of the link and the id of the PDF asked
+// ("<id>.pdf"); an id that is not a number is not found.
+func (s *Server) customerPDF(w http.ResponseWriter, r *http.Request) (store.PortalCustomer, int64, bool) {
 	cu, ok := s.customerOf(w, r)
 	if !ok {
-		return
+		return cu, 0, false
 	}
 	id, err := strconv.ParseInt(strings.TrimSuffix(r.PathValue("id"), ".pdf"), 10, 64)
 	if err != nil {
 		s.refuse(w, r, http.StatusNotFound, lang(cu.Language), "err.notfound")
+		return cu, 0, false
+	}
+	return cu, id, true
+}
+
+func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request) {
+	cu, id, ok := s.customerPDF(w, r)
+	if !ok {
 		return
 	}
 	pdf, err := s.Ops.Store.PortalLetterPDF(r.Context(), cu.ID, id)
@@ -473,13 +483,8 @@ func (s *Server) letterPDF(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) invoicePDF(w http.ResponseWriter, r *http.Request) {
-	cu, ok := s.customerOf(w, r)
+	cu, id, ok := s.customerPDF(w, r)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(strings.TrimSuffix(r.PathValue("id"), ".pdf"), 10, 64)
-	if err != nil {
-		s.refuse(w, r, http.StatusNotFound, lang(cu.Language), "err.notfound")
 		return
 	}
 	inv, err := s.Ops.Store.PortalInvoiceOf(r.Context(), cu.ID, id)

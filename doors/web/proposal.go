@@ -117,52 +117,33 @@ func (s *Server) proposal(w http.ResponseWriter, r *http.Request, ses *session) 
 
 // untick leaves a customer out of the run of a day (seed 001).
 func (s *Server) untick(w http.ResponseWriter, r *http.Request, ses *session) {
-	co, ok := s.company(w, r, ses)
-	if !ok {
-		return
-	}
-	customer := strings.TrimSpace(r.PostFormValue("customer"))
-	target := co.Code + "/customer/" + customer
-	if !s.allow(w, r, ses, store.RoleOperator, "untick", target) {
-		return
-	}
-	lang := ses.lang()
-	to := back(r, "/c/"+url.PathEscape(co.Code)+"/proposal")
-	day, err := parseDay(r.PostFormValue("date"))
-	if err != nil {
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.date", r.PostFormValue("date"))})
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
-	defer cancel()
-	paused, err := s.o.Ops.Untick(ctx, co.Code, customer, day, ses.User.Name)
-	switch {
-	case errors.Is(err, actions.ErrRefused):
-		s.audit(r, ses.User, "untick", target, store.AuditRefused, refusalReason(err))
-		p := s.labelPage(r.Context(), lang, co)
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
-	case err != nil:
-		s.audit(r, ses.User, "untick", target, store.AuditError, fmt.Sprintf("%d paused before the error", len(paused)))
-		s.fault(w, r, "untick", err)
-	default:
-		s.audit(r, ses.User, "untick", target, store.AuditOK, fmt.Sprintf("%s: %d invoice(s) paused", day, len(paused)))
-		for _, n := range paused {
-			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == "paused" })
-		}
-		s.done(w, r, ses, to, flash{Text: tr(lang, "prop.unticked", customer, len(paused))})
-	}
+	s.tick(w, r, ses, tickAction{name: "untick", done: "paused", status: "paused", flash: "prop.unticked", act: s.o.Ops.Untick})
 }
 
 // retick puts a customer left out of the run of a day back into it: the
 // invoices the untick paused are resumed.
 func (s *Server) retick(w http.ResponseWriter, r *http.Request, ses *session) {
+	s.tick(w, r, ses, tickAction{name: "retick", done: "resumed", status: "active", flash: "prop.reticked", act: s.o.Ops.Retick})
+}
+
+// tickAction is untick or retick: its audited name, the word for the
+// invoices it changed, the invoice status it waits for, its message key
+// and the action.
+type tickAction struct {
+	name, done, status, flash string
+	act                       func(ctx context.Context, company, customer string, day calendar.Date, actor string) ([]string, error)
+}
+
+// tick runs a on the customer and day of the form (operator role),
+// audited, and waits for the invoices it changed to show their status.
+func (s *Server) tick(w http.ResponseWriter, r *http.Request, ses *session, a tickAction) {
 	co, ok := s.company(w, r, ses)
 	if !ok {
 		return
 	}
 	customer := strings.TrimSpace(r.PostFormValue("customer"))
 	target := co.Code + "/customer/" + customer
-	if !s.allow(w, r, ses, store.RoleOperator, "retick", target) {
+	if !s.allow(w, r, ses, store.RoleOperator, a.name, target) {
 		return
 	}
 	lang := ses.lang()
@@ -174,21 +155,21 @@ func (s *Server) retick(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 	defer cancel()
-	resumed, err := s.o.Ops.Retick(ctx, co.Code, customer, day, ses.User.Name)
+	changed, err := a.act(ctx, co.Code, customer, day, ses.User.Name)
 	switch {
 	case errors.Is(err, actions.ErrRefused):
-		s.audit(r, ses.User, "retick", target, store.AuditRefused, refusalReason(err))
+		s.audit(r, ses.User, a.name, target, store.AuditRefused, refusalReason(err))
 		p := s.labelPage(r.Context(), lang, co)
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "refused", customer, refusalShown(p, err))})
 	case err != nil:
-		s.audit(r, ses.User, "retick", target, store.AuditError, fmt.Sprintf("%d resumed before the error", len(resumed)))
-		s.fault(w, r, "retick", err)
+		s.audit(r, ses.User, a.name, target, store.AuditError, fmt.Sprintf("%d %s before the error", len(changed), a.done))
+		s.fault(w, r, a.name, err)
 	default:
-		s.audit(r, ses.User, "retick", target, store.AuditOK, fmt.Sprintf("%s: %d invoice(s) resumed", day, len(resumed)))
-		for _, n := range resumed {
-			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == "active" })
+		s.audit(r, ses.User, a.name, target, store.AuditOK, fmt.Sprintf("%s: %d invoice(s) %s", day, len(changed), a.done))
+		for _, n := range changed {
+			s.settle(ctx, co.Code, n, func(row store.InvoiceRow) bool { return row.Status == a.status })
 		}
-		s.done(w, r, ses, to, flash{Text: tr(lang, "prop.reticked", customer, len(resumed))})
+		s.done(w, r, ses, to, flash{Text: tr(lang, a.flash, customer, len(changed))})
 	}
 }
 
