@@ -6,9 +6,11 @@ package activities
 import (
 	"context"
 	"errors"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 	"github.com/relance/relance/letters/portallink"
@@ -18,7 +20,9 @@ import (
 )
 
 // Activities carries the dependencies of every activity. Register a value
-// of it with the worker; workflows call its methods by reference.
+// of it with the worker; workflows call its methods by their registered
+// names (wire.ActivityNames), and get wire types back: the ledger's rows
+// are converted here (wire.go), never handed to a workflow.
 type Activities struct {
 	Store  *store.Store
 	Mailer Mailer
@@ -36,43 +40,37 @@ type Activities struct {
 }
 
 // LoadInvoice returns what the workflow needs to start dunning an invoice.
-func (a *Activities) LoadInvoice(ctx context.Context, ref InvoiceRef) (store.Invoice, error) {
+func (a *Activities) LoadInvoice(ctx context.Context, ref wire.InvoiceRef) (wire.Invoice, error) {
 	inv, err := a.Store.LoadItem(ctx, ref.Company, ref.Invoice, ref.Instalment)
-	return inv, nonRetryableIfNotFound(err)
+	return scan.Snapshot(inv), nonRetryableIfNotFound(err)
 }
 
 // CheckItem re-reads the balance and statuses of an invoice or one of its
 // instalments just before a letter.
-func (a *Activities) CheckItem(ctx context.Context, ref ItemRef) (store.Check, error) {
+func (a *Activities) CheckItem(ctx context.Context, ref wire.ItemRef) (wire.Check, error) {
 	c, err := a.Store.CheckItem(ctx, ref.InvoiceID, ref.Instalment)
-	return c, nonRetryableIfNotFound(err)
+	return checkOf(c), nonRetryableIfNotFound(err)
 }
 
 // CheckInvoice re-reads the balance and statuses just before a letter.
-func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (store.Check, error) {
+func (a *Activities) CheckInvoice(ctx context.Context, invoiceID int64) (wire.Check, error) {
 	c, err := a.Store.CheckInvoice(ctx, invoiceID)
-	return c, nonRetryableIfNotFound(err)
+	return checkOf(c), nonRetryableIfNotFound(err)
 }
-
-// ErrTypePaymentRefused is the type of the non-retryable error of a
-// payment the ledger can never record (a rule broken, a key reused with
-// other content, data PostgreSQL refuses): the workflow records it as
-// payment_rejected and goes on.
-const ErrTypePaymentRefused = "PaymentRefused"
 
 // RecordPayment stores a payment once (by external ID) and returns the new
 // balance. A permanent refusal (store.Permanent: SQLSTATE classes 22 and
-// 23 included) is a non-retryable ErrTypePaymentRefused error, never
+// 23 included) is a non-retryable wire.ErrTypePaymentRefused error, never
 // retried.
-func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (store.PaymentResult, error) {
+func (a *Activities) RecordPayment(ctx context.Context, req wire.PaymentRequest) (wire.PaymentResult, error) {
 	r, err := a.Store.RecordItemPayment(ctx, req.InvoiceID, req.Instalment, req.Payment)
 	if err != nil && store.Permanent(err) {
-		return r, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypePaymentRefused, err)
+		return paymentResultOf(r), temporal.NewNonRetryableApplicationError(err.Error(), wire.ErrTypePaymentRefused, err)
 	}
 	if err == nil && !r.Duplicate {
 		a.tellInstalments(ctx, req, r.Instalments)
 	}
-	return r, err
+	return paymentResultOf(r), err
 }
 
 // tellInstalments signals a payment that one instalment's workflow
@@ -80,7 +78,7 @@ func (a *Activities) RecordPayment(ctx context.Context, req PaymentRequest) (sto
 // it to (earliest first), so that each ends or lowers its balance at
 // once. They find it recorded (same external ID) and read their own
 // balance. A workflow that cannot be told sees it at its next check.
-func (a *Activities) tellInstalments(ctx context.Context, req PaymentRequest, seqs []int) {
+func (a *Activities) tellInstalments(ctx context.Context, req wire.PaymentRequest, seqs []int) {
 	if a.Temporal == nil || len(seqs) == 0 || (len(seqs) == 1 && seqs[0] == req.Instalment) {
 		return
 	}
@@ -104,6 +102,6 @@ func (a *Activities) tellInstalments(ctx context.Context, req PaymentRequest, se
 
 // RecordEvents mirrors workflow events into the history table; replays of
 // the same events change nothing.
-func (a *Activities) RecordEvents(ctx context.Context, req EventsRequest) error {
+func (a *Activities) RecordEvents(ctx context.Context, req wire.EventsRequest) error {
 	return a.Store.RecordItemEvents(ctx, req.InvoiceID, req.Instalment, req.WorkflowID, req.Events, req.Snapshot)
 }

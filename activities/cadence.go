@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
@@ -35,7 +36,7 @@ func CadenceSlot(c ladder.Clock, last time.Time, days int) time.Time {
 
 // cadenceDays is the period that applies to item: the customer's, at most
 // FormalNoticeMaxDays for a formal notice.
-func cadenceDays(cad store.Cadence, item LetterItem) int {
+func cadenceDays(cad store.Cadence, item wire.LetterItem) int {
 	if item.Level.Code == ladder.FormalNotice && cad.Days > FormalNoticeMaxDays {
 		return FormalNoticeMaxDays
 	}
@@ -44,7 +45,7 @@ func cadenceDays(cad store.Cadence, item LetterItem) int {
 
 // itemSlot is the customer's next allowed letter for item: the slot the
 // hand-over (cadenceCheck) and the proposal (CadenceWaits) both read.
-func itemSlot(clock ladder.Clock, cad store.Cadence, item LetterItem) time.Time {
+func itemSlot(clock ladder.Clock, cad store.Cadence, item wire.LetterItem) time.Time {
 	return CadenceSlot(clock, cad.LastSent, cadenceDays(cad, item))
 }
 
@@ -55,7 +56,7 @@ func itemSlot(clock ladder.Clock, cad store.Cadence, item LetterItem) time.Time 
 // a day shows such a letter as waiting (docs/customer-side.md "Cadence").
 // An error is a company clock the ledger cannot read: the hand-over then
 // applies no cadence either.
-func CadenceWaits(cad store.Cadence, item LetterItem, day calendar.Date) (time.Time, error) {
+func CadenceWaits(cad store.Cadence, item wire.LetterItem, day calendar.Date) (time.Time, error) {
 	clock, err := cadenceClock(cad)
 	if err != nil {
 		return time.Time{}, err
@@ -92,7 +93,7 @@ func cadenceClock(cad store.Cadence) (ladder.Clock, error) {
 // cadence: the letter goes to the statement it was planned for, as
 // before; a company clock the ledger cannot read is logged and has none
 // either (the letter is never stuck on a setting).
-func (a *Activities) cadenceCheck(ctx context.Context, req QueueRequest, now time.Time) (next time.Time, period time.Duration, cad store.Cadence, err error) {
+func (a *Activities) cadenceCheck(ctx context.Context, req wire.QueueRequest, now time.Time) (next time.Time, period time.Duration, cad store.Cadence, err error) {
 	if a.Store == nil {
 		return time.Time{}, 0, cad, nil
 	}
@@ -130,7 +131,7 @@ func (a *Activities) cadenceCheck(ctx context.Context, req QueueRequest, now tim
 
 // CadenceDeferred is the answer to a letter whose level fell due inside
 // the customer's period: it joins the customer's next letter, at next.
-func CadenceDeferred(it LetterItem, customer string, next time.Time, cad store.Cadence) ItemResult {
+func CadenceDeferred(it wire.LetterItem, customer string, next time.Time, cad store.Cadence) wire.ItemResult {
 	loc, err := time.LoadLocation(cad.TimeZone)
 	if err != nil {
 		loc = time.UTC
@@ -140,7 +141,7 @@ func CadenceDeferred(it LetterItem, customer string, next time.Time, cad store.C
 		layout = "2006-01-02 15:04:05"
 	}
 	when := next.In(loc).Format(layout)
-	return ItemResult{Item: it, Status: LetterDeferred, NextSlot: next,
+	return wire.ItemResult{Item: it, Status: wire.LetterDeferred, NextSlot: next,
 		Detail: fmt.Sprintf("%s letter joins the next letter of %s on %s: at most one letter every %d days (last one %s)",
 			it.Level.Code, customer, when, cadenceDays(cad, it), cad.LastSent.In(loc).Format(layout))}
 }

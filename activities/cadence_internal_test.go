@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
@@ -60,7 +61,7 @@ func TestCadenceDaysFormalNotice(t *testing.T) {
 		{0, ladder.FormalNotice, 0},
 	}
 	for _, tt := range tests {
-		got := cadenceDays(store.Cadence{Days: tt.days}, LetterItem{Level: ladder.Level{Code: tt.level}})
+		got := cadenceDays(store.Cadence{Days: tt.days}, wire.LetterItem{Level: ladder.Level{Code: tt.level}})
 		if got != tt.want {
 			t.Errorf("cadence %d, level %s: %d days, want %d", tt.days, tt.level, got, tt.want)
 		}

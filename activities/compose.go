@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func BuildLetter(ctx context.Context, st *store.Store, invoiceID int64, lv ladde
 	if err != nil {
 		return letter.Data{}, letter.Content{}, err
 	}
-	data := letterData(subj, LetterRequest{
+	data := letterData(subj, wire.LetterRequest{
 		InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Sequence: seq, Date: date,
 	})
 	data, content, _, err := completeLetter(ctx, st, subj.Company.ID, lv, data)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	netmail "net/mail"
 	"strings"
 	"time"
@@ -26,53 +27,6 @@ const DefaultCourtesyCadenceDays = 7
 // may still be thanked for (the thank-you waits for the end of the
 // cadence period after the customer's last letter).
 const ThanksWindow = 14 * 24 * time.Hour
-
-// Outcomes of a courtesy mail (CourtesyResult.Status).
-const (
-	CourtesySent      = "sent"
-	CourtesySkipped   = "skipped"
-	CourtesyUncertain = "uncertain"
-)
-
-// CourtesyPlanRequest asks for the courtesy mails of a company at an
-// instant (its day in the company's time zone). CadenceDays is the
-// cadence the courtesy reminders respect; 0: DefaultCourtesyCadenceDays.
-type CourtesyPlanRequest struct {
-	Company     string    `json:"company"`
-	At          time.Time `json:"at"`
-	CadenceDays int       `json:"cadence_days,omitempty"`
-}
-
-// CourtesyMailPlan is one courtesy mail to send: a customer's invoices of
-// one kind (ids only: no name nor address in the workflow history).
-type CourtesyMailPlan struct {
-	Kind       string  `json:"kind"`
-	CustomerID int64   `json:"customer_id"`
-	InvoiceIDs []int64 `json:"invoice_ids"`
-}
-
-// CourtesyPlan is the day's courtesy mails of a company.
-type CourtesyPlan struct {
-	Day         calendar.Date      `json:"day"`
-	CadenceDays int                `json:"cadence_days"`
-	Mails       []CourtesyMailPlan `json:"mails,omitempty"`
-}
-
-// CourtesyRequest asks to send one courtesy mail, keyed by company, kind,
-// customer and day: sent at most once whatever the retries and runs.
-type CourtesyRequest struct {
-	Company     string           `json:"company"`
-	Day         calendar.Date    `json:"day"`
-	CadenceDays int              `json:"cadence_days"`
-	Mail        CourtesyMailPlan `json:"mail"`
-}
-
-// CourtesyResult says what became of a courtesy mail.
-type CourtesyResult struct {
-	Status   string `json:"status"`           // CourtesySent, CourtesySkipped or CourtesyUncertain
-	Reason   string `json:"reason,omitempty"` // why it was skipped (no customer data)
-	Invoices int    `json:"invoices"`         // invoices it names
-}
 
 // courtesyCadenceDays is the cadence of company's courtesy mails: days,
 // when given, else the company's cadence setting (docs/customer-side.md
@@ -114,20 +68,20 @@ func (a *Activities) customerCourtesyCadence(ctx context.Context, company, custo
 // company's courtesy days (not yet named by one), and one thank-you per
 // customer naming its reminded invoices paid since ThanksWindow. Nothing
 // when the company turned them off.
-func (a *Activities) PlanCourtesy(ctx context.Context, req CourtesyPlanRequest) (CourtesyPlan, error) {
+func (a *Activities) PlanCourtesy(ctx context.Context, req wire.CourtesyPlanRequest) (wire.CourtesyPlan, error) {
 	c, err := a.Store.CompanyByCode(ctx, req.Company)
 	if err != nil {
-		return CourtesyPlan{}, nonRetryableIfNotFound(err)
+		return wire.CourtesyPlan{}, nonRetryableIfNotFound(err)
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return CourtesyPlan{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
+		return wire.CourtesyPlan{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
 	cadence, err := a.courtesyCadenceDays(ctx, c.Code, req.CadenceDays)
 	if err != nil {
-		return CourtesyPlan{}, err
+		return wire.CourtesyPlan{}, err
 	}
-	plan := CourtesyPlan{Day: ladder.Clock{Location: loc}.Today(req.At), CadenceDays: cadence}
+	plan := wire.CourtesyPlan{Day: ladder.Clock{Location: loc}.Today(req.At), CadenceDays: cadence}
 	set, err := a.Store.CourtesySettingsOf(ctx, c.Code)
 	if err != nil {
 		return plan, nonRetryableIfNotFound(err)
@@ -137,7 +91,7 @@ func (a *Activities) PlanCourtesy(ctx context.Context, req CourtesyPlanRequest) 
 		return plan, err
 	}
 	for _, g := range before {
-		plan.Mails = append(plan.Mails, CourtesyMailPlan{Kind: courtesy.Before, CustomerID: g.CustomerID, InvoiceIDs: g.InvoiceIDs})
+		plan.Mails = append(plan.Mails, wire.CourtesyMailPlan{Kind: courtesy.Before, CustomerID: g.CustomerID, InvoiceIDs: g.InvoiceIDs})
 	}
 	if set.Thanks {
 		cadenceStart := req.At.Add(-time.Duration(plan.CadenceDays) * 24 * time.Hour)
@@ -146,14 +100,14 @@ func (a *Activities) PlanCourtesy(ctx context.Context, req CourtesyPlanRequest) 
 			return plan, err
 		}
 		for _, g := range paid {
-			plan.Mails = append(plan.Mails, CourtesyMailPlan{Kind: courtesy.Thanks, CustomerID: g.CustomerID, InvoiceIDs: g.InvoiceIDs})
+			plan.Mails = append(plan.Mails, wire.CourtesyMailPlan{Kind: courtesy.Thanks, CustomerID: g.CustomerID, InvoiceIDs: g.InvoiceIDs})
 		}
 	}
 	return plan, nil
 }
 
 // courtesyKey is the ledger key of a courtesy mail.
-func courtesyKey(company string, m CourtesyMailPlan, day calendar.Date) string {
+func courtesyKey(company string, m wire.CourtesyMailPlan, day calendar.Date) string {
 	return fmt.Sprintf("%s/%s/%d/%s", m.Kind, company, m.CustomerID, day)
 }
 
@@ -164,33 +118,33 @@ func courtesyKey(company string, m CourtesyMailPlan, day calendar.Date) string {
 // who got a letter within the cadence period is skipped, the reason
 // recorded. Then it is claimed and sent as letters are (deliver): a retry
 // after it was claimed never sends it again.
-func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (CourtesyResult, error) {
+func (a *Activities) SendCourtesy(ctx context.Context, req wire.CourtesyRequest) (wire.CourtesyResult, error) {
 	m := req.Mail
 	if m.Kind != courtesy.Before && m.Kind != courtesy.Thanks {
-		return CourtesyResult{}, badLetter(fmt.Errorf("courtesy mail kind %q", m.Kind))
+		return wire.CourtesyResult{}, badLetter(fmt.Errorf("courtesy mail kind %q", m.Kind))
 	}
 	co, err := a.Store.CompanyByCode(ctx, req.Company)
 	if err != nil {
-		return CourtesyResult{}, nonRetryableIfNotFound(err)
+		return wire.CourtesyResult{}, nonRetryableIfNotFound(err)
 	}
 	key := courtesyKey(co.Code, m, req.Day)
 	saved, err := a.Store.SaveCourtesyMail(ctx, key, co.ID, m.CustomerID, m.Kind, m.InvoiceIDs)
 	if err != nil {
-		return CourtesyResult{}, nonRetryableIfNotFound(err)
+		return wire.CourtesyResult{}, nonRetryableIfNotFound(err)
 	}
-	res := CourtesyResult{Invoices: len(saved.InvoiceIDs)}
+	res := wire.CourtesyResult{Invoices: len(saved.InvoiceIDs)}
 	switch saved.Status {
 	case store.LetterSent:
-		res.Status = CourtesySent
+		res.Status = wire.CourtesySent
 		return res, nil
 	case store.CourtesySkipped:
-		res.Status, res.Reason = CourtesySkipped, saved.Reason
+		res.Status, res.Reason = wire.CourtesySkipped, saved.Reason
 		return res, nil
 	case store.LetterUncertain:
-		res.Status = CourtesyUncertain
+		res.Status = wire.CourtesyUncertain
 		return res, nil
 	}
-	skip := func(reason string) (CourtesyResult, error) {
+	skip := func(reason string) (wire.CourtesyResult, error) {
 		if saved.Status == store.LetterSending {
 			// claimed by an attempt that never finished: deliver calls it uncertain
 			return a.sendCourtesy(ctx, key, saved, mail.Message{}, res)
@@ -198,7 +152,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 		if err := a.Store.SkipCourtesyMail(ctx, saved.ID, reason); err != nil {
 			return res, err
 		}
-		res.Status, res.Reason = CourtesySkipped, reason
+		res.Status, res.Reason = wire.CourtesySkipped, reason
 		a.logFor(ctx).Info("courtesy mail skipped", "mail", key, "reason", reason)
 		return res, nil
 	}
@@ -263,7 +217,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 }
 
 // sendCourtesy claims and sends msg through deliver (exactly once).
-func (a *Activities) sendCourtesy(ctx context.Context, key string, saved store.CourtesyMail, msg mail.Message, res CourtesyResult) (CourtesyResult, error) {
+func (a *Activities) sendCourtesy(ctx context.Context, key string, saved store.CourtesyMail, msg mail.Message, res wire.CourtesyResult) (wire.CourtesyResult, error) {
 	status, err := a.deliver(ctx, "courtesy "+key, saved.Status, "email", msg, sendProtocol{
 		claim: func(ctx context.Context) (bool, error) {
 			return a.Store.ClaimCourtesyMail(ctx, saved.ID, msg.To, msg.Subject)
@@ -277,9 +231,9 @@ func (a *Activities) sendCourtesy(ctx context.Context, key string, saved store.C
 	}
 	switch status {
 	case store.LetterSent:
-		res.Status = CourtesySent
+		res.Status = wire.CourtesySent
 	case store.LetterUncertain:
-		res.Status = CourtesyUncertain
+		res.Status = wire.CourtesyUncertain
 	default:
 		return res, errors.New("courtesy mail " + key + " ended " + status)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"slices"
 	"time"
 
@@ -21,12 +22,12 @@ import (
 // signal.
 //
 // A customer statement (req.SendAt set) is started with a start delay
-// until it goes out (BatchInput.FirstAt): no timer, no workflow task until
+// until it goes out (wire.BatchInput.FirstAt): no timer, no workflow task until
 // then. The letters of the customer's other invoices reach it as plain
 // signals, which do not cut the delay short; a letter asked for now (an
 // operator's "Exécuter") comes with signal-with-start, which does. Once the
 // statement went out its workflow ends and cannot be started again under
-// the same ID: a letter handed in later is answered LetterDeferred here,
+// the same ID: a letter handed in later is answered wire.LetterDeferred here,
 // and joins the next working day's statement. Demo clocks start a next
 // round instead, a demo day after the last statement.
 //
@@ -34,17 +35,17 @@ import (
 // letter (req.Slot set) planned before the customer's next allowed letter
 // (its last letter in the ledger + N days, at the send hour of a working
 // day) is not handed over: the invoice workflow is answered
-// LetterDeferred with that slot (ItemResult.NextSlot) and hands it over
+// wire.LetterDeferred with that slot (wire.ItemResult.NextSlot) and hands it over
 // then, with the customer's other letters of the period. A letter asked
 // for now (an operator's "Exécuter") goes at once.
-func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
+func (a *Activities) QueueLetter(ctx context.Context, req wire.QueueRequest) error {
 	id := dunning.CustomerLetterID(req.Company, req.Customer, req.Date)
 	summary := fmt.Sprintf("Letters of %s on %s", req.Customer, req.Date.French())
 	if req.Slot != "" {
 		id = fmt.Sprintf("letters/%s/%s/%s", req.Company, req.Customer, req.Slot)
 		summary = fmt.Sprintf("Statement of %s on %s", req.Customer, req.Date.French())
 	}
-	in := BatchInput{
+	in := wire.BatchInput{
 		Company: req.Company, Customer: req.Customer, Date: req.Date, Window: req.Window, SendAt: req.SendAt, Until: req.Until, Rounds: req.Rounds,
 		Tell: true,
 	}
@@ -94,7 +95,7 @@ func (a *Activities) QueueLetter(ctx context.Context, req QueueRequest) error {
 	}
 	if !req.Rounds {
 		// The day's statement went out: the letter joins the next one.
-		r := Deferred(req.Item, req.Date, req.Customer)
+		r := wire.Deferred(req.Item, req.Date, req.Customer)
 		if err := a.Temporal.SignalWorkflow(ctx, req.Item.WorkflowID, "", dunning.SignalLetterResult, r); err != nil {
 			return fmt.Errorf("tell %s its letter waits for the next statement: %w", req.Item.WorkflowID, err)
 		}
@@ -124,7 +125,7 @@ func startDelay(first, now time.Time, asked bool) time.Duration {
 	return first.Sub(now)
 }
 
-func (a *Activities) signalWithStart(ctx context.Context, id string, item LetterItem, opts client.StartWorkflowOptions, in BatchInput) error {
+func (a *Activities) signalWithStart(ctx context.Context, id string, item wire.LetterItem, opts client.StartWorkflowOptions, in wire.BatchInput) error {
 	_, err := a.Temporal.SignalWithStartWorkflow(ctx, id, dunning.SignalAddLetter, item, opts, dunning.CustomerLetterWorkflowType, in)
 	if err != nil {
 		return fmt.Errorf("queue letter %s in %s: %w", item.Key(), id, err)
@@ -146,7 +147,7 @@ func alreadyStarted(err error) bool {
 // workflow task more. An invoice workflow that ended meanwhile cannot be
 // told, which is fine; a second call (a retried task) signals again, and
 // an invoice workflow takes only the result of the letter it waits for.
-func (a *Activities) TellResults(ctx context.Context, results []ItemResult) error {
+func (a *Activities) TellResults(ctx context.Context, results []wire.ItemResult) error {
 	for _, r := range results {
 		err := a.Temporal.SignalWorkflow(ctx, r.Item.WorkflowID, "", dunning.SignalLetterResult, r)
 		var gone *serviceerror.NotFound
@@ -162,7 +163,7 @@ func (a *Activities) TellResults(ctx context.Context, results []ItemResult) erro
 // protocol as SendLetter, on a customer letter keyed by req.Key. An invoice
 // letter that an earlier customer letter already covered is left out and
 // reported with that letter's status.
-func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterRequest) ([]ItemResult, error) {
+func (a *Activities) SendCustomerLetter(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 	if len(req.Items) == 0 {
 		return nil, nil
 	}
@@ -174,7 +175,7 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		return results, nil
 	}
 	// The letter is the highest level's; lines keep their own level.
-	top := slices.MaxFunc(items, func(x, y LetterItem) int { return x.Position - y.Position })
+	top := slices.MaxFunc(items, func(x, y wire.LetterItem) int { return x.Position - y.Position })
 	var subjects []store.LetterSubject
 	for _, it := range items {
 		s, err := a.Store.LetterSubjectOf(ctx, it.InvoiceID)
@@ -183,10 +184,10 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 		}
 		subjects = append(subjects, s)
 	}
-	data := letterData(subjects[0], LetterRequest{InvoiceID: top.InvoiceID, Invoice: top.Invoice, Level: top.Level, Sequence: top.Sequence, Date: req.Date})
+	data := letterData(subjects[0], wire.LetterRequest{InvoiceID: top.InvoiceID, Invoice: top.Invoice, Level: top.Level, Sequence: top.Sequence, Date: req.Date})
 	data.Lines = data.Lines[:0]
 	for i, s := range subjects {
-		d := letterData(s, LetterRequest{InvoiceID: items[i].InvoiceID, Level: items[i].Level, Sequence: items[i].Sequence, Date: req.Date})
+		d := letterData(s, wire.LetterRequest{InvoiceID: items[i].InvoiceID, Level: items[i].Level, Sequence: items[i].Sequence, Date: req.Date})
 		data.Lines = append(data.Lines, d.Lines...)
 	}
 	data.Reference = letterReference(req.Customer, req.Date, top.Level.Code, req.Key)
@@ -246,21 +247,21 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 	for i, it := range items {
 		s := saved.Items[i]
 		if s.Left {
-			results = append(results, Deferred(it, req.Date, req.Customer))
+			results = append(results, wire.Deferred(it, req.Date, req.Customer))
 			continue
 		}
 		st := final
 		if s.Elsewhere {
 			st = s.Status
 		}
-		r := resultOf(st, LetterRequest{Level: it.Level, Sequence: it.Sequence}, subjects[i])
+		r := resultOf(st, wire.LetterRequest{Level: it.Level, Sequence: it.Sequence}, subjects[i])
 		if len(items) > 1 && !s.Elsewhere {
 			r.Detail += fmt.Sprintf(" (one letter for %d invoices of %s)", len(items), req.Customer)
 		}
 		if !s.Elsewhere {
 			r.Detail = withRenderWarnings(r.Detail, rendered)
 		}
-		results = append(results, ItemResult{Item: it, Status: st, Detail: r.Detail, SentAt: s.SentAt})
+		results = append(results, wire.ItemResult{Item: it, Status: st, Detail: r.Detail, SentAt: s.SentAt})
 	}
 	return results, nil
 }
@@ -272,7 +273,7 @@ func (a *Activities) SendCustomerLetter(ctx context.Context, req CustomerLetterR
 // paid or held meanwhile is withdrawn (the ledger is read again). A retry
 // keeps what the first attempt chose, so the letter rows, the PDF and the
 // e-mail stay the same.
-func (a *Activities) itemsToSend(ctx context.Context, key string, in []LetterItem) (send []LetterItem, answered []ItemResult, err error) {
+func (a *Activities) itemsToSend(ctx context.Context, key string, in []wire.LetterItem) (send []wire.LetterItem, answered []wire.ItemResult, err error) {
 	all := make([]store.LetterKey, len(in))
 	for i, it := range in {
 		all[i] = itemKey(it)
@@ -287,7 +288,7 @@ func (a *Activities) itemsToSend(ctx context.Context, key string, in []LetterIte
 	}
 	for i, it := range in {
 		if st, ok := covered[all[i]]; ok {
-			answered = append(answered, ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
+			answered = append(answered, wire.ItemResult{Item: it, Status: st, Detail: fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)})
 			continue
 		}
 		if !retry {
@@ -296,7 +297,7 @@ func (a *Activities) itemsToSend(ctx context.Context, key string, in []LetterIte
 				return nil, nil, nonRetryableIfNotFound(err)
 			}
 			if why := withdrawReason(chk); why != "" {
-				answered = append(answered, ItemResult{Item: it, Status: LetterWithdrawn, Detail: fmt.Sprintf("%s letter withdrawn before sending: %s", it.Level.Code, why)})
+				answered = append(answered, wire.ItemResult{Item: it, Status: wire.LetterWithdrawn, Detail: fmt.Sprintf("%s letter withdrawn before sending: %s", it.Level.Code, why)})
 				continue
 			}
 		}

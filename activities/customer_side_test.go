@@ -2,20 +2,19 @@ package activities_test
 
 import (
 	"context"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/epc"
+	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/letters/portallink"
+	"github.com/relance/relance/workflows/wire"
+	"github.com/shopspring/decimal"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/ledger/store"
-	"github.com/relance/relance/letters/epc"
-	"github.com/relance/relance/letters/mail"
-	"github.com/relance/relance/letters/portallink"
-	"github.com/shopspring/decimal"
 )
 
 // customerSideFixture is a company with a sender name, a reply-to, an
@@ -55,7 +54,7 @@ func TestStatementGoesOutAsTheCompany(t *testing.T) {
 	f := customerSideFixture(t)
 	day := calendar.New(2026, 12, 7)
 	res := f.statement(t, "C001", day, f.item(t, "FA001", "R1", 0), f.item(t, "FA002", "R1", 0))
-	if len(f.box.sent) != 1 || res[0].Status != activities.LetterSent {
+	if len(f.box.sent) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("results %+v, %d e-mails", res, len(f.box.sent))
 	}
 	msg := f.box.sent[0]
@@ -106,7 +105,7 @@ func TestBouncedAddressTurnsTheNextLetterToPrint(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := f.statement(t, "C001", calendar.New(2026, 12, 7), f.item(t, "FA001", "R1", 0))
-	if len(f.box.sent) != 0 || res[0].Status != activities.LetterPrint {
+	if len(f.box.sent) != 0 || res[0].Status != wire.LetterPrint {
 		t.Fatalf("results %+v, %d e-mails: want a print letter", res, len(f.box.sent))
 	}
 	cust, _ := f.st.CustomerByCode(ctx, "ACME", "C001")

@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestOutcomeRecordedAfterCancellation(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &activities.Activities{Store: f.st, Mailer: cancellingMailer{next: f.ses, cancel: cancel}, Log: slog.Default()}
 	res, err := a.SendLetter(ctx, req)
-	if err != nil || res.Status != activities.LetterSent {
+	if err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("result %+v, %v; want sent", res, err)
 	}
 	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
@@ -78,7 +79,7 @@ func TestCancelledBeforeTheRequestLeftIsRetried(t *testing.T) {
 	}
 	a.Mailer = f.ses // the retry, on a new worker
 	res, err := a.SendLetter(context.Background(), req)
-	if err != nil || res.Status != activities.LetterSent {
+	if err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("retry: %+v %v", res, err)
 	}
 	if n := f.sent(t); n != 1 {
@@ -139,18 +140,18 @@ func TestSendingHeartbeats(t *testing.T) {
 	})
 	a := &activities.Activities{Store: f.st, Mailer: blockingMailer{next: f.ses, beat: beat}, Log: slog.Default()}
 	env.RegisterActivity(a)
-	wf := func(ctx workflow.Context, req activities.LetterRequest) (activities.LetterResult, error) {
+	wf := func(ctx workflow.Context, req wire.LetterRequest) (wire.LetterResult, error) {
 		ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: activities.SendHeartbeatTimeout,
+			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: wire.SendHeartbeatTimeout,
 		})
-		var res activities.LetterResult
+		var res wire.LetterResult
 		err := workflow.ExecuteActivity(ctx, a.SendLetter, req).Get(ctx, &res)
 		return res, err
 	}
 	env.RegisterWorkflow(wf)
 	env.ExecuteWorkflow(wf, req)
-	var res activities.LetterResult
-	if err := env.GetWorkflowResult(&res); err != nil || res.Status != activities.LetterSent {
+	var res wire.LetterResult
+	if err := env.GetWorkflowResult(&res); err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("result %+v %v", res, err)
 	}
 	if beats == 0 {

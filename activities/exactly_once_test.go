@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"testing"
 	"time"
@@ -16,20 +17,20 @@ import (
 )
 
 // demoItems loads the demo company and returns R1 letters for invoices.
-func demoItems(t *testing.T, invoices ...string) (*store.Store, []activities.LetterItem) {
+func demoItems(t *testing.T, invoices ...string) (*store.Store, []wire.LetterItem) {
 	t.Helper()
 	st, _ := dbtest.New(t)
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, st, demo.Options{Today: today}); err != nil {
 		t.Fatal(err)
 	}
-	var items []activities.LetterItem
+	var items []wire.LetterItem
 	for _, n := range invoices {
 		id, err := st.InvoiceID(ctx, demo.Company, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		items = append(items, activities.LetterItem{InvoiceID: id, Invoice: n, Level: ladder.Default()[0], Sequence: 1, WorkflowID: "dunning/DEMO/" + n})
+		items = append(items, wire.LetterItem{InvoiceID: id, Invoice: n, Level: ladder.Default()[0], Sequence: 1, WorkflowID: "dunning/DEMO/" + n})
 	}
 	return st, items
 }
@@ -46,9 +47,9 @@ func TestRoundSendsOneLetterWithWhatItRecords(t *testing.T) {
 	ctx := context.Background()
 	box := &mailbox{}
 	a := &activities.Activities{Store: st, Mailer: box, Log: slog.Default()}
-	first := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/x/run/1#2-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items[:2]}
+	first := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/x/run/1#2-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items[:2]}
 	res, err := a.SendStatement(ctx, first)
-	if err != nil || len(res) != 2 || res[0].Status != activities.LetterSent {
+	if err != nil || len(res) != 2 || res[0].Status != wire.LetterSent {
 		t.Fatalf("first send: %+v %v", res, err)
 	}
 	// The ledger's time of the send, put an hour back: a retry must report it.
@@ -59,7 +60,7 @@ func TestRoundSendsOneLetterWithWhatItRecords(t *testing.T) {
 	if _, err := st.Pool.Exec(ctx, `UPDATE letters SET sent_at = $1`, recorded); err != nil {
 		t.Fatal(err)
 	}
-	for _, req := range []activities.CustomerLetterRequest{
+	for _, req := range []wire.CustomerLetterRequest{
 		first, // the same send retried
 		{Key: "letters/DEMO/CLI0001/x/run/1#3-bbbb", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items}, // the task run again
 	} {
@@ -70,11 +71,11 @@ func TestRoundSendsOneLetterWithWhatItRecords(t *testing.T) {
 		for _, r := range res {
 			switch r.Item.Invoice {
 			case "FA0183":
-				if r.Status != activities.LetterDeferred {
+				if r.Status != wire.LetterDeferred {
 					t.Errorf("%s: FA0183 %s, want deferred", req.Key, r.Status)
 				}
 			default:
-				if r.Status != activities.LetterSent || !r.SentAt.Equal(recorded) {
+				if r.Status != wire.LetterSent || !r.SentAt.Equal(recorded) {
 					t.Errorf("%s: %s %s at %s, want sent at %s (the ledger's)", req.Key, r.Item.Invoice, r.Status, r.SentAt, recorded)
 				}
 			}
@@ -103,7 +104,7 @@ func TestRoundLetterNeverLeftIsSuperseded(t *testing.T) {
 	box := &mailbox{}
 	refusing := &flakyMailer{n: 1, err: fmt.Errorf("connection refused: %w", mail.ErrNotSent), next: box}
 	a := &activities.Activities{Store: st, Mailer: refusing, Log: slog.Default()}
-	first := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/y/run/1#2-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items[:2]}
+	first := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/y/run/1#2-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items[:2]}
 	if _, err := a.SendStatement(ctx, first); err == nil {
 		t.Fatal("a refused send succeeded")
 	}
@@ -114,7 +115,7 @@ func TestRoundLetterNeverLeftIsSuperseded(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 	for _, r := range res {
-		if r.Status != activities.LetterSent {
+		if r.Status != wire.LetterSent {
 			t.Errorf("%s %s, want sent", r.Item.Invoice, r.Status)
 		}
 	}

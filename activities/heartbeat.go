@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"time"
 
@@ -11,11 +12,6 @@ import (
 
 // Timeouts of a graceful deploy and of a crash while a letter is sent.
 const (
-	// SendHeartbeatTimeout is the HeartbeatTimeout of the sending
-	// activities: when the worker running one dies, Temporal retries it
-	// after this long (and the retry decides what the letter became),
-	// instead of after the whole start-to-close timeout.
-	SendHeartbeatTimeout = 20 * time.Second
 	// heartbeatEvery is how often a sending activity heartbeats.
 	heartbeatEvery = 4 * time.Second
 	// WorkerStopTimeout is how long a stopping worker (SIGTERM, deploy)
@@ -29,7 +25,7 @@ const (
 )
 
 // sendingActivities are the activity types that send letters.
-var sendingActivities = map[string]bool{"SendLetter": true, "SendCustomerLetter": true, "SendStatement": true}
+var sendingActivities = map[string]bool{wire.ActivitySendLetter: true, wire.ActivitySendCustomerLetter: true, wire.ActivitySendStatement: true}
 
 // heartbeat records a heartbeat every heartbeatEvery until the returned
 // stop is called. Outside an activity (unit tests) it does nothing.
@@ -60,7 +56,7 @@ func heartbeat(ctx context.Context) (stop func()) {
 
 // Heartbeats returns a worker interceptor that heartbeats for the whole
 // run of the sending activities (composing, rendering and sending), so
-// that a crashed worker is noticed after SendHeartbeatTimeout. Register it
+// that a crashed worker is noticed after wire.SendHeartbeatTimeout. Register it
 // in worker.Options.Interceptors.
 func Heartbeats() interceptor.WorkerInterceptor { return &heartbeatInterceptor{} }
 

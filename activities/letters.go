@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,11 +19,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// ErrTypeBadLetter is the error type of letters that cannot be built or
-// are refused for good (broken template, invalid address): retrying will
-// not help, the workflow records the failure and holds the invoice.
-const ErrTypeBadLetter = "BadLetter"
-
 // Mailer sends e-mails (package mail's SES sender, or a fake in tests).
 type Mailer = mail.Sender
 
@@ -35,25 +31,25 @@ type Mailer = mail.Sender
 // answer was lost, is marked uncertain and never sent again, because
 // sending twice is worse than asking an operator to check (README,
 // "Exactly-once letters").
-func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterResult, error) {
+func (a *Activities) SendLetter(ctx context.Context, req wire.LetterRequest) (wire.LetterResult, error) {
 	subj, err := a.Store.LetterSubjectOf(ctx, req.InvoiceID)
 	if err != nil {
-		return LetterResult{}, nonRetryableIfNotFound(err)
+		return wire.LetterResult{}, nonRetryableIfNotFound(err)
 	}
 	key := store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: req.Sequence}
 	data, content, warning, err := completeLetter(ctx, a.Store, subj.Company.ID, req.Level, letterData(subj, req))
 	if err != nil {
-		return LetterResult{}, classify(fmt.Errorf("compose %s: %w", key, err))
+		return wire.LetterResult{}, classify(fmt.Errorf("compose %s: %w", key, err))
 	}
 	if warning != "" {
 		a.Log.Warn("letter without itemised penalties", "letter", key.String(), "reason", warning)
 	}
 	if data, content, err = a.withPortalLink(ctx, subj.Company.ID, subj.Customer.ID, data, content); err != nil {
-		return LetterResult{}, err
+		return wire.LetterResult{}, err
 	}
 	pdf, rendered, err := renderSafely(data, content)
 	if err != nil {
-		return LetterResult{}, err
+		return wire.LetterResult{}, err
 	}
 	if rendered != "" {
 		a.Log.Warn("letter printed with changes", "letter", key.String(), "changes", rendered)
@@ -63,7 +59,7 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		Key: key, Channel: channel, Recipients: subj.Customer.Emails, Subject: content.Subject, PDF: pdf, Warnings: rendered,
 	})
 	if err != nil {
-		return LetterResult{}, err
+		return wire.LetterResult{}, err
 	}
 	msg := mail.Message{
 		From:    subj.Company.SenderEmail,
@@ -78,7 +74,7 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		Headers: map[string]string{"X-Relance-Letter": data.Reference},
 	}
 	if err := a.asCompany(ctx, &msg, subj.Company, subj.Customer.ID, id, false, data); err != nil {
-		return LetterResult{}, err
+		return wire.LetterResult{}, err
 	}
 	final, err := a.deliver(ctx, key.String(), status, channel, msg, sendProtocol{
 		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimLetter(ctx, id) },
@@ -87,7 +83,7 @@ func (a *Activities) SendLetter(ctx context.Context, req LetterRequest) (LetterR
 		},
 	})
 	if err != nil {
-		return LetterResult{}, err
+		return wire.LetterResult{}, err
 	}
 	r := resultOf(final, req, subj)
 	r.Detail = withRenderWarnings(r.Detail, rendered)
@@ -229,7 +225,7 @@ func (a *Activities) writeOutcome(ctx context.Context, name string, write func(c
 	}
 }
 
-func resultOf(status string, req LetterRequest, subj store.LetterSubject) LetterResult {
+func resultOf(status string, req wire.LetterRequest, subj store.LetterSubject) wire.LetterResult {
 	var detail string
 	switch status {
 	case store.LetterSent:
@@ -245,7 +241,7 @@ func resultOf(status string, req LetterRequest, subj store.LetterSubject) Letter
 	if req.Sequence > 1 {
 		detail += fmt.Sprintf(" (sent again, #%d)", req.Sequence)
 	}
-	return LetterResult{Status: status, Detail: detail}
+	return wire.LetterResult{Status: status, Detail: detail}
 }
 
 func channelFor(level ladder.Channel, c store.Customer) string {
@@ -276,7 +272,7 @@ func (a *Activities) invoiceAttachment(inv store.InvoiceLine) []mail.Attachment 
 	return []mail.Attachment{{Filename: name, ContentType: "application/pdf", Data: data}}
 }
 
-func letterData(s store.LetterSubject, req LetterRequest) letter.Data {
+func letterData(s store.LetterSubject, req wire.LetterRequest) letter.Data {
 	c, cu, inv := s.Company, s.Customer, s.Invoice
 	email := ""
 	if len(cu.Emails) > 0 {
@@ -308,10 +304,10 @@ func letterData(s store.LetterSubject, req LetterRequest) letter.Data {
 }
 
 // deadline is the pay-by date a letter states: 8 days after the letter.
-func deadline(req LetterRequest) calendar.Date { return req.Date.AddDays(8) }
+func deadline(req wire.LetterRequest) calendar.Date { return req.Date.AddDays(8) }
 
 func badLetter(err error) error {
-	return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeBadLetter, err)
+	return temporal.NewNonRetryableApplicationError(err.Error(), wire.ErrTypeBadLetter, err)
 }
 
 func nonRetryableIfNotFound(err error) error {

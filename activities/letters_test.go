@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -59,13 +60,13 @@ func newFixture(t *testing.T) fixture {
 	return fixture{st, emu, ses}
 }
 
-func (f fixture) request(t *testing.T, invoice string, seq int) activities.LetterRequest {
+func (f fixture) request(t *testing.T, invoice string, seq int) wire.LetterRequest {
 	t.Helper()
 	id, err := f.st.InvoiceID(context.Background(), demo.Company, invoice)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return activities.LetterRequest{InvoiceID: id, Invoice: invoice, Level: ladder.Default()[1], Sequence: seq, Date: today}
+	return wire.LetterRequest{InvoiceID: id, Invoice: invoice, Level: ladder.Default()[1], Sequence: seq, Date: today}
 }
 
 func (f fixture) sent(t *testing.T) int {
@@ -84,7 +85,7 @@ func TestSendLetterTwiceSendsOnce(t *testing.T) {
 	req := f.request(t, "FA0168", 1)
 	for i := range 3 {
 		res, err := a.SendLetter(context.Background(), req)
-		if err != nil || res.Status != activities.LetterSent {
+		if err != nil || res.Status != wire.LetterSent {
 			t.Fatalf("attempt %d: %+v %v", i+1, res, err)
 		}
 	}
@@ -119,7 +120,7 @@ func TestCrashBetweenClaimAndSendIsNeverResent(t *testing.T) {
 	}
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	res, err := a.SendLetter(ctx, req)
-	if err != nil || res.Status != activities.LetterUncertain {
+	if err != nil || res.Status != wire.LetterUncertain {
 		t.Fatalf("retry after crash: %+v %v", res, err)
 	}
 	if n := f.sent(t); n != 0 {
@@ -138,7 +139,7 @@ func TestRejectedSendIsRetriedOnce(t *testing.T) {
 		t.Fatal("first attempt should fail")
 	}
 	res, err := a.SendLetter(ctx, req) // Temporal's retry
-	if err != nil || res.Status != activities.LetterSent {
+	if err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("retry: %+v %v", res, err)
 	}
 	if n := f.sent(t); n != 1 {
@@ -154,7 +155,7 @@ func TestAmbiguousFailureIsNotResent(t *testing.T) {
 	req := f.request(t, "FA0168", 1)
 	for range 2 {
 		res, err := a.SendLetter(context.Background(), req)
-		if err != nil || res.Status != activities.LetterUncertain {
+		if err != nil || res.Status != wire.LetterUncertain {
 			t.Fatalf("got %+v %v, want uncertain", res, err)
 		}
 	}
@@ -169,7 +170,7 @@ func TestCustomerWithoutEmailGoesToPrint(t *testing.T) {
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	req := f.request(t, "FA0190", 1) // Boulangerie Lefèvre has no e-mail address
 	res, err := a.SendLetter(context.Background(), req)
-	if err != nil || res.Status != activities.LetterPrint {
+	if err != nil || res.Status != wire.LetterPrint {
 		t.Fatalf("got %+v %v, want queued_print", res, err)
 	}
 	if n := f.sent(t); n != 0 {
@@ -199,22 +200,22 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	ctx := context.Background()
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	lv := ladder.Default()[1]
-	var items []activities.LetterItem
+	var items []wire.LetterItem
 	for _, n := range []string{"FA0168", "FA0176", "FA0184"} { // INFO DEBUTANT's three invoices
 		id, err := f.st.InvoiceID(ctx, demo.Company, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		items = append(items, activities.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Position: 1, Sequence: 1, WorkflowID: "dunning/DEMO/" + n})
+		items = append(items, wire.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Position: 1, Sequence: 1, WorkflowID: "dunning/DEMO/" + n})
 	}
-	req := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0009/2026-11-23/run/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items}
+	req := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0009/2026-11-23/run/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items}
 	for attempt := range 2 { // the second call is Temporal retrying the activity
 		res, err := a.SendCustomerLetter(ctx, req)
 		if err != nil || len(res) != 3 {
 			t.Fatalf("attempt %d: %+v %v", attempt+1, res, err)
 		}
 		for _, r := range res {
-			if r.Status != activities.LetterSent {
+			if r.Status != wire.LetterSent {
 				t.Errorf("attempt %d: %s status %s", attempt+1, r.Item.Invoice, r.Status)
 			}
 		}
@@ -238,7 +239,7 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	again.Key = "letters/DEMO/CLI0009/2026-11-23/run2/1"
 	again.Items = items[:1]
 	res, err := a.SendCustomerLetter(ctx, again)
-	if err != nil || res[0].Status != activities.LetterSent {
+	if err != nil || res[0].Status != wire.LetterSent {
 		t.Fatalf("hand-over again: %+v %v", res, err)
 	}
 	if msgs, _ := f.emu.Messages(ctx); len(msgs) != 1 {
@@ -288,16 +289,16 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	ctx := context.Background()
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
 	lv := ladder.Default()[0]
-	var items []activities.LetterItem
+	var items []wire.LetterItem
 	for _, n := range []string{"FA0168", "FA0176"} {
 		id, _ := f.st.InvoiceID(ctx, demo.Company, n)
-		items = append(items, activities.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Sequence: 1})
+		items = append(items, wire.LetterItem{InvoiceID: id, Invoice: n, Level: lv, Sequence: 1})
 	}
 	// FA0176 was paid during the collection window.
 	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET balance_due = 0 WHERE id = $1`, items[1].InvoiceID); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
+	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	for _, r := range res {
 		got[r.Item.Invoice] = r.Status
 	}
-	if got["FA0168"] != activities.LetterSent || got["FA0176"] != activities.LetterWithdrawn {
+	if got["FA0168"] != wire.LetterSent || got["FA0176"] != wire.LetterWithdrawn {
 		t.Errorf("statuses = %v", got)
 	}
 	msgs, _ := f.emu.Messages(ctx)
@@ -319,16 +320,16 @@ func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	id, _ := f.st.InvoiceID(ctx, demo.Company, "FA0168")
-	item := activities.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[1], Position: 1, Sequence: 1}
+	item := wire.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[1], Position: 1, Sequence: 1}
 	broken := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: broken, Log: slog.Default()}
-	if _, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []activities.LetterItem{item}}); err == nil {
+	if _, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []wire.LetterItem{item}}); err == nil {
 		t.Fatal("a refused address must fail the letter")
 	}
 	// The address is fixed; the next day's customer letter carries it.
 	a.Mailer = f.ses
-	res, err := a.SendCustomerLetter(ctx, activities.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []activities.LetterItem{item}})
-	if err != nil || len(res) != 1 || res[0].Status != activities.LetterSent {
+	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []wire.LetterItem{item}})
+	if err != nil || len(res) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("second letter: %+v %v", res, err)
 	}
 	if n := f.sent(t); n != 1 {

@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestRecordPaymentRefusalsAreNotRetried(t *testing.T) {
 	a := &activities.Activities{Store: st, Log: slog.New(slog.DiscardHandler)}
 	day := calendar.New(2026, 11, 20)
 	pay := func(ext, amount string) error {
-		_, err := a.RecordPayment(ctx, activities.PaymentRequest{InvoiceID: id, Payment: dunning.Payment{
+		_, err := a.RecordPayment(ctx, wire.PaymentRequest{InvoiceID: id, Payment: dunning.Payment{
 			ExternalID: ext, Amount: decimal.RequireFromString(amount), PaidOn: day, Source: "test"}})
 		return err
 	}
@@ -49,8 +50,8 @@ func TestRecordPaymentRefusalsAreNotRetried(t *testing.T) {
 	} {
 		err := pay(tt.ext, tt.amount)
 		var ae *temporal.ApplicationError
-		if !errors.As(err, &ae) || !ae.NonRetryable() || ae.Type() != activities.ErrTypePaymentRefused || !strings.Contains(ae.Message(), tt.says) {
-			t.Errorf("payment %q of %s: %v, want a non-retryable %s saying %q", tt.ext, tt.amount, err, activities.ErrTypePaymentRefused, tt.says)
+		if !errors.As(err, &ae) || !ae.NonRetryable() || ae.Type() != wire.ErrTypePaymentRefused || !strings.Contains(ae.Message(), tt.says) {
+			t.Errorf("payment %q of %s: %v, want a non-retryable %s saying %q", tt.ext, tt.amount, err, wire.ErrTypePaymentRefused, tt.says)
 		}
 	}
 	chk, err := st.CheckInvoice(ctx, id)

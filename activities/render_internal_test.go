@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestRendererPanicIsAClearBadLetter(t *testing.T) {
 	}
 	_, _, err := renderSafely(letter.Data{Reference: "CLI0009-20261123-R1-ABCDEF"}, letter.Content{})
 	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != ErrTypeBadLetter ||
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != wire.ErrTypeBadLetter ||
 		!strings.Contains(err.Error(), "CLI0009-20261123-R1-ABCDEF") || !strings.Contains(err.Error(), "index out of range") {
 		t.Errorf("renderer panic gave %v, want a non-retryable BadLetter naming the letter", err)
 	}

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/domain/ladder"
@@ -11,23 +12,16 @@ import (
 	"go.temporal.io/sdk/activity"
 )
 
-// ScanRequest asks for the scan of one company at an instant; the working
-// date is that instant's day in the company's time zone.
-type ScanRequest struct {
-	Company string    `json:"company"`
-	At      time.Time `json:"at"`
-}
-
 // ScanCompany starts the dunning workflows of a company's overdue invoices.
 // Running it twice starts nothing new.
-func (a *Activities) ScanCompany(ctx context.Context, req ScanRequest) (scan.Report, error) {
+func (a *Activities) ScanCompany(ctx context.Context, req wire.ScanRequest) (wire.ScanReport, error) {
 	c, err := a.Store.CompanyByCode(ctx, req.Company)
 	if err != nil {
-		return scan.Report{}, nonRetryableIfNotFound(err)
+		return wire.ScanReport{}, nonRetryableIfNotFound(err)
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return scan.Report{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
+		return wire.ScanReport{}, badLetter(fmt.Errorf("company %s time zone %q: %w", c.Code, c.TimeZone, err))
 	}
 	on := ladder.Clock{Location: loc}.Today(req.At)
 	// Weekly, the ledger's record of running dunnings is checked against

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -28,9 +29,9 @@ import (
 //
 // When nothing is owed once credit notes and unapplied payments are
 // counted, no letter goes out and every item is answered
-// LetterNothingOwed. The sending protocol is SendCustomerLetter's
+// wire.LetterNothingOwed. The sending protocol is SendCustomerLetter's
 // (exactly once, keyed by req.Key).
-func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterRequest) ([]ItemResult, error) {
+func (a *Activities) SendStatement(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 	if len(req.Items) == 0 {
 		return nil, nil
 	}
@@ -52,7 +53,7 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 	b, err := buildStatement(ctx, a.Store, req.Key, req.Date, items)
 	if errors.Is(err, errNothingOwed) {
 		for _, it := range items {
-			results = append(results, ItemResult{Item: it, Status: LetterNothingOwed, Detail: strings.TrimPrefix(err.Error(), errNothingOwed.Error()+": ")})
+			results = append(results, wire.ItemResult{Item: it, Status: wire.LetterNothingOwed, Detail: strings.TrimPrefix(err.Error(), errNothingOwed.Error()+": ")})
 		}
 		return results, nil
 	}
@@ -126,7 +127,7 @@ func (a *Activities) SendStatement(ctx context.Context, req CustomerLetterReques
 // answerRound answers req's items from the letter of their round that
 // left before this send: a letter left "sending" by an attempt that never
 // finished is called uncertain first, as deliver does.
-func (a *Activities) answerRound(ctx context.Context, req CustomerLetterRequest, left store.CustomerLetterSaved) ([]ItemResult, error) {
+func (a *Activities) answerRound(ctx context.Context, req wire.CustomerLetterRequest, left store.CustomerLetterSaved) ([]wire.ItemResult, error) {
 	if left.Status == store.LetterSending {
 		st, err := a.deliver(ctx, "statement "+left.Key, left.Status, "", mail.Message{}, a.customerLetterProtocol(left.ID))
 		if err != nil {
@@ -144,21 +145,21 @@ func (a *Activities) answerRound(ctx context.Context, req CustomerLetterRequest,
 // covered has that one's, and one the letter does not list (handed in
 // while it was on its way) is deferred to the customer's next letter.
 // note is added to the detail of the letter's own items.
-func (a *Activities) answerFromLedger(ctx context.Context, req CustomerLetterRequest, saved store.CustomerLetterSaved, note string) ([]ItemResult, error) {
+func (a *Activities) answerFromLedger(ctx context.Context, req wire.CustomerLetterRequest, saved store.CustomerLetterSaved, note string) ([]wire.ItemResult, error) {
 	byKey := map[store.LetterKey]store.ItemStatus{}
 	for _, s := range saved.Items {
 		byKey[s.Key] = s
 	}
 	var subj store.LetterSubject
 	var letterSentAt time.Time
-	var out []ItemResult
+	var out []wire.ItemResult
 	for _, it := range req.Items {
 		s, ok := byKey[itemKey(it)]
 		if !ok {
 			continue // answered before (withdrawn, covered by another round)
 		}
 		if s.Left {
-			r := Deferred(it, req.Date, req.Customer)
+			r := wire.Deferred(it, req.Date, req.Customer)
 			r.Detail = fmt.Sprintf("%s letter not sent: handed in while the statement of %s was on its way; it joins the next one", it.Level.Code, req.Customer)
 			out = append(out, r)
 			continue
@@ -172,7 +173,7 @@ func (a *Activities) answerFromLedger(ctx context.Context, req CustomerLetterReq
 		st, at := saved.Status, s.SentAt
 		if s.Elsewhere {
 			st = s.Status
-		} else if (st == LetterSent || st == LetterPrint) && letterSentAt.IsZero() {
+		} else if (st == wire.LetterSent || st == wire.LetterPrint) && letterSentAt.IsZero() {
 			var err error
 			if letterSentAt, err = a.Store.CustomerLetterSentAt(ctx, saved.ID); err != nil {
 				return nil, err
@@ -181,20 +182,20 @@ func (a *Activities) answerFromLedger(ctx context.Context, req CustomerLetterReq
 		if !s.Elsewhere {
 			at = letterSentAt
 		}
-		r := resultOf(st, LetterRequest{Level: it.Level, Sequence: it.Sequence}, subj)
+		r := resultOf(st, wire.LetterRequest{Level: it.Level, Sequence: it.Sequence}, subj)
 		detail := r.Detail
 		if s.Elsewhere {
 			detail = fmt.Sprintf("%s letter already covered by an earlier letter (%s)", it.Level.Code, st)
 		} else {
 			detail += note
 		}
-		out = append(out, ItemResult{Item: it, Status: st, Detail: detail, SentAt: at})
+		out = append(out, wire.ItemResult{Item: it, Status: st, Detail: detail, SentAt: at})
 	}
 	return out, nil
 }
 
 // itemKeys returns the letter keys of items.
-func itemKeys(items []LetterItem) []store.LetterKey {
+func itemKeys(items []wire.LetterItem) []store.LetterKey {
 	keys := make([]store.LetterKey, len(items))
 	for i, it := range items {
 		keys[i] = itemKey(it)
@@ -220,7 +221,7 @@ type builtStatement struct {
 // show it, reading the database and writing nothing. key is the letter's
 // key (its reference is drawn from it). An error wrapping errNothingOwed
 // says why no letter would go out.
-func buildStatement(ctx context.Context, st *store.Store, key string, date calendar.Date, items []LetterItem) (builtStatement, error) {
+func buildStatement(ctx context.Context, st *store.Store, key string, date calendar.Date, items []wire.LetterItem) (builtStatement, error) {
 	subj, err := st.LetterSubjectOf(ctx, items[0].InvoiceID)
 	if err != nil {
 		return builtStatement{}, nonRetryableIfNotFound(err)
@@ -281,7 +282,7 @@ func BuildStatement(ctx context.Context, st *store.Store, invoiceID int64, lv la
 			position = i
 		}
 	}
-	var items []LetterItem
+	var items []wire.LetterItem
 	found := false
 	for _, it := range due[subj.Customer.Code] {
 		if it.InvoiceID == invoiceID {
@@ -290,7 +291,7 @@ func BuildStatement(ctx context.Context, st *store.Store, invoiceID int64, lv la
 		items = append(items, it)
 	}
 	if !found {
-		items = append(items, LetterItem{InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Position: position, Sequence: seq})
+		items = append(items, wire.LetterItem{InvoiceID: invoiceID, Invoice: subj.Invoice.Number, Level: lv, Position: position, Sequence: seq})
 	}
 	p, err := PreviewStatement(ctx, st, date, items)
 	if err != nil {
@@ -321,7 +322,7 @@ type StatementPreview struct {
 // of company hand in on day (store.ProposalLines: those whose next
 // letter falls due by then), each at the level it will have: the items of
 // the statements of that day.
-func DueItems(ctx context.Context, st *store.Store, company string, day calendar.Date) (map[string][]LetterItem, error) {
+func DueItems(ctx context.Context, st *store.Store, company string, day calendar.Date) (map[string][]wire.LetterItem, error) {
 	lines, err := st.ProposalLines(ctx, company, day)
 	if err != nil || len(lines) == 0 {
 		return nil, err
@@ -334,11 +335,11 @@ func DueItems(ctx context.Context, st *store.Store, company string, day calendar
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]LetterItem{}
+	out := map[string][]wire.LetterItem{}
 	for _, l := range lines {
 		for i, lv := range lad {
 			if lv.Code == l.NextLevel {
-				out[l.Customer] = append(out[l.Customer], LetterItem{
+				out[l.Customer] = append(out[l.Customer], wire.LetterItem{
 					InvoiceID: l.InvoiceID, Invoice: l.Number, Level: lv, Position: i, Sequence: 1,
 					Instalment: l.Instalment,
 				})
@@ -352,7 +353,7 @@ func DueItems(ctx context.Context, st *store.Store, company string, day calendar
 // SendStatement would send it with these items, reading the database and
 // writing nothing: the proposal's amounts and fees and its PDF preview are
 // this letter.
-func PreviewStatement(ctx context.Context, st *store.Store, date calendar.Date, items []LetterItem) (StatementPreview, error) {
+func PreviewStatement(ctx context.Context, st *store.Store, date calendar.Date, items []wire.LetterItem) (StatementPreview, error) {
 	if len(items) == 0 {
 		return StatementPreview{}, fmt.Errorf("preview of a statement without items")
 	}
@@ -367,14 +368,14 @@ func PreviewStatement(ctx context.Context, st *store.Store, date calendar.Date, 
 	return p, err
 }
 
-func itemKey(it LetterItem) store.LetterKey {
+func itemKey(it wire.LetterItem) store.LetterKey {
 	return store.LetterKey{InvoiceID: it.InvoiceID, Level: it.Level.Code, Sequence: it.Sequence, Instalment: it.Instalment}
 }
 
 // statementData builds the statement's rows from the ledger (see
 // SendStatement) and returns it with the letter's level: the highest among
 // its rows.
-func statementData(subj store.LetterSubject, stmt store.Statement, items []LetterItem, lad ladder.Ladder, date calendar.Date) (letter.Data, ladder.Level) {
+func statementData(subj store.LetterSubject, stmt store.Statement, items []wire.LetterItem, lad ladder.Ladder, date calendar.Date) (letter.Data, ladder.Level) {
 	position := func(code string) int {
 		for i, lv := range lad {
 			if lv.Code == code {
@@ -383,7 +384,7 @@ func statementData(subj store.LetterSubject, stmt store.Statement, items []Lette
 		}
 		return -1
 	}
-	handed := map[[2]int64]LetterItem{}
+	handed := map[[2]int64]wire.LetterItem{}
 	topPos := -1
 	for _, it := range items {
 		handed[[2]int64{it.InvoiceID, int64(it.Instalment)}] = it
@@ -443,7 +444,7 @@ func statementData(subj store.LetterSubject, stmt store.Statement, items []Lette
 	if topPos >= 0 && topPos < len(lad) {
 		top = lad[topPos]
 	}
-	data := letterData(subj, LetterRequest{Level: top, Date: date})
+	data := letterData(subj, wire.LetterRequest{Level: top, Date: date})
 	data.Lines = lines
 	if data.Currency == "" {
 		data.Currency = "EUR"

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"strings"
@@ -66,7 +67,7 @@ func (f *statementFixture) customer(t *testing.T, code, name string) {
 	}
 }
 
-func (f *statementFixture) item(t *testing.T, number, level string, instalment int) activities.LetterItem {
+func (f *statementFixture) item(t *testing.T, number, level string, instalment int) wire.LetterItem {
 	t.Helper()
 	id, err := f.st.InvoiceID(context.Background(), f.company.Code, number)
 	if err != nil {
@@ -78,17 +79,17 @@ func (f *statementFixture) item(t *testing.T, number, level string, instalment i
 	}
 	for i, lv := range lad {
 		if lv.Code == level {
-			return activities.LetterItem{InvoiceID: id, Invoice: number, Level: lv, Position: i, Sequence: 1,
+			return wire.LetterItem{InvoiceID: id, Invoice: number, Level: lv, Position: i, Sequence: 1,
 				WorkflowID: "dunning/" + f.company.Code + "/" + number, Instalment: instalment}
 		}
 	}
 	t.Fatalf("no level %s", level)
-	return activities.LetterItem{}
+	return wire.LetterItem{}
 }
 
-func (f *statementFixture) statement(t *testing.T, customer string, date calendar.Date, items ...activities.LetterItem) []activities.ItemResult {
+func (f *statementFixture) statement(t *testing.T, customer string, date calendar.Date, items ...wire.LetterItem) []wire.ItemResult {
 	t.Helper()
-	res, err := f.acts.SendStatement(context.Background(), activities.CustomerLetterRequest{
+	res, err := f.acts.SendStatement(context.Background(), wire.CustomerLetterRequest{
 		Key: "letters/" + f.company.Code + "/" + customer + "/" + date.String() + "/run/1", Company: f.company.Code,
 		Customer: customer, Date: date, Items: items,
 	})
@@ -172,7 +173,7 @@ func TestCielStatementDeductsTheCreditNote(t *testing.T) {
 		t.Fatalf("results %+v, %d e-mails: want one letter for the three invoices", res, len(f.box.sent))
 	}
 	for _, r := range res {
-		if r.Status != activities.LetterSent {
+		if r.Status != wire.LetterSent {
 			t.Errorf("%s: %s %s", r.Item.Invoice, r.Status, r.Detail)
 		}
 	}
@@ -252,7 +253,7 @@ func TestVinistoriaCreditNotesLeaveNothingOwed(t *testing.T) {
 	}
 	for _, c := range [][2]string{{"3753", "10007381"}, {"1147", "10007380"}} {
 		res := f.statement(t, c[0], day, f.item(t, c[1], "R1", 0))
-		if len(res) != 1 || res[0].Status != activities.LetterNothingOwed || !strings.Contains(res[0].Detail, "owes nothing once credit notes") {
+		if len(res) != 1 || res[0].Status != wire.LetterNothingOwed || !strings.Contains(res[0].Detail, "owes nothing once credit notes") {
 			t.Errorf("customer %s: %+v, want no letter because nothing is owed", c[0], res)
 		}
 	}
@@ -327,7 +328,7 @@ func TestInstalmentStatement(t *testing.T) {
 		t.Fatalf("load instalment 1: %+v %v", inv, err)
 	}
 	res := f.statement(t, "CLI0009", day, f.item(t, "FA9000", "R2", 1))
-	if len(res) != 1 || res[0].Status != activities.LetterSent || len(f.box.sent) != 1 {
+	if len(res) != 1 || res[0].Status != wire.LetterSent || len(f.box.sent) != 1 {
 		t.Fatalf("results %+v", res)
 	}
 	text := pdfText(t, f.box.sent[0].Attachments[0].Data)
@@ -364,10 +365,10 @@ func TestLetterReferencesAreUnique(t *testing.T) {
 	f := newStatementFixture(t, "REF")
 	loadCiel(t, f)
 	day := calendar.New(2015, 2, 4)
-	send := func(key string, it activities.LetterItem) {
+	send := func(key string, it wire.LetterItem) {
 		t.Helper()
-		if _, err := f.acts.SendStatement(context.Background(), activities.CustomerLetterRequest{
-			Key: key, Company: f.company.Code, Customer: "CLI0009", Date: day, Items: []activities.LetterItem{it},
+		if _, err := f.acts.SendStatement(context.Background(), wire.CustomerLetterRequest{
+			Key: key, Company: f.company.Code, Customer: "CLI0009", Date: day, Items: []wire.LetterItem{it},
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -397,8 +398,8 @@ func TestDatabaseErrorWhileBuildingIsRetried(t *testing.T) {
 	if _, err := f.st.Pool.Exec(context.Background(), `ALTER TABLE letter_templates RENAME TO letter_templates_away`); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.acts.SendStatement(context.Background(), activities.CustomerLetterRequest{
-		Key: "k/1", Company: f.company.Code, Customer: "CLI0009", Date: calendar.New(2015, 2, 4), Items: []activities.LetterItem{it},
+	_, err := f.acts.SendStatement(context.Background(), wire.CustomerLetterRequest{
+		Key: "k/1", Company: f.company.Code, Customer: "CLI0009", Date: calendar.New(2015, 2, 4), Items: []wire.LetterItem{it},
 	})
 	var appErr *temporal.ApplicationError
 	if err == nil || (errors.As(err, &appErr) && appErr.NonRetryable()) {
@@ -430,7 +431,7 @@ func TestUnappliedPaymentIsDeducted(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := f.statement(t, "CLI0001", calendar.New(2026, 11, 24), f.item(t, "FA1", "R1", 0))
-	if len(res) != 1 || res[0].Status != activities.LetterSent || len(f.box.sent) != 1 {
+	if len(res) != 1 || res[0].Status != wire.LetterSent || len(f.box.sent) != 1 {
 		t.Fatalf("results %+v", res)
 	}
 	text := pdfText(t, f.box.sent[0].Attachments[0].Data)
@@ -460,7 +461,7 @@ func TestStatementRecordsRenderWarningsAndSignatory(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := f.statement(t, "C1", day, f.item(t, "FA1", "R1", 0))
-	if len(res) != 1 || res[0].Status != activities.LetterSent {
+	if len(res) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("results %+v", res)
 	}
 	if !strings.Contains(res[0].Detail, "printed with changes: recipient name") || strings.Contains(res[0].Detail, "Zorglubovitch") {

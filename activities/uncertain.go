@@ -3,27 +3,12 @@ package activities
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 )
-
-// LetterRef names one invoice letter: the Sequence-th of level Level for
-// an invoice (or one of its instalments).
-type LetterRef struct {
-	InvoiceID  int64  `json:"invoiceId"`
-	Instalment int    `json:"instalment,omitempty"`
-	Level      string `json:"level"`
-	Sequence   int    `json:"sequence"`
-}
-
-// LetterOutcome is what the ledger says of a letter after SES was asked.
-type LetterOutcome struct {
-	Status string    `json:"status"` // sent, queued_print, failed (goes again), uncertain (to verify)
-	SentAt time.Time `json:"sentAt,omitempty"`
-	Detail string    `json:"detail,omitempty"`
-}
 
 // ResolveLetter settles an uncertain letter when SES can tell (Confirm):
 // accepted, it becomes sent at the time SES accepted it; never accepted
@@ -32,11 +17,11 @@ type LetterOutcome struct {
 // (it cannot be a duplicate); otherwise it stays uncertain, "à vérifier",
 // until SES tells or an operator decides. A letter that is not uncertain
 // (settled meanwhile) is reported as the ledger has it.
-func (a *Activities) ResolveLetter(ctx context.Context, ref LetterRef) (LetterOutcome, error) {
+func (a *Activities) ResolveLetter(ctx context.Context, ref wire.LetterRef) (wire.LetterOutcome, error) {
 	k := store.LetterKey{InvoiceID: ref.InvoiceID, Instalment: ref.Instalment, Level: ref.Level, Sequence: ref.Sequence}
 	st, err := a.Store.LetterStateOf(ctx, k)
 	if err != nil {
-		return LetterOutcome{}, nonRetryableIfNotFound(err)
+		return wire.LetterOutcome{}, nonRetryableIfNotFound(err)
 	}
 	if st.Status != store.LetterUncertain {
 		return outcomeOf(ref, st), nil
@@ -52,28 +37,28 @@ func (a *Activities) ResolveLetter(ctx context.Context, ref LetterRef) (LetterOu
 	switch f.Verdict {
 	case confirm.Accepted:
 		if _, err := a.Store.ResolveUncertain(ctx, st.CustomerLetterID, store.LetterSent, store.ResolvedBySES, f.MessageID, f.Detail, f.At); err != nil {
-			return LetterOutcome{}, err
+			return wire.LetterOutcome{}, err
 		}
 		a.logFor(ctx).Info("uncertain letter confirmed by SES", "letter", k.String(), "reference", st.Reference)
 	case confirm.NeverAccepted:
 		detail := "SES never accepted it (" + f.Detail + "): it goes with the next statement"
 		if _, err := a.Store.ResolveUncertain(ctx, st.CustomerLetterID, store.LetterFailed, store.ResolvedResend, "", detail, time.Time{}); err != nil {
-			return LetterOutcome{}, err
+			return wire.LetterOutcome{}, err
 		}
 		a.logFor(ctx).Warn("uncertain letter never reached SES: sent again", "letter", k.String(), "reference", st.Reference)
 	default:
 		if err := a.Store.NoteChecked(ctx, st.CustomerLetterID); err != nil {
-			return LetterOutcome{}, err
+			return wire.LetterOutcome{}, err
 		}
 	}
 	if st, err = a.Store.LetterStateOf(ctx, k); err != nil {
-		return LetterOutcome{}, err
+		return wire.LetterOutcome{}, err
 	}
 	return outcomeOf(ref, st), nil
 }
 
-func outcomeOf(ref LetterRef, st store.LetterState) LetterOutcome {
-	o := LetterOutcome{Status: st.Status, SentAt: st.SentAt}
+func outcomeOf(ref wire.LetterRef, st store.LetterState) wire.LetterOutcome {
+	o := wire.LetterOutcome{Status: st.Status, SentAt: st.SentAt}
 	switch {
 	case st.Status == store.LetterSent && st.Resolution == store.ResolvedBySES:
 		o.Detail = fmt.Sprintf("%s letter confirmed by SES: it went out", ref.Level)

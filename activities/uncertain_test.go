@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"testing"
 	"time"
@@ -47,14 +48,14 @@ func TestUncertainLetterResolvedFromTheEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			item := activities.LetterItem{InvoiceID: id, Invoice: "FA0175", Level: ladder.Default()[0], Sequence: 1, WorkflowID: "dunning/DEMO/FA0175"}
+			item := wire.LetterItem{InvoiceID: id, Invoice: "FA0175", Level: ladder.Default()[0], Sequence: 1, WorkflowID: "dunning/DEMO/FA0175"}
 			a := &activities.Activities{Store: f.st, Mailer: lostAnswer{next: f.ses, deliver: reached}, Log: slog.Default()}
-			req := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/u/run/1#1-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: []activities.LetterItem{item}}
+			req := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/u/run/1#1-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: []wire.LetterItem{item}}
 			res, err := a.SendStatement(ctx, req)
-			if err != nil || res[0].Status != activities.LetterUncertain {
+			if err != nil || res[0].Status != wire.LetterUncertain {
 				t.Fatalf("%+v %v, want uncertain", res, err)
 			}
-			ref := activities.LetterRef{InvoiceID: id, Level: "R1", Sequence: 1}
+			ref := wire.LetterRef{InvoiceID: id, Level: "R1", Sequence: 1}
 			a.Confirm = confirm.EmulatorStore{URL: f.emu.URL, Settle: time.Hour}
 			out, err := a.ResolveLetter(ctx, ref)
 			if err != nil {
@@ -72,7 +73,7 @@ func TestUncertainLetterResolvedFromTheEmulator(t *testing.T) {
 				next := req
 				next.Key = "letters/DEMO/CLI0001/u2/run/1#1-aaaa"
 				res, err := a.SendStatement(ctx, next)
-				if err != nil || res[0].Status != activities.LetterSent {
+				if err != nil || res[0].Status != wire.LetterSent {
 					t.Fatalf("next statement: %+v %v", res, err)
 				}
 			} else if out.Status != store.LetterSent || out.SentAt.IsZero() {
@@ -97,8 +98,8 @@ func TestOperatorDecidesAnUncertainLetter(t *testing.T) {
 	st, items := demoItems(t, "FA0175")
 	ctx := context.Background()
 	a := &activities.Activities{Store: st, Mailer: lostAnswer{}, Log: slog.Default()}
-	req := activities.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/o/run/1#1-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items}
-	if res, err := a.SendStatement(ctx, req); err != nil || res[0].Status != activities.LetterUncertain {
+	req := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0001/o/run/1#1-aaaa", Company: demo.Company, Customer: "CLI0001", Date: today, Items: items}
+	if res, err := a.SendStatement(ctx, req); err != nil || res[0].Status != wire.LetterUncertain {
 		t.Fatalf("%+v %v", res, err)
 	}
 	co, err := st.CompanyByCode(ctx, demo.Company)
@@ -109,7 +110,7 @@ func TestOperatorDecidesAnUncertainLetter(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Invoices != "FA0175 R1" || list[0].Reference == "" {
 		t.Fatalf("to verify: %+v %v", list, err)
 	}
-	ref := activities.LetterRef{InvoiceID: items[0].InvoiceID, Level: "R1", Sequence: 1}
+	ref := wire.LetterRef{InvoiceID: items[0].InvoiceID, Level: "R1", Sequence: 1}
 	if out, err := a.ResolveLetter(ctx, ref); err != nil || out.Status != store.LetterUncertain {
 		t.Fatalf("before the decision: %+v %v", out, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"net"
@@ -75,7 +76,7 @@ func TestServerWithPayloadEncryption(t *testing.T) {
 	t.Cleanup(w.Stop)
 	id := dunning.WorkflowID("SRV", "FA0168")
 	if _, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: queue},
-		dunning.InvoiceWorkflowType, dunning.StartInput{Company: "SRV", Invoice: "FA0168"}); err != nil {
+		dunning.InvoiceWorkflowType, wire.Input{Company: "SRV", Invoice: "FA0168"}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tc.TerminateWorkflow(context.Background(), id, "", "test over") })

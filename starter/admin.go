@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"os"
 	"strings"
 	"time"
@@ -133,7 +134,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	var reports []scan.Report
+	var reports []wire.ScanReport
 	for _, code := range codes {
 		co, err := st.CompanyByCode(ctx, code)
 		if err != nil {
@@ -175,7 +176,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func printReport(e *env, rep scan.Report) {
+func printReport(e *env, rep wire.ScanReport) {
 	e.printf("scan of %s on %s: %d considered, %d started, %d already running, %d skipped, %d failed\n",
 		rep.Company, rep.Date, rep.Considered, rep.StartedCount, rep.AlreadyRunningCount, rep.SkippedCount, rep.FailedCount)
 	if rep.LiveCount > 0 {
@@ -240,7 +241,7 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 	}
 	action := &client.ScheduleWorkflowAction{
 		ID: id, Workflow: workflows.DailyScanWorkflowType, TaskQueue: dunning.TaskQueue,
-		Args: []any{workflows.ScanInput{Company: co.Code}},
+		Args: []any{wire.ScanInput{Company: co.Code}},
 	}
 	_, err = c.ScheduleClient().Create(ctx, client.ScheduleOptions{
 		ID: id, Spec: spec, Action: action, Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
 
@@ -13,8 +14,8 @@ import (
 // line of 10 000 numbers.
 func TestPrintReportSummarises(t *testing.T) {
 	t.Parallel()
-	rep := scan.Report{Company: "BIG", Date: "2026-11-23", Considered: 10002, StartedCount: 10000, SkippedCount: 2,
-		Skipped: []scan.Skipped{{Invoice: "X1", Reason: "no due date"}, {Invoice: "X2", Reason: "credit note"}}}
+	rep := wire.ScanReport{Company: "BIG", Date: "2026-11-23", Considered: 10002, StartedCount: 10000, SkippedCount: 2,
+		Skipped: []wire.Skipped{{Invoice: "X1", Reason: "no due date"}, {Invoice: "X2", Reason: "credit note"}}}
 	for i := range scan.Sample {
 		rep.Started = append(rep.Started, fmt.Sprintf("F%05d", i))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -206,7 +207,7 @@ func TestCadenceTenInvoicesAtMostTwoLettersInTwoWeeks(t *testing.T) {
 		run, err := cw.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: dunning.WorkflowID(cw.company, number), TaskQueue: dunning.TaskQueue,
 			StartDelay: time.Duration((i-1)*cadenceDay) * time.Second,
-		}, dunning.InvoiceWorkflowType, workflows.Input{Company: cw.company, Invoice: number})
+		}, dunning.InvoiceWorkflowType, wire.Input{Company: cw.company, Invoice: number})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,12 +330,12 @@ func TestCadenceLateHandOverNeverASecondLetter(t *testing.T) {
 	cw := newCadenceWorld(t, "CAL", 3)
 	r1 := cadenceLadder[0]
 	told := map[string]client.WorkflowRun{}
-	item := func(number string) activities.LetterItem {
+	item := func(number string) wire.LetterItem {
 		id, err := cw.st.InvoiceID(ctx, cw.company, number)
 		if err != nil {
 			t.Fatal(err)
 		}
-		it := activities.LetterItem{InvoiceID: id, Invoice: number, Level: r1, Sequence: 1, WorkflowID: "listen/" + number}
+		it := wire.LetterItem{InvoiceID: id, Invoice: number, Level: r1, Sequence: 1, WorkflowID: "listen/" + number}
 		run, err := cw.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: it.WorkflowID, TaskQueue: dunning.TaskQueue}, "listen")
 		if err != nil {
 			t.Fatal(err)
@@ -346,8 +347,8 @@ func TestCadenceLateHandOverNeverASecondLetter(t *testing.T) {
 	paris := mustParisLoc(t)
 	slot := time.Now()
 	today := calendar.Of(slot.In(paris))
-	req := func(it activities.LetterItem) activities.QueueRequest {
-		return activities.QueueRequest{
+	req := func(it wire.LetterItem) wire.QueueRequest {
+		return wire.QueueRequest{
 			Company: cw.company, Customer: "C1", Date: today, Window: cadenceDay * time.Second / 2, Item: it,
 			Slot: today.String(), SendAt: slot, Until: today.AddDays(1).At(0, paris), Rounds: true,
 		}
@@ -364,14 +365,14 @@ func TestCadenceLateHandOverNeverASecondLetter(t *testing.T) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	result := func(number string) activities.ItemResult {
-		var r activities.ItemResult
+	result := func(number string) wire.ItemResult {
+		var r wire.ItemResult
 		if err := told[number].Get(wctx, &r); err != nil {
 			t.Fatalf("result of %s: %v", number, err)
 		}
 		return r
 	}
-	if r := result("FA01"); r.Status != activities.LetterSent {
+	if r := result("FA01"); r.Status != wire.LetterSent {
 		t.Fatalf("FA01: %s (%s), want sent", r.Status, r.Detail)
 	}
 	rDuring := result("FA02")
@@ -386,8 +387,8 @@ func TestCadenceLateHandOverNeverASecondLetter(t *testing.T) {
 	}
 	rAfter := result("FA03")
 	want := letters[0].sentAt.Add(7 * cadenceDay * time.Second)
-	for name, r := range map[string]activities.ItemResult{"FA02": rDuring, "FA03": rAfter} {
-		if r.Status != activities.LetterDeferred || r.NextSlot.IsZero() {
+	for name, r := range map[string]wire.ItemResult{"FA02": rDuring, "FA03": rAfter} {
+		if r.Status != wire.LetterDeferred || r.NextSlot.IsZero() {
 			t.Errorf("%s: %s %q, want deferred to the customer's next letter", name, r.Status, r.Detail)
 			continue
 		}

@@ -1,23 +1,22 @@
 package workflows
 
 import (
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/domain/dunning"
 )
 
 // cadenceAnswer defers the first letter handed over to the customer's
 // next letter on next (what QueueLetter answers inside the period) and
 // sends the others.
-func cadenceAnswer(next time.Time) func(int, activities.LetterItem) activities.ItemResult {
-	return func(n int, it activities.LetterItem) activities.ItemResult {
+func cadenceAnswer(next time.Time) func(int, wire.LetterItem) wire.ItemResult {
+	return func(n int, it wire.LetterItem) wire.ItemResult {
 		if n == 0 {
-			return activities.ItemResult{Item: it, Status: activities.LetterDeferred, NextSlot: next,
+			return wire.ItemResult{Item: it, Status: wire.LetterDeferred, NextSlot: next,
 				Detail: it.Level.Code + " letter joins the next letter of CLI0009 on 2026-11-09 09:00: at most one letter every 7 days"}
 		}
-		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		return wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent"}
 	}
 }
 

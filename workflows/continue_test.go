@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
@@ -19,12 +20,12 @@ func TestContinueAsNewCarriesTheState(t *testing.T) {
 		h.env.SetContinueAsNewSuggested(true) // seen when the payment wakes the workflow
 		h.pay("BANK-1", "200")
 	})
-	h.env.ExecuteWorkflow(InvoiceDunning, Input{Company: "ACME", Invoice: "FA0171"})
+	h.env.ExecuteWorkflow(InvoiceDunning, wire.Input{Company: "ACME", Invoice: "FA0171"})
 	var can *workflow.ContinueAsNewError
 	if err := h.env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", err)
 	}
-	var in Input
+	var in wire.Input
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &in); err != nil {
 		t.Fatal(err)
 	}

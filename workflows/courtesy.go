@@ -2,11 +2,10 @@ package workflows
 
 import (
 	"fmt"
-	"time"
-
-	"github.com/relance/relance/activities"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+	"time"
 )
 
 // CourtesyWorkflowType is the registered name of Courtesy.
@@ -16,39 +15,22 @@ const CourtesyWorkflowType = "Courtesy"
 // daily scan runs the courtesy mails after starting the dunnings.
 const courtesyChange = "courtesy-daily"
 
-// CourtesyInput names the company and the instant of a day's courtesy
-// mails. CadenceDays is the cadence the courtesy reminders respect (0: the
-// company's and customer's cadence settings, docs/customer-side.md).
-type CourtesyInput struct {
-	Company     string    `json:"company"`
-	At          time.Time `json:"at"`
-	CadenceDays int       `json:"cadence_days,omitempty"`
-}
-
-// CourtesyReport counts what became of a day's courtesy mails.
-type CourtesyReport struct {
-	Sent      int `json:"sent"`
-	Skipped   int `json:"skipped"`
-	Uncertain int `json:"uncertain"`
-	Failed    int `json:"failed"`
-}
-
 // Courtesy sends a company's courtesy mails of the day: the courtesy
 // reminders before the due date and the thank-yous after payment
 // (docs/customer-side.md, "Before and after"). The plan names customers
 // and invoices by id only; each mail is its own activity, sent once (its
 // key is company, kind, customer and day), and a mail that fails for good
 // is counted, not fatal to the others.
-func Courtesy(ctx workflow.Context, in CourtesyInput) (CourtesyReport, error) {
-	var rep CourtesyReport
+func Courtesy(ctx workflow.Context, in wire.CourtesyInput) (wire.CourtesyReport, error) {
+	var rep wire.CourtesyReport
 	planCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,
 		Summary:             "plan the courtesy mails of " + in.Company,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
-	var plan activities.CourtesyPlan
-	if err := workflow.ExecuteActivity(planCtx, a.PlanCourtesy,
-		activities.CourtesyPlanRequest{Company: in.Company, At: in.At, CadenceDays: in.CadenceDays}).Get(ctx, &plan); err != nil {
+	var plan wire.CourtesyPlan
+	if err := workflow.ExecuteActivity(planCtx, wire.ActivityPlanCourtesy,
+		wire.CourtesyPlanRequest{Company: in.Company, At: in.At, CadenceDays: in.CadenceDays}).Get(ctx, &plan); err != nil {
 		return rep, err
 	}
 	sendCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -57,19 +39,19 @@ func Courtesy(ctx workflow.Context, in CourtesyInput) (CourtesyReport, error) {
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 10, MaximumInterval: 10 * time.Minute},
 	})
 	for _, m := range plan.Mails {
-		var res activities.CourtesyResult
+		var res wire.CourtesyResult
 		opts := workflow.GetActivityOptions(sendCtx)
 		opts.Summary = fmt.Sprintf("courtesy mail %s, customer id %d, %d invoice(s)", m.Kind, m.CustomerID, len(m.InvoiceIDs))
-		err := workflow.ExecuteActivity(workflow.WithActivityOptions(sendCtx, opts), a.SendCourtesy, activities.CourtesyRequest{
+		err := workflow.ExecuteActivity(workflow.WithActivityOptions(sendCtx, opts), wire.ActivitySendCourtesy, wire.CourtesyRequest{
 			Company: in.Company, Day: plan.Day, CadenceDays: plan.CadenceDays, Mail: m,
 		}).Get(ctx, &res)
 		switch {
 		case err != nil:
 			rep.Failed++
 			workflow.GetLogger(ctx).Warn("courtesy mail not sent", "kind", m.Kind, "customer_id", m.CustomerID, "err", err)
-		case res.Status == activities.CourtesySent:
+		case res.Status == wire.CourtesySent:
 			rep.Sent++
-		case res.Status == activities.CourtesySkipped:
+		case res.Status == wire.CourtesySkipped:
 			rep.Skipped++
 		default:
 			rep.Uncertain++
@@ -97,8 +79,8 @@ func runCourtesy(ctx workflow.Context, company string) {
 		StaticSummary:      "courtesy mails of " + company,
 		WorkflowRunTimeout: 6 * time.Hour,
 	})
-	var rep CourtesyReport
-	if err := workflow.ExecuteChildWorkflow(cctx, CourtesyWorkflowType, CourtesyInput{Company: company, At: workflow.Now(ctx)}).Get(ctx, &rep); err != nil {
+	var rep wire.CourtesyReport
+	if err := workflow.ExecuteChildWorkflow(cctx, CourtesyWorkflowType, wire.CourtesyInput{Company: company, At: workflow.Now(ctx)}).Get(ctx, &rep); err != nil {
 		workflow.GetLogger(ctx).Warn("courtesy mails failed", "company", company, "err", err)
 	}
 }

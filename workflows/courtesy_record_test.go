@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/testkit/temporaltest"
 	"github.com/relance/relance/workflows"
 	"go.temporal.io/sdk/client"
@@ -51,13 +51,13 @@ func TestDailyScanSendsTheCourtesyMails(t *testing.T) {
 	}
 	id := "scan/ACME-2026-12-08T07:00:00Z"
 	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: dunning.TaskQueue},
-		workflows.DailyScanWorkflowType, workflows.ScanInput{Company: "ACME"})
+		workflows.DailyScanWorkflowType, wire.ScanInput{Company: "ACME"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	var rep scan.Report
+	var rep wire.ScanReport
 	if err := run.Get(wctx, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -71,11 +71,11 @@ func TestDailyScanSendsTheCourtesyMails(t *testing.T) {
 		t.Fatal(err)
 	}
 	child := workflows.CourtesyWorkflowID("ACME", desc.WorkflowExecutionInfo.StartTime.AsTime())
-	var crep workflows.CourtesyReport
+	var crep wire.CourtesyReport
 	if err := tc.GetWorkflow(wctx, child, "").Get(wctx, &crep); err != nil {
 		t.Fatalf("courtesy child %s: %v", child, err)
 	}
-	if crep != (workflows.CourtesyReport{Sent: 2, Skipped: 1}) {
+	if crep != (wire.CourtesyReport{Sent: 2, Skipped: 1}) {
 		t.Errorf("courtesy report %+v, want 2 sent and 1 skipped", crep)
 	}
 	var subjects []string

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"sync"
@@ -118,18 +119,18 @@ func newCourtesyFixture(t *testing.T) *courtesyFixture {
 	return f
 }
 
-func (f *courtesyFixture) run(t *testing.T) workflows.CourtesyReport {
+func (f *courtesyFixture) run(t *testing.T) wire.CourtesyReport {
 	t.Helper()
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.RegisterWorkflow(workflows.Courtesy)
 	env.RegisterActivity(f.acts)
 	env.SetStartTime(f.now)
-	env.ExecuteWorkflow(workflows.Courtesy, workflows.CourtesyInput{Company: "ACME", At: f.now})
+	env.ExecuteWorkflow(workflows.Courtesy, wire.CourtesyInput{Company: "ACME", At: f.now})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	var rep workflows.CourtesyReport
+	var rep wire.CourtesyReport
 	if err := env.GetWorkflowResult(&rep); err != nil {
 		t.Fatal(err)
 	}
@@ -146,10 +147,10 @@ func TestCourtesyMailsGoOnce(t *testing.T) {
 	t.Parallel()
 	f := newCourtesyFixture(t)
 	ctx := context.Background()
-	if rep := f.run(t); rep != (workflows.CourtesyReport{Sent: 2, Skipped: 1}) {
+	if rep := f.run(t); rep != (wire.CourtesyReport{Sent: 2, Skipped: 1}) {
 		t.Fatalf("first run %+v, want 2 sent and 1 skipped", rep)
 	}
-	if rep := f.run(t); rep != (workflows.CourtesyReport{}) {
+	if rep := f.run(t); rep != (wire.CourtesyReport{}) {
 		t.Errorf("second run %+v, want nothing", rep)
 	}
 	msgs, err := f.emu.Messages(ctx)
@@ -190,9 +191,9 @@ func TestCourtesyMailsGoOnce(t *testing.T) {
 	// A retried send of the reminder answers from the ledger.
 	cust, _ := f.st.CustomerByCode(ctx, "ACME", "C001")
 	id, _ := f.st.InvoiceID(ctx, "ACME", "FA001")
-	res, err := f.acts.SendCourtesy(ctx, activities.CourtesyRequest{Company: "ACME", Day: f.today, CadenceDays: 7,
-		Mail: activities.CourtesyMailPlan{Kind: "before", CustomerID: cust.ID, InvoiceIDs: []int64{id}}})
-	if err != nil || res.Status != activities.CourtesySent {
+	res, err := f.acts.SendCourtesy(ctx, wire.CourtesyRequest{Company: "ACME", Day: f.today, CadenceDays: 7,
+		Mail: wire.CourtesyMailPlan{Kind: "before", CustomerID: cust.ID, InvoiceIDs: []int64{id}}})
+	if err != nil || res.Status != wire.CourtesySent {
 		t.Errorf("retried send: %+v %v", res, err)
 	}
 	if msgs, _ := f.emu.Messages(ctx); len(msgs) != 2 {

@@ -4,14 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/workflows/wire"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/domain/dunning"
-	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 )
 
 // CustomerLetter groups the letters of one customer on one day: invoice
@@ -22,7 +21,7 @@ import (
 //
 // Started with a SendAt (invoice workflows of version "statement"), it is
 // the customer's statement of the day instead: see customerStatement.
-func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
+func CustomerLetter(ctx workflow.Context, in wire.BatchInput) error {
 	if !in.SendAt.IsZero() {
 		return customerStatement(ctx, in)
 	}
@@ -33,7 +32,7 @@ func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
 		timer := workflow.NewTimerWithOptions(ctx, in.Window, workflow.TimerOptions{
 			Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, in.Window),
 		})
-		var items []activities.LetterItem
+		var items []wire.LetterItem
 		for {
 			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
 			items = drainItems(adds, items, &seen)
@@ -46,22 +45,22 @@ func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
 		}
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout: 2 * time.Minute,
-			HeartbeatTimeout:    activities.SendHeartbeatTimeout,
+			HeartbeatTimeout:    wire.SendHeartbeatTimeout,
 			Summary:             fmt.Sprintf("send one letter for %d invoice(s) of %s", len(items), in.Customer),
 			RetryPolicy: &temporal.RetryPolicy{
 				InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
-				NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+				NonRetryableErrorTypes: []string{wire.ErrTypeBadLetter},
 			},
 		})
-		var results []activities.ItemResult
-		err := workflow.ExecuteActivity(actx, a.SendCustomerLetter, activities.CustomerLetterRequest{
+		var results []wire.ItemResult
+		err := workflow.ExecuteActivity(actx, wire.ActivitySendCustomerLetter, wire.CustomerLetterRequest{
 			Key:     fmt.Sprintf("%s/%s/%d", info.WorkflowExecution.ID, info.WorkflowExecution.RunID, round),
 			Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items,
 		}).Get(ctx, &results)
 		if err != nil {
 			results = results[:0]
 			for _, it := range items {
-				results = append(results, activities.ItemResult{Item: it, Failed: true, Detail: err.Error()})
+				results = append(results, wire.ItemResult{Item: it, Failed: true, Detail: err.Error()})
 			}
 		}
 		for _, r := range results {
@@ -74,9 +73,9 @@ func CustomerLetter(ctx workflow.Context, in activities.BatchInput) error {
 
 // drainItems appends the waiting letters not seen before (an activity
 // retry may add the same letter twice).
-func drainItems(ch workflow.ReceiveChannel, items []activities.LetterItem, seen *[]string) []activities.LetterItem {
+func drainItems(ch workflow.ReceiveChannel, items []wire.LetterItem, seen *[]string) []wire.LetterItem {
 	for {
-		var it activities.LetterItem
+		var it wire.LetterItem
 		if !ch.ReceiveAsync(&it) {
 			return items
 		}
@@ -96,7 +95,7 @@ func drainItems(ch workflow.ReceiveChannel, items []activities.LetterItem, seen 
 
 // askedNow reports whether an operator asked one of items to go at once
 // ("Exécuter"): the statement then goes without waiting for its hour.
-func askedNow(items []activities.LetterItem) bool {
+func askedNow(items []wire.LetterItem) bool {
 	for _, it := range items {
 		if it.Now {
 			return true
@@ -114,14 +113,14 @@ func askedNow(items []activities.LetterItem) bool {
 // join the next working day's statement. Never two letters on one day.
 // An item asked for now (LetterItem.Now, an operator's "Exécuter") ends
 // the collection at once: the statement goes with what it holds.
-func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
+func customerStatement(ctx workflow.Context, in wire.BatchInput) error {
 	if in.Rounds {
 		return statementRounds(ctx, in)
 	}
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
 	var seen []string
-	var items []activities.LetterItem
+	var items []wire.LetterItem
 	sendAt := in.SendAt.Add(in.Window)
 	if d := sendAt.Sub(workflow.Now(ctx)); d > 0 {
 		timerCtx, cancel := workflow.WithCancel(ctx)
@@ -141,7 +140,7 @@ func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
 		}
 	}
 	items = drainItems(adds, items, &seen)
-	var results []activities.ItemResult
+	var results []wire.ItemResult
 	if len(items) > 0 {
 		results = sendStatement(ctx, in, fmt.Sprintf("%s/%s/1", info.WorkflowExecution.ID, info.WorkflowExecution.RunID), items)
 	}
@@ -149,11 +148,11 @@ func customerStatement(ctx workflow.Context, in activities.BatchInput) error {
 	// joins the next statement (an item handed twice gets its result again).
 	answer := func() {
 		for {
-			var it activities.LetterItem
+			var it wire.LetterItem
 			if !adds.ReceiveAsync(&it) {
 				return
 			}
-			r := activities.Deferred(it, in.Date, in.Customer)
+			r := wire.Deferred(it, in.Date, in.Customer)
 			for _, done := range results {
 				if done.Item.Key() == it.Key() {
 					r = done
@@ -188,11 +187,11 @@ const sendRetryFor = 48 * time.Hour
 
 // sendStatement sends one statement for items (SendStatement) and tells
 // every invoice workflow what became of its letter.
-func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, items []activities.LetterItem) []activities.ItemResult {
+func sendStatement(ctx workflow.Context, in wire.BatchInput, key string, items []wire.LetterItem) []wire.ItemResult {
 	summary := fmt.Sprintf("send the statement of %s (%d letter(s) due)", in.Customer, len(items))
 	retry := &temporal.RetryPolicy{
 		InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
-		NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+		NonRetryableErrorTypes: []string{wire.ErrTypeBadLetter},
 	}
 	// Version 1 of "frozen-items": the items drained in this task are the
 	// letter's, for good: its key ends with their digest, so a task run
@@ -204,7 +203,7 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 	if workflow.GetVersion(ctx, "frozen-items", workflow.DefaultVersion, 1) >= 1 {
 		key = frozenKey(key, items)
 	}
-	req := activities.CustomerLetterRequest{Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items}
+	req := wire.CustomerLetterRequest{Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items}
 	var f workflow.Future
 	if !in.FirstAt.IsZero() {
 		// Statements QueueLetter started with a delay send in a local
@@ -216,19 +215,19 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 			ScheduleToCloseTimeout: sendRetryFor, StartToCloseTimeout: 2 * time.Minute, RetryPolicy: retry, Summary: summary,
 		})
-		f = workflow.ExecuteLocalActivity(lctx, a.SendStatement, req)
+		f = workflow.ExecuteLocalActivity(lctx, wire.ActivitySendStatement, req)
 	} else {
 		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: activities.SendHeartbeatTimeout, Summary: summary, RetryPolicy: retry,
+			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: wire.SendHeartbeatTimeout, Summary: summary, RetryPolicy: retry,
 		})
-		f = workflow.ExecuteActivity(actx, a.SendStatement, req)
+		f = workflow.ExecuteActivity(actx, wire.ActivitySendStatement, req)
 	}
-	var results []activities.ItemResult
+	var results []wire.ItemResult
 	err := f.Get(ctx, &results)
 	if err != nil {
 		results = results[:0]
 		for _, it := range items {
-			results = append(results, activities.ItemResult{Item: it, Failed: true, Detail: err.Error()})
+			results = append(results, wire.ItemResult{Item: it, Failed: true, Detail: err.Error()})
 		}
 	}
 	tell(ctx, in.Tell, results)
@@ -237,7 +236,7 @@ func sendStatement(ctx workflow.Context, in activities.BatchInput, key string, i
 
 // frozenKey is the key of the letter of round listing exactly items: the
 // round, '#', and a digest of the items' keys (sorted).
-func frozenKey(round string, items []activities.LetterItem) string {
+func frozenKey(round string, items []wire.LetterItem) string {
 	keys := make([]string, len(items))
 	for i, it := range items {
 		keys[i] = it.Key()
@@ -255,7 +254,7 @@ func frozenKey(round string, items []activities.LetterItem) string {
 // If the local activity gives up (it retries for days), the invoice
 // workflows still hand their letter again after an hour and get their
 // result then (the statement answers letters it already sent).
-func tell(ctx workflow.Context, local bool, results []activities.ItemResult) {
+func tell(ctx workflow.Context, local bool, results []wire.ItemResult) {
 	if len(results) == 0 {
 		return
 	}
@@ -265,7 +264,7 @@ func tell(ctx workflow.Context, local bool, results []activities.ItemResult) {
 			RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
 			Summary:     fmt.Sprintf("tell %d invoice workflow(s) what became of their letter", len(results)),
 		})
-		_ = workflow.ExecuteLocalActivity(lctx, a.TellResults, results).Get(ctx, nil)
+		_ = workflow.ExecuteLocalActivity(lctx, wire.ActivityTellResults, results).Get(ctx, nil)
 		return
 	}
 	for _, r := range results {
@@ -286,7 +285,7 @@ func tell(ctx workflow.Context, local bool, results []activities.ItemResult) {
 // 1 of "cadence") spaces its rounds by that period instead of a demo day:
 // a letter handed in during or after the statement waits the customer's
 // N demo days, never a second letter inside the period.
-func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
+func statementRounds(ctx workflow.Context, in wire.BatchInput) error {
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
 	gap := 2 * in.Window
@@ -320,7 +319,7 @@ func statementRounds(ctx workflow.Context, in activities.BatchInput) error {
 			// can end it early: then wait for the rest.
 			wait = in.FirstAt.Sub(workflow.Now(ctx))
 		}
-		var items []activities.LetterItem
+		var items []wire.LetterItem
 		if wait > 0 {
 			timer := workflow.NewTimerWithOptions(ctx, wait, workflow.TimerOptions{
 				Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, wait),

@@ -1,12 +1,11 @@
 package workflows
 
 import (
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/domain/dunning"
 )
 
 func TestExecuteSendsTheNextLetterNow(t *testing.T) {
@@ -51,12 +50,12 @@ func TestExecuteSendsTheNextLetterNow(t *testing.T) {
 // customer on one day), and the history says so.
 func TestExecuteAfterTodaysStatementWaitsForTheNextDay(t *testing.T) {
 	h := newHarness(t)
-	h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+	h.answer = func(n int, it wire.LetterItem) wire.ItemResult {
 		if n == 1 {
-			return activities.ItemResult{Item: it, Status: activities.LetterDeferred,
+			return wire.ItemResult{Item: it, Status: wire.LetterDeferred,
 				Detail: it.Level.Code + " letter not sent today: the statement of 2026-11-05 for C1 had already gone out; it joins the next one"}
 		}
-		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		return wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent"}
 	}
 	var err error
 	var s dunning.State

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -59,8 +60,8 @@ func (m *handingMailer) messages() []mail.Message {
 
 // listen stands in for an invoice workflow: it returns the first letter
 // result it is told.
-func listen(ctx workflow.Context) (activities.ItemResult, error) {
-	var r activities.ItemResult
+func listen(ctx workflow.Context) (wire.ItemResult, error) {
+	var r wire.ItemResult
 	workflow.GetSignalChannel(ctx, dunning.SignalLetterResult).Receive(ctx, &r)
 	return r, nil
 }
@@ -106,16 +107,16 @@ func TestLetterHandedInDuringTheSendJoinsTheNextLetter(t *testing.T) {
 	t.Cleanup(w.Stop)
 
 	r1 := ladder.Default()[0]
-	item := func(number string) activities.LetterItem {
+	item := func(number string) wire.LetterItem {
 		id, err := st.InvoiceID(ctx, demo.Company, number)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return activities.LetterItem{InvoiceID: id, Invoice: number, Level: r1, Sequence: 1, WorkflowID: "listen/" + number}
+		return wire.LetterItem{InvoiceID: id, Invoice: number, Level: r1, Sequence: 1, WorkflowID: "listen/" + number}
 	}
 	a, b, c := item("FA0175"), item("FA0167"), item("FA0183")
 	told := map[string]client.WorkflowRun{}
-	for _, it := range []activities.LetterItem{a, b, c} {
+	for _, it := range []wire.LetterItem{a, b, c} {
 		run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: it.WorkflowID, TaskQueue: queue}, "listen")
 		if err != nil {
 			t.Fatal(err)
@@ -125,7 +126,7 @@ func TestLetterHandedInDuringTheSendJoinsTheNextLetter(t *testing.T) {
 
 	id := "letters/DEMO/CLI0001/race"
 	now := time.Now()
-	in := activities.BatchInput{
+	in := wire.BatchInput{
 		Company: demo.Company, Customer: "CLI0001", Date: today, Window: time.Second,
 		SendAt: now, Until: now.Add(time.Hour), FirstAt: now.Add(2 * time.Second), Tell: true,
 	}
@@ -185,13 +186,13 @@ func TestLetterHandedInDuringTheSendJoinsTheNextLetter(t *testing.T) {
 	}
 	results := map[string]string{}
 	for number, run := range told {
-		var r activities.ItemResult
+		var r wire.ItemResult
 		if err := run.Get(wctx, &r); err != nil {
 			t.Fatalf("result of %s: %v", number, err)
 		}
 		results[number] = r.Status
 	}
-	wantTold := map[string]string{"FA0175": activities.LetterSent, "FA0167": activities.LetterSent, "FA0183": activities.LetterDeferred}
+	wantTold := map[string]string{"FA0175": wire.LetterSent, "FA0167": wire.LetterSent, "FA0183": wire.LetterDeferred}
 	if fmt.Sprint(results) != fmt.Sprint(wantTold) {
 		t.Errorf("invoice workflows told %v, want %v", results, wantTold)
 	}

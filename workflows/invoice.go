@@ -4,82 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"time"
 
-	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/money"
-	"github.com/relance/relance/ledger/store"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
-
-// Input starts (or continues) the dunning of one invoice.
-type Input struct {
-	Company string `json:"company"`
-	Invoice string `json:"invoice"`
-	// Instalment, when not 0, makes the workflow dun that instalment of
-	// the invoice (its own due date, balance and level).
-	Instalment int `json:"instalment,omitempty"`
-	// Carry is the state handed over by continue-as-new; nil on a first start.
-	Carry *Carry `json:"carry,omitempty"`
-	// Loaded is the invoice as the scan read it (scan.StartInput): a first
-	// start with it reads nothing more. Without it (older starters, other
-	// callers) the workflow loads the invoice through an activity.
-	Loaded *store.Invoice `json:"loaded,omitempty"`
-}
-
-// Result is how an invoice's dunning ended.
-type Result struct {
-	Outcome dunning.Status  `json:"outcome"` // paid or closed
-	Balance string          `json:"balance"`
-	Letters int             `json:"letters"`
-	History []dunning.Event `json:"history"`
-}
-
-// Carry is the workflow's whole memory, passed across continue-as-new.
-type Carry struct {
-	Invoice   store.Invoice `json:"invoice"`
-	Start     time.Time     `json:"start"`
-	Stage     int           `json:"stage"`    // index of the next level to send; len(ladder) means unresolved
-	LastStep  time.Time     `json:"lastStep"` // when the last letter, skip or revert happened
-	Sent      []int         `json:"sent"`     // letters sent per level index (the sequence of the next one)
-	Letters   int           `json:"letters"`
-	Paused    bool          `json:"paused"`
-	PauseWhy  string        `json:"pauseWhy,omitempty"`
-	PauseTill calendar.Date `json:"pauseTill,omitempty"`
-	HoldWhy   string        `json:"holdWhy,omitempty"`
-	HoldTill  time.Time     `json:"holdTill,omitempty"`
-	Payments  []string      `json:"payments"` // external IDs already counted
-	Seq       int           `json:"seq"`      // last event sequence number
-	// History keeps the most recent events (the database has them all).
-	History []dunning.Event `json:"history"`
-	// NotBefore is the earliest next letter (customer statements: after a
-	// letter that did not go out, the next working day's).
-	NotBefore time.Time `json:"notBefore,omitempty"`
-	// CadenceAt is the customer's next allowed letter when the cadence
-	// deferred this invoice's letter (version 1 of "cadence"): the letter
-	// waits for it, unless asked for now. Cleared when a letter goes.
-	CadenceAt time.Time `json:"cadenceAt,omitempty"`
-	// NoLetterWhy is why the last due letter did not go out (recorded once).
-	NoLetterWhy string `json:"noLetterWhy,omitempty"`
-	// LetterFailed holds the invoice after a letter that could not be
-	// built or sent: it stays held until an operator resumes it (version
-	// "statement"; before, the hold was looked at again every day).
-	LetterFailed bool `json:"letterFailed,omitempty"`
-	// Unsure is the letter whose send ended without SES's answer: the
-	// invoice is held on it until it is settled (version 1 of
-	// "uncertain-hold").
-	Unsure *UnsureLetter `json:"unsure,omitempty"`
-}
-
-// UnsureLetter is an uncertain letter an invoice waits on.
-type UnsureLetter struct {
-	Stage    int `json:"stage"`    // the level's index
-	Sequence int `json:"sequence"` // its sequence
-}
 
 // keptHistory bounds the events carried in memory across continue-as-new.
 const keptHistory = 200
@@ -95,7 +29,7 @@ const holdRecheckDays = 1
 // What happens on a payment: the payment signal is recorded in the ledger
 // (once per external ID) and the balance the ledger returns becomes the
 // workflow's; at zero the workflow ends at once with outcome "paid".
-func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
+func InvoiceDunning(ctx workflow.Context, in wire.Input) (wire.Result, error) {
 	info := workflow.GetInfo(ctx)
 	// History rows are keyed by workflow and first run, so a later dunning
 	// of the same invoice (after a failed run) keeps its own rows.
@@ -113,31 +47,28 @@ func InvoiceDunning(ctx workflow.Context, in Input) (Result, error) {
 	if in.Carry != nil {
 		w.c = *in.Carry
 	} else {
-		var inv store.Invoice
+		var inv wire.Invoice
 		if in.Loaded != nil {
 			inv = *in.Loaded
-		} else if err := w.short("load invoice "+in.Invoice, a.LoadInvoice,
-			activities.InvoiceRef{Company: in.Company, Invoice: in.Invoice, Instalment: in.Instalment}).Get(ctx, &inv); err != nil {
-			return Result{}, fmt.Errorf("load invoice %s: %w", in.Invoice, err)
+		} else if err := w.short("load invoice "+in.Invoice, wire.ActivityLoadInvoice,
+			wire.InvoiceRef{Company: in.Company, Invoice: in.Invoice, Instalment: in.Instalment}).Get(ctx, &inv); err != nil {
+			return wire.Result{}, fmt.Errorf("load invoice %s: %w", in.Invoice, err)
 		}
-		w.c = Carry{Invoice: inv, Start: workflow.Now(ctx), Sent: make([]int, len(inv.Ladder))}
+		w.c = wire.Carry{Invoice: inv, Start: workflow.Now(ctx), Sent: make([]int, len(inv.Ladder))}
 		w.event(dunning.EventStarted, "", fmt.Sprintf("dunning started: %s due %s, due date %s",
 			in.Invoice, money.Format(inv.Balance, inv.Currency), inv.DueDate), "")
 	}
 	if err := w.setup(); err != nil {
-		return Result{}, err
+		return wire.Result{}, err
 	}
 	return w.run()
 }
-
-// a is the nil receiver workflows use to name activity methods.
-var a *activities.Activities
 
 type invoiceRun struct {
 	ctx        workflow.Context
 	id         string
 	historyKey string // the history rows' key: workflow ID and first run
-	c          Carry
+	c          wire.Carry
 	clock      ladder.Clock
 	payments   workflow.ReceiveChannel
 	rechecks   workflow.ReceiveChannel
@@ -183,33 +114,33 @@ func (w *invoiceRun) setup() error {
 }
 
 // run is the main loop: settle messages, then wait for the next action.
-func (w *invoiceRun) run() (Result, error) {
+func (w *invoiceRun) run() (wire.Result, error) {
 	for {
 		if err := w.drainPayments(); err != nil {
-			return Result{}, err
+			return wire.Result{}, err
 		}
 		if err := w.drainRechecks(); err != nil {
-			return Result{}, err
+			return wire.Result{}, err
 		}
 		if w.outcome == "" && w.c.Invoice.Balance.Sign() <= 0 {
 			w.finish(dunning.StatusPaid, dunning.EventPaid, "balance is zero: dunning ends")
 		}
 		w.plan()
 		if err := w.flush(); err != nil {
-			return Result{}, err
+			return wire.Result{}, err
 		}
 		if w.outcome != "" {
 			return w.result()
 		}
 		if workflow.GetInfo(w.ctx).GetContinueAsNewSuggested() && w.quiet() {
-			return Result{}, w.continueAsNew()
+			return wire.Result{}, w.continueAsNew()
 		}
 		fired := w.wait()
 		if !fired {
 			continue
 		}
 		if err := w.act(); err != nil {
-			return Result{}, err
+			return wire.Result{}, err
 		}
 	}
 }
@@ -369,7 +300,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	seq := w.c.Sent[w.c.Stage] + 1
 	w.sending = true
 	defer func() { w.sending = false }()
-	var res activities.LetterResult
+	var res wire.LetterResult
 	var failure string
 	var sentAt time.Time // when the statement really went out, when known
 	// Version 1 groups the letters of a customer into one (CustomerLetter);
@@ -377,10 +308,10 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	// 2 of "statement" (w.local) came long after: it asks nothing (no
 	// marker, no search attribute upsert per letter).
 	if !w.local && workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		req := activities.LetterRequest{
+		req := wire.LetterRequest{
 			InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq, Date: w.clock.Today(now),
 		}
-		if err := workflow.ExecuteActivity(w.letterActivity(lv), a.SendLetter, req).Get(w.ctx, &res); err != nil {
+		if err := workflow.ExecuteActivity(w.letterActivity(lv), wire.ActivitySendLetter, req).Get(w.ctx, &res); err != nil {
 			failure = err.Error()
 		}
 	} else {
@@ -388,25 +319,25 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		res, failure = activities.LetterResult{Status: r.Status, Detail: r.Detail}, ""
+		res, failure = wire.LetterResult{Status: r.Status, Detail: r.Detail}, ""
 		sentAt = r.SentAt
 		if r.Failed {
 			failure = r.Detail
 		}
 		switch r.Status {
-		case activities.LetterSent, activities.LetterPrint, activities.LetterUncertain, activities.LetterWithdrawn:
+		case wire.LetterSent, wire.LetterPrint, wire.LetterUncertain, wire.LetterWithdrawn:
 		default:
 			if failure == "" {
 				failure = fmt.Sprintf("letter ended %q: %s", r.Status, r.Detail)
 			}
 		}
-		if r.Status == activities.LetterWithdrawn {
+		if r.Status == wire.LetterWithdrawn {
 			// Paid or held while the letter was being collected: nothing
 			// went out; the next check settles what happened.
 			w.event(dunning.EventHeld, lv.Code, r.Detail, "")
 			return nil
 		}
-		if r.Status == activities.LetterDeferred || r.Status == activities.LetterNothingOwed {
+		if r.Status == wire.LetterDeferred || r.Status == wire.LetterNothingOwed {
 			// No letter today: the item waits for the next working day's
 			// statement; the history says why, once.
 			if w.c.NoLetterWhy != r.Detail {
@@ -446,7 +377,7 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		}
 		return nil
 	}
-	if res.Status == activities.LetterUncertain && w.statement &&
+	if res.Status == wire.LetterUncertain && w.statement &&
 		workflow.GetVersion(w.ctx, "uncertain-hold", workflow.DefaultVersion, 1) >= 1 {
 		// Version 1 of "uncertain-hold": an uncertain letter is not
 		// counted sent. The invoice is held on it ("à vérifier") and asks
@@ -454,15 +385,15 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		// moves up from the time SES accepted it; never accepted, it goes
 		// again. Before, the invoice moved up as if it had been sent.
 		w.event(dunning.EventLetterUnsure, lv.Code, res.Detail, "")
-		w.c.Unsure = &UnsureLetter{Stage: w.c.Stage, Sequence: seq}
+		w.c.Unsure = &wire.UnsureLetter{Stage: w.c.Stage, Sequence: seq}
 		w.c.HoldWhy, w.c.HoldTill = dunning.HoldLetterUnsure, w.unsureRecheckAt(workflow.Now(w.ctx))
 		return nil
 	}
 	kind := dunning.EventLetterSent
 	switch res.Status {
-	case activities.LetterPrint:
+	case wire.LetterPrint:
 		kind = dunning.EventLetterPrint
-	case activities.LetterUncertain:
+	case wire.LetterUncertain:
 		kind = dunning.EventLetterUnsure
 	}
 	w.event(kind, lv.Code, res.Detail, "")
@@ -504,19 +435,19 @@ func (w *invoiceRun) recheckUnsure(now time.Time) error {
 		return nil
 	}
 	lv := w.c.Invoice.Ladder[u.Stage]
-	var out activities.LetterOutcome
-	err := w.short("ask SES about the uncertain "+lv.Code+" letter", a.ResolveLetter, activities.LetterRef{
+	var out wire.LetterOutcome
+	err := w.short("ask SES about the uncertain "+lv.Code+" letter", wire.ActivityResolveLetter, wire.LetterRef{
 		InvoiceID: w.c.Invoice.ID, Instalment: w.c.Invoice.Instalment, Level: lv.Code, Sequence: u.Sequence,
 	}).Get(w.ctx, &out)
 	if err != nil {
 		return fmt.Errorf("ask about the %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
 	}
 	switch out.Status {
-	case activities.LetterSent, activities.LetterPrint:
+	case wire.LetterSent, wire.LetterPrint:
 		w.c.Unsure = nil
 		w.liftUnsureHold()
 		kind := dunning.EventLetterSent
-		if out.Status == activities.LetterPrint {
+		if out.Status == wire.LetterPrint {
 			kind = dunning.EventLetterPrint
 		}
 		w.event(kind, lv.Code, out.Detail, "")
@@ -531,7 +462,7 @@ func (w *invoiceRun) recheckUnsure(now time.Time) error {
 		if w.c.Stage >= len(w.c.Invoice.Ladder) {
 			w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 		}
-	case store.LetterFailed, store.LetterPending:
+	case wire.LetterFailed, wire.LetterPending:
 		w.c.Unsure = nil
 		w.liftUnsureHold()
 		w.event(dunning.EventResumed, lv.Code, out.Detail, "")
@@ -586,12 +517,12 @@ const letterResultWait = time.Hour
 
 // throughCustomerLetter hands the letter to the customer's letter workflow
 // of the day and waits for its result.
-func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Time) (activities.ItemResult, error) {
-	item := activities.LetterItem{
+func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Time) (wire.ItemResult, error) {
+	item := wire.LetterItem{
 		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Position: w.c.Stage, Sequence: seq, WorkflowID: w.id,
 		Instalment: w.c.Invoice.Instalment, Now: w.asked(),
 	}
-	req := activities.QueueRequest{
+	req := wire.QueueRequest{
 		Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(now),
 		Window: w.collectWindow(), Item: item,
 	}
@@ -610,15 +541,15 @@ func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Ti
 	results := workflow.GetSignalChannel(w.ctx, dunning.SignalLetterResult)
 	for {
 		err := w.short(fmt.Sprintf("hand %s letter to %s's letter of the day", lv.Code, w.c.Invoice.Customer),
-			a.QueueLetter, req).Get(w.ctx, nil)
+			wire.ActivityQueueLetter, req).Get(w.ctx, nil)
 		if err != nil {
-			return activities.ItemResult{}, fmt.Errorf("queue %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
+			return wire.ItemResult{}, fmt.Errorf("queue %s letter of %s: %w", lv.Code, w.c.Invoice.Number, err)
 		}
 		timerCtx, cancel := workflow.WithCancel(w.ctx)
 		timer := workflow.NewTimerWithOptions(timerCtx, letterResultWait, workflow.TimerOptions{Summary: "wait for the " + lv.Code + " letter to go out"})
 		for {
 			_ = workflow.Await(w.ctx, func() bool { return results.Len() > 0 || timer.IsReady() })
-			var r activities.ItemResult
+			var r wire.ItemResult
 			for results.ReceiveAsync(&r) {
 				if r.Item.Key() == item.Key() {
 					cancel()
@@ -645,11 +576,11 @@ func (w *invoiceRun) collectWindow() time.Duration {
 func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
 	return workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Minute,
-		HeartbeatTimeout:    activities.SendHeartbeatTimeout,
+		HeartbeatTimeout:    wire.SendHeartbeatTimeout,
 		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
-			NonRetryableErrorTypes: []string{activities.ErrTypeBadLetter},
+			NonRetryableErrorTypes: []string{wire.ErrTypeBadLetter},
 		},
 	})
 }
@@ -659,12 +590,12 @@ func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
 // once), a lifted hold resumes it. It reports whether a letter may go out.
 func (w *invoiceRun) check(summary string, now time.Time) bool {
 	w.checkErr = nil
-	var chk store.Check
+	var chk wire.Check
 	var f workflow.Future
 	if w.c.Invoice.Instalment > 0 {
-		f = w.short(summary, a.CheckItem, activities.ItemRef{InvoiceID: w.c.Invoice.ID, Instalment: w.c.Invoice.Instalment})
+		f = w.short(summary, wire.ActivityCheckItem, wire.ItemRef{InvoiceID: w.c.Invoice.ID, Instalment: w.c.Invoice.Instalment})
 	} else {
-		f = w.short(summary, a.CheckInvoice, w.c.Invoice.ID)
+		f = w.short(summary, wire.ActivityCheckInvoice, w.c.Invoice.ID)
 	}
 	if err := f.Get(w.ctx, &chk); err != nil {
 		w.checkErr = fmt.Errorf("check invoice %s: %w", w.c.Invoice.Number, err)
@@ -752,9 +683,9 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 			return nil // counted once
 		}
 	}
-	var res store.PaymentResult
-	err := w.short("record payment "+p.ExternalID, a.RecordPayment,
-		activities.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, &res)
+	var res wire.PaymentResult
+	err := w.short("record payment "+p.ExternalID, wire.ActivityRecordPayment,
+		wire.PaymentRequest{InvoiceID: w.c.Invoice.ID, Payment: p, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, &res)
 	if err != nil {
 		if isNonRetryable(err) {
 			w.event(dunning.EventPaymentBad, w.level(), "payment refused by the ledger: "+appMessage(err), p.Source)
@@ -781,7 +712,7 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 // entry (dunning.Payment.Validate: amounts the ledger can store, no
 // control characters, bounded lengths); workflows that received payments
 // before keep the basic check they replay with. Either way a payment the
-// database refuses is not retried (activities.ErrTypePaymentRefused).
+// database refuses is not retried (wire.ErrTypePaymentRefused).
 func (w *invoiceRun) validatePayment(p dunning.Payment) error {
 	if !w.checksKnown {
 		w.checksKnown = true
@@ -811,13 +742,13 @@ func (w *invoiceRun) finish(outcome dunning.Status, kind dunning.EventKind, deta
 	w.event(kind, w.level(), detail, "")
 }
 
-func (w *invoiceRun) result() (Result, error) {
+func (w *invoiceRun) result() (wire.Result, error) {
 	// Let update handlers in flight reply before the workflow closes.
 	_ = workflow.Await(w.ctx, func() bool { return workflow.AllHandlersFinished(w.ctx) })
 	if err := w.flush(); err != nil {
-		return Result{}, err
+		return wire.Result{}, err
 	}
-	return Result{Outcome: w.outcome, Balance: w.c.Invoice.Balance.StringFixed(2), Letters: w.c.Letters, History: w.c.History}, nil
+	return wire.Result{Outcome: w.outcome, Balance: w.c.Invoice.Balance.StringFixed(2), Letters: w.c.Letters, History: w.c.History}, nil
 }
 
 // quiet reports whether nothing waits to be settled: no message, no event
@@ -832,7 +763,7 @@ func (w *invoiceRun) quiet() bool {
 func (w *invoiceRun) continueAsNew() error {
 	c := w.c
 	return workflow.NewContinueAsNewError(w.ctx, dunning.InvoiceWorkflowType,
-		Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Instalment: c.Invoice.Instalment, Carry: &c})
+		wire.Input{Company: c.Invoice.Company, Invoice: c.Invoice.Number, Instalment: c.Invoice.Instalment, Carry: &c})
 }
 
 // event appends a step to the history; flush mirrors it to the database.
@@ -852,8 +783,8 @@ func (w *invoiceRun) flush() error {
 	}
 	events := w.pending
 	w.pending = nil
-	err := w.short(fmt.Sprintf("record %d history events", len(events)), a.RecordEvents,
-		activities.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.historyKey, Events: events, Snapshot: dunning.Snapshot{
+	err := w.short(fmt.Sprintf("record %d history events", len(events)), wire.ActivityRecordEvents,
+		wire.EventsRequest{InvoiceID: w.c.Invoice.ID, WorkflowID: w.historyKey, Events: events, Snapshot: dunning.Snapshot{
 			Status: w.status, Level: w.level(), NextLevel: w.nextLevel(), NextActionAt: w.next,
 		}, Instalment: w.c.Invoice.Instalment}).Get(w.ctx, nil)
 	if err != nil {

@@ -3,21 +3,19 @@ package workflows
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
-	"testing"
-	"time"
-
-	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
-	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
 )
 
 // fakeLedger stands in for the activities in workflow unit tests: an
@@ -28,62 +26,62 @@ type fakeLedger struct {
 	closed   bool
 	payments map[string]bool
 	letters  []string // "R1#1" per letter sent
-	queued   []activities.LetterItem
-	reqs     []activities.QueueRequest
+	queued   []wire.LetterItem
+	reqs     []wire.QueueRequest
 	events   []dunning.Event
 	due      calendar.Date // the invoice's due date, dueDate when zero
 	checks   int           // CheckItem calls (instalments)
 	loads    int           // LoadInvoice calls
 }
 
-func (f *fakeLedger) LoadInvoice(_ context.Context, ref activities.InvoiceRef) (store.Invoice, error) {
+func (f *fakeLedger) LoadInvoice(_ context.Context, ref wire.InvoiceRef) (wire.Invoice, error) {
 	f.loads++
 	due := f.due
 	if due.IsZero() {
 		due = dueDate
 	}
-	return store.Invoice{
+	return wire.Invoice{
 		ID: 1, Company: ref.Company, Number: ref.Invoice, Customer: "CLI0009", Currency: "EUR",
 		Amount: decimal.RequireFromString("1200"), Balance: f.balance, DueDate: due,
 		Ladder: ladder.Default(), TimeZone: "Europe/Paris", SendHour: 9, Holidays: "FR", Instalment: ref.Instalment,
 	}, nil
 }
 
-func (f *fakeLedger) CheckItem(_ context.Context, _ activities.ItemRef) (store.Check, error) {
+func (f *fakeLedger) CheckItem(_ context.Context, _ wire.ItemRef) (wire.Check, error) {
 	f.checks++
-	return store.Check{Balance: f.balance, Closed: f.closed, HoldReason: f.hold}, nil
+	return wire.Check{Balance: f.balance, Closed: f.closed, HoldReason: f.hold}, nil
 }
 
-func (f *fakeLedger) CheckInvoice(_ context.Context, _ int64) (store.Check, error) {
-	return store.Check{Balance: f.balance, Closed: f.closed, HoldReason: f.hold}, nil
+func (f *fakeLedger) CheckInvoice(_ context.Context, _ int64) (wire.Check, error) {
+	return wire.Check{Balance: f.balance, Closed: f.closed, HoldReason: f.hold}, nil
 }
 
-func (f *fakeLedger) RecordPayment(_ context.Context, req activities.PaymentRequest) (store.PaymentResult, error) {
+func (f *fakeLedger) RecordPayment(_ context.Context, req wire.PaymentRequest) (wire.PaymentResult, error) {
 	if f.payments[req.Payment.ExternalID] {
-		return store.PaymentResult{Balance: f.balance, Duplicate: true}, nil
+		return wire.PaymentResult{Balance: f.balance, Duplicate: true}, nil
 	}
 	f.payments[req.Payment.ExternalID] = true
 	f.balance = f.balance.Sub(req.Payment.Amount)
-	return store.PaymentResult{Balance: f.balance}, nil
+	return wire.PaymentResult{Balance: f.balance}, nil
 }
 
-func (f *fakeLedger) RecordEvents(_ context.Context, req activities.EventsRequest) error {
+func (f *fakeLedger) RecordEvents(_ context.Context, req wire.EventsRequest) error {
 	f.events = append(f.events, req.Events...)
 	return nil
 }
 
 // QueueLetter stands in for the customer letter workflow: it "sends" the
 // letter at once; the harness signals the result back (see newHarness).
-func (f *fakeLedger) QueueLetter(_ context.Context, req activities.QueueRequest) error {
+func (f *fakeLedger) QueueLetter(_ context.Context, req wire.QueueRequest) error {
 	f.letters = append(f.letters, fmt.Sprintf("%s#%d", req.Item.Level.Code, req.Item.Sequence))
 	f.queued = append(f.queued, req.Item)
 	f.reqs = append(f.reqs, req)
 	return nil
 }
 
-func (f *fakeLedger) SendLetter(_ context.Context, req activities.LetterRequest) (activities.LetterResult, error) {
+func (f *fakeLedger) SendLetter(_ context.Context, req wire.LetterRequest) (wire.LetterResult, error) {
 	f.letters = append(f.letters, fmt.Sprintf("%s#%d", req.Level.Code, req.Sequence))
-	return activities.LetterResult{Status: activities.LetterSent, Detail: req.Level.Code + " sent"}, nil
+	return wire.LetterResult{Status: wire.LetterSent, Detail: req.Level.Code + " sent"}, nil
 }
 
 // The invoice fell due on 2 November 2026; the test clock starts on
@@ -115,7 +113,7 @@ type harness struct {
 	ledger *fakeLedger
 	// answer is what the customer's letter says of the n-th letter handed
 	// over (0 first); sent when nil.
-	answer func(n int, it activities.LetterItem) activities.ItemResult
+	answer func(n int, it wire.LetterItem) wire.ItemResult
 	// late is how long after its send hour the n-th letter's answer comes.
 	late func(n int) time.Duration
 }
@@ -138,7 +136,7 @@ func newHarness(t *testing.T) *harness {
 		answered = len(h.ledger.queued)
 		n := len(h.ledger.queued) - 1
 		it := h.ledger.queued[n]
-		r := activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		r := wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent"}
 		if h.answer != nil {
 			r = h.answer(n, it)
 		}
@@ -160,17 +158,17 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-func (h *harness) run() Result {
-	h.env.ExecuteWorkflow(InvoiceDunning, Input{Company: "ACME", Invoice: "FA0171"})
+func (h *harness) run() wire.Result {
+	h.env.ExecuteWorkflow(InvoiceDunning, wire.Input{Company: "ACME", Invoice: "FA0171"})
 	return h.result()
 }
 
-func (h *harness) result() Result {
+func (h *harness) result() wire.Result {
 	h.env.AssertExpectations(h.t)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}
-	var r Result
+	var r wire.Result
 	if err := h.env.GetWorkflowResult(&r); err != nil {
 		h.t.Fatalf("workflow failed: %v", err)
 	}
@@ -497,7 +495,7 @@ func TestUpdateDuringFlushIsMirroredPromptly(t *testing.T) {
 	// listener sees its arguments, not its name.
 	h.env.SetOnLocalActivityStartedListener(func(_ *activity.Info, _ context.Context, args []any) {
 		if len(args) == 1 && !sent {
-			if _, ok := args[0].(activities.EventsRequest); ok {
+			if _, ok := args[0].(wire.EventsRequest); ok {
 				sent = true
 				h.update(&err, dunning.UpdateComment, dunning.CommentRequest{Text: "client called", Actor: "test"})
 			}

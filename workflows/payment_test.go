@@ -2,14 +2,12 @@ package workflows
 
 import (
 	"context"
-	"strings"
-	"testing"
-
-	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/temporal"
+	"strings"
+	"testing"
 )
 
 // TestPaymentsThatCannotBeStoredAreRejectedAndTheDunningGoesOn: an
@@ -66,16 +64,16 @@ func TestPaymentsThatCannotBeStoredAreRejectedAndTheDunningGoesOn(t *testing.T) 
 }
 
 // refusingLedger refuses one external ID as the ledger does a payment it
-// can never store (activities.ErrTypePaymentRefused).
+// can never store (wire.ErrTypePaymentRefused).
 type refusingLedger struct {
 	*fakeLedger
 	refuse string
 }
 
-func (f *refusingLedger) RecordPayment(ctx context.Context, req activities.PaymentRequest) (store.PaymentResult, error) {
+func (f *refusingLedger) RecordPayment(ctx context.Context, req wire.PaymentRequest) (wire.PaymentResult, error) {
 	if req.Payment.ExternalID == f.refuse {
-		return store.PaymentResult{}, temporal.NewNonRetryableApplicationError(
-			"record payment "+f.refuse+": ERROR: numeric field overflow (SQLSTATE 22003)", activities.ErrTypePaymentRefused, nil)
+		return wire.PaymentResult{}, temporal.NewNonRetryableApplicationError(
+			"record payment "+f.refuse+": ERROR: numeric field overflow (SQLSTATE 22003)", wire.ErrTypePaymentRefused, nil)
 	}
 	return f.fakeLedger.RecordPayment(ctx, req)
 }

@@ -1,36 +1,29 @@
 package workflows
 
 import (
-	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/ledger/scan"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+	"time"
 )
 
 // DailyScanWorkflowType is the registered name of DailyScan.
 const DailyScanWorkflowType = "DailyScan"
 
-// ScanInput names the company a scheduled scan covers.
-type ScanInput struct {
-	Company string `json:"company"`
-}
-
 // DailyScan is what the company's Temporal Schedule runs every morning: it
 // starts a dunning workflow for every invoice that fell due, on the
 // company's working date. Then it sends the company's courtesy mails of
 // the day (Courtesy, a child workflow).
-func DailyScan(ctx workflow.Context, in ScanInput) (scan.Report, error) {
+func DailyScan(ctx workflow.Context, in wire.ScanInput) (wire.ScanReport, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,
 		HeartbeatTimeout:    time.Minute,
 		Summary:             "scan overdue invoices of " + in.Company,
 		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 5},
 	})
-	var rep scan.Report
-	err := workflow.ExecuteActivity(ctx, a.ScanCompany,
-		activities.ScanRequest{Company: in.Company, At: workflow.Now(ctx)}).Get(ctx, &rep)
+	var rep wire.ScanReport
+	err := workflow.ExecuteActivity(ctx, wire.ActivityScanCompany,
+		wire.ScanRequest{Company: in.Company, At: workflow.Now(ctx)}).Get(ctx, &rep)
 	runCourtesy(ctx, in.Company)
 	return rep, err
 }

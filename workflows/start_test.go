@@ -3,11 +3,9 @@ package workflows
 import (
 	"context"
 	"encoding/json"
-	"testing"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/ledger/scan"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
+	"testing"
 )
 
 // The scan's start input carries the invoice: the workflow's first task
@@ -24,9 +22,9 @@ func TestStartWithLoadedInvoiceSkipsLoad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			in := scan.StartInput{Company: "ACME", Invoice: "FA0171"}
+			in := wire.Input{Company: "ACME", Invoice: "FA0171"}
 			if tt.loaded {
-				inv, _ := h.ledger.LoadInvoice(context.Background(), activities.InvoiceRef{Company: "ACME", Invoice: "FA0171"})
+				inv, _ := h.ledger.LoadInvoice(context.Background(), wire.InvoiceRef{Company: "ACME", Invoice: "FA0171"})
 				h.ledger.loads = 0
 				in.Loaded = &inv
 			}
@@ -35,7 +33,7 @@ func TestStartWithLoadedInvoiceSkipsLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var wfIn Input
+			var wfIn wire.Input
 			if err := json.Unmarshal(raw, &wfIn); err != nil {
 				t.Fatal(err)
 			}

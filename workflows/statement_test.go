@@ -2,17 +2,16 @@ package workflows
 
 import (
 	"context"
+	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/workflows/wire"
+	"github.com/stretchr/testify/mock"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
 	"log/slog"
 	"os"
 	"testing"
 	"time"
-
-	"github.com/relance/relance/activities"
-	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
-	"github.com/stretchr/testify/mock"
-	tlog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 )
 
 // sendAts returns when each letter handed over goes out, in Paris.
@@ -67,11 +66,11 @@ func TestAfternoonImportJoinsNextMorning(t *testing.T) {
 // working day's statement, with the reason in the history once.
 func TestTwoDaysTwoLetters(t *testing.T) {
 	h := newHarness(t)
-	h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+	h.answer = func(n int, it wire.LetterItem) wire.ItemResult {
 		if n == 0 {
-			return activities.ItemResult{Item: it, Status: activities.LetterDeferred, Detail: "statement of the day already sent"}
+			return wire.ItemResult{Item: it, Status: wire.LetterDeferred, Detail: "statement of the day already sent"}
 		}
-		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		return wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent"}
 	}
 	h.later(at(11, 10, 0), func() { h.pay("BANK-1", "1200") })
 	r := h.run()
@@ -93,8 +92,8 @@ func TestTwoDaysTwoLetters(t *testing.T) {
 // tries again on the next working days.
 func TestNothingOwedSendsNoLetter(t *testing.T) {
 	h := newHarness(t)
-	h.answer = func(_ int, it activities.LetterItem) activities.ItemResult {
-		return activities.ItemResult{Item: it, Status: activities.LetterNothingOwed, Detail: "no letter: CLI0009 owes nothing once credit notes are counted"}
+	h.answer = func(_ int, it wire.LetterItem) wire.ItemResult {
+		return wire.ItemResult{Item: it, Status: wire.LetterNothingOwed, Detail: "no letter: CLI0009 owes nothing once credit notes are counted"}
 	}
 	h.later(at(11, 6, 12), func() { h.pay("BANK-1", "1200") })
 	r := h.run()
@@ -117,7 +116,7 @@ func TestNothingOwedSendsNoLetter(t *testing.T) {
 func TestInstalmentReachesR2(t *testing.T) {
 	h := newHarness(t)
 	h.later(at(11, 20, 0), func() { h.pay("BANK-1", "1200") })
-	h.env.ExecuteWorkflow(InvoiceDunning, Input{Company: "ACME", Invoice: "FA0171", Instalment: 1})
+	h.env.ExecuteWorkflow(InvoiceDunning, wire.Input{Company: "ACME", Invoice: "FA0171", Instalment: 1})
 	h.result()
 	equal(t, "letters", h.ledger.letters, []string{"R1#1", "R2#1"})
 	for _, it := range h.ledger.queued {
@@ -133,22 +132,22 @@ func TestInstalmentReachesR2(t *testing.T) {
 // statementActs stands in for SendStatement and TellResults (the results
 // told go to tell, as the external signals of the late answers do).
 type statementActs struct {
-	calls [][]activities.LetterItem
-	tell  func(activities.ItemResult)
+	calls [][]wire.LetterItem
+	tell  func(wire.ItemResult)
 }
 
-func (s *statementActs) TellResults(_ context.Context, results []activities.ItemResult) error {
+func (s *statementActs) TellResults(_ context.Context, results []wire.ItemResult) error {
 	for _, r := range results {
 		s.tell(r)
 	}
 	return nil
 }
 
-func (s *statementActs) SendStatement(_ context.Context, req activities.CustomerLetterRequest) ([]activities.ItemResult, error) {
+func (s *statementActs) SendStatement(_ context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 	s.calls = append(s.calls, req.Items)
-	var out []activities.ItemResult
+	var out []wire.ItemResult
 	for _, it := range req.Items {
-		out = append(out, activities.ItemResult{Item: it, Status: activities.LetterSent})
+		out = append(out, wire.ItemResult{Item: it, Status: wire.LetterSent})
 	}
 	return out, nil
 }
@@ -166,24 +165,24 @@ func TestCustomerStatementOneLetterADay(t *testing.T) {
 	acts := &statementActs{}
 	env.RegisterActivity(acts)
 	env.RegisterWorkflow(CustomerLetter)
-	var told []activities.ItemResult
-	acts.tell = func(r activities.ItemResult) { told = append(told, r) }
+	var told []wire.ItemResult
+	acts.tell = func(r wire.ItemResult) { told = append(told, r) }
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
 		func(_, _, _, _ string, arg any) error {
-			acts.tell(arg.(activities.ItemResult))
+			acts.tell(arg.(wire.ItemResult))
 			return nil
 		})
-	item := func(n int64) activities.LetterItem {
-		return activities.LetterItem{InvoiceID: n, Invoice: "FA" + string(rune('0'+n)), Sequence: 1, WorkflowID: "dunning/ACME/x"}
+	item := func(n int64) wire.LetterItem {
+		return wire.LetterItem{InvoiceID: n, Invoice: "FA" + string(rune('0'+n)), Sequence: 1, WorkflowID: "dunning/ACME/x"}
 	}
-	add := func(d time.Duration, it activities.LetterItem) {
+	add := func(d time.Duration, it wire.LetterItem) {
 		env.RegisterDelayedCallback(func() { env.SignalWorkflow(dunning.SignalAddLetter, it) }, d)
 	}
 	add(0, item(1))
 	add(time.Hour+time.Minute, item(2)) // 09:01, within the grace
 	add(3*time.Hour, item(3))           // 11:00: the statement is gone
 	sendAt := time.Date(2026, 11, 24, 9, 0, 0, 0, paris)
-	env.ExecuteWorkflow(CustomerLetter, activities.BatchInput{
+	env.ExecuteWorkflow(CustomerLetter, wire.BatchInput{
 		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: 5 * time.Minute,
 		SendAt: sendAt, Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
 	})
@@ -193,7 +192,7 @@ func TestCustomerStatementOneLetterADay(t *testing.T) {
 	if len(acts.calls) != 1 || len(acts.calls[0]) != 2 {
 		t.Fatalf("statements sent %v, want one with FA1 and FA2", acts.calls)
 	}
-	if len(told) != 3 || told[2].Item.InvoiceID != 3 || told[2].Status != activities.LetterDeferred {
+	if len(told) != 3 || told[2].Item.InvoiceID != 3 || told[2].Status != wire.LetterDeferred {
 		t.Errorf("results %+v, want FA3 deferred", told)
 	}
 }
@@ -210,21 +209,21 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	acts := &statementActs{}
 	env.RegisterActivity(acts)
 	env.RegisterWorkflow(CustomerLetter)
-	var told []activities.ItemResult
+	var told []wire.ItemResult
 	var toldAt []time.Time
-	acts.tell = func(r activities.ItemResult) { told, toldAt = append(told, r), append(toldAt, env.Now()) }
+	acts.tell = func(r wire.ItemResult) { told, toldAt = append(told, r), append(toldAt, env.Now()) }
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, "", dunning.SignalLetterResult, mock.Anything).Return(
 		func(_, _, _, _ string, arg any) error {
-			acts.tell(arg.(activities.ItemResult))
+			acts.tell(arg.(wire.ItemResult))
 			return nil
 		})
-	add := func(d time.Duration, it activities.LetterItem) {
+	add := func(d time.Duration, it wire.LetterItem) {
 		env.RegisterDelayedCallback(func() { env.SignalWorkflow(dunning.SignalAddLetter, it) }, d)
 	}
-	add(0, activities.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
-	add(10*time.Minute, activities.LetterItem{InvoiceID: 2, Invoice: "FA2", Sequence: 1, WorkflowID: "dunning/ACME/FA2", Now: true})
-	add(time.Hour+50*time.Minute, activities.LetterItem{InvoiceID: 3, Invoice: "FA3", Sequence: 1, WorkflowID: "dunning/ACME/FA3"})
-	env.ExecuteWorkflow(CustomerLetter, activities.BatchInput{
+	add(0, wire.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
+	add(10*time.Minute, wire.LetterItem{InvoiceID: 2, Invoice: "FA2", Sequence: 1, WorkflowID: "dunning/ACME/FA2", Now: true})
+	add(time.Hour+50*time.Minute, wire.LetterItem{InvoiceID: 3, Invoice: "FA3", Sequence: 1, WorkflowID: "dunning/ACME/FA3"})
+	env.ExecuteWorkflow(CustomerLetter, wire.BatchInput{
 		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: time.Minute,
 		SendAt: time.Date(2026, 11, 24, 9, 0, 0, 0, paris), Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
 		Tell: true, // results told by TellResults (the other test: external signals)
@@ -238,7 +237,7 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	if len(told) != 3 || toldAt[0].After(start.Add(11*time.Minute)) {
 		t.Fatalf("results %+v at %v, want FA1 and FA2 told at 07:10", told, toldAt)
 	}
-	if told[2].Item.InvoiceID != 3 || told[2].Status != activities.LetterDeferred {
+	if told[2].Item.InvoiceID != 3 || told[2].Status != wire.LetterDeferred {
 		t.Errorf("FA3 told %+v, want deferred", told[2])
 	}
 }
@@ -249,11 +248,11 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 // hour.
 func TestFailedLetterStaysHeldUntilResumed(t *testing.T) {
 	h := newHarness(t)
-	h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+	h.answer = func(n int, it wire.LetterItem) wire.ItemResult {
 		if n == 0 {
-			return activities.ItemResult{Item: it, Failed: true, Detail: "template R1 fails"}
+			return wire.ItemResult{Item: it, Failed: true, Detail: "template R1 fails"}
 		}
-		return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent"}
+		return wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent"}
 	}
 	var held dunning.State
 	var err error
@@ -305,16 +304,16 @@ func TestDelayedStatementEndsOnceSent(t *testing.T) {
 	tests := []struct {
 		name    string
 		start   time.Time
-		in      activities.BatchInput
+		in      wire.BatchInput
 		wantEnd time.Time
 	}{
-		{"production, at its time", sendAt.Add(time.Minute), activities.BatchInput{
+		{"production, at its time", sendAt.Add(time.Minute), wire.BatchInput{
 			SendAt: sendAt, Window: time.Minute, Until: sendAt.Add(15 * time.Hour), FirstAt: sendAt.Add(time.Minute)}, sendAt.Add(time.Minute)},
-		{"production, woken early", sendAt.Add(-5 * time.Minute), activities.BatchInput{
+		{"production, woken early", sendAt.Add(-5 * time.Minute), wire.BatchInput{
 			SendAt: sendAt, Window: time.Minute, Until: sendAt.Add(15 * time.Hour), FirstAt: sendAt.Add(time.Minute)}, sendAt.Add(time.Minute)},
-		{"demo round, at its time", sendAt, activities.BatchInput{
+		{"demo round, at its time", sendAt, wire.BatchInput{
 			SendAt: sendAt, Window: 15 * time.Second, Rounds: true, FirstAt: sendAt}, sendAt},
-		{"demo round, woken early", sendAt.Add(-10 * time.Second), activities.BatchInput{
+		{"demo round, woken early", sendAt.Add(-10 * time.Second), wire.BatchInput{
 			SendAt: sendAt, Window: 15 * time.Second, Rounds: true, FirstAt: sendAt}, sendAt},
 	}
 	for _, tt := range tests {
@@ -326,10 +325,10 @@ func TestDelayedStatementEndsOnceSent(t *testing.T) {
 			acts := &statementActs{}
 			env.RegisterActivity(acts)
 			env.RegisterWorkflow(CustomerLetter)
-			var told []activities.ItemResult
-			acts.tell = func(r activities.ItemResult) { told = append(told, r) }
+			var told []wire.ItemResult
+			acts.tell = func(r wire.ItemResult) { told = append(told, r) }
 			env.RegisterDelayedCallback(func() {
-				env.SignalWorkflow(dunning.SignalAddLetter, activities.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
+				env.SignalWorkflow(dunning.SignalAddLetter, wire.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
 			}, 0)
 			in := tt.in
 			in.Company, in.Customer, in.Date, in.Tell = "ACME", "CLI0009", calendar.New(2026, 11, 24), true
@@ -337,7 +336,7 @@ func TestDelayedStatementEndsOnceSent(t *testing.T) {
 			if err := env.GetWorkflowError(); err != nil {
 				t.Fatal(err)
 			}
-			if len(acts.calls) != 1 || len(told) != 1 || told[0].Status != activities.LetterSent {
+			if len(acts.calls) != 1 || len(told) != 1 || told[0].Status != wire.LetterSent {
 				t.Fatalf("statements %v, results %+v: want one statement, FA1 sent", acts.calls, told)
 			}
 			if end := env.Now(); end.Sub(tt.wantEnd) > time.Second {

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -78,7 +79,7 @@ func TestUncertainLetterConfirmedThroughRealPieces(t *testing.T) {
 	}
 	id := dunning.WorkflowID(demo.Company, "FA0174")
 	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: dunning.TaskQueue}, dunning.InvoiceWorkflowType,
-		workflows.Input{Company: demo.Company, Invoice: "FA0174"})
+		wire.Input{Company: demo.Company, Invoice: "FA0174"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestUncertainLetterConfirmedThroughRealPieces(t *testing.T) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	var res workflows.Result
+	var res wire.Result
 	if err := run.Get(wctx, &res); err != nil {
 		t.Fatal(err)
 	}

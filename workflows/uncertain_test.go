@@ -2,13 +2,12 @@ package workflows
 
 import (
 	"context"
-	"testing"
-	"time"
-
-	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
+	"testing"
+	"time"
 )
 
 // TestUncertainLetterHoldsUntilSettled: the R1 statement ends uncertain
@@ -27,25 +26,25 @@ func TestUncertainLetterHoldsUntilSettled(t *testing.T) {
 	}{
 		{"confirmed by SES", []string{store.LetterUncertain, store.LetterUncertain, store.LetterSent},
 			[]string{"R1#1 2026-11-03 09:00", "R2#1 2026-11-18 09:00"}, 2},
-		{"never accepted", []string{store.LetterUncertain, store.LetterFailed},
+		{"never accepted", []string{store.LetterUncertain, wire.LetterFailed},
 			[]string{"R1#1 2026-11-03 09:00", "R1#1 2026-11-04 09:00", "R2#1 2026-11-19 09:00"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
 			first := true
-			h.answer = func(n int, it activities.LetterItem) activities.ItemResult {
+			h.answer = func(n int, it wire.LetterItem) wire.ItemResult {
 				if first {
 					first = false
-					return activities.ItemResult{Item: it, Status: activities.LetterUncertain, Detail: "R1 letter may or may not have been e-mailed"}
+					return wire.ItemResult{Item: it, Status: wire.LetterUncertain, Detail: "R1 letter may or may not have been e-mailed"}
 				}
-				return activities.ItemResult{Item: it, Status: activities.LetterSent, Detail: it.Level.Code + " sent", SentAt: h.ledger.reqs[n].SendAt}
+				return wire.ItemResult{Item: it, Status: wire.LetterSent, Detail: it.Level.Code + " sent", SentAt: h.ledger.reqs[n].SendAt}
 			}
 			calls := 0
-			h.env.RegisterActivityWithOptions(func(_ context.Context, ref activities.LetterRef) (activities.LetterOutcome, error) {
+			h.env.RegisterActivityWithOptions(func(_ context.Context, ref wire.LetterRef) (wire.LetterOutcome, error) {
 				st := tt.answers[min(calls, len(tt.answers)-1)]
 				calls++
-				o := activities.LetterOutcome{Status: st, Detail: ref.Level + " " + st}
+				o := wire.LetterOutcome{Status: st, Detail: ref.Level + " " + st}
 				if st == store.LetterSent {
 					o.SentAt = accepted
 				}

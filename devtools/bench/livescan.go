@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"runtime"
@@ -54,7 +55,7 @@ type countingStarter struct {
 
 func (c *countingStarter) ExecuteWorkflow(_ context.Context, _ client.StartWorkflowOptions, _ any, args ...any) (client.WorkflowRun, error) {
 	c.calls.Add(1)
-	if in, ok := args[0].(scan.StartInput); ok && c.already != nil && c.already(in.Invoice) {
+	if in, ok := args[0].(wire.Input); ok && c.already != nil && c.already(in.Invoice) {
 		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "", "")
 	}
 	return nil, nil

@@ -92,15 +92,6 @@ var SearchAttributeTypes = []struct{ Name, Type string }{
 	{AttrNextAction.GetName(), "Datetime"},
 }
 
-// StartInput is the argument an invoice's workflow is started with.
-type StartInput struct {
-	Company string `json:"company"`
-	Invoice string `json:"invoice"`
-	// Instalment, when not 0, duns that instalment of the invoice (see
-	// InstalmentWorkflowID).
-	Instalment int `json:"instalment,omitempty"`
-}
-
 // InstalmentWorkflowID returns the ID of the workflow that duns instalment
 // seq of an invoice: its invoice's ID followed by "#seq".
 func InstalmentWorkflowID(company, invoice string, seq int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -80,7 +81,7 @@ func (o *Ops) dayLines(ctx context.Context, company string, day calendar.Date) (
 		}
 		var slot time.Time
 		if cad.TimeZone != "" {
-			item := activities.LetterItem{InvoiceID: l.InvoiceID, Invoice: l.Number, Instalment: l.Instalment, Level: ladder.Level{Code: l.NextLevel}}
+			item := wire.LetterItem{InvoiceID: l.InvoiceID, Invoice: l.Number, Instalment: l.Instalment, Level: ladder.Level{Code: l.NextLevel}}
 			if slot, err = activities.CadenceWaits(cad, item, day); err != nil {
 				slot, err = time.Time{}, nil
 			}
@@ -116,7 +117,7 @@ func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) (
 	// A letter that waits for the customer's cadence is not in that
 	// day's statement.
 	for c, items := range due {
-		var keep []activities.LetterItem
+		var keep []wire.LetterItem
 		for _, it := range items {
 			if _, waits := next[[2]int64{it.InvoiceID, int64(it.Instalment)}]; !waits {
 				keep = append(keep, it)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/relance/relance/workflows/wire"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,7 +16,6 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/facturx"
 	"github.com/relance/relance/ledger/store"
-	"github.com/relance/relance/workflows"
 )
 
 // feedToken creates a token with the feed area (and areas more), limited
@@ -247,7 +247,7 @@ func TestFeedSnapshotDryRunThenClose(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var res workflows.Result
+	var res wire.Result
 	start := time.Now()
 	if err := f.tc.GetWorkflow(ctx, id, "").Get(ctx, &res); err != nil || res.Outcome != dunning.StatusClosed {
 		t.Fatalf("FA0168's dunning: %+v %v, want closed", res, err)
@@ -451,7 +451,7 @@ func TestFeedBatchEndsTheDunningsItSettles(t *testing.T) {
 	}
 	for id, want := range map[string]dunning.Status{paid: dunning.StatusPaid, closed: dunning.StatusClosed} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		var res workflows.Result
+		var res wire.Result
 		err := f.tc.GetWorkflow(ctx, id, "").Get(ctx, &res)
 		cancel()
 		if err != nil || res.Outcome != want {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -35,7 +36,7 @@ func (f *fixture) startDunning(invoice string) string {
 	id := dunning.WorkflowID(f.company, invoice)
 	ctx := context.Background()
 	if _, err := f.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: queue},
-		dunning.InvoiceWorkflowType, dunning.StartInput{Company: f.company, Invoice: invoice}); err != nil {
+		dunning.InvoiceWorkflowType, wire.Input{Company: f.company, Invoice: invoice}); err != nil {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { _ = f.tc.TerminateWorkflow(context.Background(), id, "", "test over") })

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"math/big"
 	"net/http"
@@ -150,9 +151,9 @@ func TestBounceTurnsTheNextLetterToPrint(t *testing.T) {
 	box := &mailbox{}
 	a := &activities.Activities{Store: st, Mailer: box, Log: slog.Default()}
 	lad, _ := st.Ladder(ctx, coID)
-	res, err := a.SendStatement(ctx, activities.CustomerLetterRequest{Key: "letters/ACME/C1/2026-12-07/run/1", Company: "ACME", Customer: "C1",
-		Date: calendar.New(2026, 12, 7), Items: []activities.LetterItem{{InvoiceID: invID, Invoice: "FA1", Level: lad[0], Sequence: 1, WorkflowID: "w"}}})
-	if err != nil || len(res) != 1 || res[0].Status != activities.LetterPrint || len(box.sent) != 0 {
+	res, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "letters/ACME/C1/2026-12-07/run/1", Company: "ACME", Customer: "C1",
+		Date: calendar.New(2026, 12, 7), Items: []wire.LetterItem{{InvoiceID: invID, Invoice: "FA1", Level: lad[0], Sequence: 1, WorkflowID: "w"}}})
+	if err != nil || len(res) != 1 || res[0].Status != wire.LetterPrint || len(box.sent) != 0 {
 		t.Fatalf("next letter: %+v, %v, %d e-mails: want a print letter", res, err, len(box.sent))
 	}
 	cust, _ := st.CustomerByCode(ctx, "ACME", "C1")

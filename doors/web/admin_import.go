@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	catalog "github.com/relance/relance/domain/messages"
+	"github.com/relance/relance/workflows/wire"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -65,7 +66,7 @@ type pdfLine struct {
 type importData struct {
 	Files []importFile
 	Done  bool // the report after the import, not before
-	Scan  *scan.Report
+	Scan  *wire.ScanReport
 }
 
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, ses *session) {

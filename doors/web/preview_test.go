@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"net/http"
@@ -144,23 +145,23 @@ func TestPreviewIsTheLetterSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	item := func(number, level string) activities.LetterItem {
+	item := func(number, level string) wire.LetterItem {
 		id, err := st.InvoiceID(ctx, "PRV", number)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, lv := range lad {
 			if lv.Code == level {
-				return activities.LetterItem{InvoiceID: id, Invoice: number, Level: lv, Position: i, Sequence: 1, WorkflowID: "dunning/PRV/" + number}
+				return wire.LetterItem{InvoiceID: id, Invoice: number, Level: lv, Position: i, Sequence: 1, WorkflowID: "dunning/PRV/" + number}
 			}
 		}
 		t.Fatalf("no level %s", level)
-		return activities.LetterItem{}
+		return wire.LetterItem{}
 	}
 	box := &outbox{}
 	acts := &activities.Activities{Store: st, Mailer: box, Log: slog.New(slog.DiscardHandler)}
-	res, err := acts.SendStatement(ctx, activities.CustomerLetterRequest{Key: "letters/PRV/CLI1/" + day.String() + "/run/1",
-		Company: "PRV", Customer: "CLI1", Date: day, Items: []activities.LetterItem{item("FA0001", "MED"), item("FA0002", "R1"), item("FA0003", "MED")}})
+	res, err := acts.SendStatement(ctx, wire.CustomerLetterRequest{Key: "letters/PRV/CLI1/" + day.String() + "/run/1",
+		Company: "PRV", Customer: "CLI1", Date: day, Items: []wire.LetterItem{item("FA0001", "MED"), item("FA0002", "R1"), item("FA0003", "MED")}})
 	if err != nil || len(res) != 3 || len(box.sent) != 1 {
 		t.Fatalf("send: %v %+v, %d sent", err, res, len(box.sent))
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -44,8 +45,8 @@ func TestBrowserDecideUncertainLetter(t *testing.T) {
 	acts := &activities.Activities{Store: st, Mailer: &outbox{}, Log: slog.New(slog.DiscardHandler)}
 	for _, c := range []struct{ customer, invoice string }{{"CLI1", "FA0002"}, {"CLI2", "FB0001"}} {
 		id, _ := st.InvoiceID(ctx, "PRV", c.invoice)
-		if _, err := acts.SendStatement(ctx, activities.CustomerLetterRequest{Key: "letters/PRV/" + c.customer + "/" + day.String(), Company: "PRV",
-			Customer: c.customer, Date: day, Items: []activities.LetterItem{{InvoiceID: id, Invoice: c.invoice, Level: lad[0], Sequence: 1}}}); err != nil {
+		if _, err := acts.SendStatement(ctx, wire.CustomerLetterRequest{Key: "letters/PRV/" + c.customer + "/" + day.String(), Company: "PRV",
+			Customer: c.customer, Date: day, Items: []wire.LetterItem{{InvoiceID: id, Invoice: c.invoice, Level: lad[0], Sequence: 1}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"sync"
 	"time"
@@ -33,12 +34,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// Skipped is an invoice the scan set aside, and why.
-type Skipped struct {
-	Invoice string `json:"invoice"`
-	Reason  string `json:"reason"`
-}
-
 // Sample is how many invoice numbers the report lists of the started and
 // already running ones; ListedProblems bounds the skipped, noted and failed
 // invoices listed (they are what someone must fix, so more are kept).
@@ -47,44 +42,9 @@ const (
 	ListedProblems = 1000
 )
 
-// Report says what a scan did: counts of everything, and the first
-// invoices of each kind (Sample started or already running, up to
-// ListedProblems skipped, noted or failed).
-type Report struct {
-	Company string `json:"company"`
-	Date    string `json:"date"`
-	// Considered is the number of invoices the selection returned.
-	Considered int `json:"considered"`
-	// LiveCount is the number of dunnings the ledger records as running:
-	// their invoices were not considered (no start call).
-	LiveCount           int       `json:"liveCount"`
-	StartedCount        int       `json:"startedCount"`
-	AlreadyRunningCount int       `json:"alreadyRunningCount"`
-	SkippedCount        int       `json:"skippedCount"`
-	NotesCount          int       `json:"notesCount"`
-	FailedCount         int       `json:"failedCount"`
-	Started             []string  `json:"started"`
-	AlreadyRunning      []string  `json:"alreadyRunning"`
-	Skipped             []Skipped `json:"skipped"`
-	Notes               []Skipped `json:"notes"`
-	Failed              []Skipped `json:"failed"`
-}
-
 // Starter starts workflows (a Temporal client).
 type Starter interface {
 	ExecuteWorkflow(ctx context.Context, options client.StartWorkflowOptions, workflow any, args ...any) (client.WorkflowRun, error)
-}
-
-// StartInput is what the scan starts an invoice workflow with: the
-// invoice's names and the invoice as the scan read it, so the workflow's
-// first task needs no database read. It decodes as workflows.Input.
-type StartInput struct {
-	Company string `json:"company"`
-	Invoice string `json:"invoice"`
-	// Instalment, when not 0, duns that instalment of the invoice (see
-	// dunning.InstalmentWorkflowID); its workflow loads the invoice itself.
-	Instalment int            `json:"instalment,omitempty"`
-	Loaded     *store.Invoice `json:"loaded,omitempty"`
 }
 
 // DefaultParallel is how many starts are in flight at once: enough to hide
@@ -113,21 +73,21 @@ type Options struct {
 // Run scans company on working date on and starts the workflows. Problems
 // with one invoice are reported and the scan goes on with the others; an
 // error is returned only when the scan itself cannot run.
-func Run(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger) (Report, error) {
+func Run(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger) (wire.ScanReport, error) {
 	return RunWith(ctx, st, c, company, on, log, Options{})
 }
 
 // RunWithProgress is Run calling progress, when not nil, after each
 // invoice considered.
 func RunWithProgress(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger,
-	progress func(done, total int)) (Report, error) {
+	progress func(done, total int)) (wire.ScanReport, error) {
 	return RunWith(ctx, st, c, company, on, log, Options{Progress: progress})
 }
 
 // RunWith is Run with options.
 func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on calendar.Date, log *slog.Logger,
-	opts Options) (Report, error) {
-	rep := Report{Company: company, Date: on.String()}
+	opts Options) (wire.ScanReport, error) {
+	rep := wire.ScanReport{Company: company, Date: on.String()}
 	total := 0
 	each, count := st.EachUndunnedInvoice, st.CountUndunnedInvoices
 	if opts.IncludeLive {
@@ -176,7 +136,7 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 				if !opts.IncludeLive {
 					rec.add(cand, err)
 				}
-				done(func() { rep.started(cand, err, log) })
+				done(func() { recordStart(&rep, cand, err, log) })
 			}
 		}()
 	}
@@ -186,14 +146,14 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 				log.Warn("invoice not dunned", "company", company, "invoice", cand.Name(), "reason", cand.Problem)
 				done(func() {
 					rep.SkippedCount++
-					rep.Skipped = listed(rep.Skipped, Skipped{cand.Name(), cand.Problem}, ListedProblems)
+					rep.Skipped = listed(rep.Skipped, wire.Skipped{Invoice: cand.Name(), Reason: cand.Problem}, ListedProblems)
 				})
 				continue
 			}
 			if cand.Note != "" {
 				mu.Lock()
 				rep.NotesCount++
-				rep.Notes = listed(rep.Notes, Skipped{cand.Name(), cand.Note}, ListedProblems)
+				rep.Notes = listed(rep.Notes, wire.Skipped{Invoice: cand.Name(), Reason: cand.Note}, ListedProblems)
 				mu.Unlock()
 			}
 			select {
@@ -216,7 +176,7 @@ func RunWith(ctx context.Context, st *store.Store, c Starter, company string, on
 }
 
 // started records the outcome of one start.
-func (rep *Report) started(cand store.Candidate, err error, log *slog.Logger) {
+func recordStart(rep *wire.ScanReport, cand store.Candidate, err error, log *slog.Logger) {
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	switch {
 	case err == nil:
@@ -227,7 +187,7 @@ func (rep *Report) started(cand store.Candidate, err error, log *slog.Logger) {
 		rep.AlreadyRunning = listed(rep.AlreadyRunning, cand.Name(), Sample)
 	default:
 		rep.FailedCount++
-		rep.Failed = listed(rep.Failed, Skipped{cand.Name(), err.Error()}, ListedProblems)
+		rep.Failed = listed(rep.Failed, wire.Skipped{Invoice: cand.Name(), Reason: err.Error()}, ListedProblems)
 		log.Error("start dunning failed", "company", cand.Company, "invoice", cand.Name(), "err", err)
 	}
 }
@@ -301,7 +261,7 @@ func start(ctx context.Context, c Starter, cand store.Candidate) error {
 
 // startOptions are the options and input the scan starts cand's workflow
 // with.
-func startOptions(cand store.Candidate) (client.StartWorkflowOptions, StartInput) {
+func startOptions(cand store.Candidate) (client.StartWorkflowOptions, wire.Input) {
 	amount, _ := cand.Balance.Float64()
 	id := dunning.WorkflowID(cand.Company, cand.Number)
 	if cand.Instalment > 0 {
@@ -326,9 +286,11 @@ func startOptions(cand store.Candidate) (client.StartWorkflowOptions, StartInput
 			dunning.AttrDueDate.ValueSet(cand.DueDate.UTC()),
 		),
 	}
-	in := StartInput{Company: cand.Company, Invoice: cand.Number, Instalment: cand.Instalment}
+	// The invoice as read, so the workflow's first task needs no
+	// database read.
+	in := wire.Input{Company: cand.Company, Invoice: cand.Number, Instalment: cand.Instalment}
 	if cand.Invoice.ID != 0 {
-		inv := cand.Invoice
+		inv := Snapshot(cand.Invoice)
 		in.Loaded = &inv
 	}
 	return opts, in

@@ -3,6 +3,7 @@ package scan_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"sync"
 	"testing"
@@ -30,7 +31,7 @@ type fakeStarter struct {
 	wait     int
 	arrived  chan struct{}
 	started  map[string]int
-	inputs   []scan.StartInput
+	inputs   []wire.Input
 	already  map[string]bool
 	calls    int // ExecuteWorkflow calls, refused ones included
 }
@@ -62,7 +63,7 @@ func (f *fakeStarter) ExecuteWorkflow(_ context.Context, o client.StartWorkflowO
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.inFlight--
-	in := args[0].(scan.StartInput)
+	in := args[0].(wire.Input)
 	if f.already[in.Invoice] {
 		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("already", "", "")
 	}

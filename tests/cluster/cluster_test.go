@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"math/big"
 	"net"
@@ -35,7 +36,6 @@ import (
 	"github.com/relance/relance/platform/workers"
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/sesemu"
-	"github.com/relance/relance/workflows"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 )
@@ -240,7 +240,7 @@ func TestDemoLadderOnTheCluster(t *testing.T) {
 	if _, err := o.Pay(ctx, company, "FA0168", pay); err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.Result
+	var res wire.Result
 	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := tc.GetWorkflow(wctx, dunning.WorkflowID(company, "FA0168"), "").Get(wctx, &res); err != nil {

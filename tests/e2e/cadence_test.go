@@ -3,12 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
-	"github.com/relance/relance/workflows"
 	"go.temporal.io/sdk/client"
 )
 
@@ -38,7 +38,7 @@ func TestCadenceThroughTheRealPieces(t *testing.T) {
 		id := dunning.WorkflowID(company, number)
 		if _, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: id, TaskQueue: dunning.TaskQueue, StartDelay: time.Duration(i*day) * time.Second,
-		}, dunning.InvoiceWorkflowType, workflows.Input{Company: company, Invoice: number}); err != nil {
+		}, dunning.InvoiceWorkflowType, wire.Input{Company: company, Invoice: number}); err != nil {
 			t.Fatal(err)
 		}
 		defer func() { _ = tc.TerminateWorkflow(ctx, id, "", "test over") }()

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -15,7 +16,6 @@ import (
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/temporaltest"
-	"github.com/relance/relance/workflows"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 )
@@ -44,7 +44,7 @@ func TestBadPaymentSignalsDoNotJamTheDunning(t *testing.T) {
 	loadCompany(t, company, 4)
 	defer terminateCompany(t, company)
 	id := dunning.WorkflowID(company, "FA0168")
-	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: dunning.TaskQueue}, dunning.InvoiceWorkflowType, dunning.StartInput{Company: company, Invoice: "FA0168"})
+	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: dunning.TaskQueue}, dunning.InvoiceWorkflowType, wire.Input{Company: company, Invoice: "FA0168"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestBadPaymentSignalsDoNotJamTheDunning(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var res workflows.Result
+	var res wire.Result
 	ctxT, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	if err := run.Get(ctxT, &res); err != nil || res.Outcome != dunning.StatusPaid {
@@ -144,7 +144,7 @@ func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
 	start := time.Now()
 	for _, id := range ids[:2] {
 		ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
-		var res workflows.Result
+		var res wire.Result
 		err := tc.GetWorkflow(ctxT, id, "").Get(ctxT, &res)
 		cancel()
 		if err != nil || res.Outcome != dunning.StatusPaid {
@@ -168,7 +168,7 @@ func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
 	start = time.Now()
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var res workflows.Result
+	var res wire.Result
 	if err := tc.GetWorkflow(ctxT, ids[2], "").Get(ctxT, &res); err != nil || res.Outcome != dunning.StatusPaid {
 		t.Errorf("%s: %+v %v, want paid", ids[2], res, err)
 	}

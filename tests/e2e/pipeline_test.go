@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -17,7 +18,6 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/testkit/temporaltest"
-	"github.com/relance/relance/workflows"
 	"go.temporal.io/api/workflowservice/v1"
 )
 
@@ -131,7 +131,7 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("temporal workflow signal: %v\n%s", err, out)
 	}
-	var res workflows.Result
+	var res wire.Result
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := tc.GetWorkflow(ctxT, id, "").Get(ctxT, &res); err != nil {

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
@@ -25,11 +26,11 @@ func TestQueueLetterDelaysTheStatement(t *testing.T) {
 	ctx := context.Background()
 	acts := &activities.Activities{Temporal: tc}
 	sendAt := time.Now().Add(time.Hour)
-	req := func(slot string, n int64, waiter string) activities.QueueRequest {
-		return activities.QueueRequest{
+	req := func(slot string, n int64, waiter string) wire.QueueRequest {
+		return wire.QueueRequest{
 			Company: "QLT", Customer: "C1", Date: today, Window: time.Minute, Slot: slot,
 			SendAt: sendAt, Until: sendAt.Add(12 * time.Hour),
-			Item: activities.LetterItem{InvoiceID: n, Invoice: "FA" + string(rune('0'+n)), Level: ladder.Level{Code: "R1"},
+			Item: wire.LetterItem{InvoiceID: n, Invoice: "FA" + string(rune('0'+n)), Level: ladder.Level{Code: "R1"},
 				Sequence: 1, WorkflowID: waiter},
 		}
 	}
@@ -82,11 +83,11 @@ func TestQueueLetterDelaysTheStatement(t *testing.T) {
 	if told == nil {
 		t.Fatal("the late letter's workflow was not told its result")
 	}
-	var r activities.ItemResult
+	var r wire.ItemResult
 	if err := converter.GetDefaultDataConverter().FromPayloads(told.GetWorkflowExecutionSignaledEventAttributes().GetInput(), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != activities.LetterDeferred || r.Item.InvoiceID != 3 {
+	if r.Status != wire.LetterDeferred || r.Item.InvoiceID != 3 {
 		t.Errorf("told %+v, want FA3 deferred to the next statement", r)
 	}
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,7 +49,7 @@ func TestRecordStatementHistories(t *testing.T) {
 
 	// A demo invoice through R1 and R2 (statements in rounds), then paid.
 	run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: dunning.WorkflowID(company, "FA0184"), TaskQueue: dunning.TaskQueue},
-		dunning.InvoiceWorkflowType, dunning.StartInput{Company: company, Invoice: "FA0184"})
+		dunning.InvoiceWorkflowType, wire.Input{Company: company, Invoice: "FA0184"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +74,8 @@ func TestRecordStatementHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	item := activities.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[0], Sequence: 9, WorkflowID: "dunning/" + company + "/none"}
-	in := activities.BatchInput{Company: company, Customer: "CLI0009", Date: today, Window: time.Second,
+	item := wire.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[0], Sequence: 9, WorkflowID: "dunning/" + company + "/none"}
+	in := wire.BatchInput{Company: company, Customer: "CLI0009", Date: today, Window: time.Second,
 		SendAt: now.Add(time.Second), Until: now.Add(6 * time.Second), Tell: true}
 	opts := client.StartWorkflowOptions{ID: "letters/" + company + "/CLI0009/record", TaskQueue: dunning.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
@@ -98,7 +99,7 @@ func TestRecordStatementHistories(t *testing.T) {
 	acts := &activities.Activities{Temporal: tc}
 	delayed := item
 	delayed.Sequence = 11
-	q := activities.QueueRequest{Company: company, Customer: "CLI0009", Date: today, Window: time.Second, Slot: "record-delayed",
+	q := wire.QueueRequest{Company: company, Customer: "CLI0009", Date: today, Window: time.Second, Slot: "record-delayed",
 		SendAt: time.Now().Add(time.Second), Until: time.Now().Add(time.Hour), Item: delayed}
 	if err := acts.QueueLetter(ctx, q); err != nil {
 		t.Fatal(err)

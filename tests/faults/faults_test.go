@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
@@ -352,7 +352,7 @@ func handF8During(ctx context.Context, st *store.Store, tc client.Client) error 
 	}
 	for _, e := range resp.Executions {
 		if strings.HasPrefix(e.Execution.WorkflowId, "letters/"+company+"/C7/") {
-			item := activities.LetterItem{InvoiceID: id, Invoice: "F8", Level: faultLadder[0], Sequence: 1, WorkflowID: dunning.WorkflowID(company, "F8")}
+			item := wire.LetterItem{InvoiceID: id, Invoice: "F8", Level: faultLadder[0], Sequence: 1, WorkflowID: dunning.WorkflowID(company, "F8")}
 			return tc.SignalWorkflow(ctx, e.Execution.WorkflowId, "", dunning.SignalAddLetter, item)
 		}
 	}

@@ -1,28 +1,32 @@
-package activities
+package wire
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 )
 
-// InvoiceRef names an invoice by company code and invoice number.
-type InvoiceRef struct {
-	Company string `json:"company"`
-	Invoice string `json:"invoice"`
-	// Instalment names one instalment of the invoice (0: the invoice).
-	Instalment int `json:"instalment,omitempty"`
-}
-
-// ItemRef names what one workflow duns: an invoice (Instalment 0) or one
-// of its instalments.
-type ItemRef struct {
-	InvoiceID  int64 `json:"invoiceId"`
-	Instalment int   `json:"instalment,omitempty"`
-}
+// Letter outcomes (LetterResult, ItemResult and LetterOutcome statuses).
+// The first four are also letter statuses of the ledger, same strings.
+const (
+	LetterSent      = "sent"         // e-mailed (and queued for print if the channel is both)
+	LetterPrint     = "queued_print" // no e-mail: waits in the print batch
+	LetterUncertain = "uncertain"    // a crash mid-send: never resent, see README
+	// LetterFailed: SES answered no, or never saw the letter: safe to send
+	// again (LetterOutcome).
+	LetterFailed = "failed"
+	// LetterPending: written, not yet sent (LetterOutcome).
+	LetterPending   = "pending"
+	LetterWithdrawn = "withdrawn" // left out at the last moment (paid or held meanwhile): nothing sent
+	// LetterDeferred: the customer's letter of the day had already gone
+	// out; the item waits for the next working day's letter.
+	LetterDeferred = "deferred"
+	// LetterNothingOwed: once credit notes and unapplied payments are
+	// counted the customer owes nothing: no letter went out.
+	LetterNothingOwed = "nothing_owed"
+)
 
 // LetterRequest asks for one letter: level Level, the Sequence-th time this
 // level is sent for the invoice (a revert sends a level again).
@@ -34,42 +38,10 @@ type LetterRequest struct {
 	Date      calendar.Date `json:"date"`
 }
 
-// Letter outcomes.
-const (
-	LetterSent      = "sent"         // e-mailed (and queued for print if the channel is both)
-	LetterPrint     = "queued_print" // no e-mail: waits in the print batch
-	LetterUncertain = "uncertain"    // a crash mid-send: never resent, see README
-	LetterWithdrawn = "withdrawn"    // left out at the last moment (paid or held meanwhile): nothing sent
-	// LetterDeferred: the customer's letter of the day had already gone
-	// out; the item waits for the next working day's letter.
-	LetterDeferred = "deferred"
-	// LetterNothingOwed: once credit notes and unapplied payments are
-	// counted the customer owes nothing: no letter went out.
-	LetterNothingOwed = "nothing_owed"
-)
-
 // LetterResult says what became of a letter.
 type LetterResult struct {
 	Status string `json:"status"`
 	Detail string `json:"detail,omitempty"`
-}
-
-// PaymentRequest records a payment against an invoice.
-type PaymentRequest struct {
-	InvoiceID  int64           `json:"invoiceId"`
-	Payment    dunning.Payment `json:"payment"`
-	Instalment int             `json:"instalment,omitempty"`
-}
-
-// EventsRequest mirrors workflow events into the history table.
-type EventsRequest struct {
-	InvoiceID  int64           `json:"invoiceId"`
-	WorkflowID string          `json:"workflowId"`
-	Events     []dunning.Event `json:"events"`
-	// Snapshot is the workflow's position after these events.
-	Snapshot dunning.Snapshot `json:"snapshot"`
-	// Instalment is set when the workflow duns one instalment.
-	Instalment int `json:"instalment,omitempty"`
 }
 
 // LetterItem is one invoice's letter waiting to be grouped with the other
@@ -181,4 +153,20 @@ func Deferred(it LetterItem, date calendar.Date, customer string) ItemResult {
 	return ItemResult{Item: it, Status: LetterDeferred,
 		Detail: fmt.Sprintf("%s letter not sent today: the statement of %s for %s had already gone out; it joins the next one",
 			it.Level.Code, date, customer)}
+}
+
+// LetterRef names one invoice letter: the Sequence-th of level Level for
+// an invoice (or one of its instalments).
+type LetterRef struct {
+	InvoiceID  int64  `json:"invoiceId"`
+	Instalment int    `json:"instalment,omitempty"`
+	Level      string `json:"level"`
+	Sequence   int    `json:"sequence"`
+}
+
+// LetterOutcome is what the ledger says of a letter after SES was asked.
+type LetterOutcome struct {
+	Status string    `json:"status"` // sent, queued_print, failed (goes again), uncertain (to verify)
+	SentAt time.Time `json:"sentAt,omitempty"`
+	Detail string    `json:"detail,omitempty"`
 }
