@@ -21,7 +21,7 @@ import (
 // customer workflow answers the invoice workflow with a letter-result
 // signal.
 //
-// A customer statement (req.SendAt set) is started with a start delay
+// A customer statement is started with a start delay
 // until it goes out (wire.BatchInput.FirstAt): no timer, no workflow task until
 // then. The letters of the customer's other invoices reach it as plain
 // signals, which do not cut the delay short; a letter asked for now (an
@@ -55,9 +55,6 @@ func (a *Activities) QueueLetter(ctx context.Context, req wire.QueueRequest) err
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		StaticSummary:            summary,
-	}
-	if req.SendAt.IsZero() {
-		return a.signalWithStart(ctx, id, req.Item, opts, in)
 	}
 	next, period, cad, err := a.cadenceCheck(ctx, req, time.Now())
 	if err != nil {

@@ -58,6 +58,7 @@ var commands = []command{
 	{"letters", "the day's letters as a zip and a merged PDF to print; a customer's letters", runLetters},
 	{"verify", "list the letters to verify (sent without SES's answer) and record whether they went out", runVerify},
 	{"probe", "GET a URL and succeed on HTTP 200 (container health checks)", runProbe},
+	{"versions", "count the open workflows per version marker, before retiring a version (docs/versioning.md)", runVersions},
 }
 
 func main() {

@@ -71,7 +71,7 @@ func CourtesyWorkflowID(company string, at time.Time) string {
 // the daily scan (histories recorded before it skip it: courtesyChange).
 // Its failure is logged: the scan's own report stands.
 func runCourtesy(ctx workflow.Context, company string) {
-	if workflow.GetVersion(ctx, courtesyChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+	if version(ctx, changeCourtesy) == workflow.DefaultVersion {
 		return
 	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{

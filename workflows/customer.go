@@ -13,62 +13,23 @@ import (
 	"time"
 )
 
-// CustomerLetter groups the letters of one customer on one day: invoice
-// workflows add their letter (signal-with-start through QueueLetter); after
-// a short collection window it sends one e-mail and one PDF listing them
-// all, each with its level, then tells every invoice workflow what became
-// of its letter. Letters added after a sending go out in a next round.
+// CustomerLetter is the one letter of a customer on one day, its
+// statement: invoice workflows hand their letters to it (QueueLetter
+// starts it with a delay until its send time, signal-with-start), it sends
+// one statement built from the ledger listing them all, each with its
+// level, tells every invoice workflow what became of its letter, and ends.
+// A letter handed in later finds it closed and joins the next working
+// day's statement. Demo clocks, whose days last seconds, send in rounds
+// (statementRounds).
 //
-// Started with a SendAt (invoice workflows of version "statement"), it is
-// the customer's statement of the day instead: see customerStatement.
+// The five-minute customer letters and the statements started without a
+// delay or telling their results by external signals are retired
+// (docs/versioning.md).
 func CustomerLetter(ctx workflow.Context, in wire.BatchInput) error {
-	if !in.SendAt.IsZero() {
-		return customerStatement(ctx, in)
+	if in.Rounds {
+		return statementRounds(ctx, in)
 	}
-	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
-	info := workflow.GetInfo(ctx)
-	var seen []string
-	for round := 1; adds.Len() > 0; round++ {
-		timer := workflow.NewTimerWithOptions(ctx, in.Window, workflow.TimerOptions{
-			Summary: fmt.Sprintf("collect the letters of %s (%s)", in.Customer, in.Window),
-		})
-		var items []wire.LetterItem
-		for {
-			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
-			items = drainItems(adds, items, &seen)
-			if timer.IsReady() {
-				break
-			}
-		}
-		if len(items) == 0 {
-			continue
-		}
-		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: 2 * time.Minute,
-			HeartbeatTimeout:    wire.SendHeartbeatTimeout,
-			Summary:             fmt.Sprintf("send one letter for %d invoice(s) of %s", len(items), in.Customer),
-			RetryPolicy: &temporal.RetryPolicy{
-				InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour, MaximumAttempts: 20,
-				NonRetryableErrorTypes: []string{wire.ErrTypeBadLetter},
-			},
-		})
-		var results []wire.ItemResult
-		err := workflow.ExecuteActivity(actx, wire.ActivitySendCustomerLetter, wire.CustomerLetterRequest{
-			Key:     fmt.Sprintf("%s/%s/%d", info.WorkflowExecution.ID, info.WorkflowExecution.RunID, round),
-			Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items,
-		}).Get(ctx, &results)
-		if err != nil {
-			results = results[:0]
-			for _, it := range items {
-				results = append(results, wire.ItemResult{Item: it, Failed: true, Detail: err.Error()})
-			}
-		}
-		for _, r := range results {
-			// An invoice workflow that ended meanwhile cannot be told: fine.
-			_ = workflow.SignalExternalWorkflow(ctx, r.Item.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
-		}
-	}
-	return nil
+	return customerStatement(ctx, in)
 }
 
 // drainItems appends the waiting letters not seen before (an activity
@@ -104,19 +65,16 @@ func askedNow(items []wire.LetterItem) bool {
 	return false
 }
 
-// customerStatement is the one letter of a customer on one day: it
-// collects the letters the invoice workflows decided on until SendAt (the
-// company's send hour on a working day) plus the Window of grace, sends
-// one statement built from the ledger (SendStatement), tells every invoice
-// workflow what became of its letter, then stays until Until (the end of
-// the day) answering letters handed in later with LetterDeferred: they
-// join the next working day's statement. Never two letters on one day.
-// An item asked for now (LetterItem.Now, an operator's "Exécuter") ends
-// the collection at once: the statement goes with what it holds.
+// customerStatement is the one letter of a customer on one day: started
+// at SendAt (the company's send hour on a working day) plus the Window of
+// grace, it collects the letters handed in until then, sends one
+// statement built from the ledger (SendStatement), tells every invoice
+// workflow what became of its letter, and ends. Never two letters on one
+// day: QueueLetter answers a letter handed in later with LetterDeferred.
+// An item asked for now (LetterItem.Now, an operator's "Exécuter") starts
+// it early and ends the collection at once: the statement goes with what
+// it holds.
 func customerStatement(ctx workflow.Context, in wire.BatchInput) error {
-	if in.Rounds {
-		return statementRounds(ctx, in)
-	}
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
 	var seen []string
@@ -144,41 +102,23 @@ func customerStatement(ctx workflow.Context, in wire.BatchInput) error {
 	if len(items) > 0 {
 		results = sendStatement(ctx, in, fmt.Sprintf("%s/%s/1", info.WorkflowExecution.ID, info.WorkflowExecution.RunID), items)
 	}
-	// Until the end of the day, a letter handed in late is not sent: it
-	// joins the next statement (an item handed twice gets its result again).
-	answer := func() {
-		for {
-			var it wire.LetterItem
-			if !adds.ReceiveAsync(&it) {
-				return
-			}
-			r := wire.Deferred(it, in.Date, in.Customer)
-			for _, done := range results {
-				if done.Item.Key() == it.Key() {
-					r = done
-				}
-			}
-			_ = workflow.SignalExternalWorkflow(ctx, it.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
+	// It ends now. A letter that came while this task ran is answered
+	// here (Temporal does not let a workflow end over a signal it has not
+	// seen): it joins the next statement (an item handed twice gets its
+	// result again).
+	for {
+		var it wire.LetterItem
+		if !adds.ReceiveAsync(&it) {
+			return nil
 		}
-	}
-	if !in.FirstAt.IsZero() {
-		// Started with a delay (QueueLetter): it ends now; a letter handed
-		// in later finds it closed and is told to wait for the next
-		// statement. One that came while this task ran is answered here
-		// (Temporal does not let a workflow end over a signal it has not
-		// seen).
-		answer()
-		return nil
-	}
-	if d := in.Until.Sub(workflow.Now(ctx)); d > 0 {
-		timer := workflow.NewTimerWithOptions(ctx, d, workflow.TimerOptions{Summary: "one letter a day: later letters wait for the next statement"})
-		for !timer.IsReady() {
-			_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
-			answer()
+		r := wire.Deferred(it, in.Date, in.Customer)
+		for _, done := range results {
+			if done.Item.Key() == it.Key() {
+				r = done
+			}
 		}
+		_ = workflow.SignalExternalWorkflow(ctx, it.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
 	}
-	answer()
-	return nil
 }
 
 // sendRetryFor bounds the retries of a statement sent in a local
@@ -200,28 +140,19 @@ func sendStatement(ctx workflow.Context, in wire.BatchInput, key string, items [
 	// same round, finds the round's letter gone out, and answers the
 	// newcomers "deferred" instead of recording them under a letter that
 	// did not show them (issue 15). Before, the key was the round's alone.
-	if workflow.GetVersion(ctx, "frozen-items", workflow.DefaultVersion, 1) >= 1 {
+	if version(ctx, changeFrozenItems) >= 1 {
 		key = frozenKey(key, items)
 	}
 	req := wire.CustomerLetterRequest{Key: key, Company: in.Company, Customer: in.Customer, Date: in.Date, Items: items}
-	var f workflow.Future
-	if !in.FirstAt.IsZero() {
-		// Statements QueueLetter started with a delay send in a local
-		// activity, in the workflow task that decides it: no activity
-		// task, one workflow task for the whole statement (README
-		// "Scale"). Exactly once still rests on the ledger's claim
-		// (deliver): a retry after a crash finds the letter "sending"
-		// and calls it uncertain; a stopping worker lets it finish.
-		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			ScheduleToCloseTimeout: sendRetryFor, StartToCloseTimeout: 2 * time.Minute, RetryPolicy: retry, Summary: summary,
-		})
-		f = workflow.ExecuteLocalActivity(lctx, wire.ActivitySendStatement, req)
-	} else {
-		actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: wire.SendHeartbeatTimeout, Summary: summary, RetryPolicy: retry,
-		})
-		f = workflow.ExecuteActivity(actx, wire.ActivitySendStatement, req)
-	}
+	// The statement is sent in a local activity, in the workflow task that
+	// decides it: no activity task, one workflow task for the whole
+	// statement (README "Scale"). Exactly once still rests on the ledger's
+	// claim (deliver): a retry after a crash finds the letter "sending" and
+	// calls it uncertain; a stopping worker lets it finish.
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: sendRetryFor, StartToCloseTimeout: 2 * time.Minute, RetryPolicy: retry, Summary: summary,
+	})
+	f := workflow.ExecuteLocalActivity(lctx, wire.ActivitySendStatement, req)
 	var results []wire.ItemResult
 	err := f.Get(ctx, &results)
 	if err != nil {
@@ -230,7 +161,7 @@ func sendStatement(ctx workflow.Context, in wire.BatchInput, key string, items [
 			results = append(results, wire.ItemResult{Item: it, Failed: true, Detail: err.Error()})
 		}
 	}
-	tell(ctx, in.Tell, results)
+	tell(ctx, results)
 	return results
 }
 
@@ -246,40 +177,30 @@ func frozenKey(round string, items []wire.LetterItem) string {
 	return fmt.Sprintf("%s#%d-%s", round, len(items), hex.EncodeToString(sum[:6]))
 }
 
-// tell signals every invoice workflow the result of its letter. Statements
-// started with BatchInput.Tell (by QueueLetter since it sets it) do it in
-// one local activity (TellResults): one marker event, and no workflow task
-// per signal; before, one external signal each. The choice comes from the
-// recorded input, so old histories replay, and it costs no version marker.
-// If the local activity gives up (it retries for days), the invoice
-// workflows still hand their letter again after an hour and get their
-// result then (the statement answers letters it already sent).
-func tell(ctx workflow.Context, local bool, results []wire.ItemResult) {
+// tell signals every invoice workflow the result of its letter, in one
+// local activity (TellResults): one marker event, and no workflow task per
+// signal. If the local activity gives up (it retries for days), the
+// invoice workflows still hand their letter again after an hour and get
+// their result then (QueueLetter answers letters already sent).
+func tell(ctx workflow.Context, results []wire.ItemResult) {
 	if len(results) == 0 {
 		return
 	}
-	if local {
-		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			ScheduleToCloseTimeout: 7 * 24 * time.Hour, StartToCloseTimeout: 30 * time.Second,
-			RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
-			Summary:     fmt.Sprintf("tell %d invoice workflow(s) what became of their letter", len(results)),
-		})
-		_ = workflow.ExecuteLocalActivity(lctx, wire.ActivityTellResults, results).Get(ctx, nil)
-		return
-	}
-	for _, r := range results {
-		// An invoice workflow that ended meanwhile cannot be told: fine.
-		_ = workflow.SignalExternalWorkflow(ctx, r.Item.WorkflowID, "", dunning.SignalLetterResult, r).Get(ctx, nil)
-	}
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: 7 * 24 * time.Hour, StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
+		Summary:     fmt.Sprintf("tell %d invoice workflow(s) what became of their letter", len(results)),
+	})
+	_ = workflow.ExecuteLocalActivity(lctx, wire.ActivityTellResults, results).Get(ctx, nil)
 }
 
 // statementRounds is the statement of demo clocks, whose days last
-// seconds: each round collects for in.Window from the first letter handed
-// in, then sends one statement. Letters handed in later go in the next
-// round, never less than a demo day (two windows) after the previous
-// statement, and the workflow stays that long after its last statement so
-// that they find it: one letter per customer per demo day, as in
-// production.
+// seconds: started with a delay until in.FirstAt (the end of the round's
+// collection), it sends one statement of the letters handed in; letters
+// handed in meanwhile go in a next round, never less than a demo day (two
+// windows) after the previous statement. Once nothing more waits it ends,
+// and QueueLetter starts the next run a demo day after: one letter per
+// customer per demo day, as in production.
 //
 // A round started with the customer's cadence (BatchInput.Cadence, version
 // 1 of "cadence") spaces its rounds by that period instead of a demo day:
@@ -289,32 +210,21 @@ func statementRounds(ctx workflow.Context, in wire.BatchInput) error {
 	adds := workflow.GetSignalChannel(ctx, dunning.SignalAddLetter)
 	info := workflow.GetInfo(ctx)
 	gap := 2 * in.Window
-	if in.Cadence > gap && workflow.GetVersion(ctx, "cadence", workflow.DefaultVersion, 1) >= 1 {
+	if in.Cadence > gap && version(ctx, changeCadenceRounds) >= 1 {
 		gap = in.Cadence
 	}
 	var seen []string
 	var lastSent time.Time
 	for round := 1; ; round++ {
-		if adds.Len() == 0 && !lastSent.IsZero() {
-			if !in.FirstAt.IsZero() {
-				// Started with a delay (QueueLetter): no quiet wait, it
-				// ends; the next round is a new run, a demo day after.
-				return nil
-			}
-			// Quiet until a demo day after the last statement, or end.
-			quiet := lastSent.Add(gap).Sub(workflow.Now(ctx))
-			if quiet > 0 {
-				timer := workflow.NewTimerWithOptions(ctx, quiet, workflow.TimerOptions{Summary: "one letter a demo day"})
-				_ = workflow.Await(ctx, func() bool { return adds.Len() > 0 || timer.IsReady() })
-			}
-		}
 		if adds.Len() == 0 {
+			// Nothing more handed in: it ends; the next round is a new
+			// run QueueLetter starts, a demo day (or the cadence) after.
 			return nil
 		}
 		wait := in.Window
 		if !lastSent.IsZero() {
 			wait = max(wait, lastSent.Add(gap).Sub(workflow.Now(ctx)))
-		} else if !in.FirstAt.IsZero() {
+		} else {
 			// The start delay was the collection; a signal-with-start
 			// can end it early: then wait for the rest.
 			wait = in.FirstAt.Sub(workflow.Now(ctx))

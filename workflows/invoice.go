@@ -34,16 +34,13 @@ func InvoiceDunning(ctx workflow.Context, in wire.Input) (wire.Result, error) {
 	// History rows are keyed by workflow and first run, so a later dunning
 	// of the same invoice (after a failed run) keeps its own rows.
 	w := &invoiceRun{ctx: ctx, id: info.WorkflowExecution.ID, historyKey: info.WorkflowExecution.ID + "@" + info.FirstRunID}
-	// Version 1: the customer statement (letters at the send hour of a
-	// working day, one per customer and day, built from the ledger).
-	// Workflows started before keep their dates and letters.
-	//
-	// Version 2: the short database activities (load, check, hand-over,
+	// Version 2 of "statement": the customer statement (letters at the
+	// send hour of a working day, one per customer and day, built from the
+	// ledger), the short database activities (load, check, hand-over,
 	// payment, history mirror) run as local activities, in the workflow
-	// task that needs them: no activity task, no extra workflow task, one
-	// marker event each instead of three events (README "Scale").
-	v := workflow.GetVersion(ctx, "statement", workflow.DefaultVersion, 2)
-	w.statement, w.local = v >= 1, v >= 2
+	// task that needs them (README "Scale"). The earlier versions are
+	// retired (docs/versioning.md): the call stays for the marker.
+	version(ctx, changeStatement)
 	if in.Carry != nil {
 		w.c = *in.Carry
 	} else {
@@ -82,8 +79,6 @@ type invoiceRun struct {
 	status     dunning.Status
 	outcome    dunning.Status
 	shown      map[string]any // search attributes last published
-	statement  bool           // customer statements and working days (version "statement")
-	local      bool           // short activities run as local activities (version 2 of "statement")
 	// strictChecks: payments get dunning.Payment.Validate (version 1 of
 	// "payment-checks", asked at the first payment: checksKnown).
 	checksKnown, strictChecks bool
@@ -97,14 +92,12 @@ func (w *invoiceRun) setup() error {
 			"BadConfig", err)
 	}
 	w.clock = ladder.Clock{Location: loc, SendHour: w.c.Invoice.SendHour, DaySeconds: w.c.Invoice.DaySeconds}
-	if w.statement {
-		h, err := calendar.ParseHolidays(w.c.Invoice.Holidays)
-		if err != nil {
-			return temporal.NewNonRetryableApplicationError(
-				fmt.Sprintf("company %s: %v", w.c.Invoice.Company, err), "BadConfig", err)
-		}
-		w.clock.Holidays = h
+	h, err := calendar.ParseHolidays(w.c.Invoice.Holidays)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("company %s: %v", w.c.Invoice.Company, err), "BadConfig", err)
 	}
+	w.clock.Holidays = h
 	w.payments = workflow.GetSignalChannel(w.ctx, dunning.SignalPayment)
 	w.rechecks = workflow.GetSignalChannel(w.ctx, dunning.SignalRecheck)
 	if err := workflow.SetQueryHandler(w.ctx, dunning.QueryState, func() (dunning.State, error) { return w.state(), nil }); err != nil {
@@ -172,7 +165,7 @@ func (w *invoiceRun) plan() {
 			w.next = workflow.Now(w.ctx) // asked for now (update "execute")
 		}
 	}
-	if w.statement && !w.next.IsZero() && !(w.status == dunning.StatusHeld && w.c.Unsure != nil) {
+	if !w.next.IsZero() && !(w.status == dunning.StatusHeld && w.c.Unsure != nil) {
 		if w.asked() {
 			// Asked for now: today's statement, not the next send hour.
 			if w.c.NotBefore.After(w.next) {
@@ -216,13 +209,10 @@ func (w *invoiceRun) slot(t time.Time) time.Time {
 // shows no stale timers.
 func (w *invoiceRun) wait() bool {
 	w.wake = false
-	woken := func() bool { return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 }
-	if w.statement {
-		// An update accepted while flush() ran left events to mirror:
-		// wake at once rather than at the next timer (version "statement").
-		woken = func() bool {
-			return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 || len(w.pending) > 0
-		}
+	// An update accepted while flush() ran left events to mirror: wake at
+	// once rather than at the next timer.
+	woken := func() bool {
+		return w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 || len(w.pending) > 0
 	}
 	if w.next.IsZero() {
 		if err := workflow.Await(w.ctx, woken); err != nil {
@@ -231,7 +221,7 @@ func (w *invoiceRun) wait() bool {
 		return false
 	}
 	d := w.next.Sub(workflow.Now(w.ctx))
-	if w.statement && w.status == dunning.StatusActive {
+	if w.status == dunning.StatusActive {
 		d -= w.clock.Lead() // check and hand over before the send hour
 	}
 	if d <= 0 {
@@ -290,7 +280,7 @@ func (w *invoiceRun) act() error {
 	if w.wake || w.payments.Len() > 0 || w.rechecks.Len() > 0 {
 		return nil // a message arrived during the check: settle it first
 	}
-	if w.statement && w.clock.DaySeconds == 0 && !w.asked() && workflow.Now(w.ctx).After(w.next.Add(w.clock.Grace())) {
+	if w.clock.DaySeconds == 0 && !w.asked() && workflow.Now(w.ctx).After(w.next.Add(w.clock.Grace())) {
 		return nil // the check ran past the send hour (an outage): the letter waits for the next one
 	}
 	return w.sendLetter(lv, now)
@@ -300,109 +290,66 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 	seq := w.c.Sent[w.c.Stage] + 1
 	w.sending = true
 	defer func() { w.sending = false }()
-	var res wire.LetterResult
-	var failure string
-	var sentAt time.Time // when the statement really went out, when known
-	// Version 1 groups the letters of a customer into one (CustomerLetter);
-	// workflows started before kept sending one letter per invoice. Version
-	// 2 of "statement" (w.local) came long after: it asks nothing (no
-	// marker, no search attribute upsert per letter).
-	if !w.local && workflow.GetVersion(w.ctx, "customer-letter", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		req := wire.LetterRequest{
-			InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Sequence: seq, Date: w.clock.Today(now),
+	r, err := w.throughCustomerLetter(lv, seq, now)
+	if err != nil {
+		return err
+	}
+	failure := ""
+	sentAt := r.SentAt // when the statement really went out
+	if r.Failed {
+		failure = r.Detail
+	}
+	switch r.Status {
+	case wire.LetterSent, wire.LetterPrint, wire.LetterUncertain, wire.LetterWithdrawn:
+	default:
+		if failure == "" {
+			failure = fmt.Sprintf("letter ended %q: %s", r.Status, r.Detail)
 		}
-		if err := workflow.ExecuteActivity(w.letterActivity(lv), wire.ActivitySendLetter, req).Get(w.ctx, &res); err != nil {
-			failure = err.Error()
-		}
-	} else {
-		r, err := w.throughCustomerLetter(lv, seq, now)
-		if err != nil {
-			return err
-		}
-		res, failure = wire.LetterResult{Status: r.Status, Detail: r.Detail}, ""
-		sentAt = r.SentAt
-		if r.Failed {
-			failure = r.Detail
-		}
-		switch r.Status {
-		case wire.LetterSent, wire.LetterPrint, wire.LetterUncertain, wire.LetterWithdrawn:
-		default:
-			if failure == "" {
-				failure = fmt.Sprintf("letter ended %q: %s", r.Status, r.Detail)
-			}
-		}
-		if r.Status == wire.LetterWithdrawn {
-			// Paid or held while the letter was being collected: nothing
-			// went out; the next check settles what happened.
-			w.event(dunning.EventHeld, lv.Code, r.Detail, "")
-			return nil
-		}
-		if r.Status == wire.LetterDeferred || r.Status == wire.LetterNothingOwed {
-			// No letter today: the item waits for the next working day's
-			// statement; the history says why, once.
-			if w.c.NoLetterWhy != r.Detail {
-				w.event(dunning.EventNoLetter, lv.Code, r.Detail, "")
-			}
-			w.c.NoLetterWhy = r.Detail
-			if !r.NextSlot.IsZero() && workflow.GetVersion(w.ctx, "cadence", workflow.DefaultVersion, 1) >= 1 {
-				// Version 1 of "cadence": deferred by the customer's
-				// cadence, the letter waits for the customer's next
-				// letter (r.NextSlot) instead of asking again every
-				// working day. Only QueueLetter's cadence answer sets
-				// NextSlot, so older histories never come here.
-				w.c.CadenceAt = r.NextSlot
-			}
-			w.c.NotBefore = w.clock.Slot(workflow.Now(w.ctx).Add(time.Second))
-			if w.clock.DaySeconds == 0 {
-				// The next working day's slot: the same as above once the
-				// send hour passed, and still tomorrow's when a statement
-				// asked for now ("Exécuter") went before the send hour.
-				w.c.NotBefore = w.clock.Slot(w.clock.SlotEnd(workflow.Now(w.ctx)))
-			}
-			// A letter asked for now and deferred goes with that next
-			// statement, at its hour.
-			w.execNow = false
-			return nil
-		}
+	}
+	if r.Status == wire.LetterWithdrawn {
+		// Paid or held while the letter was being collected: nothing
+		// went out; the next check settles what happened.
+		w.event(dunning.EventHeld, lv.Code, r.Detail, "")
+		return nil
+	}
+	if r.Status == wire.LetterDeferred || r.Status == wire.LetterNothingOwed {
+		w.deferLetter(lv, r)
+		return nil
 	}
 	if failure != "" {
 		// A letter that cannot be built (broken template, bad address) is
 		// recorded and the invoice is held until someone fixes it.
 		w.event(dunning.EventLetterFailed, lv.Code, fmt.Sprintf("%s letter not sent: %s", lv.Code, failure), "")
-		w.c.HoldWhy, w.c.HoldTill = dunning.HoldLetterFailed, w.clock.AddDays(now, holdRecheckDays)
-		if w.statement {
-			// Held until someone acts (resume): retrying every day would
-			// only fail again.
-			w.c.LetterFailed, w.c.HoldTill = true, time.Time{}
-		}
+		// Held until someone acts (resume): retrying every day would only
+		// fail again.
+		w.c.HoldWhy, w.c.HoldTill, w.c.LetterFailed = dunning.HoldLetterFailed, time.Time{}, true
 		return nil
 	}
-	if res.Status == wire.LetterUncertain && w.statement &&
-		workflow.GetVersion(w.ctx, "uncertain-hold", workflow.DefaultVersion, 1) >= 1 {
+	if r.Status == wire.LetterUncertain && version(w.ctx, changeUncertainHold) >= 1 {
 		// Version 1 of "uncertain-hold": an uncertain letter is not
 		// counted sent. The invoice is held on it ("à vérifier") and asks
 		// the ledger (which asks SES) again until it is settled: sent, it
 		// moves up from the time SES accepted it; never accepted, it goes
 		// again. Before, the invoice moved up as if it had been sent.
-		w.event(dunning.EventLetterUnsure, lv.Code, res.Detail, "")
+		w.event(dunning.EventLetterUnsure, lv.Code, r.Detail, "")
 		w.c.Unsure = &wire.UnsureLetter{Stage: w.c.Stage, Sequence: seq}
 		w.c.HoldWhy, w.c.HoldTill = dunning.HoldLetterUnsure, w.unsureRecheckAt(workflow.Now(w.ctx))
 		return nil
 	}
 	kind := dunning.EventLetterSent
-	switch res.Status {
+	switch r.Status {
 	case wire.LetterPrint:
 		kind = dunning.EventLetterPrint
 	case wire.LetterUncertain:
 		kind = dunning.EventLetterUnsure
 	}
-	w.event(kind, lv.Code, res.Detail, "")
+	w.event(kind, lv.Code, r.Detail, "")
 	w.c.NoLetterWhy, w.c.NotBefore, w.c.CadenceAt = "", time.Time{}, time.Time{}
 	w.c.Sent[w.c.Stage] = seq
 	w.c.Letters++
 	w.c.Stage++
 	w.c.LastStep = w.stepTime(now)
-	if w.statement && w.leftLate(sentAt) {
+	if w.leftLate(sentAt) {
 		// The letter went out late (an outage): the next level's delay
 		// counts from then, so it is never shortened.
 		w.c.LastStep = sentAt
@@ -411,6 +358,37 @@ func (w *invoiceRun) sendLetter(lv ladder.Level, now time.Time) error {
 		w.event(dunning.EventUnresolved, lv.Code, "last level sent: unresolved (Non soldé), waiting for payment", "")
 	}
 	return nil
+}
+
+// deferLetter records a letter that did not go out today (deferred, or
+// nothing owed): the item waits for the next working day's statement, or
+// for the customer's next letter when the cadence deferred it; the
+// history says why, once.
+func (w *invoiceRun) deferLetter(lv ladder.Level, r wire.ItemResult) {
+	// No letter today: the item waits for the next working day's
+	// statement; the history says why, once.
+	if w.c.NoLetterWhy != r.Detail {
+		w.event(dunning.EventNoLetter, lv.Code, r.Detail, "")
+	}
+	w.c.NoLetterWhy = r.Detail
+	if !r.NextSlot.IsZero() && version(w.ctx, changeCadenceInvoice) >= 1 {
+		// Version 1 of "cadence": deferred by the customer's
+		// cadence, the letter waits for the customer's next
+		// letter (r.NextSlot) instead of asking again every
+		// working day. Only QueueLetter's cadence answer sets
+		// NextSlot, so older histories never come here.
+		w.c.CadenceAt = r.NextSlot
+	}
+	w.c.NotBefore = w.clock.Slot(workflow.Now(w.ctx).Add(time.Second))
+	if w.clock.DaySeconds == 0 {
+		// The next working day's slot: the same as above once the
+		// send hour passed, and still tomorrow's when a statement
+		// asked for now ("Exécuter") went before the send hour.
+		w.c.NotBefore = w.clock.Slot(w.clock.SlotEnd(workflow.Now(w.ctx)))
+	}
+	// A letter asked for now and deferred goes with that next
+	// statement, at its hour.
+	w.execNow = false
 }
 
 // unsureRecheck is how often an invoice held on an uncertain letter asks
@@ -486,12 +464,9 @@ func (w *invoiceRun) liftUnsureHold() {
 // (after a pause, a hold or an outage), so the next level keeps its full
 // delay.
 func (w *invoiceRun) stepTime(now time.Time) time.Time {
-	if w.statement && !w.next.IsZero() && !w.next.After(now) {
+	if !w.next.IsZero() && !w.next.After(now) {
 		// The statement went out in the slot it was planned for (a late
 		// item waits for the next slot instead): that slot's day counts.
-		return w.next
-	}
-	if !w.next.IsZero() && !w.next.After(now) && now.Sub(w.next) <= 2*w.collectWindow() {
 		return w.next
 	}
 	return now
@@ -522,21 +497,17 @@ func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Ti
 		InvoiceID: w.c.Invoice.ID, Invoice: w.c.Invoice.Number, Level: lv, Position: w.c.Stage, Sequence: seq, WorkflowID: w.id,
 		Instalment: w.c.Invoice.Instalment, Now: w.asked(),
 	}
-	req := wire.QueueRequest{
-		Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(now),
-		Window: w.collectWindow(), Item: item,
+	// The statement of the slot this letter was planned for.
+	at := w.next
+	if at.IsZero() {
+		at = w.clock.Slot(now)
 	}
-	if w.statement {
-		// The statement of the slot this letter was planned for.
-		at := w.next
-		if at.IsZero() {
-			at = w.clock.Slot(now)
-		}
-		req.Date, req.Slot, req.SendAt, req.Until = w.clock.Today(at), w.clock.SlotKey(at), at, w.clock.SlotEnd(at)
-		req.Window = w.clock.Grace()
+	req := wire.QueueRequest{
+		Company: w.c.Invoice.Company, Customer: w.c.Invoice.Customer, Date: w.clock.Today(at),
+		Slot: w.clock.SlotKey(at), SendAt: at, Until: w.clock.SlotEnd(at), Window: w.clock.Grace(), Item: item,
 		// Demo days last seconds: their statements go in rounds, each
 		// collecting for half a demo day from the first letter handed in.
-		req.Rounds = w.clock.DaySeconds > 0
+		Rounds: w.clock.DaySeconds > 0,
 	}
 	results := workflow.GetSignalChannel(w.ctx, dunning.SignalLetterResult)
 	for {
@@ -562,27 +533,6 @@ func (w *invoiceRun) throughCustomerLetter(lv ladder.Level, seq int, now time.Ti
 		}
 		cancel()
 	}
-}
-
-// collectWindow is how long a customer letter waits for the other letters
-// of the day: five minutes, shorter when demo days last seconds.
-func (w *invoiceRun) collectWindow() time.Duration {
-	if w.clock.DaySeconds > 0 {
-		return time.Duration(w.clock.DaySeconds) * time.Second / 2
-	}
-	return 5 * time.Minute
-}
-
-func (w *invoiceRun) letterActivity(lv ladder.Level) workflow.Context {
-	return workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Minute,
-		HeartbeatTimeout:    wire.SendHeartbeatTimeout,
-		Summary:             fmt.Sprintf("send %s letter for %s", lv.Code, w.c.Invoice.Number),
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour,
-			NonRetryableErrorTypes: []string{wire.ErrTypeBadLetter},
-		},
-	})
 }
 
 // check re-reads the ledger and applies what it says: closed or paid ends
@@ -716,7 +666,7 @@ func (w *invoiceRun) applyPayment(raw json.RawMessage) error {
 func (w *invoiceRun) validatePayment(p dunning.Payment) error {
 	if !w.checksKnown {
 		w.checksKnown = true
-		w.strictChecks = workflow.GetVersion(w.ctx, "payment-checks", workflow.DefaultVersion, 1) >= 1
+		w.strictChecks = version(w.ctx, changePaymentChecks) >= 1
 	}
 	if w.strictChecks {
 		return p.Validate(w.c.Invoice.Currency)
@@ -893,22 +843,16 @@ func (w *invoiceRun) details() string {
 // end in practice, as the activities they replace (ten years).
 const shortRetryFor = 10 * 365 * 24 * time.Hour
 
-// short runs a short database activity (fn with args) with summary: a
-// local activity from version 2 of "statement" on, an activity before.
-// Both retry until they succeed, at most every 30 s.
-func (w *invoiceRun) short(summary string, fn any, args ...any) workflow.Future {
+// short runs a short database activity (the one registered as name, with
+// args) as a local activity, in the workflow task that needs it, with
+// summary. It retries until it succeeds, at most every 30 s.
+func (w *invoiceRun) short(summary string, name string, args ...any) workflow.Future {
 	retry := &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second}
-	if w.local {
-		// A local activity's retries stop at ScheduleToCloseTimeout, which
-		// defaults to StartToCloseTimeout: set it long, so that a database
-		// outage delays the dunning and never fails it.
-		ctx := workflow.WithLocalActivityOptions(w.ctx, workflow.LocalActivityOptions{
-			ScheduleToCloseTimeout: shortRetryFor, StartToCloseTimeout: 30 * time.Second, RetryPolicy: retry, Summary: summary,
-		})
-		return workflow.ExecuteLocalActivity(ctx, fn, args...)
-	}
-	ctx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second, Summary: summary, RetryPolicy: retry,
+	// A local activity's retries stop at ScheduleToCloseTimeout, which
+	// defaults to StartToCloseTimeout: set it long, so that a database
+	// outage delays the dunning and never fails it.
+	ctx := workflow.WithLocalActivityOptions(w.ctx, workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: shortRetryFor, StartToCloseTimeout: 30 * time.Second, RetryPolicy: retry, Summary: summary,
 	})
-	return workflow.ExecuteActivity(ctx, fn, args...)
+	return workflow.ExecuteLocalActivity(ctx, name, args...)
 }

@@ -201,8 +201,7 @@ func (w *invoiceRun) validateExecute(_ workflow.Context, r dunning.ExecuteReques
 func (w *invoiceRun) execute(ctx workflow.Context, r dunning.ExecuteRequest) (dunning.State, error) {
 	// Version 1 is the first with "execute"; version 2 sends through
 	// today's statement at once instead of waiting for the send hour.
-	v := workflow.GetVersion(ctx, "execute-now", workflow.DefaultVersion, 2)
-	w.execNow = v >= 2 && w.statement
+	w.execNow = version(ctx, changeExecuteNow) >= 2
 	w.execAt = w.c.Stage + 1
 	detail := w.nextLevel() + " letter asked for now"
 	if w.execNow {

@@ -130,7 +130,7 @@ func TestInstalmentReachesR2(t *testing.T) {
 }
 
 // statementActs stands in for SendStatement and TellResults (the results
-// told go to tell, as the external signals of the late answers do).
+// told go to tell).
 type statementActs struct {
 	calls [][]wire.LetterItem
 	tell  func(wire.ItemResult)
@@ -154,8 +154,8 @@ func (s *statementActs) SendStatement(_ context.Context, req wire.CustomerLetter
 
 // TestCustomerStatementOneLetterADay: the statement workflow collects the
 // letters handed in before the send hour (and its grace), sends one
-// statement, and answers a letter handed in later with "deferred" until
-// the end of the day.
+// statement, tells every invoice, and ends: a letter handed in later finds
+// it closed (QueueLetter answers it "deferred").
 func TestCustomerStatementOneLetterADay(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
@@ -180,11 +180,10 @@ func TestCustomerStatementOneLetterADay(t *testing.T) {
 	}
 	add(0, item(1))
 	add(time.Hour+time.Minute, item(2)) // 09:01, within the grace
-	add(3*time.Hour, item(3))           // 11:00: the statement is gone
 	sendAt := time.Date(2026, 11, 24, 9, 0, 0, 0, paris)
 	env.ExecuteWorkflow(CustomerLetter, wire.BatchInput{
 		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: 5 * time.Minute,
-		SendAt: sendAt, Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
+		SendAt: sendAt, Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris), Tell: true, FirstAt: sendAt.Add(5 * time.Minute),
 	})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -192,14 +191,17 @@ func TestCustomerStatementOneLetterADay(t *testing.T) {
 	if len(acts.calls) != 1 || len(acts.calls[0]) != 2 {
 		t.Fatalf("statements sent %v, want one with FA1 and FA2", acts.calls)
 	}
-	if len(told) != 3 || told[2].Item.InvoiceID != 3 || told[2].Status != wire.LetterDeferred {
-		t.Errorf("results %+v, want FA3 deferred", told)
+	if len(told) != 2 || told[0].Status != wire.LetterSent || told[1].Status != wire.LetterSent {
+		t.Errorf("results %+v, want FA1 and FA2 sent", told)
+	}
+	if !env.Now().Equal(sendAt.Add(5 * time.Minute)) {
+		t.Errorf("the statement ended at %v, want at its send time and grace (09:05)", env.Now())
 	}
 }
 
 // TestCustomerStatementAskedNowGoesAtOnce: an item an operator asked for
 // now ("Exécuter") makes the statement of the day go at once, before its
-// hour, with every item it holds; later items of that day are deferred.
+// hour, with every item it holds, and ends.
 func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
@@ -222,11 +224,10 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	}
 	add(0, wire.LetterItem{InvoiceID: 1, Invoice: "FA1", Sequence: 1, WorkflowID: "dunning/ACME/FA1"})
 	add(10*time.Minute, wire.LetterItem{InvoiceID: 2, Invoice: "FA2", Sequence: 1, WorkflowID: "dunning/ACME/FA2", Now: true})
-	add(time.Hour+50*time.Minute, wire.LetterItem{InvoiceID: 3, Invoice: "FA3", Sequence: 1, WorkflowID: "dunning/ACME/FA3"})
+	sendAt := time.Date(2026, 11, 24, 9, 0, 0, 0, paris)
 	env.ExecuteWorkflow(CustomerLetter, wire.BatchInput{
 		Company: "ACME", Customer: "CLI0009", Date: calendar.New(2026, 11, 24), Window: time.Minute,
-		SendAt: time.Date(2026, 11, 24, 9, 0, 0, 0, paris), Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris),
-		Tell: true, // results told by TellResults (the other test: external signals)
+		SendAt: sendAt, Until: time.Date(2026, 11, 25, 0, 0, 0, 0, paris), Tell: true, FirstAt: sendAt.Add(time.Minute),
 	})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -234,11 +235,8 @@ func TestCustomerStatementAskedNowGoesAtOnce(t *testing.T) {
 	if len(acts.calls) != 1 || len(acts.calls[0]) != 2 {
 		t.Fatalf("statements sent %v, want one with FA1 and FA2", acts.calls)
 	}
-	if len(told) != 3 || toldAt[0].After(start.Add(11*time.Minute)) {
+	if len(told) != 2 || toldAt[0].After(start.Add(11*time.Minute)) {
 		t.Fatalf("results %+v at %v, want FA1 and FA2 told at 07:10", told, toldAt)
-	}
-	if told[2].Item.InvoiceID != 3 || told[2].Status != wire.LetterDeferred {
-		t.Errorf("FA3 told %+v, want deferred", told[2])
 	}
 }
 

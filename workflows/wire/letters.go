@@ -113,31 +113,32 @@ type ItemResult struct {
 	NextSlot time.Time `json:"nextSlot,omitempty"`
 }
 
-// BatchInput starts a customer letter workflow.
+// BatchInput starts a customer's statement (the CustomerLetter workflow).
 type BatchInput struct {
 	Company  string        `json:"company"`
 	Customer string        `json:"customer"`
 	Date     calendar.Date `json:"date"`
-	Window   time.Duration `json:"window"`
-	// SendAt, when set, makes the workflow a customer statement: it sends
-	// one letter at SendAt+Window built from the ledger, then answers
-	// letters handed in later with LetterDeferred until Until.
+	// Window is the grace after SendAt during which letters are still
+	// collected (for demo rounds: a round's collection).
+	Window time.Duration `json:"window"`
+	// SendAt is when the statement goes out (the company's send hour on a
+	// working day), plus Window.
 	SendAt time.Time `json:"sendAt,omitempty"`
-	Until  time.Time `json:"until,omitempty"`
+	// Until is the end of the statement's day. Recorded; the workflow no
+	// longer reads it (QueueLetter defers later letters).
+	Until time.Time `json:"until,omitempty"`
 	// Rounds, for demo clocks whose days last seconds: one statement per
 	// round, each collecting for Window from the first letter handed in.
 	Rounds bool `json:"rounds,omitempty"`
-	// Tell makes the statement tell the invoice workflows their results in
-	// one local activity (TellResults) instead of one external signal
-	// each. QueueLetter sets it; statements started before it was there
-	// (their recorded input without it) keep their external signals.
+	// Tell is always set: the results go to the invoice workflows in one
+	// local activity (TellResults). Recorded; the workflow no longer reads
+	// it (statements without it are retired, docs/versioning.md).
 	Tell bool `json:"tell,omitempty"`
-	// FirstAt, when set, is when the workflow's first task was asked for:
-	// QueueLetter started it with a start delay until then (the send time,
-	// or the end of a demo round's collection) instead of a collection
-	// timer, and the workflow ends once its statement went out instead of
-	// waiting for the end of the day: a later hand-over finds it closed
-	// (README "Scale"). Statements started before keep their timers.
+	// FirstAt is when the workflow's first task was asked for: QueueLetter
+	// starts it with a start delay until then (the send time, or the end
+	// of a demo round's collection), and the workflow ends once its
+	// statement went out: a later hand-over finds it closed (README
+	// "Scale").
 	FirstAt time.Time `json:"firstAt,omitempty"`
 	// Cadence, for demo rounds, is the customer's period (N demo days):
 	// a letter handed in after a round's statement went out waits that
