@@ -41,7 +41,7 @@ func (s *Store) CourtesySettingsOf(ctx context.Context, company string) (Courtes
 // MaxCourtesyDays is an error wrapping ErrInvalid.
 func (s *Store) SetCourtesy(ctx context.Context, company string, c CourtesySettings) error {
 	if c.Days < 0 || c.Days > MaxCourtesyDays {
-		return fmt.Errorf("courtesy settings of %s: %w: days before the due date from 0 (none) to %d", company, ErrInvalid, MaxCourtesyDays)
+		return fmt.Errorf("courtesy settings of %s: %w", company, Invalid(CourtesyDays.With(MaxCourtesyDays)))
 	}
 	tag, err := s.Pool.Exec(ctx, `UPDATE companies SET courtesy_days = $2, thanks_enabled = $3 WHERE code = $1`, company, c.Days, c.Thanks)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Store) CourtesyTemplates(ctx context.Context, companyID int64) ([]court
 // language and customer kind.
 func (s *Store) SaveCourtesyTemplate(ctx context.Context, company string, t courtesy.Template) error {
 	if err := courtesy.Validate(t); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Invalid(err)
 	}
 	tag, err := s.Pool.Exec(ctx, `
 		INSERT INTO courtesy_templates (company_id, kind, language, customer_kind, subject, body)
@@ -217,7 +217,7 @@ func (s *Store) SaveCourtesyMail(ctx context.Context, key string, companyID, cus
 			return err
 		}
 		if m.CustomerID != customerID || m.Kind != kind {
-			return fmt.Errorf("%w: key %s names another mail", ErrInvalid, key)
+			return Invalid(CourtesyKey.With(key))
 		}
 		if m.Status == LetterPending || m.Status == LetterFailed {
 			// Only the customer's own invoices join it.
