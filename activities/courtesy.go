@@ -10,6 +10,7 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/courtesy"
@@ -190,12 +191,13 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 		res.Status = CourtesyUncertain
 		return res, nil
 	}
-	skip := func(reason string) (CourtesyResult, error) {
+	skip := func(why messages.Problem) (CourtesyResult, error) {
+		reason := why.Error()
 		if saved.Status == store.LetterSending {
 			// claimed by an attempt that never finished: deliver calls it uncertain
 			return a.sendCourtesy(ctx, key, saved, mail.Message{}, res)
 		}
-		if err := a.Store.SkipCourtesyMail(ctx, saved.ID, reason); err != nil {
+		if err := a.Store.SkipCourtesyMail(ctx, saved.ID, why); err != nil {
 			return res, err
 		}
 		res.Status, res.Reason = CourtesySkipped, reason
@@ -203,7 +205,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 		return res, nil
 	}
 	if len(saved.InvoiceIDs) == 0 {
-		return skip("every invoice already named by another mail of this kind")
+		return skip(store.CourtesyNamed.With())
 	}
 	invs, err := a.Store.CourtesyInvoices(ctx, m.CustomerID, saved.InvoiceIDs, req.Day)
 	if err != nil {
@@ -219,7 +221,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 		}
 	}
 	if len(keep) == 0 {
-		return skip("no invoice left to name (paid, due, held or reopened meanwhile)")
+		return skip(store.CourtesyGone.With())
 	}
 	subj, err := a.Store.LetterSubjectOf(ctx, keep[0].ID)
 	if err != nil {
@@ -234,11 +236,11 @@ func (a *Activities) SendCourtesy(ctx context.Context, req CourtesyRequest) (Cou
 		if last, ok, err := a.Store.LastLetterSentAt(ctx, cust.ID); err != nil {
 			return res, err
 		} else if ok && req.Day.UTC().Sub(calendar.Of(last).UTC()) < time.Duration(cadence)*24*time.Hour {
-			return skip(fmt.Sprintf("a letter went to the customer on %s, within the %d-day cadence", calendar.Of(last), cadence))
+			return skip(store.CourtesyCadence.With(calendar.Of(last), cadence))
 		}
 	}
 	if len(cust.Emails) == 0 || cust.Channel == "print" {
-		return skip("no deliverable e-mail address (courtesy mails are not printed)")
+		return skip(store.CourtesyNoEmail.With())
 	}
 	own, err := a.Store.CourtesyTemplates(ctx, co.ID)
 	if err != nil {

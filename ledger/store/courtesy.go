@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/letters/courtesy"
 	"github.com/shopspring/decimal"
 )
@@ -187,7 +188,10 @@ type CourtesyMail struct {
 	CustomerID int64
 	Kind       string
 	Status     string // a Letter* status, or CourtesySkipped
-	Reason     string // why it was skipped
+	Reason     string // why it was skipped, in English
+	// Skip is why it was skipped as a code with parameters (zero for a
+	// mail not skipped).
+	Skip       messages.Problem
 	InvoiceIDs []int64
 	Invoices   []string // numbers of InvoiceIDs, when read back (CourtesyMailsOf)
 	Recipients []string
@@ -266,12 +270,14 @@ func (s *Store) MarkCourtesyMail(ctx context.Context, id int64, status, messageI
 	return nil
 }
 
-// SkipCourtesyMail records that mail id is not sent, and why, if it has
-// not been claimed; its invoices stay named by it (no other mail of its
-// kind names them).
-func (s *Store) SkipCourtesyMail(ctx context.Context, id int64, reason string) error {
+// SkipCourtesyMail records that mail id is not sent, and why (a Courtesy*
+// code: CourtesyNamed, CourtesyGone, CourtesyCadence, CourtesyNoEmail),
+// if it has not been claimed; its invoices stay named by it (no other mail
+// of its kind names them).
+func (s *Store) SkipCourtesyMail(ctx context.Context, id int64, reason messages.Problem) error {
 	_, err := s.Pool.Exec(ctx, `
-		UPDATE courtesy_mails SET status = 'skipped', reason = $2 WHERE id = $1 AND status IN ('pending', 'failed')`, id, reason)
+		UPDATE courtesy_mails SET status = 'skipped', reason = $2, reason_code = $3, reason_params = $4
+		WHERE id = $1 AND status IN ('pending', 'failed')`, id, reason.Error(), string(reason.Code), nonNil(reason.Args))
 	if err != nil {
 		return fmt.Errorf("skip courtesy mail %d: %w", id, err)
 	}
@@ -338,7 +344,7 @@ func (s *Store) LastLetterSentAt(ctx context.Context, customerID int64) (time.Ti
 // latest first.
 func (s *Store) CourtesyMailsOf(ctx context.Context, customerID int64) ([]CourtesyMail, error) {
 	rows, err := s.Pool.Query(ctx, `
-		SELECT m.id, m.key, m.customer_id, m.kind, m.status, m.reason, m.recipients, m.subject, m.created_at, m.sent_at,
+		SELECT m.id, m.key, m.customer_id, m.kind, m.status, m.reason, m.reason_code, m.reason_params, m.recipients, m.subject, m.created_at, m.sent_at,
 		       ARRAY(SELECT invoice_id FROM courtesy_items ci WHERE ci.mail_id = m.id ORDER BY invoice_id),
 		       ARRAY(SELECT i.number FROM courtesy_items ci JOIN invoices i ON i.id = ci.invoice_id WHERE ci.mail_id = m.id ORDER BY i.number)
 		FROM courtesy_mails m WHERE m.customer_id = $1 ORDER BY m.created_at DESC, m.id DESC`, customerID)
@@ -347,7 +353,12 @@ func (s *Store) CourtesyMailsOf(ctx context.Context, customerID int64) ([]Courte
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CourtesyMail, error) {
 		var m CourtesyMail
-		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs, &m.Invoices)
+		var code string
+		var params []string
+		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &code, &params, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs, &m.Invoices)
+		if code != "" {
+			m.Skip = messages.Problem{Code: messages.Code(code), Args: params}
+		}
 		return m, err
 	})
 	if err != nil {

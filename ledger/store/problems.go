@@ -100,3 +100,18 @@ var (
 	// CourtesyKey: a courtesy mail's key that names another mail (key).
 	CourtesyKey = messages.Declare("store.courtesy.key", "key")
 )
+
+// Why a courtesy mail was skipped (SkipCourtesyMail), recorded with the
+// mail as a code with parameters.
+var (
+	// CourtesyNamed: every invoice is already named by another mail of
+	// the kind.
+	CourtesyNamed = messages.Declare("courtesy.skip.named")
+	// CourtesyGone: no invoice left to name.
+	CourtesyGone = messages.Declare("courtesy.skip.gone")
+	// CourtesyCadence: a letter went to the customer within the cadence
+	// (day: YYYY-MM-DD, days).
+	CourtesyCadence = messages.Declare("courtesy.skip.cadence", "day", "days")
+	// CourtesyNoEmail: the customer has no deliverable e-mail address.
+	CourtesyNoEmail = messages.Declare("courtesy.skip.no-email")
+)
