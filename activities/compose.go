@@ -93,7 +93,7 @@ func addFees(ctx context.Context, st *store.Store, data letter.Data) (letter.Dat
 		return data, "", nil
 	}
 	if data.Fees != nil {
-		data.Fees.MissingRates = claim.Missing
+		data.Fees.MissingRates, data.Fees.MissingFrom = claim.Missing, claim.MissingFrom
 	}
 	return data, fmt.Sprintf("penalties not claimed: %s (add it with `starter rates set`)", strings.Join(claim.Missing, "; ")), nil
 }

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	netmail "net/mail"
 	"strings"
 	"time"
 
+	"github.com/relance/relance/workflows/wire"
+
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/courtesy"
@@ -144,12 +146,13 @@ func (a *Activities) SendCourtesy(ctx context.Context, req wire.CourtesyRequest)
 		res.Status = wire.CourtesyUncertain
 		return res, nil
 	}
-	skip := func(reason string) (wire.CourtesyResult, error) {
+	skip := func(why messages.Problem) (wire.CourtesyResult, error) {
+		reason := why.Error()
 		if saved.Status == store.LetterSending {
 			// claimed by an attempt that never finished: deliver calls it uncertain
 			return a.sendCourtesy(ctx, key, saved, mail.Message{}, res)
 		}
-		if err := a.Store.SkipCourtesyMail(ctx, saved.ID, reason); err != nil {
+		if err := a.Store.SkipCourtesyMail(ctx, saved.ID, why); err != nil {
 			return res, err
 		}
 		res.Status, res.Reason = wire.CourtesySkipped, reason
@@ -157,7 +160,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req wire.CourtesyRequest)
 		return res, nil
 	}
 	if len(saved.InvoiceIDs) == 0 {
-		return skip("every invoice already named by another mail of this kind")
+		return skip(store.CourtesyNamed.With())
 	}
 	invs, err := a.Store.CourtesyInvoices(ctx, m.CustomerID, saved.InvoiceIDs, req.Day)
 	if err != nil {
@@ -173,7 +176,7 @@ func (a *Activities) SendCourtesy(ctx context.Context, req wire.CourtesyRequest)
 		}
 	}
 	if len(keep) == 0 {
-		return skip("no invoice left to name (paid, due, held or reopened meanwhile)")
+		return skip(store.CourtesyGone.With())
 	}
 	subj, err := a.Store.LetterSubjectOf(ctx, keep[0].ID)
 	if err != nil {
@@ -188,11 +191,11 @@ func (a *Activities) SendCourtesy(ctx context.Context, req wire.CourtesyRequest)
 		if last, ok, err := a.Store.LastLetterSentAt(ctx, cust.ID); err != nil {
 			return res, err
 		} else if ok && req.Day.UTC().Sub(calendar.Of(last).UTC()) < time.Duration(cadence)*24*time.Hour {
-			return skip(fmt.Sprintf("a letter went to the customer on %s, within the %d-day cadence", calendar.Of(last), cadence))
+			return skip(store.CourtesyCadence.With(calendar.Of(last), cadence))
 		}
 	}
 	if len(cust.Emails) == 0 || cust.Channel == "print" {
-		return skip("no deliverable e-mail address (courtesy mails are not printed)")
+		return skip(store.CourtesyNoEmail.With())
 	}
 	own, err := a.Store.CourtesyTemplates(ctx, co.ID)
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/facturx"
 	"github.com/relance/relance/ledger/feed"
+	"github.com/relance/relance/ledger/store"
 )
 
 // runFacturX imports Factur-X (or ZUGFeRD 2) invoice PDFs through the
@@ -45,7 +47,7 @@ func runFacturX(ctx context.Context, e *env, args []string) error {
 		res, err := facturXFile(ctx, o, *company, name, *customer)
 		switch {
 		case err != nil && res.Number == "":
-			e.printf("%s: not imported: %v\n", base, err)
+			e.printf("%s: not imported: %s\n", base, store.ReasonText(err))
 			failed = append(failed, base)
 			continue
 		case err != nil:
@@ -82,7 +84,7 @@ func facturXFile(ctx context.Context, o *actions.Ops, company, name, customer st
 		return feed.FacturXResult{}, err
 	}
 	if info.Size() > feed.MaxPDF {
-		return feed.FacturXResult{}, fmt.Errorf("the PDF is larger than %d bytes", feed.MaxPDF)
+		return feed.FacturXResult{}, facturx.PDFTooLarge.With(feed.MaxPDF)
 	}
 	pdf, err := os.ReadFile(name)
 	if err != nil {

@@ -46,8 +46,8 @@ func TestFacturXCommand(t *testing.T) {
 	}
 	for _, want := range []string{
 		"fx-2026-001.pdf: invoice FX-2026-001 created, customer CLI-FX1 (new customer), 1200.00 EUR, balance 1150.50, due 2026-12-02",
-		"scan.pdf: not imported: invalid: not a Factur-X invoice: no factur-x.xml embedded",
-		"fx-2026-003.pdf: not imported: invalid: invoice FX-2026-003: the buyer has no identifier",
+		"scan.pdf: not imported: not a Factur-X invoice: no factur-x.xml embedded",
+		"fx-2026-003.pdf: not imported: invoice FX-2026-003: the buyer has no identifier",
 		"missing.pdf: not imported: stat ", "1 of 4 file(s) imported",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -232,6 +232,9 @@ type ClaimWithGaps struct {
 	// rate for the second half of 2026 (from 2026-07-01): add the rate in
 	// force on 2026-07-01"); empty when every rate was there.
 	Missing []string
+	// MissingFrom is the first day of each half-year Missing names, in
+	// the same order.
+	MissingFrom []calendar.Date
 }
 
 // ComputeWithGaps is Compute that never loses the fixed indemnity: 40 EUR
@@ -258,6 +261,7 @@ func ComputeWithGaps(lines []Line, business bool, on calendar.Date, t RateTable)
 				if _, err := t.ECBOn(from); err != nil && !missing[from.String()] {
 					missing[from.String()] = true
 					c.Missing = append(c.Missing, err.Error())
+					c.MissingFrom = append(c.MissingFrom, from)
 				}
 			}
 		}

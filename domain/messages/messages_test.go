@@ -10,15 +10,18 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/messages"
+	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/domain/settings"
 	"github.com/relance/relance/ledger/csvimport"
+	"github.com/relance/relance/ledger/facturx"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/letters/courtesy"
 	"github.com/relance/relance/letters/letter"
 )
 
 // The packages that declare codes, so that Codes lists them all: a
 // package that declares codes is added here.
-var _ = []messages.Code{settings.NotIBAN, dunning.HeldOther, ladder.NoLevel, store.StatusHeld, csvimport.DueDate, letter.TemplateFault}
+var _ = []messages.Code{settings.NotIBAN, money.Empty, facturx.NotPDF, courtesy.BadKind, dunning.HeldOther, ladder.NoLevel, store.StatusHeld, csvimport.DueDate, letter.TemplateFault}
 
 // TestEveryCodeInEveryLanguage fails when a declared code has no sentence
 // in French or in English, or when a catalog holds a code nobody declares.

@@ -3,10 +3,25 @@
 package money
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/relance/relance/domain/messages"
 	"github.com/shopspring/decimal"
+)
+
+// The problems of an amount that cannot be read, said from the catalogs of
+// package messages. The amount is given quoted, as written.
+var (
+	// Empty: no amount written.
+	Empty = messages.Declare("money.empty")
+	// NotNumber: an amount that is not a number (amount).
+	NotNumber = messages.Declare("money.number", "amount")
+	// Decimals: an amount with more than two decimals (amount).
+	Decimals = messages.Declare("money.decimals", "amount")
+	// NotPositive: zero or a negative amount where one must be greater
+	// than zero (amount).
+	NotPositive = messages.Declare("money.positive", "amount")
 )
 
 // NarrowNBSP is the narrow no-break space (U+202F) French typography puts
@@ -30,18 +45,19 @@ func KnownCurrency(code string) bool {
 
 // Parse reads an amount written with a dot or a comma as decimal separator
 // ("1234.56", "1234,56", "1 234,56"). It rejects empty and non-numeric text
-// and more than two decimals.
+// and more than two decimals (a messages.Problem: Empty, NotNumber,
+// Decimals).
 func Parse(s string) (decimal.Decimal, error) {
 	clean := strings.NewReplacer(" ", "", NarrowNBSP, "", "\u00a0", "", ",", ".").Replace(strings.TrimSpace(s))
 	if clean == "" {
-		return decimal.Decimal{}, fmt.Errorf("amount is empty")
+		return decimal.Decimal{}, Empty.With()
 	}
 	d, err := decimal.NewFromString(clean)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("amount %q is not a number", s)
+		return decimal.Decimal{}, NotNumber.With(strconv.Quote(s))
 	}
 	if d.Exponent() < -2 && !d.Equal(d.Round(2)) {
-		return decimal.Decimal{}, fmt.Errorf("amount %q has more than two decimals", s)
+		return decimal.Decimal{}, Decimals.With(strconv.Quote(s))
 	}
 	return d, nil
 }
@@ -54,7 +70,7 @@ func ParsePositive(s string) (decimal.Decimal, error) {
 		return d, err
 	}
 	if !d.IsPositive() {
-		return decimal.Decimal{}, fmt.Errorf("amount %q must be greater than zero", s)
+		return decimal.Decimal{}, NotPositive.With(strconv.Quote(s))
 	}
 	return d, nil
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
-	"strings"
 	"time"
+
+	"github.com/relance/relance/workflows/wire"
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
@@ -39,6 +39,9 @@ type CustomerProposal struct {
 	// MissingRates names the half-years whose ECB rate is missing: the
 	// letter claims no penalties for them.
 	MissingRates []string `json:"missingRates,omitempty"`
+	// MissingFrom is the first day of each half-year MissingRates names,
+	// in the same order.
+	MissingFrom []calendar.Date `json:"missingFrom,omitempty"`
 	// NothingOwed is true when credit notes and unapplied payments cover
 	// the balances: no letter goes out.
 	NothingOwed bool `json:"nothingOwed,omitempty"`
@@ -153,12 +156,17 @@ func (o *Ops) Proposal(ctx context.Context, company string, day calendar.Date) (
 			continue
 		}
 		p.Fees, p.Indemnity, p.Interest, p.FeeInvoices, p.MissingRates = f.Total, f.Indemnity, f.Interest, f.Invoices(), f.MissingRates
+		p.MissingFrom = f.MissingFrom
 		p.FeesDetail = fmt.Sprintf("indemnity %s + penalties %s", f.Indemnity.StringFixed(2), f.Interest.StringFixed(2))
-		for _, m := range f.MissingRates {
+		for i, m := range f.MissingRates {
+			day := "YYYY-MM-DD"
+			if i < len(f.MissingFrom) {
+				day = f.MissingFrom[i].String()
+			}
 			p.Blocking = true
 			p.Warnings = append(p.Warnings, fmt.Sprintf(
 				"penalties not claimed: %s; send without penalties, or add the rate first with `starter rates set --from %s --rate R`",
-				m, rateDay(m)))
+				m, day))
 		}
 		if len(f.MissingRates) > 0 {
 			p.FeesDetail += " (penalties missing: no ECB rate)"
@@ -197,14 +205,6 @@ func (o *Ops) Untick(ctx context.Context, company, customer string, day calendar
 		})
 		return err
 	})
-}
-
-// rateDay extracts the YYYY-MM-DD a missing-rate message names last.
-func rateDay(msg string) string {
-	if i := strings.LastIndex(msg, " on "); i >= 0 && len(msg) >= i+14 {
-		return msg[i+4 : i+14]
-	}
-	return "YYYY-MM-DD"
 }
 
 // Unticked lists the customers unticked from the run of day, with the

@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	catalog "github.com/relance/relance/domain/messages"
-	"github.com/relance/relance/workflows/wire"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/workflows/wire"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/shopspring/decimal"
@@ -112,7 +112,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 		x := importFile{Kind: kind, Name: hdr.Filename}
 		x.Report, err = previewImport(kind, data)
 		if err != nil {
-			x.Error = catalog.Say(lang, err)
+			x.Error = refusalIn(lang, err)
 		} else {
 			x.ID = s.uploads.put(&upload{User: ses.User.Name, Company: co.Code, Kind: kind, Name: hdr.Filename, Data: data})
 		}
@@ -135,7 +135,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request, ses *sessi
 func (f *importFile) inLanguage(lang string) {
 	for i, p := range f.Report.Problems {
 		if p.Err != nil {
-			f.Report.Problems[i].Err = errors.New(untranslatedFR(lang, catalog.Say(lang, p.Err)))
+			f.Report.Problems[i].Err = errors.New(refusalIn(lang, p.Err))
 		}
 	}
 }
@@ -197,17 +197,17 @@ func (s *Server) previewFacturX(r *http.Request, ses *session, co store.Company)
 		l := pdfLine{Name: hdr.Filename}
 		data, err := readPart(hdr)
 		if err == nil && len(data) > feed.MaxPDF {
-			err = fmt.Errorf("the PDF is larger than %d bytes", feed.MaxPDF)
+			err = facturx.PDFTooLarge.With(feed.MaxPDF)
 		}
 		var inv facturx.Invoice
 		if err == nil {
 			inv, _, err = facturx.Read(data)
 		}
 		if err == nil && inv.Buyer.ID == "" {
-			err = fmt.Errorf("invoice %s: the buyer has no identifier (ram:BuyerTradeParty/ram:ID)", inv.Number)
+			err = facturx.NoBuyer.With(inv.Number)
 		}
 		if err != nil {
-			l.Error = facturXProblemIn(lang, err.Error())
+			l.Error = refusalIn(lang, err)
 			x.PDFs = append(x.PDFs, l)
 			continue
 		}
@@ -270,7 +270,7 @@ func (s *Server) importFacturX(ctx context.Context, ses *session, co store.Compa
 			res, err = feed.FacturX(ctx, s.o.Store, co.ID, u.Data, "")
 		}
 		if err != nil && res.Number == "" {
-			l.Error = facturXProblemIn(lang, err.Error())
+			l.Error = refusalIn(lang, err)
 			x.PDFs = append(x.PDFs, l)
 			continue
 		}
@@ -312,7 +312,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request, ses *sessi
 		f := importFile{Kind: kind, Name: x.Name}
 		var err error
 		if f.Report, err = runImport(ctx, s.o.Store, co.ID, kind, x.Data); err != nil {
-			f.Error = untranslatedFR(lang, catalog.Say(lang, err))
+			f.Error = refusalIn(lang, err)
 		}
 		s.audit(r, ses.User, "import-"+kind, co.Code, store.AuditOK, f.Report.String())
 		f.inLanguage(lang)

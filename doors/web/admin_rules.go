@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -59,10 +58,6 @@ var rulesMessages = map[string][2]string{
 	"rules.tpl.saved":       {"Texte %s enregistré.", "Text %s saved."},
 	"rules.tpl.reset":       {"Texte %s : retour au texte par défaut.", "Text %s: back to the default."},
 	"rules.tpl.refused":     {"Texte refusé : %s", "Text refused: %s"},
-	"rules.tpl.field":       {"le champ %s n'existe pas (voir la liste des champs ci-dessus)", "field %s does not exist (see the list of fields above)"},
-	"rules.tpl.syntax":      {"erreur de syntaxe dans %s : %s", "syntax error in %s: %s"},
-	"rules.tpl.empty":       {"l'objet et le texte ne peuvent pas être vides", "the subject and the text cannot be empty"},
-	"rules.tpl.long":        {"texte trop long (16 Ko au plus)", "text too long (16 KB at most)"},
 }
 
 func init() {
@@ -291,32 +286,9 @@ func (s *Server) rulesTemplate(w http.ResponseWriter, r *http.Request, ses *sess
 	s.done(w, r, ses, back, flash{Text: tr(lang, "rules.tpl.saved", t.Name())})
 }
 
-var (
-	unknownField = regexp.MustCompile(`can't evaluate field (\w+)`)
-	syntaxError  = regexp.MustCompile(`template: \S+ (subject|body):(\d+)(?::\d+)?: (.*)$`)
-)
-
-// courtesyProblem says in lang why a courtesy text was refused.
+// courtesyProblem says in lang why a courtesy text was refused: from the
+// catalogs when the courtesy package gave its code, else the refusal's
+// own words.
 func courtesyProblem(lang string, err error) string {
-	msg := err.Error()
-	if m := unknownField.FindStringSubmatch(msg); m != nil {
-		return tr(lang, "rules.tpl.field", "{{."+m[1]+"}}")
-	}
-	if i := strings.Index(msg, courtesy.ErrInvalid.Error()+": "); i >= 0 {
-		msg = msg[i+len(courtesy.ErrInvalid.Error())+2:]
-	}
-	switch {
-	case strings.HasPrefix(msg, "empty"):
-		return tr(lang, "rules.tpl.empty")
-	case strings.HasPrefix(msg, "longer than"):
-		return tr(lang, "rules.tpl.long")
-	}
-	if m := syntaxError.FindStringSubmatch(msg); m != nil {
-		part := m[1]
-		if lang == langFR {
-			part = map[string]string{"subject": "l'objet", "body": "le texte"}[m[1]] + " (ligne " + m[2] + ")"
-		}
-		return tr(lang, "rules.tpl.syntax", part, m[3])
-	}
-	return msg
+	return refusalIn(lang, err)
 }

@@ -270,7 +270,7 @@ func (s *Server) templateDelete(w http.ResponseWriter, r *http.Request, ses *ses
 	err := s.o.Store.DeleteTemplate(r.Context(), co.Code, t)
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrInvalid):
-		s.done(w, r, ses, adminURL(co.Code, "/templates"), flash{Error: true, Text: refusalText(err)})
+		s.done(w, r, ses, adminURL(co.Code, "/templates"), flash{Error: true, Text: refusalIn(ses.lang(), err)})
 	case err != nil:
 		s.fault(w, r, "delete template", err)
 	default:
@@ -343,7 +343,7 @@ func (s *Server) templatePreview(w http.ResponseWriter, r *http.Request, ses *se
 		}
 	}
 	if err != nil {
-		fragment(http.StatusOK, `<div class="flash error" role="alert" id="preview-error">`+htmlEscape(tr(lang, "adm.template.refused", err.Error()))+`</div>`)
+		fragment(http.StatusOK, `<div class="flash error" role="alert" id="preview-error">`+htmlEscape(tr(lang, "adm.template.refused", refusalIn(lang, err)))+`</div>`)
 		return
 	}
 	id := s.uploads.put(&upload{User: ses.User.Name, Company: co.Code, Kind: "preview", Name: "apercu-" + letterbatch.FileSafe(number) + "-" + letterbatch.FileSafe(t.Level) + ".pdf", Data: pdf})

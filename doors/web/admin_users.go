@@ -109,7 +109,7 @@ func (s *Server) userAdd(w http.ResponseWriter, r *http.Request, ses *session) {
 	switch {
 	case errors.Is(err, store.ErrInvalid):
 		s.audit(r, ses.User, "user-add", name, store.AuditRefused, refusalText(err))
-		s.renderUsers(w, r, ses, usersData{Error: refusalText(err), Name: name, Role: string(role)}, http.StatusUnprocessableEntity)
+		s.renderUsers(w, r, ses, usersData{Error: refusalIn(ses.lang(), err), Name: name, Role: string(role)}, http.StatusUnprocessableEntity)
 	case err != nil:
 		s.fault(w, r, "add user", err)
 	default:
@@ -167,7 +167,7 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, ses *session) 
 	switch {
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, "user-"+op, name, store.AuditRefused, refusalText(err))
-		s.done(w, r, ses, "/admin/users", flash{Error: true, Text: refusalText(err)})
+		s.done(w, r, ses, "/admin/users", flash{Error: true, Text: refusalIn(ses.lang(), err)})
 	case err != nil:
 		s.fault(w, r, "change user", err)
 	default:
@@ -232,7 +232,7 @@ func (s *Server) tokenAdd(w http.ResponseWriter, r *http.Request, ses *session) 
 	switch {
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, "token-add", name, store.AuditRefused, refusalText(err))
-		s.renderTokens(w, r, ses, tokensData{Error: refusalText(err)}, http.StatusUnprocessableEntity)
+		s.renderTokens(w, r, ses, tokensData{Error: refusalIn(ses.lang(), err)}, http.StatusUnprocessableEntity)
 	case err != nil:
 		s.fault(w, r, "add token", err)
 	default:
@@ -283,7 +283,7 @@ func (s *Server) adminResult(w http.ResponseWriter, r *http.Request, ses *sessio
 	switch {
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, action, target, store.AuditRefused, refusalText(err))
-		s.done(w, r, ses, to, flash{Error: true, Text: refusalText(err)})
+		s.done(w, r, ses, to, flash{Error: true, Text: refusalIn(ses.lang(), err)})
 	case err != nil:
 		s.fault(w, r, action, err)
 	default:

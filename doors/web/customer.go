@@ -251,8 +251,8 @@ func (s *Server) customerStatus(w http.ResponseWriter, r *http.Request, ses *ses
 		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, "unknown customer")
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
 	case errors.Is(err, store.ErrInvalid):
-		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, err.Error())
-		s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
+		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, refusalText(err))
+		s.done(w, r, ses, to, flash{Error: true, Text: refusalIn(lang, err)})
 	case err != nil:
 		s.audit(r, ses.User, "customer-status", target, store.AuditError, status)
 		s.fault(w, r, "customer status", err)
@@ -290,8 +290,8 @@ func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
 	case errors.Is(err, store.ErrNotFound):
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.customer", code, co.Code)})
 	case errors.Is(err, store.ErrInvalid):
-		s.audit(r, ses.User, "call", target, store.AuditRefused, err.Error())
-		s.done(w, r, ses, to, flash{Error: true, Text: err.Error()})
+		s.audit(r, ses.User, "call", target, store.AuditRefused, refusalText(err))
+		s.done(w, r, ses, to, flash{Error: true, Text: refusalIn(lang, err)})
 	case err != nil:
 		s.fault(w, r, "log call", err)
 	default:
@@ -411,7 +411,7 @@ func callForm(lang string, r *http.Request, author string) (store.NewCall, strin
 	if v := strings.TrimSpace(r.PostFormValue("promisedAmount")); v != "" {
 		a, err := money.ParsePositive(v)
 		if err != nil {
-			return c, err.Error()
+			return c, refusalIn(lang, err)
 		}
 		c.PromisedAmount = &a
 	}

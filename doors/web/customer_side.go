@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"regexp"
-	"strings"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/settings"
@@ -60,10 +58,6 @@ var customerSideMessages = map[string][2]string{
 	"side.courtesy.sending":        {"en cours d'envoi", "being sent"},
 	"side.courtesy.failed":         {"échec, sera réessayé", "failed, will be retried"},
 	"side.courtesy.uncertain":      {"incertain (à vérifier)", "uncertain (to check)"},
-	"side.courtesy.r.cadence":      {"une lettre est partie le %s, dans la période de cadence de %s jours", "a letter went out on %s, within the %s-day cadence"},
-	"side.courtesy.r.named":        {"chaque facture figure déjà dans un autre courrier de ce type", "every invoice already named by another mail of this kind"},
-	"side.courtesy.r.gone":         {"plus aucune facture à citer (payée, échue, suspendue ou rouverte entre-temps)", "no invoice left to name (paid, due, held or reopened meanwhile)"},
-	"side.courtesy.r.noemail":      {"pas d'adresse e-mail valide (ces courriers ne partent pas par la poste)", "no deliverable e-mail address (courtesy mails are not printed)"},
 	"side.undeliverable.complaint": {"%s a signalé nos e-mails comme indésirables (SES) : les lettres partent par courrier.", "%s marked our e-mails as spam (SES): letters go by post."},
 }
 
@@ -109,7 +103,7 @@ func (s *Server) customerSideOf(ctx context.Context, company string, c store.Cus
 		return side, err
 	}
 	for i := range side.Courtesy {
-		side.Courtesy[i].Reason = courtesyReason(lang, side.Courtesy[i].Reason)
+		side.Courtesy[i].Reason = courtesyReason(lang, side.Courtesy[i])
 	}
 	return side, nil
 }
@@ -128,28 +122,18 @@ func (s *Server) bouncedOf(ctx context.Context, company string, ls []store.Batch
 	return s.o.Store.UndeliverableByCustomer(ctx, company, codes)
 }
 
-// courtesyCadence reads the reason a courtesy mail was skipped for the
-// cadence ("a letter went to the customer on 2026-12-06, within the 7-day
-// cadence").
-var courtesyCadence = regexp.MustCompile(`^a letter went to the customer on (\d{4}-\d{2}-\d{2}), within the (\d+)-day cadence$`)
-
-// courtesyReason is the reason a courtesy mail was skipped, as the ledger
-// records it (English), in lang.
-func courtesyReason(lang, reason string) string {
-	if m := courtesyCadence.FindStringSubmatch(reason); m != nil {
-		day := m[1]
-		if d, err := calendar.Parse(m[1]); err == nil {
-			day = formatDate(lang, d)
+// courtesyReason is why a courtesy mail was skipped, in lang: its code
+// from the message catalogs, the day said as the page says days (the
+// English reason for a mail recorded without a code).
+func courtesyReason(lang string, m store.CourtesyMail) string {
+	p := m.Skip
+	if p.Code == "" {
+		return m.Reason
+	}
+	if p.Code == store.CourtesyCadence && len(p.Args) > 0 {
+		if d, err := calendar.Parse(p.Args[0]); err == nil {
+			p.Args = append([]string{formatDate(lang, d)}, p.Args[1:]...)
 		}
-		return tr(lang, "side.courtesy.r.cadence", day, m[2])
 	}
-	switch {
-	case strings.HasPrefix(reason, "every invoice already named"):
-		return tr(lang, "side.courtesy.r.named")
-	case strings.HasPrefix(reason, "no invoice left"):
-		return tr(lang, "side.courtesy.r.gone")
-	case strings.HasPrefix(reason, "no deliverable e-mail"):
-		return tr(lang, "side.courtesy.r.noemail")
-	}
-	return reason
+	return p.In(lang)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -51,22 +50,16 @@ type proposalData struct {
 	Waiting []actions.CustomerProposal
 }
 
-// halfYearStart finds the first day of the half-year a missing-rate
-// message names ("... (from 2026-07-01) ...").
-var halfYearStart = regexp.MustCompile(`from (\d{4}-\d{2}-\d{2})`)
-
 // missingRates tells, one line per missing ECB rate, whose letters claim
 // no penalties because of it.
 func missingRates(lang string, props []actions.CustomerProposal) []string {
 	var halves []string
 	who := map[string][]string{}
 	for _, p := range props {
-		for _, m := range p.MissingRates {
+		for i, m := range p.MissingRates {
 			h := m
-			if g := halfYearStart.FindStringSubmatch(m); g != nil {
-				if d, err := parseDay(g[1]); err == nil {
-					h = formatDate(lang, d)
-				}
+			if i < len(p.MissingFrom) {
+				h = formatDate(lang, p.MissingFrom[i])
 			}
 			if _, ok := who[h]; !ok {
 				halves = append(halves, h)

@@ -2,7 +2,6 @@ package csvimport
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -45,11 +44,11 @@ func (f InvoiceFile) Preview() Report {
 // saying.
 func (f InvoiceFile) notes(i int, in store.NewInvoice) []RowError {
 	var out []RowError
-	if in.ImportNote != "" {
-		out = append(out, RowError{Line: f.Lines[i], Record: in.Number, Err: errors.New(in.ImportNote)})
+	if in.Balance.Abs().GreaterThan(in.Amount.Abs()) {
+		out = append(out, RowError{Line: f.Lines[i], Record: in.Number, Err: NoteBalance.With(in.Balance, in.Amount)})
 	}
 	if n := len(in.Instalments); n > 0 {
-		out = append(out, RowError{Line: f.Lines[i], Record: in.Number, Err: fmt.Errorf("%d instalments, each dunned on its own", n)})
+		out = append(out, RowError{Line: f.Lines[i], Record: in.Number, Err: NoteInstalments.With(n)})
 	}
 	return out
 }

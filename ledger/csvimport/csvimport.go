@@ -81,9 +81,6 @@ func ReadCustomers(r io.Reader) (CustomerFile, error) {
 			Kind: get("kind"), Channel: get("channel"), Family: get("family"), SalesRep: get("sales_rep"),
 			PaymentMethod: get("payment_method"),
 		}
-		fail := func(format string, a ...any) *RowError {
-			return &RowError{Line: line, Record: c.Code, Err: fmt.Errorf(format, a...)}
-		}
 		failWith := func(p messages.Problem) *RowError { return &RowError{Line: line, Record: c.Code, Err: p} }
 		if c.Code == "" || c.Name == "" {
 			return failWith(CustomerRequired.With())
@@ -112,7 +109,7 @@ func ReadCustomers(r io.Reader) (CustomerFile, error) {
 		if v := get("credit_limit"); v != "" {
 			d, err := money.Parse(v)
 			if err != nil {
-				return fail("credit limit: %v", err)
+				return failWith(amountProblem("credit_limit", err))
 			}
 			c.CreditLimit = &d
 		}
@@ -152,9 +149,6 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 	at := map[string]int{} // invoice number -> index in out
 	bad, columns, rows, err := each(r, InvoiceColumns[:2], func(line int, get func(string) string) *RowError {
 		in := store.NewInvoice{Number: get("number"), Customer: get("customer"), Kind: get("kind"), Currency: strings.ToUpper(get("currency"))}
-		fail := func(format string, a ...any) *RowError {
-			return &RowError{Line: line, Record: in.Number, Err: fmt.Errorf(format, a...)}
-		}
 		failWith := func(p messages.Problem) *RowError { return &RowError{Line: line, Record: in.Number, Err: p} }
 		if in.Number == "" || in.Customer == "" {
 			return failWith(InvoiceRequired.With())
@@ -172,12 +166,12 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 			return failWith(dateProblem(DueDate, DueDateYear, get("due_date"), err))
 		}
 		if in.Amount, err = money.Parse(get("amount")); err != nil {
-			return fail("amount: %v", err)
+			return failWith(amountProblem("amount", err))
 		}
 		in.Balance = in.Amount
 		if v := get("balance_due"); v != "" {
 			if in.Balance, err = money.Parse(v); err != nil {
-				return fail("balance due: %v", err)
+				return failWith(amountProblem("balance_due", err))
 			}
 		}
 		if in.Kind != "credit_note" && in.Amount.IsNegative() {
@@ -185,10 +179,6 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 		}
 		if in.Amount.Sign() != 0 && in.Balance.Sign() != 0 && in.Balance.Sign() != in.Amount.Sign() {
 			return failWith(OppositeSigns.With(in.Balance, in.Amount))
-		}
-		if in.Balance.Abs().GreaterThan(in.Amount.Abs()) {
-			in.ImportNote = fmt.Sprintf("line %d: balance due %s is larger than the amount %s (deposits?): the balance is taken as the truth",
-				line, in.Balance, in.Amount)
 		}
 		if in.Currency == "" {
 			in.Currency = "EUR"
@@ -199,22 +189,22 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 		if v := get("instalment"); v != "" {
 			var n store.Instalment
 			if _, err := fmt.Sscanf(v, "%d", &n.Seq); err != nil || n.Seq < 1 {
-				return fail("instalment %q: want 1, 2...", v)
+				return failWith(InstalmentNumber.With(strconv.Quote(v)))
 			}
 			if n.DueDate, err = parseDate(get("instalment_due_date")); err != nil || n.DueDate.IsZero() {
-				return fail("instalment %d: due date %q: want DD/MM/YYYY or YYYY-MM-DD", n.Seq, get("instalment_due_date"))
+				return failWith(InstalmentDue.With(n.Seq, strconv.Quote(get("instalment_due_date"))))
 			}
 			if n.Amount, err = money.Parse(get("instalment_amount")); err != nil {
-				return fail("instalment %d: amount: %v", n.Seq, err)
+				return failWith(amountProblem("instalment_amount", err))
 			}
 			n.Balance = n.Amount
 			if v := get("instalment_balance"); v != "" {
 				if n.Balance, err = money.Parse(v); err != nil {
-					return fail("instalment %d: balance: %v", n.Seq, err)
+					return failWith(amountProblem("instalment_balance", err))
 				}
 			}
 			if n.Balance.IsNegative() || n.Amount.IsNegative() {
-				return fail("instalment %d: negative amount or balance", n.Seq)
+				return failWith(InstalmentNegative.With(n.Seq))
 			}
 			if i, ok := at[in.Number]; ok {
 				if len(out[i].Instalments) == 0 {
@@ -222,7 +212,7 @@ func ReadInvoices(r io.Reader) (InvoiceFile, error) {
 				}
 				for _, m := range out[i].Instalments {
 					if m.Seq == n.Seq {
-						return fail("instalment %d appears twice", n.Seq)
+						return failWith(InstalmentTwice.With(n.Seq))
 					}
 				}
 				out[i].Instalments = append(out[i].Instalments, n)

@@ -2,7 +2,6 @@ package csvimport
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -37,16 +36,13 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 	bad, columns, rows, err := each(r, OnAccountColumns[:4], func(line int, get func(string) string) *RowError {
 		p := store.OnAccount{Reference: get("reference"), Customer: get("customer"), Method: get("method"),
 			Currency: strings.ToUpper(get("currency")), Source: store.UnappliedCSV}
-		fail := func(format string, a ...any) *RowError {
-			return &RowError{Line: line, Record: p.Reference, Err: fmt.Errorf(format, a...)}
-		}
 		failWith := func(pb messages.Problem) *RowError { return &RowError{Line: line, Record: p.Reference, Err: pb} }
 		if p.Reference == "" || p.Customer == "" {
 			return failWith(OnAccountRequired.With())
 		}
 		for _, t := range []struct{ name, v string }{{"reference", p.Reference}, {"customer", p.Customer}, {"method", p.Method}} {
 			if err := dunning.CheckText(t.name, t.v, dunning.MaxFieldLength); err != nil {
-				return fail("%v", err)
+				return failWith(textProblem(t.name, err))
 			}
 		}
 		if first, dup := seen[p.Reference]; dup {
@@ -55,14 +51,14 @@ func ReadPaymentsOnAccount(r io.Reader) (OnAccountFile, error) {
 		seen[p.Reference] = line
 		var err error
 		if p.Amount, err = money.Parse(get("amount")); err != nil {
-			return fail("amount: %v", err)
+			return failWith(amountProblem("amount", err))
 		}
 		if p.Amount.IsNegative() {
 			return failWith(OnAccountNegative.With(p.Amount.String()))
 		}
 		if p.Amount.Sign() > 0 {
 			if err := dunning.CheckAmount(p.Amount); err != nil {
-				return fail("amount: %v", err)
+				return failWith(amountProblem("amount", err))
 			}
 		}
 		if p.PaidOn, err = parseDate(get("paid_on")); err != nil || p.PaidOn.IsZero() {

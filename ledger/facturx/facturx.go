@@ -8,8 +8,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -58,17 +58,17 @@ type Invoice struct {
 func Read(pdf []byte) (inv Invoice, raw []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			inv, raw, err = Invoice{}, nil, fmt.Errorf("%w: the PDF cannot be read (%v)", ErrNotFacturX, p)
+			inv, raw, err = Invoice{}, nil, notFacturX(Unreadable.With(p))
 		}
 	}()
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		return Invoice{}, nil, fmt.Errorf("%w: not a PDF file", ErrNotFacturX)
+		return Invoice{}, nil, notFacturX(NotPDF.With())
 	}
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	atts, err := api.ExtractAttachmentsRaw(bytes.NewReader(pdf), "", nil, conf)
 	if err != nil {
-		return Invoice{}, nil, fmt.Errorf("%w: the PDF cannot be read: %v", ErrNotFacturX, err)
+		return Invoice{}, nil, notFacturX(Unreadable.With(err))
 	}
 	var pick *model.Attachment
 	for i, a := range atts {
@@ -83,14 +83,17 @@ func Read(pdf []byte) (inv Invoice, raw []byte, err error) {
 		for _, a := range atts {
 			names = append(names, a.FileName)
 		}
-		return Invoice{}, nil, fmt.Errorf("%w: no factur-x.xml embedded (files: %s)", ErrNotFacturX, strings.Join(names, ", "))
+		if len(names) == 0 {
+			return Invoice{}, nil, notFacturX(NoAttachment.With())
+		}
+		return Invoice{}, nil, notFacturX(NoXML.With(strings.Join(names, ", ")))
 	}
 	raw, err = io.ReadAll(io.LimitReader(pick.Reader, MaxXML+1))
 	if err != nil {
-		return Invoice{}, nil, fmt.Errorf("%w: read %s: %v", ErrNotFacturX, pick.FileName, err)
+		return Invoice{}, nil, notFacturX(XMLUnreadable.With(pick.FileName, err))
 	}
 	if len(raw) > MaxXML {
-		return Invoice{}, nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrNotFacturX, pick.FileName, MaxXML)
+		return Invoice{}, nil, notFacturX(XMLTooLarge.With(pick.FileName, MaxXML))
 	}
 	inv, err = Parse(raw)
 	return inv, raw, err
@@ -159,19 +162,19 @@ func (d dateTime) date(field string, required bool) (calendar.Date, error) {
 	v := strings.TrimSpace(d.Value)
 	if v == "" {
 		if required {
-			return calendar.Date{}, fmt.Errorf("%w: %s is missing", ErrNotFacturX, field)
+			return calendar.Date{}, notFacturX(DateMissing.With(field))
 		}
 		return calendar.Date{}, nil
 	}
 	if d.Format != "" && d.Format != "102" {
-		return calendar.Date{}, fmt.Errorf("%w: %s has format %q, not 102 (CCYYMMDD)", ErrNotFacturX, field, d.Format)
+		return calendar.Date{}, notFacturX(DateFormat.With(field, strconv.Quote(d.Format)))
 	}
 	if len(v) != 8 {
-		return calendar.Date{}, fmt.Errorf("%w: %s %q is not CCYYMMDD", ErrNotFacturX, field, v)
+		return calendar.Date{}, notFacturX(DateValue.With(field, strconv.Quote(v)))
 	}
 	t, err := calendar.Parse(v[:4] + "-" + v[4:6] + "-" + v[6:])
 	if err != nil {
-		return calendar.Date{}, fmt.Errorf("%w: %s %q is not CCYYMMDD", ErrNotFacturX, field, v)
+		return calendar.Date{}, notFacturX(DateValue.With(field, strconv.Quote(v)))
 	}
 	return t, nil
 }
@@ -180,7 +183,7 @@ func (a amount) decimal(field string) (decimal.Decimal, error) {
 	v := strings.TrimSpace(a.Value)
 	d, err := decimal.NewFromString(v)
 	if v == "" || err != nil || strings.ContainsAny(v, "eE") {
-		return decimal.Decimal{}, fmt.Errorf("%w: %s %q is not a decimal amount", ErrNotFacturX, field, v)
+		return decimal.Decimal{}, notFacturX(BadAmount.With(field, strconv.Quote(v)))
 	}
 	return d, nil
 }
@@ -191,7 +194,7 @@ func Parse(data []byte) (Invoice, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	if err := dec.Decode(&x); err != nil {
-		return Invoice{}, fmt.Errorf("%w: the XML is not a CII invoice (rsm:CrossIndustryInvoice): %v", ErrNotFacturX, err)
+		return Invoice{}, notFacturX(NotCII.With(err))
 	}
 	doc, set := x.Document, x.Transaction.Settlement
 	inv := Invoice{
@@ -199,21 +202,21 @@ func Parse(data []byte) (Invoice, error) {
 		Currency: strings.ToUpper(strings.TrimSpace(set.Currency)), Precedes: strings.TrimSpace(set.Preceding),
 	}
 	if inv.Number == "" {
-		return inv, fmt.Errorf("%w: the invoice number (rsm:ExchangedDocument/ram:ID) is missing", ErrNotFacturX)
+		return inv, notFacturX(NoNumber.With())
 	}
 	switch inv.TypeCode {
 	case "380", "384", "386", "389", "751":
 	case "381":
 		inv.CreditNote = true
 	default:
-		return inv, fmt.Errorf("%w: document type %q is neither an invoice (380) nor a credit note (381)", ErrNotFacturX, inv.TypeCode)
+		return inv, notFacturX(DocumentType.With(strconv.Quote(inv.TypeCode)))
 	}
 	var err error
-	if inv.IssueDate, err = doc.IssueDate.date("the issue date (ram:IssueDateTime)", true); err != nil {
+	if inv.IssueDate, err = doc.IssueDate.date("ram:IssueDateTime", true); err != nil {
 		return inv, err
 	}
 	for _, t := range set.Terms {
-		if inv.DueDate, err = t.DueDate.date("the due date (ram:DueDateDateTime)", false); err != nil {
+		if inv.DueDate, err = t.DueDate.date("ram:DueDateDateTime", false); err != nil {
 			return inv, err
 		}
 		if !inv.DueDate.IsZero() {
@@ -222,7 +225,7 @@ func Parse(data []byte) (Invoice, error) {
 	}
 	sum := set.Summation
 	if len(sum.GrandTotal) == 0 {
-		return inv, fmt.Errorf("%w: the grand total (ram:GrandTotalAmount) is missing", ErrNotFacturX)
+		return inv, notFacturX(NoTotal.With())
 	}
 	if inv.GrandTotal, err = sum.GrandTotal[0].decimal("ram:GrandTotalAmount"); err != nil {
 		return inv, err

@@ -35,18 +35,18 @@ type FacturXResult struct {
 func FacturX(ctx context.Context, st *store.Store, companyID int64, pdf []byte, customer string) (FacturXResult, error) {
 	var res FacturXResult
 	if len(pdf) > MaxPDF {
-		return res, invalid("the PDF is larger than %d bytes", MaxPDF)
+		return res, store.Invalid(facturx.PDFTooLarge.With(MaxPDF))
 	}
 	x, _, err := facturx.Read(pdf)
 	if err != nil {
-		return res, invalid("%v", err)
+		return res, store.Invalid(err)
 	}
 	code := customer
 	if code == "" {
 		code = x.Buyer.ID
 	}
 	if code == "" {
-		return res, invalid("invoice %s: the buyer has no identifier (ram:BuyerTradeParty/ram:ID): name the customer (?customer=CODE)", x.Number)
+		return res, store.Invalid(facturx.NoBuyer.With(x.Number))
 	}
 	in := Invoice{
 		Number: x.Number, Customer: code, IssueDate: x.IssueDate.String(), DueDate: x.DueDate.String(),

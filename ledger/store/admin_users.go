@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/relance/relance/domain/settings"
 )
 
 // SetUserRole changes the role of user name.
@@ -45,7 +46,7 @@ func (s *Store) SetUserCompanies(ctx context.Context, name string, companies []s
 				return fmt.Errorf("grant %s to %s: %w", code, name, err)
 			}
 			if tag.RowsAffected() == 0 {
-				return Invalidf("unknown company %s", code)
+				return Invalid(UnknownCompany.With(code))
 			}
 		}
 		return nil
@@ -130,7 +131,7 @@ func ParseScope(s string) Scope {
 // the change use it. Production leaves it at 0.
 func (s *Store) SetDemoDaySeconds(ctx context.Context, code string, seconds int) error {
 	if seconds < 0 || seconds > 86400 {
-		return Invalidf("demo day of %d seconds: want 0 (real days) to 86400", seconds)
+		return Invalid(settings.NotDemoDay.With(seconds))
 	}
 	var v *int
 	if seconds > 0 {

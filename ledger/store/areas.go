@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -32,7 +33,7 @@ func ParseAreas(text string) ([]string, error) {
 				out = append(out, a)
 			}
 		default:
-			return nil, Invalidf("area %q is not dunning or feed", a)
+			return nil, Invalid(AreaUnknown.With(strconv.Quote(a)))
 		}
 	}
 	return out, nil

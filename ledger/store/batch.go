@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -95,10 +96,10 @@ func (s *Store) LettersOn(ctx context.Context, company string, day calendar.Date
 	case BatchEmail:
 		filter = "l.channel IN ('email', 'both')"
 	default:
-		return nil, fmt.Errorf("letters of %s on %s: %w", company, day, Invalidf("channel %q: want %q, %q or nothing", channel, BatchPrint, BatchEmail))
+		return nil, fmt.Errorf("letters of %s on %s: %w", company, day, Invalid(BatchChannel.With(strconv.Quote(channel))))
 	}
 	if day.IsZero() {
-		return nil, fmt.Errorf("letters of %s: %w", company, Invalidf("no day"))
+		return nil, fmt.Errorf("letters of %s: %w", company, Invalid(BatchDay.With()))
 	}
 	if err := s.checkCompanyCode(ctx, company); err != nil {
 		return nil, err

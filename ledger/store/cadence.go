@@ -86,7 +86,7 @@ func (s *Store) CompanyCadence(ctx context.Context, company string) (*int, error
 // checkCadence refuses a period outside 0..settings.MaxCadenceDays.
 func checkCadence(days int) error {
 	if days < 0 || days > settings.MaxCadenceDays {
-		return fmt.Errorf("%w: a cadence of %d days: it must be between 0 and %d", ErrInvalid, days, settings.MaxCadenceDays)
+		return Invalid(settings.NotCadence.With(days, settings.MaxCadenceDays))
 	}
 	return nil
 }

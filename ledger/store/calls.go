@@ -44,22 +44,22 @@ const MaxCallText = 4000
 
 func (c NewCall) check() error {
 	if strings.TrimSpace(c.Author) == "" {
-		return Invalidf("a call needs an author")
+		return Invalid(CallAuthor.With())
 	}
 	if strings.TrimSpace(c.Contact) == "" && strings.TrimSpace(c.Outcome) == "" && strings.TrimSpace(c.Note) == "" {
-		return Invalidf("a call needs a contact, an outcome or a note")
+		return Invalid(CallEmpty.With())
 	}
 	for name, v := range map[string]string{"contact": c.Contact, "outcome": c.Outcome, "note": c.Note} {
 		if len(v) > MaxCallText {
-			return Invalidf("the %s of a call has at most %d characters", name, MaxCallText)
+			return Invalid(CallTextLong.With(name, MaxCallText))
 		}
 	}
 	if p := c.PromisedAmount; p != nil {
 		if !p.IsPositive() {
-			return Invalidf("a promised amount must be greater than zero, not %s", p)
+			return Invalid(PromiseNotPositive.With(p))
 		}
 		if !p.Equal(p.Round(2)) {
-			return Invalidf("promised amount %s has more than two decimals", p)
+			return Invalid(PromiseDecimals.With(p))
 		}
 	}
 	return nil

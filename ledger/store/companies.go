@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/relance/relance/domain/dunning"
@@ -319,7 +320,7 @@ func (s *Store) SetCustomerStatus(ctx context.Context, company, customer, code s
 				return err
 			}
 			if !ok {
-				return Invalidf("no reminder status %q in the status table of %s", code, company)
+				return Invalid(NoStatus.With(strconv.Quote(code), company))
 			}
 		}
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reminder_statuses WHERE company_id = $1 AND code = ANY($2) AND propagation = 'inherited')`,

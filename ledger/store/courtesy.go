@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/letters/courtesy"
 	"github.com/shopspring/decimal"
 )
@@ -41,7 +42,7 @@ func (s *Store) CourtesySettingsOf(ctx context.Context, company string) (Courtes
 // MaxCourtesyDays is an error wrapping ErrInvalid.
 func (s *Store) SetCourtesy(ctx context.Context, company string, c CourtesySettings) error {
 	if c.Days < 0 || c.Days > MaxCourtesyDays {
-		return fmt.Errorf("courtesy settings of %s: %w: days before the due date from 0 (none) to %d", company, ErrInvalid, MaxCourtesyDays)
+		return fmt.Errorf("courtesy settings of %s: %w", company, Invalid(CourtesyDays.With(MaxCourtesyDays)))
 	}
 	tag, err := s.Pool.Exec(ctx, `UPDATE companies SET courtesy_days = $2, thanks_enabled = $3 WHERE code = $1`, company, c.Days, c.Thanks)
 	if err != nil {
@@ -77,7 +78,7 @@ func (s *Store) CourtesyTemplates(ctx context.Context, companyID int64) ([]court
 // language and customer kind.
 func (s *Store) SaveCourtesyTemplate(ctx context.Context, company string, t courtesy.Template) error {
 	if err := courtesy.Validate(t); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return Invalid(err)
 	}
 	tag, err := s.Pool.Exec(ctx, `
 		INSERT INTO courtesy_templates (company_id, kind, language, customer_kind, subject, body)
@@ -187,7 +188,10 @@ type CourtesyMail struct {
 	CustomerID int64
 	Kind       string
 	Status     string // a Letter* status, or CourtesySkipped
-	Reason     string // why it was skipped
+	Reason     string // why it was skipped, in English
+	// Skip is why it was skipped as a code with parameters (zero for a
+	// mail not skipped).
+	Skip       messages.Problem
 	InvoiceIDs []int64
 	Invoices   []string // numbers of InvoiceIDs, when read back (CourtesyMailsOf)
 	Recipients []string
@@ -217,7 +221,7 @@ func (s *Store) SaveCourtesyMail(ctx context.Context, key string, companyID, cus
 			return err
 		}
 		if m.CustomerID != customerID || m.Kind != kind {
-			return fmt.Errorf("%w: key %s names another mail", ErrInvalid, key)
+			return Invalid(CourtesyKey.With(key))
 		}
 		if m.Status == LetterPending || m.Status == LetterFailed {
 			// Only the customer's own invoices join it.
@@ -266,12 +270,14 @@ func (s *Store) MarkCourtesyMail(ctx context.Context, id int64, status, messageI
 	return nil
 }
 
-// SkipCourtesyMail records that mail id is not sent, and why, if it has
-// not been claimed; its invoices stay named by it (no other mail of its
-// kind names them).
-func (s *Store) SkipCourtesyMail(ctx context.Context, id int64, reason string) error {
+// SkipCourtesyMail records that mail id is not sent, and why (a Courtesy*
+// code: CourtesyNamed, CourtesyGone, CourtesyCadence, CourtesyNoEmail),
+// if it has not been claimed; its invoices stay named by it (no other mail
+// of its kind names them).
+func (s *Store) SkipCourtesyMail(ctx context.Context, id int64, reason messages.Problem) error {
 	_, err := s.Pool.Exec(ctx, `
-		UPDATE courtesy_mails SET status = 'skipped', reason = $2 WHERE id = $1 AND status IN ('pending', 'failed')`, id, reason)
+		UPDATE courtesy_mails SET status = 'skipped', reason = $2, reason_code = $3, reason_params = $4
+		WHERE id = $1 AND status IN ('pending', 'failed')`, id, reason.Error(), string(reason.Code), nonNil(reason.Args))
 	if err != nil {
 		return fmt.Errorf("skip courtesy mail %d: %w", id, err)
 	}
@@ -338,7 +344,7 @@ func (s *Store) LastLetterSentAt(ctx context.Context, customerID int64) (time.Ti
 // latest first.
 func (s *Store) CourtesyMailsOf(ctx context.Context, customerID int64) ([]CourtesyMail, error) {
 	rows, err := s.Pool.Query(ctx, `
-		SELECT m.id, m.key, m.customer_id, m.kind, m.status, m.reason, m.recipients, m.subject, m.created_at, m.sent_at,
+		SELECT m.id, m.key, m.customer_id, m.kind, m.status, m.reason, m.reason_code, m.reason_params, m.recipients, m.subject, m.created_at, m.sent_at,
 		       ARRAY(SELECT invoice_id FROM courtesy_items ci WHERE ci.mail_id = m.id ORDER BY invoice_id),
 		       ARRAY(SELECT i.number FROM courtesy_items ci JOIN invoices i ON i.id = ci.invoice_id WHERE ci.mail_id = m.id ORDER BY i.number)
 		FROM courtesy_mails m WHERE m.customer_id = $1 ORDER BY m.created_at DESC, m.id DESC`, customerID)
@@ -347,7 +353,12 @@ func (s *Store) CourtesyMailsOf(ctx context.Context, customerID int64) ([]Courte
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CourtesyMail, error) {
 		var m CourtesyMail
-		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs, &m.Invoices)
+		var code string
+		var params []string
+		err := r.Scan(&m.ID, &m.Key, &m.CustomerID, &m.Kind, &m.Status, &m.Reason, &code, &params, &m.Recipients, &m.Subject, &m.CreatedAt, &m.SentAt, &m.InvoiceIDs, &m.Invoices)
+		if code != "" {
+			m.Skip = messages.Problem{Code: messages.Code(code), Args: params}
+		}
 		return m, err
 	})
 	if err != nil {

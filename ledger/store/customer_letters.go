@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -427,7 +428,7 @@ const (
 // (detail). Only an uncertain letter changes; it reports whether it did.
 func (s *Store) ResolveUncertain(ctx context.Context, id int64, status, resolution, messageID, detail string, at time.Time) (bool, error) {
 	if status != LetterSent && status != LetterFailed {
-		return false, fmt.Errorf("resolve customer letter %d: %w", id, Invalidf("status %q", status))
+		return false, fmt.Errorf("resolve customer letter %d: %w", id, Invalid(LetterStatus.With(strconv.Quote(status))))
 	}
 	var atp *time.Time
 	if !at.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,7 +110,7 @@ const (
 func (s *Store) MarkUndeliverable(ctx context.Context, email, kind, detail, messageID string) error {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if email == "" || (kind != UndeliverableBounce && kind != UndeliverableComplaint) {
-		return fmt.Errorf("mark undeliverable: %w", Invalidf("kind %q", kind))
+		return fmt.Errorf("mark undeliverable: %w", Invalid(UndeliverableKind.With(strconv.Quote(kind))))
 	}
 	if len(detail) > 500 {
 		detail = detail[:500]
@@ -227,7 +228,7 @@ func (s *Store) RevokePortalLinks(ctx context.Context, company, code string) err
 // an "already paid" pauses, furthest promise, dispute reasons).
 func (s *Store) SetAnswerRules(ctx context.Context, company string, paidPauseDays, promiseMaxDays int, reasons []string) error {
 	if paidPauseDays < 1 || paidPauseDays > 90 || promiseMaxDays < 1 || promiseMaxDays > 365 || len(reasons) == 0 {
-		return fmt.Errorf("answer rules of %s: %w", company, Invalidf("pause 1-90 days, promise 1-365 days, at least one reason"))
+		return fmt.Errorf("answer rules of %s: %w", company, Invalid(AnswerRulesBounds.With()))
 	}
 	tag, err := s.Pool.Exec(ctx, `
 		UPDATE companies SET paid_pause_days = $2, promise_max_days = $3, dispute_reasons = $4 WHERE code = $1`,

@@ -40,7 +40,7 @@ func (s *Store) UpsertOnAccount(ctx context.Context, companyID int64, p OnAccoun
 		companyID, p.Customer, p.Reference, p.Amount, p.Currency, p.PaidOn, p.Method, p.Closed, p.Source).Scan(&created)
 	if err != nil {
 		if notNull(err, "customer_id") {
-			return false, Invalidf("payment on account %s: customer %s is not imported", p.Reference, p.Customer)
+			return false, Invalid(OnAccountNoCustomer.With(p.Reference, p.Customer))
 		}
 		return false, fmt.Errorf("save payment on account %s: %w", p.Reference, err)
 	}

@@ -28,10 +28,10 @@ type HistoryExportRow struct {
 // first. A zero from or to leaves that side open.
 func (s *Store) HistoryExport(ctx context.Context, company string, from, to calendar.Date) ([]HistoryExportRow, error) {
 	if company == "" {
-		return nil, Invalidf("history export: the company is required")
+		return nil, Invalid(ExportCompany.With())
 	}
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		return nil, Invalidf("history export: the period ends (%s) before it starts (%s)", to, from)
+		return nil, Invalid(ExportPeriod.With(to, from))
 	}
 	co, err := s.CompanyByCode(ctx, company)
 	if err != nil {

@@ -96,7 +96,7 @@ func (s *Store) ImportInvoice(ctx context.Context, companyID int64, in NewInvoic
 	if err != nil {
 		var pg *pgconn.PgError
 		if errors.As(err, &pg) && pg.Code == "23502" && pg.ColumnName == "customer_id" {
-			return 0, Invalidf("invoice %s: customer %s is not imported", in.Number, in.Customer)
+			return 0, Invalid(InvoiceNoCustomer.With(in.Number, in.Customer))
 		}
 		return 0, fmt.Errorf("save invoice %s: %w", in.Number, err)
 	}

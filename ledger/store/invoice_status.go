@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/relance/relance/domain/dunning"
@@ -37,7 +38,7 @@ func (s *Store) SetInvoiceStatus(ctx context.Context, company, number, code stri
 				return err
 			}
 			if !ok {
-				return fmt.Errorf("%w: no reminder status %q in the status table of %s", ErrInvalid, code, company)
+				return Invalid(NoStatus.With(strconv.Quote(code), company))
 			}
 		}
 		_, err = tx.Exec(ctx, `UPDATE invoices SET reminder_status = NULLIF($2, '') WHERE id = $1`, id, code)

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,7 @@ func ParseRole(s string) (Role, error) {
 	case RoleViewer, RoleOperator, RoleAdmin:
 		return r, nil
 	}
-	return "", Invalidf("role %q is not viewer, operator or admin", s)
+	return "", Invalid(UnknownRole.With(strconv.Quote(s)))
 }
 
 func (r Role) rank() int {
@@ -107,7 +108,7 @@ func (s *Store) CreateToken(ctx context.Context, name string, role Role) (string
 	var t Token
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", t, Invalidf("a token needs a name (it is recorded as the actor)")
+		return "", t, Invalid(TokenName.With())
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		return "", t, err
@@ -123,7 +124,7 @@ func (s *Store) CreateToken(ctx context.Context, name string, role Role) (string
 		Scan(&t.ID, &t.Name, &t.Role, &t.CreatedAt)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
-		return "", Token{}, Invalidf("%s already has a token in force: revoke it first", name)
+		return "", Token{}, Invalid(TokenInForce.With(name))
 	}
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token for %s: %w", name, err)
@@ -186,9 +187,9 @@ func (s *Store) SetWebhookSource(ctx context.Context, name, secret string) error
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return Invalidf("a payment source needs a name")
+		return Invalid(SourceName.With())
 	case len(secret) < MinSecretLength:
-		return Invalidf("the secret of source %s must have at least %d characters", name, MinSecretLength)
+		return Invalid(SourceSecret.With(name, MinSecretLength))
 	}
 	_, err := s.Pool.Exec(ctx, `
 		INSERT INTO webhook_sources (name, secret) VALUES ($1, $2)
@@ -262,7 +263,7 @@ func (s *Store) SourceScope(ctx context.Context, name string) (Scope, error) {
 // CheckScope checks that every company of a scope exists.
 func (s *Store) CheckScope(ctx context.Context, companies Scope) error {
 	if companies != nil && len(companies) == 0 {
-		return Invalidf("name at least one company (or every company)")
+		return Invalid(TokenCompanies.With())
 	}
 	for _, code := range companies {
 		if _, err := s.CompanyByCode(ctx, code); err != nil {

@@ -45,7 +45,7 @@ var ErrBadCredentials = errors.New("unknown user or wrong password")
 func (s *Store) CreateUser(ctx context.Context, name, password string, role Role, companies []string) (User, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return User{}, Invalidf("a user needs a name")
+		return User{}, Invalid(UserNameRequired.With())
 	}
 	if err := CheckPassword(name, password); err != nil {
 		return User{}, fmt.Errorf("user %s: %w", name, err)
@@ -67,7 +67,7 @@ func (s *Store) CreateUser(ctx context.Context, name, password string, role Role
 		name, string(hash), string(role)).Scan(&id)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
-		return User{}, Invalidf("user %s already exists", name)
+		return User{}, Invalid(UserExists.With(name))
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", name, err)
@@ -79,7 +79,7 @@ func (s *Store) CreateUser(ctx context.Context, name, password string, role Role
 			return User{}, fmt.Errorf("grant %s to %s: %w", code, name, err)
 		}
 		if tag.RowsAffected() == 0 {
-			return User{}, Invalidf("unknown company %s", code)
+			return User{}, Invalid(UnknownCompany.With(code))
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {

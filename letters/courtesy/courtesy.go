@@ -8,8 +8,8 @@ package courtesy
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"html"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode/utf8"
@@ -144,11 +144,11 @@ func baseLanguage(l string) string {
 // Render writes the mail of t over d: the subject on one line, the body as
 // text and as HTML (paragraphs, escaped).
 func Render(t Template, d Data) (Mail, error) {
-	subj, err := run(t.Name()+" subject", t.Subject, d)
+	subj, err := run(t.Name()+" subject", "subject", t.Subject, d)
 	if err != nil {
 		return Mail{}, err
 	}
-	body, err := run(t.Name()+" body", t.Body, d)
+	body, err := run(t.Name()+" body", "body", t.Body, d)
 	if err != nil {
 		return Mail{}, err
 	}
@@ -157,14 +157,14 @@ func Render(t Template, d Data) (Mail, error) {
 	return Mail{Subject: subj, Text: body, HTML: toHTML(body, d.PortalURL)}, nil
 }
 
-func run(name, src string, d Data) (string, error) {
+func run(name, part, src string, d Data) (string, error) {
 	tp, err := template.New(name).Option("missingkey=error").Parse(src)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
+		return "", engineProblem(part, err)
 	}
 	var b bytes.Buffer
 	if err := tp.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("%w: %w", ErrInvalid, err)
+		return "", engineProblem(part, err)
 	}
 	return b.String(), nil
 }
@@ -194,17 +194,17 @@ func toHTML(text, portal string) string {
 func Validate(t Template) error {
 	switch {
 	case t.Kind != Before && t.Kind != Thanks:
-		return fmt.Errorf("%w: kind %q (want before or thanks)", ErrInvalid, t.Kind)
+		return invalid(BadKind.With(strconv.Quote(t.Kind)))
 	case t.Language != baseLanguage(t.Language) || len(t.Language) < 2 || len(t.Language) > 3:
-		return fmt.Errorf("%w: language %q", ErrInvalid, t.Language)
+		return invalid(BadLanguage.With(strconv.Quote(t.Language)))
 	case t.CustomerKind != KindAny && t.CustomerKind != KindBusiness && t.CustomerKind != KindIndividual:
-		return fmt.Errorf("%w: customer kind %q", ErrInvalid, t.CustomerKind)
+		return invalid(BadCustomerKind.With(strconv.Quote(t.CustomerKind)))
 	case len(t.Subject)+len(t.Body) > MaxSize:
-		return fmt.Errorf("%w: longer than %d bytes", ErrInvalid, MaxSize)
+		return invalid(TooLong.With(MaxSize >> 10))
 	case !utf8.ValidString(t.Subject) || !utf8.ValidString(t.Body):
-		return fmt.Errorf("%w: not UTF-8", ErrInvalid)
+		return invalid(NotUTF8.With())
 	case strings.TrimSpace(t.Body) == "":
-		return fmt.Errorf("%w: empty body", ErrInvalid)
+		return invalid(EmptyBody.With())
 	}
 	for _, d := range samples(t.Kind) {
 		m, err := Render(t, d)
@@ -212,7 +212,7 @@ func Validate(t Template) error {
 			return err
 		}
 		if m.Subject == "" {
-			return fmt.Errorf("%w: empty subject", ErrInvalid)
+			return invalid(EmptySubject.With())
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package letter
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
@@ -371,17 +370,11 @@ func validationData(t Template) []Data {
 	return []Data{set(business), set(bare), set(many), set(phoneOnly)}
 }
 
-// execErr matches text/template execution errors:
-// `template: R2/fr:3:12: executing "text" at <.Customer.Nmae>: can't evaluate field Customer in type letter.Data`.
-var execErr = regexp.MustCompile(`(?s)^template: (.*?):(\d+):\d+: executing "([^"]*)" at <(.*?)>: (.*)$`)
-
-// parseErr matches text/template parse errors: `template: R2/fr:3: unexpected "}" in operand`.
-var parseErr = regexp.MustCompile(`(?s)^template: (.*?):(\d+): (.*)$`)
-
-// templateError rewrites a text or html/template error as
-// `template NAME: "BLOCK" line N: WHAT`, WHAT naming the field at fault.
+// templateError rewrites an error of the template engine as
+// `template NAME: "BLOCK" line N: WHAT`, WHAT naming the field at fault
+// (ReadEngineError); WHAT stays in the engine's words.
 func templateError(name, block string, err error) error {
-	where := func(file, line, inner string) string {
+	where := func(file string, line int, inner string) string {
 		b := block
 		if inner != "" {
 			b = inner
@@ -393,32 +386,27 @@ func templateError(name, block string, err error) error {
 		if file != name {
 			s += "(shared block in " + file + ") "
 		}
-		return s + "line " + line
-	}
-	var he *htmltemplate.Error
-	if errors.As(err, &he) && he.Line > 0 {
-		return TemplateFault.With(name, where(he.Name, strconv.Itoa(he.Line), "")+": "+he.Description)
+		return s + "line " + strconv.Itoa(line)
 	}
 	msg := err.Error()
-	if m := execErr.FindStringSubmatch(msg); m != nil {
-		file, line, inner, node, what := m[1], m[2], m[3], m[4], m[5]
+	f, ok := ReadEngineError(err)
+	switch {
+	case ok && f.Node != "":
+		what := f.Node + ": " + f.What
 		switch {
-		case strings.HasPrefix(what, "can't evaluate field"):
-			what = "unknown field " + node
-		case strings.HasPrefix(what, "map has no entry for key"):
-			what = "unknown key " + node
-		default:
-			what = node + ": " + what
+		case strings.HasPrefix(f.What, "can't evaluate field"):
+			what = "unknown field " + f.Node
+		case strings.HasPrefix(f.What, "map has no entry for key"):
+			what = "unknown key " + f.Node
 		}
+		inner := f.Executing
 		if inner == name {
 			inner = ""
 		}
-		return TemplateFault.With(name, where(file, line, inner)+": "+what)
-	}
-	if m := parseErr.FindStringSubmatch(msg); m != nil {
-		return TemplateFault.With(name, where(m[1], m[2], "")+": "+m[3])
-	}
-	if block != "" {
+		return TemplateFault.With(name, where(f.Template, f.Line, inner)+": "+what)
+	case ok:
+		return TemplateFault.With(name, where(f.Template, f.Line, "")+": "+f.What)
+	case block != "":
 		return TemplateFault.With(name, strconv.Quote(block)+": "+strings.TrimPrefix(msg, "template: "))
 	}
 	return TemplateFault.With(name, strings.TrimPrefix(msg, "template: "))

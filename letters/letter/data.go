@@ -205,6 +205,8 @@ type FeeBlock struct {
 	// MissingRates names the half-years whose ECB rate is missing: their
 	// penalties are not claimed (the indemnity still is).
 	MissingRates []string
+	// MissingFrom is the first day of each half-year MissingRates names.
+	MissingFrom []calendar.Date
 }
 
 // FeeLine is what is claimed on one late invoice.

@@ -85,6 +85,7 @@ var fieldMeanings = map[string]string{
 	".Unapplied":              "paiements non affectés déduits (méthode) / payments on account deducted",
 	".Fees.Invoices":          "nombre de factures sur lesquelles l'indemnité est réclamée / invoices the indemnity is claimed on",
 	".Fees.MissingRates":      "semestres dont le taux BCE manque : pénalités non chiffrées / half-years without ECB rate",
+	".Fees.MissingFrom":       "premier jour de chacun de ces semestres / first day of each of those half-years",
 	".Company.SignatoryName":  "nom du signataire / signatory's name",
 	".Company.SignatoryTitle": "fonction du signataire / signatory's title",
 	".Company.LegalForm":      "forme juridique et capital / legal form and share capital",
