@@ -62,7 +62,8 @@ func TestListLikeTheRemindersScreen(t *testing.T) {
 	}
 	t.Logf("\n%s", out)
 	lines := strings.Split(out, "\n")
-	if lines[0] != "Tous 21 | R1 1 | R2 2 | R3 0 | MED 1 | Non soldé 1 | En pause 1" {
+	// The tabs of the Relances screen (store.CountTabs): per next letter.
+	if lines[0] != "Tous 21 | R1 0 | R2 0 | R3 2 | MED 0 | Non soldé 1 | En pause 1 | Contentieux 0" {
 		t.Errorf("tabs = %q", lines[0])
 	}
 	if !strings.Contains(out, "R2      FA0167       CLI0001  Dévelogiciel SARL") ||
@@ -76,7 +77,7 @@ func TestListLikeTheRemindersScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out, "Tous 21 | R1 1 | R2 2 |") || !strings.Contains(out, "FA0175") || strings.Contains(out, "FA0168") ||
+	if !strings.HasPrefix(out, "Tous 21 | R1 0 | R2 0 | R3 2 |") || !strings.Contains(out, "FA0175") || strings.Contains(out, "FA0168") ||
 		!strings.Contains(out, "\n2 factures, solde dû 12\u202f708,38\u202f€\n") {
 		t.Errorf("--level R2:\n%s", out)
 	}
@@ -87,6 +88,21 @@ func TestListLikeTheRemindersScreen(t *testing.T) {
 	out, _ = listRun(t, "list", "--company", "DEMO", "--customer", "CLI0009", "--overdue-days", "40")
 	if !strings.HasPrefix(out, "Tous 2 |") || !strings.Contains(out, "FA0168") || !strings.Contains(out, "FA0176") || strings.Contains(out, "FA0184") {
 		t.Errorf("--customer --overdue-days:\n%s", out)
+	}
+	out, _ = listRun(t, "list", "--company", "DEMO", "--tab", "R3")
+	if !strings.Contains(out, "FA0167") || !strings.Contains(out, "FA0175") || !strings.Contains(out, "\n2 factures, ") {
+		t.Errorf("--tab R3:\n%s", out)
+	}
+	// The filter's bounds and choices, in its words.
+	for flag, want := range map[string]string{
+		"--overdue-days=-1": "list: --overdue-days: -1 is not a whole number from 0 to 36500",
+		"--limit=10001":     "list: --limit: 10001 is not a whole number from 1 to 10000",
+		"--tab=ZZ":          "list: --tab: ZZ is not one of R1, R2, R3, MED, unresolved, paused, held",
+		"--status=asleep":   "list: --status: asleep is not one of active, paused, held, unresolved, paid, closed",
+	} {
+		if _, err := listRun(t, "list", "--company", "DEMO", flag); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %s", flag, err, want)
+		}
 	}
 	if _, err := listRun(t, "list"); err == nil || !strings.Contains(err.Error(), "--company is required") {
 		t.Errorf("no company: %v", err)

@@ -310,66 +310,30 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 }
 
-// filters maps query parameters of GET /v1/invoices to the filter (both
-// camelCase and snake_case spellings).
-var listParams = map[string]func(f *store.InvoiceFilter, v string) error{
-	"company":   func(f *store.InvoiceFilter, v string) error { f.Company = v; return nil },
-	"level":     func(f *store.InvoiceFilter, v string) error { f.Level = v; return nil },
-	"nextLevel": func(f *store.InvoiceFilter, v string) error { f.NextLevel = v; return nil },
-	"status":    func(f *store.InvoiceFilter, v string) error { f.Status = v; return nil },
-	"customer":  func(f *store.InvoiceFilter, v string) error { f.Customer = v; return nil },
-	"family":    func(f *store.InvoiceFilter, v string) error { f.Family = v; return nil },
-	"salesRep":  func(f *store.InvoiceFilter, v string) error { f.SalesRep = v; return nil },
-	"paymentMethod": func(f *store.InvoiceFilter, v string) error {
-		f.PaymentMethod = v
-		return nil
-	},
-	"overCreditLimit": func(f *store.InvoiceFilter, v string) (err error) {
-		f.OverCreditLimit, err = strconv.ParseBool(v)
-		if err != nil {
-			return errors.New("overCreditLimit must be true or false")
-		}
-		return nil
-	},
-	"overdueDays": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.OverdueDays, err = strconv.Atoi(v); err != nil || f.OverdueDays < 0 {
-			return errors.New("overdueDays must be a whole number of days, 0 or more")
-		}
-		return nil
-	},
-	"limit": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 10000 {
-			return errors.New("limit must be between 1 and 10000")
-		}
-		return nil
-	},
-	"format": func(*store.InvoiceFilter, string) error { return nil },
-}
-
-var listAliases = map[string]string{
-	"next_level": "nextLevel", "sales_rep": "salesRep", "payment_method": "paymentMethod",
-	"over_credit_limit": "overCreditLimit", "overdue_days": "overdueDays",
-}
-
 func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
 	q := r.URL.Query()
-	f, msg := listFilter(q, s.now(), true)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	if f.Company == "" {
-		writeError(w, http.StatusBadRequest, "the company parameter is required: /v1/invoices?company=CODE")
-		return
-	}
 	format := q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
 		writeError(w, http.StatusBadRequest, "format must be json or csv")
 		return
 	}
+	_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Strict: true, Others: []string{"format"}})
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", q.Get("company")))
+		return
+	}
+	if err != nil {
+		s.fault(w, r, "invoice list", err)
+		return
+	}
+	if err := lf.Err(); err != nil {
+		writeInvalid(w, http.StatusBadRequest, err)
+		return
+	}
+	f := lf.InvoiceFilter
 	rows, err := s.st.ListInvoices(r.Context(), f)
 	if errors.Is(err, store.ErrInvalid) {
 		writeInvalid(w, http.StatusBadRequest, err)
