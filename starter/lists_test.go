@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +13,12 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/filtercases"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -204,5 +207,35 @@ func TestCallsCommand(t *testing.T) {
 	}
 	if _, err := listRun(t, "calls", "ring"); err == nil || !strings.Contains(err.Error(), `unknown action "ring"`) {
 		t.Errorf("unknown action: %v", err)
+	}
+}
+
+// TestSameFilterAsTheOtherDoors reads the filters of filtercases as flags:
+// the command line selects what the API and the web app select.
+func TestSameFilterAsTheOtherDoors(t *testing.T) {
+	st := listWorld(t)
+	e := &env{st: st}
+	read := func(params [][2]string) (store.InvoiceFilter, error) {
+		fs := flags("list")
+		ff := addListFilterFlags(fs)
+		if err := parse(fs, append([]string{"--company", filtercases.Company}, filtercases.Args(params)...)); err != nil {
+			return store.InvoiceFilter{}, err
+		}
+		_, _, f, err := listFilter(context.Background(), e, "list", ff, actions.ListRows)
+		return f, err
+	}
+	for _, c := range filtercases.Cases {
+		if f, err := read(c.Params); err != nil || !filtercases.Same(f, c.Want) {
+			t.Errorf("%s (%q): %v %+v, want %+v", c.Name, filtercases.Args(c.Params), err, filtercases.Selection(f), c.Want)
+		}
+	}
+	for _, p := range filtercases.Refused {
+		if p[0] == actions.ParamOverCreditLimit {
+			continue // a yes-or-no flag takes no value: the flag package refuses one
+		}
+		var u usageError
+		if _, err := read([][2]string{p}); !errors.As(err, &u) || !strings.Contains(err.Error(), "--"+p[0]+": ") {
+			t.Errorf("--%s %s: %v, want a usage error naming the flag", p[0], p[1], err)
+		}
 	}
 }

@@ -70,16 +70,10 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 	var buf bytes.Buffer
 	var n int
 	if what == "invoices" {
-		_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Rows: actions.ExportRows, Strict: true})
-		if err != nil {
-			s.fault(w, r, "export", err)
+		f, ok := s.readFilter(w, r, q, actions.ExportRows)
+		if !ok {
 			return
 		}
-		if err := lf.Err(); err != nil {
-			writeInvalid(w, http.StatusBadRequest, err)
-			return
-		}
-		f := lf.InvoiceFilter
 		rows, err := s.st.ListInvoices(r.Context(), f)
 		if errors.Is(err, store.ErrInvalid) {
 			writeInvalid(w, http.StatusBadRequest, err)

@@ -320,20 +320,10 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 		writeError(w, http.StatusBadRequest, "format must be json or csv")
 		return
 	}
-	_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Strict: true, Others: []string{"format"}})
-	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", q.Get("company")))
+	f, ok := s.readFilter(w, r, q, actions.ListRows, "format")
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.fault(w, r, "invoice list", err)
-		return
-	}
-	if err := lf.Err(); err != nil {
-		writeInvalid(w, http.StatusBadRequest, err)
-		return
-	}
-	f := lf.InvoiceFilter
 	rows, err := s.st.ListInvoices(r.Context(), f)
 	if errors.Is(err, store.ErrInvalid) {
 		writeInvalid(w, http.StatusBadRequest, err)
@@ -351,6 +341,25 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"company": f.Company, "count": len(rows), "invoices": rows})
+}
+
+// readFilter reads the invoice filter of q (actions.ReadFilter: the
+// names, aliases and bounds of every door) with the door's own parameters
+// others beside it; it answers 404 for an unknown company, 400 for a
+// refused parameter, and then returns false.
+func (s *server) readFilter(w http.ResponseWriter, r *http.Request, q url.Values, rows actions.Rows, others ...string) (store.InvoiceFilter, bool) {
+	_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Rows: rows, Strict: true, Others: others})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", q.Get(actions.ParamCompany)))
+	case err != nil:
+		s.fault(w, r, "invoice filter", err)
+	case lf.Err() != nil:
+		writeInvalid(w, http.StatusBadRequest, lf.Err())
+	default:
+		return lf.InvoiceFilter, true
+	}
+	return store.InvoiceFilter{}, false
 }
 
 // writeCSV answers the list as a spreadsheet (semicolons and decimal
