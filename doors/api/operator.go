@@ -127,14 +127,10 @@ func (s *server) allow(w http.ResponseWriter, r *http.Request, c caller, need st
 	return false
 }
 
-// audit records an operator action. The audit must not be lost because
-// the client went away, hence a context of its own.
+// audit records an operator action (actions.RecordAudit, door api).
 func (s *server) audit(r *http.Request, c caller, action, target, outcome, detail string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
-	defer cancel()
-	err := s.st.RecordAudit(ctx, store.AuditEntry{
-		At: s.now(), Actor: c.name, Role: string(c.role), Action: action, Target: target, Outcome: outcome, Detail: detail,
-	})
+	err := actions.RecordAudit(r.Context(), s.st, actions.Audit{Door: actions.DoorAPI, At: s.now(), Actor: c.name, Role: string(c.role),
+		Action: action, Target: target, Outcome: outcome, Detail: detail})
 	if err != nil {
 		s.log.Error("api: audit log write failed", "request_id", info(r.Context()).id, "action", action, "actor", c.name, "err", err)
 	}
