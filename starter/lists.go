@@ -200,10 +200,6 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(co.TimeZone)
-	if err != nil {
-		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)
-	}
 	// The bar goes where the report goes, unless the file itself does.
 	var barOut io.Writer = e.out
 	if *outPath == "-" {
@@ -211,39 +207,20 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	label := *what + " " + f.Company
 	bar := progress.New(barOut, 0, "fetch "+label)
-	var inv []store.InvoiceRow
-	var hist []store.HistoryExportRow
-	if *what == "invoices" {
-		inv, err = st.ListInvoices(ctx, f)
-		export.InLocation(inv, loc)
-		if err == nil {
-			// The customers' figures by the one definition of owed.
-			err = st.AttachPositions(ctx, f.Company, inv, calendar.Of(f.Now.In(loc)))
-		}
-		bar.Set(len(inv))
+	x := actions.Export{File: actions.ExportFile{What: *what, Format: *format}}
+	if *what == actions.ExportInvoices {
+		x.Invoices, err = actions.InvoicesExport(ctx, st, co, f)
 	} else {
-		hist, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
-		bar.Set(len(hist))
+		x.History, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
 	}
 	if err != nil {
 		return err
 	}
+	n := x.Rows()
+	bar.Set(n)
 	bar.Done()
-	n := len(inv) + len(hist)
 	bar = progress.New(barOut, n, "write "+label)
-	opts := export.Options{Progress: bar}
-	write := func(w io.Writer) error {
-		switch {
-		case *what == "invoices" && *format == "csv":
-			return opts.InvoicesCSV(w, inv)
-		case *what == "invoices":
-			return opts.InvoicesXLSX(w, inv)
-		case *format == "csv":
-			return opts.HistoryCSV(w, hist)
-		default:
-			return opts.HistoryXLSX(w, hist)
-		}
-	}
+	write := func(w io.Writer) error { return x.Write(w, export.Options{Progress: bar}) }
 	if *outPath == "-" {
 		err = write(e.out)
 	} else {
