@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
 )
@@ -406,28 +405,19 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 	if msg != "" {
 		return nil, msg
 	}
+	in := actions.OperatorInput{Reason: reason}
 	switch name {
-	case "execute":
-		return dunning.ExecuteRequest{Actor: actor}, ""
-	case "skip":
-		return dunning.SkipRequest{Actor: actor, Reason: reason}, ""
-	case "revert":
-		return dunning.RevertRequest{Actor: actor, Reason: reason}, ""
-	case "resume":
-		return dunning.ResumeRequest{Actor: actor}, ""
 	case "pause":
 		if reason == "" {
 			return nil, tr(lang, "err.reason")
 		}
-		req := dunning.PauseRequest{Actor: actor, Reason: reason}
 		if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
 			d, err := parseDay(v)
 			if err != nil {
 				return nil, tr(lang, "err.date", v)
 			}
-			req.Until = d
+			in.Until = d
 		}
-		return req, ""
 	case "comment":
 		text, msg := formText(lang, r, "text")
 		if msg != "" {
@@ -436,7 +426,10 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 		if text == "" {
 			return nil, tr(lang, "err.text")
 		}
-		return dunning.CommentRequest{Actor: actor, Text: text}, ""
+		in.Text = text
+	}
+	if arg, ok := actions.OperatorRequest(name, actor, in); ok {
+		return arg, ""
 	}
 	return nil, tr(lang, "err.action", name)
 }
