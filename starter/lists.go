@@ -14,62 +14,61 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/platform/progress"
 	"github.com/shopspring/decimal"
 )
 
-// listFilterFlags are the filters of the reminders screen (seeds 000 and
-// 001), shared by list and export.
-type listFilterFlags struct {
-	company, level, nextLevel, status, customer, family, salesRep, paymentMethod *string
-	overdueDays, limit                                                           *int
-	overCreditLimit                                                              *bool
+// addListFilterFlags declares the invoice filter's flags (the reminders
+// screen's filters, seeds 000 and 001), shared by list and export and
+// named as the API's query and the web form (actions.FilterParams).
+func addListFilterFlags(fs *flag.FlagSet) *actions.FilterFlags {
+	var ff actions.FilterFlags
+	ff.Bind(fs)
+	return &ff
 }
 
-func addListFilterFlags(fs *flag.FlagSet) listFilterFlags {
-	return listFilterFlags{
-		company:         fs.String("company", "", "company code (required)"),
-		level:           fs.String("level", "", "last level reached: R1, R2, R3, MED... (NONE: no letter yet)"),
-		nextLevel:       fs.String("next-level", "", "next letter: R1, R2... or UNRESOLVED"),
-		status:          fs.String("status", "", "active, paused, held, unresolved, paid or closed (paid and closed list settled invoices)"),
-		customer:        fs.String("customer", "", "customer code"),
-		family:          fs.String("family", "", "customer family"),
-		salesRep:        fs.String("sales-rep", "", "sales representative"),
-		paymentMethod:   fs.String("payment-method", "", "customer's payment method"),
-		overdueDays:     fs.Int("overdue-days", 0, "only invoices due at least this many days ago"),
-		limit:           fs.Int("limit", 1000, "at most this many invoices"),
-		overCreditLimit: fs.Bool("over-credit-limit", false, "only customers whose open balance exceeds their credit limit"),
+// listFilter reads the filter of cmd's flags (rows bounds --limit) for the
+// company of --company, whose ladder bounds --tab and the levels. A
+// refused flag is a usage error in the filter's words.
+func listFilter(ctx context.Context, e *env, cmd string, ff *actions.FilterFlags, rows actions.Rows) (*store.Store, store.Company, store.InvoiceFilter, error) {
+	q := ff.Values()
+	o := actions.FilterOptions{Now: time.Now(), Rows: rows}
+	refused := func(p messages.Problem) error {
+		if name, ok := p.Named()["name"]; ok {
+			p = actions.Renamed(p, "--"+name)
+		}
+		return usageError{cmd + ": " + p.In(messages.English)}
 	}
-}
-
-func (l listFilterFlags) filter(cmd string, now time.Time) (store.InvoiceFilter, error) {
-	if *l.company == "" {
-		return store.InvoiceFilter{}, usageError{cmd + ": --company is required"}
+	if ff.Company == "" {
+		return nil, store.Company{}, store.InvoiceFilter{}, refused(actions.ParseFilter(q, o).Problems[0])
 	}
-	if *l.overdueDays < 0 {
-		return store.InvoiceFilter{}, usageError{cmd + ": --overdue-days must be 0 or more"}
+	st, co, err := e.company(ctx, ff.Company)
+	if err != nil {
+		return nil, co, store.InvoiceFilter{}, err
 	}
-	if *l.limit < 1 {
-		return store.InvoiceFilter{}, usageError{cmd + ": --limit must be 1 or more"}
+	_, lf, err := actions.ReadFilter(ctx, st, q, o)
+	if err != nil {
+		return nil, co, store.InvoiceFilter{}, err
 	}
-	return store.InvoiceFilter{
-		Company: *l.company, Level: strings.ToUpper(*l.level), NextLevel: strings.ToUpper(*l.nextLevel),
-		Status: strings.ToLower(*l.status), Customer: *l.customer, Family: *l.family, SalesRep: *l.salesRep,
-		PaymentMethod: *l.paymentMethod, OverdueDays: *l.overdueDays, OverCreditLimit: *l.overCreditLimit,
-		Now: now, Limit: *l.limit,
-	}, nil
+	if len(lf.Problems) > 0 {
+		return nil, co, store.InvoiceFilter{}, refused(lf.Problems[0])
+	}
+	return st, co, lf.InvoiceFilter, nil
 }
 
 // listTabs counts the open invoices per tab of the reminders screen (seed
-// 000): all, per level reached, unresolved ("Non soldé"), paused. The
-// other filters apply; level and status do not (they choose the tab).
+// 000) as the web app does (store.CountTabs): all, per next letter, then
+// unresolved ("Non soldé"), paused, held ("Contentieux"). The other
+// filters apply; tab, level, next level and status do not (the rows
+// follow them, the counts stay).
 func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, companyID int64) (string, error) {
-	f.Level, f.NextLevel, f.Status, f.Limit = "", "", "", 1_000_000
-	all, err := st.ListInvoices(ctx, f)
+	f.Tab, f.Level, f.NextLevel, f.Status = "", "", "", ""
+	counts, err := st.CountTabs(ctx, f)
 	if err != nil {
 		return "", err
 	}
@@ -77,22 +76,12 @@ func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, compa
 	if err != nil {
 		return "", err
 	}
-	perLevel := map[string]int{}
-	unresolved, paused := 0, 0
-	for _, x := range all {
-		perLevel[x.Level]++
-		switch dunning.Status(x.Status) {
-		case dunning.StatusUnresolved:
-			unresolved++
-		case dunning.StatusPaused:
-			paused++
-		}
-	}
-	tabs := []string{fmt.Sprintf("Tous %d", len(all))}
+	tabs := []string{fmt.Sprintf("Tous %d", counts.All)}
 	for _, lv := range lad {
-		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, perLevel[lv.Code]))
+		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, counts.Levels[lv.Code]))
 	}
-	tabs = append(tabs, fmt.Sprintf("Non soldé %d", unresolved), fmt.Sprintf("En pause %d", paused))
+	tabs = append(tabs, fmt.Sprintf("Non soldé %d", counts.Unresolved), fmt.Sprintf("En pause %d", counts.Paused),
+		fmt.Sprintf("Contentieux %d", counts.Held))
 	return strings.Join(tabs, " | "), nil
 }
 
@@ -102,11 +91,7 @@ func runList(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	f, err := lf.filter("list", time.Now())
-	if err != nil {
-		return err
-	}
-	st, co, err := e.company(ctx, f.Company)
+	st, co, f, err := listFilter(ctx, e, "list", lf, actions.ListRows)
 	if err != nil {
 		return err
 	}
@@ -181,10 +166,6 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	f, err := lf.filter("export", time.Now())
-	if err != nil {
-		return err
-	}
 	if *outPath == "" {
 		return usageError{"export: --out is required (a file name, or - for standard output)"}
 	}
@@ -215,13 +196,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		*d.dst = v
 	}
 
-	st, co, err := e.company(ctx, f.Company)
+	st, co, f, err := listFilter(ctx, e, "export", lf, actions.ExportRows)
 	if err != nil {
 		return err
-	}
-	loc, err := time.LoadLocation(co.TimeZone)
-	if err != nil {
-		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)
 	}
 	// The bar goes where the report goes, unless the file itself does.
 	var barOut io.Writer = e.out
@@ -230,39 +207,20 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	label := *what + " " + f.Company
 	bar := progress.New(barOut, 0, "fetch "+label)
-	var inv []store.InvoiceRow
-	var hist []store.HistoryExportRow
-	if *what == "invoices" {
-		inv, err = st.ListInvoices(ctx, f)
-		export.InLocation(inv, loc)
-		if err == nil {
-			// The customers' figures by the one definition of owed.
-			err = st.AttachPositions(ctx, f.Company, inv, calendar.Of(f.Now.In(loc)))
-		}
-		bar.Set(len(inv))
+	x := actions.Export{File: actions.ExportFile{What: *what, Format: *format}}
+	if *what == actions.ExportInvoices {
+		x.Invoices, err = actions.InvoicesExport(ctx, st, co, f)
 	} else {
-		hist, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
-		bar.Set(len(hist))
+		x.History, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
 	}
 	if err != nil {
 		return err
 	}
+	n := x.Rows()
+	bar.Set(n)
 	bar.Done()
-	n := len(inv) + len(hist)
 	bar = progress.New(barOut, n, "write "+label)
-	opts := export.Options{Progress: bar}
-	write := func(w io.Writer) error {
-		switch {
-		case *what == "invoices" && *format == "csv":
-			return opts.InvoicesCSV(w, inv)
-		case *what == "invoices":
-			return opts.InvoicesXLSX(w, inv)
-		case *format == "csv":
-			return opts.HistoryCSV(w, hist)
-		default:
-			return opts.HistoryXLSX(w, hist)
-		}
-	}
+	write := func(w io.Writer) error { return x.Write(w, export.Options{Progress: bar}) }
 	if *outPath == "-" {
 		err = write(e.out)
 	} else {

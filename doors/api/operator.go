@@ -127,14 +127,10 @@ func (s *server) allow(w http.ResponseWriter, r *http.Request, c caller, need st
 	return false
 }
 
-// audit records an operator action. The audit must not be lost because
-// the client went away, hence a context of its own.
+// audit records an operator action (actions.RecordAudit, door api).
 func (s *server) audit(r *http.Request, c caller, action, target, outcome, detail string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
-	defer cancel()
-	err := s.st.RecordAudit(ctx, store.AuditEntry{
-		At: s.now(), Actor: c.name, Role: string(c.role), Action: action, Target: target, Outcome: outcome, Detail: detail,
-	})
+	err := actions.RecordAudit(r.Context(), s.st, actions.Audit{Door: actions.DoorAPI, At: s.now(), Actor: c.name, Role: string(c.role),
+		Action: action, Target: target, Outcome: outcome, Detail: detail})
 	if err != nil {
 		s.log.Error("api: audit log write failed", "request_id", info(r.Context()).id, "action", action, "actor", c.name, "err", err)
 	}
@@ -208,54 +204,52 @@ func (s *server) stateFromDatabase(ctx context.Context, company, number string) 
 	return st, nil
 }
 
-// endpointActions maps the operator endpoints to workflow updates and payloads;
-// the actor is always the token's name.
-var endpointActions = map[string]struct {
-	update string
-	decode func(body []byte, actor string) (any, error)
-}{
-	"skip": {dunning.UpdateSkip, func(b []byte, actor string) (any, error) {
+// endpointActions decodes the payload of each operator endpoint
+// (actions.OperatorUpdates names them); the actor is always the token's
+// name.
+var endpointActions = map[string]func(body []byte, actor string) (any, error){
+	"skip": func(b []byte, actor string) (any, error) {
 		var req dunning.SkipRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"revert": {dunning.UpdateRevert, func(b []byte, actor string) (any, error) {
+	},
+	"revert": func(b []byte, actor string) (any, error) {
 		var req dunning.RevertRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"pause": {dunning.UpdatePause, func(b []byte, actor string) (any, error) {
+	},
+	"pause": func(b []byte, actor string) (any, error) {
 		var req dunning.PauseRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"resume": {dunning.UpdateResume, func(b []byte, actor string) (any, error) {
+	},
+	"resume": func(b []byte, actor string) (any, error) {
 		var req dunning.ResumeRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"execute": {dunning.UpdateExecute, func(b []byte, actor string) (any, error) {
+	},
+	"execute": func(b []byte, actor string) (any, error) {
 		var req dunning.ExecuteRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"comment": {dunning.UpdateComment, func(b []byte, actor string) (any, error) {
+	},
+	"comment": func(b []byte, actor string) (any, error) {
 		var req dunning.CommentRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
+	},
 }
 
 func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	company, number, name := r.PathValue("company"), r.PathValue("number"), r.PathValue("action")
 	target := company + "/" + number
-	a, ok := endpointActions[name]
+	decode, ok := endpointActions[name]
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown action %q: skip, revert, pause, resume or comment", name))
 		return
@@ -268,7 +262,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 		s.audit(r, c, name, target, store.AuditRefused, "request body too large")
 		return
 	}
-	arg, err := a.decode(body, c.name)
+	arg, err := decode(body, c.name)
 	if err != nil {
 		s.audit(r, c, name, target, store.AuditRefused, err.Error())
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -281,20 +275,20 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 		// workflow applies the action once and answers both.
 		ctx = actions.WithUpdateID(ctx, fmt.Sprintf("api:%s:%s:%s", c.name, name, key))
 	}
-	st, err := s.ops.Act(ctx, company, number, a.update, arg)
+	st, err := s.ops.Act(ctx, company, number, actions.OperatorUpdates[name], arg)
 	var appErr *temporal.ApplicationError
 	switch {
 	case err == nil:
-		s.audit(r, c, name, target, store.AuditOK, "")
+		s.audit(r, c, name, target, store.AuditOK, actions.ActionDetail(arg))
 		writeJSON(w, http.StatusOK, invoiceView{State: st, Source: "workflow"})
+	case errors.Is(err, store.ErrNotFound):
+		msg := fmt.Sprintf("unknown invoice %s of company %s", number, company)
+		s.audit(r, c, name, target, store.AuditRefused, msg)
+		writeError(w, http.StatusNotFound, msg)
 	case errors.Is(err, actions.ErrNoWorkflow):
 		msg := fmt.Sprintf("no dunning runs for invoice %s of %s (not overdue yet, set aside by the scan, or finished)", number, company)
-		status := http.StatusConflict
-		if _, ierr := s.st.InvoiceID(ctx, company, number); errors.Is(ierr, store.ErrNotFound) {
-			msg, status = fmt.Sprintf("unknown invoice %s of company %s", number, company), http.StatusNotFound
-		}
 		s.audit(r, c, name, target, store.AuditRefused, msg)
-		writeError(w, status, msg)
+		writeError(w, http.StatusConflict, msg)
 	case errors.Is(err, actions.ErrRefused) && errors.As(err, &appErr):
 		// The workflow's validator said no, and why.
 		s.audit(r, c, name, target, store.AuditRefused, appErr.Message())
@@ -310,64 +304,18 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 }
 
-// filters maps query parameters of GET /v1/invoices to the filter (both
-// camelCase and snake_case spellings).
-var listParams = map[string]func(f *store.InvoiceFilter, v string) error{
-	"company":   func(f *store.InvoiceFilter, v string) error { f.Company = v; return nil },
-	"level":     func(f *store.InvoiceFilter, v string) error { f.Level = v; return nil },
-	"nextLevel": func(f *store.InvoiceFilter, v string) error { f.NextLevel = v; return nil },
-	"status":    func(f *store.InvoiceFilter, v string) error { f.Status = v; return nil },
-	"customer":  func(f *store.InvoiceFilter, v string) error { f.Customer = v; return nil },
-	"family":    func(f *store.InvoiceFilter, v string) error { f.Family = v; return nil },
-	"salesRep":  func(f *store.InvoiceFilter, v string) error { f.SalesRep = v; return nil },
-	"paymentMethod": func(f *store.InvoiceFilter, v string) error {
-		f.PaymentMethod = v
-		return nil
-	},
-	"overCreditLimit": func(f *store.InvoiceFilter, v string) (err error) {
-		f.OverCreditLimit, err = strconv.ParseBool(v)
-		if err != nil {
-			return errors.New("overCreditLimit must be true or false")
-		}
-		return nil
-	},
-	"overdueDays": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.OverdueDays, err = strconv.Atoi(v); err != nil || f.OverdueDays < 0 {
-			return errors.New("overdueDays must be a whole number of days, 0 or more")
-		}
-		return nil
-	},
-	"limit": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 10000 {
-			return errors.New("limit must be between 1 and 10000")
-		}
-		return nil
-	},
-	"format": func(*store.InvoiceFilter, string) error { return nil },
-}
-
-var listAliases = map[string]string{
-	"next_level": "nextLevel", "sales_rep": "salesRep", "payment_method": "paymentMethod",
-	"over_credit_limit": "overCreditLimit", "overdue_days": "overdueDays",
-}
-
 func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
 	q := r.URL.Query()
-	f, msg := listFilter(q, s.now(), true)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	if f.Company == "" {
-		writeError(w, http.StatusBadRequest, "the company parameter is required: /v1/invoices?company=CODE")
-		return
-	}
 	format := q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
 		writeError(w, http.StatusBadRequest, "format must be json or csv")
+		return
+	}
+	f, ok := s.readFilter(w, r, q, actions.ListRows, "format")
+	if !ok {
 		return
 	}
 	rows, err := s.st.ListInvoices(r.Context(), f)
@@ -387,6 +335,25 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"company": f.Company, "count": len(rows), "invoices": rows})
+}
+
+// readFilter reads the invoice filter of q (actions.ReadFilter: the
+// names, aliases and bounds of every door) with the door's own parameters
+// others beside it; it answers 404 for an unknown company, 400 for a
+// refused parameter, and then returns false.
+func (s *server) readFilter(w http.ResponseWriter, r *http.Request, q url.Values, rows actions.Rows, others ...string) (store.InvoiceFilter, bool) {
+	_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Rows: rows, Strict: true, Others: others})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", q.Get(actions.ParamCompany)))
+	case err != nil:
+		s.fault(w, r, "invoice filter", err)
+	case lf.Err() != nil:
+		writeInvalid(w, http.StatusBadRequest, lf.Err())
+	default:
+		return lf.InvoiceFilter, true
+	}
+	return store.InvoiceFilter{}, false
 }
 
 // writeCSV answers the list as a spreadsheet (semicolons and decimal

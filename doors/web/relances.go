@@ -11,8 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
 )
@@ -20,9 +18,18 @@ import (
 // pageSize is how many invoices a page of the Relances screen shows.
 const pageSize = 50
 
-// listParams are the query parameters of the Relances screen, kept from
-// one request to the next (tabs, sort, paging, exports).
-var listParams = []string{"tab", "customer", "family", "rep", "method", "overdue", "overcredit", "avail", "sort", "desc", "page", "after", "before"}
+// screenParams are the Relances screen's own query parameters, kept from
+// one request to the next beside the filter's (actions.FilterParams):
+// sort, paging.
+var screenParams = []string{"sort", "desc", "page", "after", "before"}
+
+// filterLabels are the message keys of the filter's fields, by parameter:
+// a refused value is reported under its field's label.
+var filterLabels = map[string]string{
+	actions.ParamTab: "f.tab", actions.ParamCustomer: "f.customer", actions.ParamFamily: "f.family",
+	actions.ParamSalesRep: "f.salesRep", actions.ParamPaymentMethod: "f.method", actions.ParamOverdueDays: "f.overdue",
+	actions.ParamOverCreditLimit: "f.overCredit", actions.ParamAvailableBelow: "f.availBelow",
+}
 
 // listQuery is the state of the Relances screen as read from the URL.
 type listQuery struct {
@@ -32,54 +39,39 @@ type listQuery struct {
 	errors []string
 }
 
-// parseList reads the screen's parameters; a broken value is reported and
-// left out, never fatal.
+// parseList reads the screen's parameters: the invoice filter of the three
+// doors (actions.ParseFilter, its older names included), then sort and
+// paging. A broken value is reported and left out, never fatal.
 func parseList(lang string, q url.Values, co store.Company, codes []string, now time.Time) listQuery {
-	lq := listQuery{values: url.Values{}, page: 1}
-	for _, k := range listParams {
+	// The page's size is the screen's: the filter's limit is not read.
+	fq := url.Values{}
+	for k, vs := range q {
+		if k != actions.ParamLimit {
+			fq[k] = vs
+		}
+	}
+	lf := actions.ParseFilter(fq, actions.FilterOptions{Now: now, Company: co.Code, Levels: codes})
+	lq := listQuery{values: lf.Values, page: 1}
+	for _, p := range lf.Problems {
+		if name, ok := p.Named()["name"]; ok {
+			if param, known := actions.FilterParamOf(name); known && filterLabels[param.Name] != "" {
+				p = actions.Renamed(p, tr(lang, filterLabels[param.Name]))
+			}
+		}
+		lq.errors = append(lq.errors, p.In(lang))
+	}
+	for _, k := range screenParams {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			lq.values.Set(k, v)
 		}
 	}
 	// Credit notes are rows of the list as in seed 000 (AV0021): in "Tous"
 	// only, never in a level's tab, each counted once.
-	f := store.InvoiceFilter{Company: co.Code, Now: now, Limit: pageSize, WithCredits: true}
+	f := lf.InvoiceFilter
+	f.Limit, f.WithCredits = pageSize, true
 	bad := func(k, label string) {
 		lq.errors = append(lq.errors, tr(lang, "err.filter", label, q.Get(k)))
 		lq.values.Del(k)
-	}
-	if tab := lq.values.Get("tab"); tab != "" {
-		known := tab == store.TabUnresolved || tab == store.TabPaused || tab == store.TabHeld
-		for _, c := range codes {
-			known = known || c == tab
-		}
-		if known {
-			f.Tab = tab
-		} else {
-			bad("tab", tr(lang, "f.tab"))
-		}
-	}
-	f.Customer, f.Family = lq.values.Get("customer"), lq.values.Get("family")
-	f.SalesRep, f.PaymentMethod = lq.values.Get("rep"), lq.values.Get("method")
-	if v := lq.values.Get("overdue"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 36500 {
-			bad("overdue", tr(lang, "f.overdue"))
-		} else {
-			f.OverdueDays = n
-		}
-	}
-	if v := lq.values.Get("overcredit"); v != "" {
-		f.OverCreditLimit = true
-		lq.values.Set("overcredit", "1")
-	}
-	if v := lq.values.Get("avail"); v != "" {
-		d, err := money.Parse(v)
-		if err != nil {
-			bad("avail", tr(lang, "f.availBelow"))
-		} else {
-			f.AvailableCreditBelow = &d
-		}
 	}
 	if v := lq.values.Get("sort"); v != "" {
 		if _, ok := store.SortKeys[v]; ok {
@@ -380,13 +372,16 @@ type rowAction struct {
 	done   string // message key of the success message
 }
 
-var rowActions = map[string]rowAction{
-	"execute": {dunning.UpdateExecute, "a.execute", "done.execute"},
-	"skip":    {dunning.UpdateSkip, "a.skip", "done.skip"},
-	"revert":  {dunning.UpdateRevert, "a.revert", "done.revert"},
-	"pause":   {dunning.UpdatePause, "a.pause", "done.pause"},
-	"resume":  {dunning.UpdateResume, "a.resume", "done.resume"},
-	"comment": {dunning.UpdateComment, "a.comment", "done.comment"},
+var rowActions = rowActionsOf(actions.OperatorUpdates)
+
+// rowActionsOf gives each operator action its button and message keys
+// (a.<name>, done.<name>).
+func rowActionsOf(updates map[string]string) map[string]rowAction {
+	out := make(map[string]rowAction, len(updates))
+	for name, update := range updates {
+		out[name] = rowAction{update: update, label: "a." + name, done: "done." + name}
+	}
+	return out
 }
 
 // maxText is the longest free text a form takes (comment, reason, call
@@ -410,28 +405,19 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 	if msg != "" {
 		return nil, msg
 	}
+	in := actions.OperatorInput{Reason: reason}
 	switch name {
-	case "execute":
-		return dunning.ExecuteRequest{Actor: actor}, ""
-	case "skip":
-		return dunning.SkipRequest{Actor: actor, Reason: reason}, ""
-	case "revert":
-		return dunning.RevertRequest{Actor: actor, Reason: reason}, ""
-	case "resume":
-		return dunning.ResumeRequest{Actor: actor}, ""
 	case "pause":
 		if reason == "" {
 			return nil, tr(lang, "err.reason")
 		}
-		req := dunning.PauseRequest{Actor: actor, Reason: reason}
 		if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
 			d, err := parseDay(v)
 			if err != nil {
 				return nil, tr(lang, "err.date", v)
 			}
-			req.Until = d
+			in.Until = d
 		}
-		return req, ""
 	case "comment":
 		text, msg := formText(lang, r, "text")
 		if msg != "" {
@@ -440,7 +426,10 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 		if text == "" {
 			return nil, tr(lang, "err.text")
 		}
-		return dunning.CommentRequest{Actor: actor, Text: text}, ""
+		in.Text = text
+	}
+	if arg, ok := actions.OperatorRequest(name, actor, in); ok {
+		return arg, ""
 	}
 	return nil, tr(lang, "err.action", name)
 }
@@ -469,15 +458,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.done(w, r, ses, to, flash{Error: true, Text: number + " : " + msg})
 		return
 	}
-	if _, err := s.o.Store.InvoiceID(r.Context(), co.Code, number); errors.Is(err, store.ErrNotFound) {
-		s.audit(r, ses.User, name, target, store.AuditRefused, "unknown invoice")
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.invoice", number, co.Code)})
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()
 	st, err := s.o.Ops.Act(formKey(ctx, r.PostFormValue("key"), name, number), co.Code, number, a.update, arg)
 	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, ses.User, name, target, store.AuditRefused, "unknown invoice")
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.invoice", number, co.Code)})
 	case errors.Is(err, actions.ErrNoWorkflow):
 		s.audit(r, ses.User, name, target, store.AuditRefused, "no workflow")
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.noworkflow", number)})
@@ -489,7 +476,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.audit(r, ses.User, name, target, store.AuditError, "")
 		s.fault(w, r, "action "+name, err)
 	default:
-		s.audit(r, ses.User, name, target, store.AuditOK, detailOf(arg))
+		s.audit(r, ses.User, name, target, store.AuditOK, actions.ActionDetail(arg))
 		s.settle(ctx, co.Code, number, func(row store.InvoiceRow) bool {
 			return row.Status == string(st.Status) && row.NextLevel == st.NextLevel
 		})
@@ -512,24 +499,6 @@ func formKey(ctx context.Context, k, action, number string) context.Context {
 		return ctx
 	}
 	return actions.WithUpdateID(ctx, "web:"+k+":"+action+":"+number)
-}
-
-// detailOf is what the audit log keeps of an action's payload.
-func detailOf(arg any) string {
-	switch a := arg.(type) {
-	case dunning.PauseRequest:
-		if !a.Until.IsZero() {
-			return "reason=" + a.Reason + " until=" + a.Until.String()
-		}
-		return "reason=" + a.Reason
-	case dunning.CommentRequest:
-		return "comment"
-	case dunning.SkipRequest:
-		return a.Reason
-	case dunning.RevertRequest:
-		return a.Reason
-	}
-	return ""
 }
 
 // bulk applies one action to the ticked invoices in the background and
@@ -593,7 +562,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 			target := co.Code + "/" + n
 			switch {
 			case err == nil:
-				s.audit(r, user, "bulk-"+name, target, store.AuditOK, detailOf(arg))
+				s.audit(r, user, "bulk-"+name, target, store.AuditOK, actions.ActionDetail(arg))
 				s.jobs.update(j.ID, func(x *job) { x.OK++ })
 			case errors.Is(err, actions.ErrNoWorkflow):
 				s.audit(r, user, "bulk-"+name, target, store.AuditRefused, "no workflow")
