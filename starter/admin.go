@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -22,10 +21,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-func runMigrate(ctx context.Context, e *env, args []string) error {
-	if err := parse(flags("migrate"), args); err != nil {
-		return err
-	}
+// migrateCmd is `starter migrate`.
+type migrateCmd struct{}
+
+// Run applies the schema (opening the store migrates it).
+func (migrateCmd) Run(ctx context.Context, e *env) error {
 	if _, err := e.store(ctx); err != nil {
 		return err
 	}
@@ -33,14 +33,16 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := flags("demo")
-	daySeconds := fs.Int("day-seconds", 0, "make one ladder day last this many seconds (demonstrations only)")
-	date := fs.String("date", "", "working date the invoices are aged from (YYYY-MM-DD, default today)")
-	domain := fs.String("email-domain", "example.com", "domain of the demo customers' e-mail addresses")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// demoCmd is `starter demo`.
+type demoCmd struct {
+	DaySeconds  int    `name:"day-seconds" placeholder:"N" help:"make one ladder day last this many seconds (demonstrations only; starter company set --day-seconds changes it later)"`
+	Date        string `placeholder:"YYYY-MM-DD" help:"working date the invoices are aged from (default today)"`
+	EmailDomain string `name:"email-domain" default:"example.com" help:"domain of the demo customers' e-mail addresses"`
+}
+
+// Run loads the demo company.
+func (c *demoCmd) Run(ctx context.Context, e *env) error {
+	daySeconds, date, domain := &c.DaySeconds, &c.Date, &c.EmailDomain
 	today, err := dateOrToday(*date, "Europe/Paris")
 	if err != nil {
 		return err
@@ -61,10 +63,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runSetup(ctx context.Context, e *env, args []string) error {
-	if err := parse(flags("setup"), args); err != nil {
-		return err
-	}
+// setupCmd is `starter setup`.
+type setupCmd struct{}
+
+// Run registers the missing search attributes.
+func (setupCmd) Run(ctx context.Context, e *env) error {
 	c, err := e.client()
 	if err != nil {
 		return err
@@ -91,12 +94,14 @@ func runSetup(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runSearchAttributes(_ context.Context, e *env, args []string) error {
-	fs := flags("search-attributes")
-	asFlags := fs.Bool("flags", false, "print as `temporal server start-dev` flags")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// searchAttributesCmd is `starter search-attributes`.
+type searchAttributesCmd struct {
+	Flags bool `help:"print as 'temporal server start-dev' flags"`
+}
+
+// Run prints the search attributes.
+func (c *searchAttributesCmd) Run(_ context.Context, e *env) error {
+	asFlags := &c.Flags
 	for _, sa := range dunning.SearchAttributeTypes {
 		if *asFlags {
 			e.printf("--search-attribute %s=%s ", sa.Name, sa.Type)
@@ -110,15 +115,17 @@ func runSearchAttributes(_ context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runScan(ctx context.Context, e *env, args []string) error {
-	fs := flags("scan")
-	company := fs.String("company", "", "company code (default: every company)")
-	date := fs.String("date", "", "working date (YYYY-MM-DD, default today in the company's time zone)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	reconcile := fs.Bool("reconcile", false, "first compare the ledger's running dunnings with Temporal's visibility and correct them")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// scanCmd is `starter scan`.
+type scanCmd struct {
+	Company   string `placeholder:"CODE" help:"company code (default: every company not archived, the demo company included)"`
+	Date      string `placeholder:"YYYY-MM-DD" help:"working date (default today in the company's time zone)"`
+	JSON      bool   `name:"json" help:"print the report as JSON"`
+	Reconcile bool   `help:"first compare the ledger's running dunnings with Temporal's visibility and correct them"`
+}
+
+// Run scans the company, or every company.
+func (s *scanCmd) Run(ctx context.Context, e *env) error {
+	company, date, asJSON, reconcile := &s.Company, &s.Date, &s.JSON, &s.Reconcile
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
@@ -153,7 +160,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 					code, rr.Running, rr.Recorded, rr.Ended, rr.Restartable)
 			}
 		}
-		bar := progress.New(os.Stderr, 0, "scan "+code)
+		bar := progress.New(e.progress, 0, "scan "+code)
 		rep, err := scan.RunWithProgress(ctx, st, c, code, on, e.log, func(done, total int) {
 			bar.SetTotal(total)
 			bar.Set(done)
@@ -211,16 +218,15 @@ func sampleLine(first []string, total int) string {
 	return s
 }
 
-func runSchedule(ctx context.Context, e *env, args []string) error {
-	fs := flags("schedule")
-	company := fs.String("company", "", "company code (required)")
-	at := fs.String("at", "07:00", "time of day of the scan, in the company's time zone (HH:MM)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"schedule: --company is required"}
-	}
+// scheduleCmd is `starter schedule`.
+type scheduleCmd struct {
+	Company string `required:"" placeholder:"CODE" help:"company code"`
+	At      string `default:"07:00" placeholder:"HH:MM" help:"time of day of the scan, in the company's time zone"`
+}
+
+// Run creates or updates the company's daily scan Schedule.
+func (s *scheduleCmd) Run(ctx context.Context, e *env) error {
+	company, at := &s.Company, &s.At
 	t, err := time.Parse("15:04", *at)
 	if err != nil {
 		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", *at)}

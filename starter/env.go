@@ -19,6 +19,7 @@ type env struct {
 	cfg      config.Config
 	log      *slog.Logger
 	out      io.Writer
+	progress io.Writer // where long commands report how far they got (standard error)
 	st       *store.Store
 	temporal client.Client
 }
@@ -28,7 +29,7 @@ func newEnv(out io.Writer) *env {
 	if os.Getenv("LOG_LEVEL") == "" {
 		cfg.LogLevel = slog.LevelError // the commands print their own report
 	}
-	return &env{cfg: cfg, log: cfg.Logger(), out: out}
+	return &env{cfg: cfg, log: cfg.Logger(), out: out, progress: os.Stderr}
 }
 
 func (e *env) store(ctx context.Context) (*store.Store, error) {

@@ -13,22 +13,33 @@ import (
 	"github.com/relance/relance/ledger/csvimport"
 )
 
-// runImport loads the customers and invoices an accounting system exported
+// importCmd is `starter import`: it loads the customers and invoices an accounting system exported
 // as CSV. Bad rows are listed with their line and problem; the others are
 // imported; running it again updates the same records, and only the
 // columns the file carries. --check reads and reports without saving.
-func runImport(ctx context.Context, e *env, args []string) error {
-	fs := flags("import")
-	company := fs.String("company", "", "company code (required; create it first with `starter company add`)")
-	customers := fs.String("customers", "", "customers CSV: "+strings.Join(csvimport.CustomerColumns, ";"))
-	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";")+"\n"+csvimport.InstalmentHelp)
-	onAccount := fs.String("payments-on-account", "", "payments on account CSV (unapplied payments, deducted from letters): "+strings.Join(csvimport.OnAccountColumns, ";"))
-	check := fs.Bool("check", false, "read the files and report what would be refused, without saving anything")
-	if err := parse(fs, args); err != nil {
-		return err
+type importCmd struct {
+	Company           string `required:"" placeholder:"CODE" help:"company code (create it first with starter company add)"`
+	Customers         string `placeholder:"FILE" help:"customers CSV: ${customerColumns}"`
+	Invoices          string `placeholder:"FILE" help:"invoices CSV: ${invoiceColumns}. ${instalmentHelp}"`
+	PaymentsOnAccount string `name:"payments-on-account" placeholder:"FILE" help:"payments on account CSV (unapplied payments, deducted from letters): ${onAccountColumns}"`
+	Check             bool   `help:"read the files and report what would be refused, without saving anything"`
+}
+
+// importVars are the CSV columns the help of import lists.
+func importVars() map[string]string {
+	return map[string]string{
+		"customerColumns":  strings.Join(csvimport.CustomerColumns, ";"),
+		"invoiceColumns":   strings.Join(csvimport.InvoiceColumns, ";"),
+		"onAccountColumns": strings.Join(csvimport.OnAccountColumns, ";"),
+		"instalmentHelp":   csvimport.InstalmentHelp,
 	}
-	if *company == "" || (*customers == "" && *invoices == "" && *onAccount == "") {
-		return usageError{"import: --company and --customers, --invoices and/or --payments-on-account are required"}
+}
+
+// Run imports the files.
+func (c *importCmd) Run(ctx context.Context, e *env) error {
+	company, customers, invoices, onAccount, check := &c.Company, &c.Customers, &c.Invoices, &c.PaymentsOnAccount, &c.Check
+	if *customers == "" && *invoices == "" && *onAccount == "" {
+		return usageError{"import: --customers, --invoices and/or --payments-on-account are required"}
 	}
 	st, co, err := e.company(ctx, *company)
 	if err != nil {
@@ -104,28 +115,27 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	return v, nil
 }
 
-// runLadder shows or replaces a company's ladder, as a ";"-separated file
+// ladderCmd is `starter ladder`: it shows or replaces a company's ladder, as a ";"-separated file
 // (code;label;delay_days;channel;claim_fees) so `show > f`, edit, `set --file f`
 // works. Running dunnings keep the ladder they started with.
-func runLadder(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
-		return usageError{"ladder: show --company C | set --company C --file ladder.csv"}
-	}
-	fs := flags("ladder " + args[0])
-	company := fs.String("company", "", "company code (required)")
-	file := fs.String("file", "", "with set: the ladder file")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"ladder: --company is required"}
-	}
+type ladderCmd struct {
+	Show ladderShowCmd `cmd:"" help:"print the company's ladder as code;label;delay_days;channel;claim_fees"`
+	Set  ladderSetCmd  `cmd:"" help:"replace the company's ladder from such a file (running dunnings keep theirs)" audit:""`
+}
+
+// ladderShowCmd is `starter ladder show`.
+type ladderShowCmd struct {
+	companyFlag
+}
+
+// Run prints the ladder.
+func (c *ladderShowCmd) Run(ctx context.Context, e *env) error {
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if args[0] == "show" {
-		co, err := st.CompanyByCode(ctx, *company)
+	{
+		co, err := st.CompanyByCode(ctx, c.Company)
 		if err != nil {
 			return err
 		}
@@ -142,8 +152,20 @@ func runLadder(ctx context.Context, e *env, args []string) error {
 		w.Flush()
 		return w.Error()
 	}
-	if *file == "" {
-		return usageError{"ladder set: --file is required"}
+}
+
+// ladderSetCmd is `starter ladder set`.
+type ladderSetCmd struct {
+	companyFlag
+	File string `required:"" placeholder:"FILE" help:"the ladder file (as ladder show prints it)"`
+}
+
+// Run replaces the ladder.
+func (c *ladderSetCmd) Run(ctx context.Context, e *env) error {
+	company, file := &c.Company, &c.File
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(*file)
 	if err != nil {

@@ -15,26 +15,24 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// runLetters is `starter letters`: with --date, the letters of a day as a
+// lettersCmd is `starter letters`: with --date, the letters of a day as a
 // zip (one PDF per letter, to file) and as one merged PDF (to print); with
 // --customer, a customer's letters, written again to a folder on demand.
-func runLetters(ctx context.Context, e *env, args []string) error {
-	fs := flags("letters")
-	company := fs.String("company", "", "company code (required)")
-	date := fs.String("date", "", "day the letters were made, YYYY-MM-DD (default: today in the company's time zone)")
-	printOnly := fs.Bool("print-only", false, "only the letters to post (channel print or both)")
-	registered := fs.Bool("registered", false, "with --print-only: only the letters to post by registered mail with acknowledgement of receipt (formal notices, LRAR)")
-	zipPath := fs.String("zip", "", "write the day's letters to this zip, one PDF each")
-	pdfPath := fs.String("pdf", "", "write the day's letters to this PDF, one after the other, ready to print")
-	duplex := fs.Bool("duplex", false, "with --pdf: add a blank page after letters with an odd page count, so that each starts on its own sheet when printed on both sides")
-	customer := fs.String("customer", "", "list this customer's letters instead (all days)")
-	outDir := fs.String("out", "", "with --customer: write the customer's letters to this folder")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"letters: --company is required"}
-	}
+type lettersCmd struct {
+	companyFlag
+	Date       string `placeholder:"YYYY-MM-DD" help:"day the letters were made (default: today in the company's time zone)"`
+	PrintOnly  bool   `name:"print-only" help:"only the letters to post (channel print or both)"`
+	Registered bool   `help:"with --print-only: only the letters to post by registered mail with acknowledgement of receipt (formal notices, LRAR)"`
+	Zip        string `placeholder:"FILE" help:"write the day's letters to this zip, one PDF each"`
+	PDF        string `name:"pdf" placeholder:"FILE" help:"write the day's letters to this PDF, one after the other, ready to print"`
+	Duplex     bool   `help:"with --pdf: add a blank page after letters with an odd page count, so that each starts on its own sheet when printed on both sides"`
+	Customer   string `placeholder:"CODE" help:"list this customer's letters instead (all days)"`
+	Out        string `placeholder:"DIR" help:"with --customer: write the customer's letters to this folder"`
+}
+
+// Run lists and writes the letters.
+func (c *lettersCmd) Run(ctx context.Context, e *env) error {
+	company, date, printOnly, registered, zipPath, pdfPath, duplex, customer, outDir := &c.Company, &c.Date, &c.PrintOnly, &c.Registered, &c.Zip, &c.PDF, &c.Duplex, &c.Customer, &c.Out
 	st, err := e.store(ctx)
 	if err != nil {
 		return err

@@ -14,25 +14,23 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// runPreview is `starter preview`: the letter the invoice's customer would
+// previewCmd is `starter preview`: the letter the invoice's customer would
 // receive if the invoice's letter went out that day, that is the
 // customer's statement (every open item, credit notes deducted, fees per
 // row), built from the database as SendStatement builds it, but neither
 // sent nor recorded.
-func runPreview(ctx context.Context, e *env, args []string) error {
-	fs := flags("preview")
-	company := fs.String("company", "", "company code (required)")
-	invoice := fs.String("invoice", "", "invoice number (required)")
-	level := fs.String("level", "", "level code (default: the invoice's next level, else the ladder's first)")
-	date := fs.String("date", "", "date of the letter, YYYY-MM-DD (default: today in the company's time zone)")
-	out := fs.String("out", "", "PDF file to write (default ./preview-<invoice>-<level>.pdf)")
-	textOnly := fs.Bool("text", false, "print the subject and the e-mail text only, write no PDF")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *invoice == "" {
-		return usageError{"preview: --company and --invoice are required"}
-	}
+type previewCmd struct {
+	Company string `required:"" placeholder:"CODE" help:"company code"`
+	Invoice string `required:"" placeholder:"NUMBER" help:"invoice number"`
+	Level   string `help:"level code (default: the invoice's next level, else the ladder's first)"`
+	Date    string `placeholder:"YYYY-MM-DD" help:"date of the letter (default: today in the company's time zone)"`
+	Out     string `placeholder:"FILE" help:"PDF file to write (default ./preview-<invoice>-<level>.pdf)"`
+	Text    bool   `help:"print the subject and the e-mail text only, write no PDF"`
+}
+
+// Run renders the letter.
+func (p *previewCmd) Run(ctx context.Context, e *env) error {
+	company, invoice, level, date, out, textOnly := &p.Company, &p.Invoice, &p.Level, &p.Date, &p.Out, &p.Text
 	st, co, err := e.company(ctx, *company)
 	if err != nil {
 		return err

@@ -7,20 +7,18 @@ import (
 	"github.com/relance/relance/domain/money"
 )
 
-// runProposal shows what the run of a date would send, per customer (seed
+// proposalCmd is `starter proposal`: it shows what the run of a date would send, per customer (seed
 // 001), and lets the operator untick customers before it runs.
-func runProposal(ctx context.Context, e *env, args []string) error {
-	fs := flags("proposal")
-	company := fs.String("company", "", "company code (required)")
-	date := fs.String("date", "", "run date YYYY-MM-DD (default today)")
-	untick := fs.String("untick", "", "comma-separated customer codes to leave out of that run")
-	actor := fs.String("actor", "", actorHelp)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"proposal: --company is required"}
-	}
+type proposalCmd struct {
+	companyFlag
+	Date   string `placeholder:"YYYY-MM-DD" help:"run date (default today in the company's time zone)"`
+	Untick string `placeholder:"CODE,CODE" help:"comma-separated customer codes to leave out of that run"`
+	Actor  string `help:"${actorHelp}"`
+}
+
+// Run unticks the customers given and prints the proposal.
+func (c *proposalCmd) Run(ctx context.Context, e *env) error {
+	company, date, untick, actor := &c.Company, &c.Date, &c.Untick, &c.Actor
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/alecthomas/kong"
+	"github.com/relance/relance/letters/letter"
+)
+
+// cli is the command line: every command and subcommand with its help and
+// its flags, declared once. The help (`starter help`, `starter COMMAND
+// -h`) and the audit log's action names are read from it (kong's model of
+// this struct).
+//
+// A command whose field carries the tag audit:"" changes something: each
+// run writes one audit row (see audit.go); audit:"FLAG" audits it only when
+// --FLAG is given.
+type cli struct {
+	Migrate          migrateCmd          `cmd:"" help:"apply the database schema" audit:""`
+	Demo             demoCmd             `cmd:"" help:"load the demo company and its invoices" audit:""`
+	Setup            setupCmd            `cmd:"" help:"register the search attributes on a Temporal cluster" audit:""`
+	Import           importCmd           `cmd:"" help:"import customers, invoices and payments on account from CSV files (bad rows listed, the rest kept)" audit:""`
+	Facturx          facturXCmd          `cmd:"" name:"facturx" help:"import Factur-X invoice PDFs (the XML read, the PDF kept for the letters; a file twice changes nothing)"`
+	Company          companyCmd          `cmd:"" help:"add, change, show, list or archive a company (legal details, sender, time zone, send hour, demo day)"`
+	Statuses         statusesCmd         `cmd:"" help:"list, set or delete the reminder statuses of a company (seed 004)"`
+	Ladder           ladderCmd           `cmd:"" help:"show or set a company's ladder (levels, delays, channels, fees)"`
+	Scan             scanCmd             `cmd:"" help:"start one dunning workflow per overdue invoice (every company unless --company)" audit:""`
+	Schedule         scheduleCmd         `cmd:"" help:"create or update the daily scan Schedule of a company" audit:""`
+	Pay              payCmd              `cmd:"" help:"record a payment and signal the invoice's workflow" audit:""`
+	Bank             bankCmd             `cmd:"" help:"import bank statements (CAMT.053, CFONB 120) and match them; list them; simulate a month"`
+	Skip             skipCmd             `cmd:"" help:"move an invoice to the next level without a letter" audit:""`
+	Revert           revertCmd           `cmd:"" help:"move an invoice back to the previous level" audit:""`
+	Pause            pauseCmd            `cmd:"" help:"stop letters for an invoice (optionally until a date)" audit:""`
+	Resume           resumeCmd           `cmd:"" help:"end a pause" audit:""`
+	Comment          commentCmd          `cmd:"" help:"add a comment to an invoice's history" audit:""`
+	Status           statusCmd           `cmd:"" help:"show an invoice's dunning state and history (times in the company's time zone)"`
+	List             legacyCmd           `cmd:"" passthrough:"" help:"list invoices by level with filters, like the reminders screen"`
+	Dashboard        dashboardCmd        `cmd:"" help:"what is owed by age and level, letters by outcome, payments after each level, promises, DSO"`
+	Export           legacyCmd           `cmd:"" passthrough:"" help:"export invoices to remind or the reminder history as CSV or XLSX"`
+	Calls            legacyCmd           `cmd:"" passthrough:"" help:"add, list or delete calls logged with a customer"`
+	Bulk             legacyCmd           `cmd:"" passthrough:"" help:"skip (or revert, resume, comment) a selection of invoices at once" audit:""`
+	Proposal         proposalCmd         `cmd:"" help:"what the run of a date would send, per customer; untick customers before it runs" audit:"untick"`
+	Customer         customerCmd         `cmd:"" help:"set a customer's do-not-remind flag or reminder status (reaches its running dunnings)" audit:""`
+	SearchAttributes searchAttributesCmd `cmd:"" name:"search-attributes" help:"list the custom search attributes (--flags: as dev-server flags)"`
+	Templates        templatesCmd        `cmd:"" help:"list, show, set or delete a company's letter templates"`
+	Rates            ratesCmd            `cmd:"" help:"list or set the ECB refinancing rates used for late-payment interest"`
+	Serve            serveCmd            `cmd:"" help:"serve the web app, the operator HTTP API and the payment webhook"`
+	Tokens           tokensCmd           `cmd:"" help:"create, list or revoke operator API tokens"`
+	Users            usersCmd            `cmd:"" help:"add, list or disable the web app's users (sign-in, role, companies), set a password"`
+	Sources          sourcesCmd          `cmd:"" help:"set the HMAC secret of a payment source (webhook)"`
+	Preview          previewCmd          `cmd:"" help:"render an invoice's letter without sending or recording it"`
+	Letters          lettersCmd          `cmd:"" help:"the day's letters as a zip and a merged PDF to print; a customer's letters"`
+	Verify           verifyCmd           `cmd:"" help:"list the letters to verify (sent without SES's answer) and record whether they went out"`
+	Probe            probeCmd            `cmd:"" help:"GET a URL and succeed on HTTP 200 (container health checks)"`
+}
+
+// runner is a command (a leaf of cli): Run does its work.
+type runner interface {
+	Run(ctx context.Context, e *env) error
+}
+
+const cliDescription = "The dunning pipeline's command line. Configuration comes from the environment: " +
+	"TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (see docs/operations.md)."
+
+// newParser builds the kong parser of c, printing help to out. Help ends
+// parsing by panicking with helpShown (kong would otherwise exit).
+func newParser(c *cli, out io.Writer) (*kong.Kong, error) {
+	return kong.New(c,
+		kong.Name("starter"),
+		kong.Description(cliDescription),
+		kong.Writers(out, os.Stderr),
+		kong.Exit(func(int) { panic(helpShown{}) }),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, NoExpandSubcommands: true}),
+		kong.WithHyphenPrefixedParameters(true), // --amount -10 is refused by the command, not misread
+		kong.Vars{"user": osUser(), "actorHelp": actorHelp, "defaultLanguage": letter.DefaultLanguage}.CloneWith(importVars()),
+	)
+}
+
+// helpShown is the panic value that stops parsing once help is printed.
+type helpShown struct{}
+
+// parseArgs parses args against c. It returns a nil context and no error
+// when help was asked for and printed.
+func parseArgs(c *cli, args []string, out io.Writer) (kctx *kong.Context, err error) {
+	p, err := newParser(c, out)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(helpShown); !ok {
+				panic(r)
+			}
+			kctx, err = nil, nil
+		}
+	}()
+	kctx, err = p.Parse(args)
+	if err != nil {
+		return nil, usageError{parseProblem(err)}
+	}
+	return kctx, nil
+}
+
+// parseProblem says what is wrong with a command line and where to read
+// the command's flags.
+func parseProblem(err error) string {
+	var pe *kong.ParseError
+	if errors.As(err, &pe) && pe.Context != nil {
+		if path := commandPath(pe.Context); path != "" {
+			return fmt.Sprintf("%s: %v (starter %s --help lists its flags)", path, err, path)
+		}
+	}
+	return fmt.Sprintf("%v (starter help lists the commands)", err)
+}
+
+// dispatch runs the command line args (without the program name), writing
+// its report to out. No arguments, `help`, -h or --help print the help and
+// succeed; `help COMMAND...` is COMMAND... --help.
+func dispatch(ctx context.Context, args []string, out io.Writer) error {
+	switch {
+	case len(args) == 0:
+		args = []string{"--help"}
+	case args[0] == "help":
+		args = append(append([]string{}, args[1:]...), "--help")
+	}
+	var c cli
+	kctx, err := parseArgs(&c, args, out)
+	if err != nil || kctx == nil {
+		return err
+	}
+	e := newEnv(out)
+	defer e.close()
+	switch r := kctx.Selected().Target.Addr().Interface().(type) {
+	case *legacyCmd:
+		err = legacyCommands[kctx.Selected().Name](ctx, e, r.Args)
+		var u usageError
+		if errors.As(err, &u) && len(r.Args) > 0 && (r.Args[0] == "-h" || r.Args[0] == "--help") {
+			fmt.Fprintln(out, u.msg) // calls -h: the subcommands
+			return nil
+		}
+	case runner:
+		err = r.Run(ctx, e)
+	default:
+		return fmt.Errorf("command %q has nothing to run", commandPath(kctx))
+	}
+	if errors.Is(err, errHelp) {
+		return nil // a command still on the flag package printed its flags
+	}
+	var u usageError
+	if errors.As(err, &u) && e.st == nil {
+		return err // refused before anything was opened: nothing to audit
+	}
+	if aerr := e.audit(ctx, args, err); aerr != nil {
+		return errors.Join(err, aerr)
+	}
+	return err
+}
+
+// commandPath is the selected command and subcommands, e.g. "tokens create".
+func commandPath(kctx *kong.Context) string {
+	var names []string
+	for _, p := range kctx.Path {
+		if p.Command != nil {
+			names = append(names, p.Command.Name)
+		}
+	}
+	return strings.Join(names, " ")
+}
+
+// commandLine is what a parsed command line says, read from kong's model:
+// the command path, whether it changes something (its audit tag), and the
+// flags and arguments given, with their values.
+type commandLine struct {
+	Path    string
+	Changes bool
+	// Given are the flags given ("--name value") and then the positional
+	// arguments, in the order of the command line; secrets are masked.
+	Given []string
+	flags map[string]string
+}
+
+// Flag returns the value given to --name, or "".
+func (l commandLine) Flag(name string) string { return l.flags[name] }
+
+// readCommandLine reads the selected command of kctx.
+func readCommandLine(kctx *kong.Context) commandLine {
+	l := commandLine{Path: commandPath(kctx), flags: map[string]string{}}
+	var auditTag *string
+	for _, p := range kctx.Path {
+		if p.Command != nil {
+			if v, ok := p.Command.Tag.Get("audit"), p.Command.Tag.Has("audit"); ok {
+				auditTag = &v
+			} else {
+				auditTag = nil
+			}
+		}
+	}
+	for _, p := range kctx.Path {
+		switch {
+		case p.Flag != nil && !p.Resolved:
+			v := valueString(kctx.FlagValue(p.Flag))
+			l.flags[p.Flag.Name] = v
+			if secretFlag(p.Flag.Name) {
+				v = "(secret)"
+			}
+			l.Given = append(l.Given, "--"+p.Flag.Name+" "+v)
+		case p.Positional != nil:
+			l.Given = append(l.Given, valueString(kctx.Value(p)))
+		}
+	}
+	if auditTag != nil {
+		l.Changes = *auditTag == "" || l.flags[*auditTag] != ""
+	}
+	return l
+}
+
+// secretFlag reports whether a flag's value is a secret the audit log must
+// not keep. Secrets are read from the environment, never from flags (the
+// *-env flags name the variable); this is the guard if one ever is.
+func secretFlag(name string) bool {
+	if strings.HasSuffix(name, "-env") {
+		return false
+	}
+	for _, s := range []string{"password", "secret", "token"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueString prints a flag's or an argument's value (pointers followed,
+// lists joined).
+func valueString(v any) string {
+	rv := reflect.ValueOf(v)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return ""
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return ""
+	}
+	if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() != reflect.Uint8 {
+		parts := make([]string, rv.Len())
+		for i := range parts {
+			parts[i] = valueString(rv.Index(i).Interface())
+		}
+		return strings.Join(parts, " ")
+	}
+	return fmt.Sprint(rv.Interface())
+}
+
+// legacyCmd hands its arguments, unparsed, to a command still declaring
+// its flags with the flag package (list, export, calls, bulk).
+type legacyCmd struct {
+	Args []string `arg:"" optional:"" help:"the command's flags (starter COMMAND -h)"`
+}
+
+// legacyCommands are the commands legacyCmd hands their arguments to.
+var legacyCommands = map[string]func(ctx context.Context, e *env, args []string) error{
+	"list": runList, "export": runExport, "calls": runCalls, "bulk": runBulk,
+}
