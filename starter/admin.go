@@ -42,8 +42,7 @@ type demoCmd struct {
 
 // Run loads the demo company.
 func (c *demoCmd) Run(ctx context.Context, e *env) error {
-	daySeconds, date, domain := &c.DaySeconds, &c.Date, &c.EmailDomain
-	today, err := dateOrToday(*date, "Europe/Paris")
+	today, err := dateOrToday(c.Date, "Europe/Paris")
 	if err != nil {
 		return err
 	}
@@ -51,13 +50,13 @@ func (c *demoCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	n, err := demo.Load(ctx, st, demo.Options{Today: today, DaySeconds: *daySeconds, EmailDomain: *domain})
+	n, err := demo.Load(ctx, st, demo.Options{Today: today, DaySeconds: c.DaySeconds, EmailDomain: c.EmailDomain})
 	if err != nil {
 		return err
 	}
 	e.printf("demo company %s loaded: %d invoices aged from %s", demo.Company, n, today)
-	if *daySeconds > 0 {
-		e.printf(", one ladder day = %d s", *daySeconds)
+	if c.DaySeconds > 0 {
+		e.printf(", one ladder day = %d s", c.DaySeconds)
 	}
 	e.printf("\n")
 	return nil
@@ -101,15 +100,14 @@ type searchAttributesCmd struct {
 
 // Run prints the search attributes.
 func (c *searchAttributesCmd) Run(_ context.Context, e *env) error {
-	asFlags := &c.Flags
 	for _, sa := range dunning.SearchAttributeTypes {
-		if *asFlags {
+		if c.Flags {
 			e.printf("--search-attribute %s=%s ", sa.Name, sa.Type)
 		} else {
 			e.printf("%s\t%s\n", sa.Name, sa.Type)
 		}
 	}
-	if *asFlags {
+	if c.Flags {
 		e.printf("\n")
 	}
 	return nil
@@ -125,7 +123,6 @@ type scanCmd struct {
 
 // Run scans the company, or every company.
 func (s *scanCmd) Run(ctx context.Context, e *env) error {
-	company, date, asJSON, reconcile := &s.Company, &s.Date, &s.JSON, &s.Reconcile
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
@@ -134,8 +131,8 @@ func (s *scanCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	codes := []string{*company}
-	if *company == "" {
+	codes := []string{s.Company}
+	if s.Company == "" {
 		if codes, err = st.CompanyCodes(ctx); err != nil {
 			return err
 		}
@@ -146,16 +143,16 @@ func (s *scanCmd) Run(ctx context.Context, e *env) error {
 		if err != nil {
 			return err
 		}
-		on, err := dateOrToday(*date, co.TimeZone)
+		on, err := dateOrToday(s.Date, co.TimeZone)
 		if err != nil {
 			return err
 		}
-		if *reconcile {
+		if s.Reconcile {
 			rr, err := scan.Reconcile(ctx, st, c, code, e.log)
 			if err != nil {
 				return err
 			}
-			if !*asJSON {
+			if !s.JSON {
 				e.printf("reconcile %s: %d running in Temporal, %d recorded now, %d ended now (%d to start again)\n",
 					code, rr.Running, rr.Recorded, rr.Ended, rr.Restartable)
 			}
@@ -171,7 +168,7 @@ func (s *scanCmd) Run(ctx context.Context, e *env) error {
 		}
 		reports = append(reports, rep)
 	}
-	if *asJSON {
+	if s.JSON {
 		enc := json.NewEncoder(e.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(reports)
@@ -226,12 +223,12 @@ type scheduleCmd struct {
 
 // Run creates or updates the company's daily scan Schedule.
 func (s *scheduleCmd) Run(ctx context.Context, e *env) error {
-	company, at := &s.Company, &s.At
-	t, err := time.Parse("15:04", *at)
+
+	t, err := time.Parse("15:04", s.At)
 	if err != nil {
-		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", *at)}
+		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", s.At)}
 	}
-	_, co, err := e.company(ctx, *company)
+	_, co, err := e.company(ctx, s.Company)
 	if err != nil {
 		return err
 	}
@@ -264,11 +261,11 @@ func (s *scheduleCmd) Run(ctx context.Context, e *env) error {
 		if err != nil {
 			return fmt.Errorf("update schedule %s: %w", id, err)
 		}
-		e.printf("schedule %s updated: daily at %s %s\n", id, *at, co.TimeZone)
+		e.printf("schedule %s updated: daily at %s %s\n", id, s.At, co.TimeZone)
 	case err != nil:
 		return fmt.Errorf("create schedule %s: %w", id, err)
 	default:
-		e.printf("schedule %s created: daily at %s %s\n", id, *at, co.TimeZone)
+		e.printf("schedule %s created: daily at %s %s\n", id, s.At, co.TimeZone)
 	}
 	return nil
 }

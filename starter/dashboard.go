@@ -18,12 +18,11 @@ type dashboardCmd struct {
 
 // Run prints the dashboard.
 func (c *dashboardCmd) Run(ctx context.Context, e *env) error {
-	date := &c.Date
 	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	on, err := dateOrToday(*date, co.TimeZone)
+	on, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}

@@ -27,19 +27,19 @@ type facturXCmd struct {
 
 // Run imports the files.
 func (c *facturXCmd) Run(ctx context.Context, e *env) error {
-	files, company, customer := c.Files, &c.Company, &c.Customer
+	files := c.Files
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := o.Store.CompanyByCode(ctx, *company); err != nil {
+	if _, err := o.Store.CompanyByCode(ctx, c.Company); err != nil {
 		return err
 	}
 	var failed []string
 	imported := 0
 	for _, name := range files {
 		base := filepath.Base(name)
-		res, err := facturXFile(ctx, o, *company, name, *customer)
+		res, err := facturXFile(ctx, o, c.Company, name, c.Customer)
 		switch {
 		case err != nil && res.Number == "":
 			e.printf("%s: not imported: %v\n", base, err)

@@ -37,43 +37,42 @@ func importVars() map[string]string {
 
 // Run imports the files.
 func (c *importCmd) Run(ctx context.Context, e *env) error {
-	company, customers, invoices, onAccount, check := &c.Company, &c.Customers, &c.Invoices, &c.PaymentsOnAccount, &c.Check
-	if *customers == "" && *invoices == "" && *onAccount == "" {
+	if c.Customers == "" && c.Invoices == "" && c.PaymentsOnAccount == "" {
 		return usageError{"import: --customers, --invoices and/or --payments-on-account are required"}
 	}
-	st, co, err := e.company(ctx, *company)
+	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
 	var reports []csvimport.Report
-	if *customers != "" {
-		f, err := readFile(*customers, csvimport.ReadCustomers)
+	if c.Customers != "" {
+		f, err := readFile(c.Customers, csvimport.ReadCustomers)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
 	}
-	if *invoices != "" {
-		f, err := readFile(*invoices, csvimport.ReadInvoices)
+	if c.Invoices != "" {
+		f, err := readFile(c.Invoices, csvimport.ReadInvoices)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
 	}
-	if *onAccount != "" {
-		f, err := readFile(*onAccount, csvimport.ReadPaymentsOnAccount)
+	if c.PaymentsOnAccount != "" {
+		f, err := readFile(c.PaymentsOnAccount, csvimport.ReadPaymentsOnAccount)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
@@ -87,14 +86,14 @@ func (c *importCmd) Run(ctx context.Context, e *env) error {
 		for _, n := range rep.Notes {
 			e.printf("  %s %s (accepted)\n", rep.File, n.Error())
 		}
-		if *check {
+		if c.Check {
 			e.printf("%s: %d rows read: %d would be imported, %d refused (nothing saved)\n", rep.File, rep.Rows, rep.Imported, rep.Refused)
 		} else {
 			e.printf("%s\n", rep)
 		}
 		failed += rep.Refused + rep.Failed
 	}
-	if failed > 0 && !*check {
+	if failed > 0 && !c.Check {
 		return fmt.Errorf("%d row(s) not imported: fix them and run the import again (imported rows are updated, not duplicated)", failed)
 	}
 	return nil
@@ -162,12 +161,11 @@ type ladderSetCmd struct {
 
 // Run replaces the ladder.
 func (c *ladderSetCmd) Run(ctx context.Context, e *env) error {
-	company, file := &c.Company, &c.File
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(*file)
+	f, err := os.Open(c.File)
 	if err != nil {
 		return err
 	}
@@ -176,7 +174,7 @@ func (c *ladderSetCmd) Run(ctx context.Context, e *env) error {
 	r.Comma = ';'
 	rows, err := r.ReadAll()
 	if err != nil {
-		return fmt.Errorf("%s: %w", *file, err)
+		return fmt.Errorf("%s: %w", c.File, err)
 	}
 	var l ladder.Ladder
 	for i, row := range rows {
@@ -184,25 +182,25 @@ func (c *ladderSetCmd) Run(ctx context.Context, e *env) error {
 			continue
 		}
 		if len(row) != 5 {
-			return fmt.Errorf("%s line %d: want 5 fields code;label;delay_days;channel;claim_fees", *file, i+1)
+			return fmt.Errorf("%s line %d: want 5 fields code;label;delay_days;channel;claim_fees", c.File, i+1)
 		}
 		days, err := strconv.Atoi(row[2])
 		if err != nil {
-			return fmt.Errorf("%s line %d: delay_days %q is not a number", *file, i+1, row[2])
+			return fmt.Errorf("%s line %d: delay_days %q is not a number", c.File, i+1, row[2])
 		}
 		fees, err := strconv.ParseBool(row[4])
 		if err != nil {
-			return fmt.Errorf("%s line %d: claim_fees %q: want true or false", *file, i+1, row[4])
+			return fmt.Errorf("%s line %d: claim_fees %q: want true or false", c.File, i+1, row[4])
 		}
 		l = append(l, ladder.Level{Code: row[0], Label: row[1], DelayDays: days, Channel: ladder.Channel(row[3]), ClaimFees: fees})
 	}
-	if err := st.SetLadder(ctx, *company, l); err != nil {
+	if err := st.SetLadder(ctx, c.Company, l); err != nil {
 		return err
 	}
-	running, err := st.RunningDunnings(ctx, *company)
+	running, err := st.RunningDunnings(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	e.printf("ladder of %s: %d levels saved; new dunnings use it, the %d running dunning(s) keep the ladder they started with\n", *company, len(l), running)
+	e.printf("ladder of %s: %d levels saved; new dunnings use it, the %d running dunning(s) keep the ladder they started with\n", c.Company, len(l), running)
 	return nil
 }

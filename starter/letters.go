@@ -32,47 +32,46 @@ type lettersCmd struct {
 
 // Run lists and writes the letters.
 func (c *lettersCmd) Run(ctx context.Context, e *env) error {
-	company, date, printOnly, registered, zipPath, pdfPath, duplex, customer, outDir := &c.Company, &c.Date, &c.PrintOnly, &c.Registered, &c.Zip, &c.PDF, &c.Duplex, &c.Customer, &c.Out
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if *customer != "" {
-		if *date != "" || *zipPath != "" || *pdfPath != "" || *printOnly || *registered || *duplex {
+	if c.Customer != "" {
+		if c.Date != "" || c.Zip != "" || c.PDF != "" || c.PrintOnly || c.Registered || c.Duplex {
 			return usageError{"letters: --customer lists a customer's letters: use --out, not --date, --zip, --pdf, --print-only or --duplex"}
 		}
-		return customerLetters(ctx, e, st, *company, *customer, *outDir)
+		return customerLetters(ctx, e, st, c.Company, c.Customer, c.Out)
 	}
-	if *outDir != "" {
+	if c.Out != "" {
 		return usageError{"letters: --out goes with --customer; for a day's letters use --zip and --pdf"}
 	}
-	if *registered && !*printOnly {
+	if c.Registered && !c.PrintOnly {
 		return usageError{"letters: --registered goes with --print-only"}
 	}
-	if *duplex && *pdfPath == "" {
+	if c.Duplex && c.PDF == "" {
 		return usageError{"letters: --duplex goes with --pdf"}
 	}
-	co, err := st.CompanyByCode(ctx, *company)
+	co, err := st.CompanyByCode(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	day, err := dateOrToday(*date, co.TimeZone)
+	day, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
 	channel := store.BatchAll
-	if *printOnly {
+	if c.PrintOnly {
 		channel = store.BatchPrint
 	}
-	letters, err := st.LettersOn(ctx, *company, day, channel)
+	letters, err := st.LettersOn(ctx, c.Company, day, channel)
 	if err != nil {
 		return err
 	}
 	what := "letters"
-	if *printOnly {
+	if c.PrintOnly {
 		what = "letters to print"
 	}
-	if *registered {
+	if c.Registered {
 		what = "letters to post by registered mail"
 		kept := letters[:0]
 		for _, l := range letters {
@@ -99,22 +98,22 @@ func (c *lettersCmd) Run(ctx context.Context, e *env) error {
 	if len(withPDF) == 0 {
 		return nil
 	}
-	if *zipPath != "" {
-		if err := writeAtomically(*zipPath, func(w io.Writer) error { return zipLetters(w, withPDF) }); err != nil {
-			return fmt.Errorf("zip %s: %w", *zipPath, err)
+	if c.Zip != "" {
+		if err := writeAtomically(c.Zip, func(w io.Writer) error { return zipLetters(w, withPDF) }); err != nil {
+			return fmt.Errorf("zip %s: %w", c.Zip, err)
 		}
-		e.printf("zip: %s (%d PDF)\n", *zipPath, len(withPDF))
+		e.printf("zip: %s (%d PDF)\n", c.Zip, len(withPDF))
 	}
-	if *pdfPath != "" {
+	if c.PDF != "" {
 		pages := 0
-		if err := writeAtomically(*pdfPath, func(w io.Writer) error {
+		if err := writeAtomically(c.PDF, func(w io.Writer) error {
 			var err error
-			pages, err = mergeLetters(w, withPDF, *duplex)
+			pages, err = mergeLetters(w, withPDF, c.Duplex)
 			return err
 		}); err != nil {
-			return fmt.Errorf("merged PDF %s: %w", *pdfPath, err)
+			return fmt.Errorf("merged PDF %s: %w", c.PDF, err)
 		}
-		e.printf("PDF to print: %s (%d letters, %d pages)\n", *pdfPath, len(withPDF), pages)
+		e.printf("PDF to print: %s (%d letters, %d pages)\n", c.PDF, len(withPDF), pages)
 	}
 	return nil
 }

@@ -38,19 +38,19 @@ type payCmd struct {
 
 // Run records the payment.
 func (c *payCmd) Run(ctx context.Context, e *env) error {
-	f, amount, id, currency, date, method := c.invoiceFlags, &c.Amount, &c.ID, &c.Currency, &c.Date, &c.Method
+	f := c.invoiceFlags
 	// The one check of every payment entry: a canonical amount ("1250.00";
 	// "1,250" or "1e309" are refused, not read as 1,25 or an overflow).
-	amt, err := dunning.ParseAmount(*amount)
+	amt, err := dunning.ParseAmount(c.Amount)
 	if err != nil {
 		return usageError{"pay: --amount: " + err.Error()}
 	}
-	for _, f := range []struct{ name, v string }{{"--id", *id}, {"--method", *method}, {"--currency", *currency}} {
+	for _, f := range []struct{ name, v string }{{"--id", c.ID}, {"--method", c.Method}, {"--currency", c.Currency}} {
 		if err := dunning.CheckText(f.name, f.v, dunning.MaxFieldLength); err != nil {
 			return usageError{"pay: " + err.Error()}
 		}
 	}
-	paid, err := dateOrToday(*date, "Europe/Paris")
+	paid, err := dateOrToday(c.Date, "Europe/Paris")
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (c *payCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	p := dunning.Payment{ExternalID: *id, Amount: amt, Currency: *currency, PaidOn: paid, Method: *method, Source: "starter"}
+	p := dunning.Payment{ExternalID: c.ID, Amount: amt, Currency: c.Currency, PaidOn: paid, Method: c.Method, Source: "starter"}
 	out, err := o.Pay(ctx, f.Company, f.Invoice, p)
 	var refused *dunning.PaymentError
 	switch {
@@ -73,9 +73,9 @@ func (c *payCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	if out.Result.Duplicate {
-		e.printf("payment %s was already recorded: nothing changed, balance %s\n", *id, out.Result.Balance.StringFixed(2))
+		e.printf("payment %s was already recorded: nothing changed, balance %s\n", c.ID, out.Result.Balance.StringFixed(2))
 	} else {
-		e.printf("payment %s of %s recorded on %s, balance now %s\n", *id, amt.StringFixed(2), f.Invoice, out.Result.Balance.StringFixed(2))
+		e.printf("payment %s of %s recorded on %s, balance now %s\n", c.ID, amt.StringFixed(2), f.Invoice, out.Result.Balance.StringFixed(2))
 	}
 	if out.Result.Overpaid.IsPositive() {
 		e.printf("overpaid by %s (recorded on the payment)\n", out.Result.Overpaid.StringFixed(2))

@@ -30,21 +30,20 @@ type previewCmd struct {
 
 // Run renders the letter.
 func (p *previewCmd) Run(ctx context.Context, e *env) error {
-	company, invoice, level, date, out, textOnly := &p.Company, &p.Invoice, &p.Level, &p.Date, &p.Out, &p.Text
-	st, co, err := e.company(ctx, *company)
+	st, co, err := e.company(ctx, p.Company)
 	if err != nil {
 		return err
 	}
-	inv, err := st.LoadInvoice(ctx, *company, *invoice)
+	inv, err := st.LoadInvoice(ctx, p.Company, p.Invoice)
 	if err != nil {
 		return err
 	}
-	on, err := dateOrToday(*date, co.TimeZone)
+	on, err := dateOrToday(p.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
-	lv, err := previewLevel(inv.Ladder, *level, func() (string, error) {
-		row, err := st.InvoiceSummary(ctx, *company, *invoice, time.Now())
+	lv, err := previewLevel(inv.Ladder, p.Level, func() (string, error) {
+		row, err := st.InvoiceSummary(ctx, p.Company, p.Invoice, time.Now())
 		return row.NextLevel, err
 	})
 	if err != nil {
@@ -72,7 +71,7 @@ func (p *previewCmd) Run(ctx context.Context, e *env) error {
 		e.printf("fees claimed: indemnity %s, penalties %s (%s), total to pay %s\n",
 			money.Format(d.Fees.Indemnity, "EUR"), money.Format(d.Fees.Interest, d.Currency), d.Fees.RateNote, money.Format(d.Fees.TotalDue, d.Currency))
 	}
-	if !*textOnly {
+	if !p.Text {
 		pdf, warnings, err := letter.RenderChecked(d, c)
 		if err != nil {
 			return err
@@ -80,7 +79,7 @@ func (p *previewCmd) Run(ctx context.Context, e *env) error {
 		for _, w := range warnings {
 			e.printf("printed with a change: %s\n", w)
 		}
-		path := *out
+		path := p.Out
 		if path == "" {
 			path = fmt.Sprintf("preview-%s-%s.pdf", letterbatch.Part(inv.Number), letterbatch.Part(lv.Code))
 		}

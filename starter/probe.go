@@ -15,21 +15,20 @@ type probeCmd struct {
 
 // Run GETs the URL.
 func (c *probeCmd) Run(ctx context.Context, e *env) error {
-	url := &c.URL
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
 	if err != nil {
 		return usageError{"probe: " + err.Error()}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("probe %s: %w", *url, err)
+		return fmt.Errorf("probe %s: %w", c.URL, err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("probe %s: HTTP %d", *url, resp.StatusCode)
+		return fmt.Errorf("probe %s: HTTP %d", c.URL, resp.StatusCode)
 	}
-	e.printf("%s: ok\n", *url)
+	e.printf("%s: ok\n", c.URL)
 	return nil
 }

@@ -18,33 +18,32 @@ type proposalCmd struct {
 
 // Run unticks the customers given and prints the proposal.
 func (c *proposalCmd) Run(ctx context.Context, e *env) error {
-	company, date, untick, actor := &c.Company, &c.Date, &c.Untick, &c.Actor
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	co, err := o.Store.CompanyByCode(ctx, *company)
+	co, err := o.Store.CompanyByCode(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	day, err := dateOrToday(*date, co.TimeZone)
+	day, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
-	if *untick != "" {
-		for _, c := range strings.Split(*untick, ",") {
-			paused, err := o.Untick(ctx, *company, strings.TrimSpace(c), day, cliActor(*actor))
+	if c.Untick != "" {
+		for _, customer := range strings.Split(c.Untick, ",") {
+			paused, err := o.Untick(ctx, c.Company, strings.TrimSpace(customer), day, cliActor(c.Actor))
 			if err != nil {
 				return err
 			}
-			e.printf("unticked %s: %d invoice(s) paused until %s (%s)\n", c, len(paused), day.AddDays(1), strings.Join(paused, ", "))
+			e.printf("unticked %s: %d invoice(s) paused until %s (%s)\n", customer, len(paused), day.AddDays(1), strings.Join(paused, ", "))
 		}
 	}
-	props, err := o.Proposal(ctx, *company, day)
+	props, err := o.Proposal(ctx, c.Company, day)
 	if err != nil {
 		return err
 	}
-	e.printf("proposal of %s for %s: %d customer(s)\n\n", *company, day.French(), len(props))
+	e.printf("proposal of %s for %s: %d customer(s)\n\n", c.Company, day.French(), len(props))
 	e.printf("%-9s %-26s %-5s %-6s %14s %12s  %s\n", "Client", "Nom", "Niv.", "Canal", "Montant relancé", "Frais", "Factures")
 	for _, p := range props {
 		var nums []string
@@ -59,7 +58,7 @@ func (c *proposalCmd) Run(ctx context.Context, e *env) error {
 			money.Format(p.Reminded, p.Currency), fees, strings.Join(nums, ", "))
 	}
 	// Customers whose letter waits for their cadence: no letter that day.
-	waiting, err := o.Waiting(ctx, *company, day)
+	waiting, err := o.Waiting(ctx, c.Company, day)
 	if err != nil {
 		return err
 	}

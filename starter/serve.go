@@ -23,7 +23,6 @@ type serveCmd struct {
 
 // Run serves until ctx ends.
 func (c *serveCmd) Run(ctx context.Context, e *env) error {
-	addr, ui, insecure := &c.Addr, &c.TemporalUI, &c.InsecureCookies
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
@@ -41,7 +40,7 @@ func (c *serveCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	return web.Run(ctx, web.RunOptions{
-		Addr: *addr, Ops: o, Log: log, TemporalUI: *ui, Namespace: e.cfg.TemporalNamespace, InsecureCookies: *insecure,
+		Addr: c.Addr, Ops: o, Log: log, TemporalUI: c.TemporalUI, Namespace: e.cfg.TemporalNamespace, InsecureCookies: c.InsecureCookies,
 		RequireAdminSecondFactor: adminFactor,
 		Ready: func(a string) {
 			e.printf("relance web app on http://%s/ (operator API /v1/..., payment webhook POST /v1/payments)\n", a)
@@ -161,13 +160,13 @@ type sourcesSetCmd struct {
 
 // Run sets the secret and the scope.
 func (c *sourcesSetCmd) Run(ctx context.Context, e *env) error {
-	name, secretEnv, sc := &c.Name, &c.SecretEnv, c.scopeFlags
-	secret, ok := os.LookupEnv(*secretEnv)
+	sc := c.scopeFlags
+	secret, ok := os.LookupEnv(c.SecretEnv)
 	if !ok || strings.TrimSpace(secret) == "" {
-		return usageError{fmt.Sprintf("sources set: environment variable %s is not set", *secretEnv)}
+		return usageError{fmt.Sprintf("sources set: environment variable %s is not set", c.SecretEnv)}
 	}
 	if len(secret) < store.MinSecretLength {
-		return usageError{fmt.Sprintf("sources set: the secret in %s must have at least %d characters (e.g. openssl rand -hex 32)", *secretEnv, store.MinSecretLength)}
+		return usageError{fmt.Sprintf("sources set: the secret in %s must have at least %d characters (e.g. openssl rand -hex 32)", c.SecretEnv, store.MinSecretLength)}
 	}
 	scope, err := sc.scope("sources set")
 	if err != nil {
@@ -180,13 +179,13 @@ func (c *sourcesSetCmd) Run(ctx context.Context, e *env) error {
 	if err := st.CheckScope(ctx, scope); err != nil {
 		return err
 	}
-	if err := st.SetWebhookSource(ctx, *name, secret); err != nil {
+	if err := st.SetWebhookSource(ctx, c.Name, secret); err != nil {
 		return err
 	}
-	if err := st.SetSourceScope(ctx, *name, scope); err != nil {
+	if err := st.SetSourceScope(ctx, c.Name, scope); err != nil {
 		return err
 	}
-	e.printf("payment source %s (%s): secret set from $%s\n", *name, scope, *secretEnv)
+	e.printf("payment source %s (%s): secret set from $%s\n", c.Name, scope, c.SecretEnv)
 	return nil
 }
 

@@ -132,7 +132,7 @@ func (c *templatesShowCmd) Run(ctx context.Context, e *env) error {
 	if c.Company == "" || c.Level == "" {
 		return usageError{"templates show: --company and --level are required"}
 	}
-	f, days := templateFlags{companyFlag: companyFlag{c.Company}, Level: c.Level, Lang: c.Lang, Kind: c.Kind}, &c.Days
+	f := templateFlags{companyFlag: companyFlag{c.Company}, Level: c.Level, Lang: c.Lang, Kind: c.Kind}
 	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func (c *templatesShowCmd) Run(ctx context.Context, e *env) error {
 		return err
 	}
 	want := f.template(0)
-	if t, ok := letter.SelectTemplate(ts, want.Level, want.Language, want.CustomerKind, *days); ok {
+	if t, ok := letter.SelectTemplate(ts, want.Level, want.Language, want.CustomerKind, c.Days); ok {
 		fmt.Fprintf(os.Stderr, "# custom template %s of company %s\n", t.Name(), co.Code)
 		e.printf("%s", withNewline(t.Source))
 		return nil
@@ -172,8 +172,8 @@ type templatesSetCmd struct {
 
 // Run saves the template.
 func (c *templatesSetCmd) Run(ctx context.Context, e *env) error {
-	f, file := c.templateFlags, &c.File
-	src, err := os.ReadFile(*file)
+	f := c.templateFlags
+	src, err := os.ReadFile(c.File)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (c *templatesSetCmd) Run(ctx context.Context, e *env) error {
 	}
 	if err := st.SaveTemplate(ctx, f.Company, t); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			return fmt.Errorf("%s: %s (nothing saved)", *file, store.ReasonText(err))
+			return fmt.Errorf("%s: %s (nothing saved)", c.File, store.ReasonText(err))
 		}
 		return err
 	}
