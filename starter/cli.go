@@ -40,11 +40,11 @@ type cli struct {
 	Resume           resumeCmd           `cmd:"" help:"end a pause" audit:""`
 	Comment          commentCmd          `cmd:"" help:"add a comment to an invoice's history" audit:""`
 	Status           statusCmd           `cmd:"" help:"show an invoice's dunning state and history (times in the company's time zone)"`
-	List             legacyCmd           `cmd:"" passthrough:"" help:"list invoices by level with filters, like the reminders screen"`
+	List             listCmd             `cmd:"" help:"list invoices with the Relances screen's filter and tab counts"`
 	Dashboard        dashboardCmd        `cmd:"" help:"what is owed by age and level, letters by outcome, payments after each level, promises, DSO"`
-	Export           legacyCmd           `cmd:"" passthrough:"" help:"export invoices to remind or the reminder history as CSV or XLSX"`
-	Calls            legacyCmd           `cmd:"" passthrough:"" help:"add, list or delete calls logged with a customer"`
-	Bulk             legacyCmd           `cmd:"" passthrough:"" help:"skip (or revert, resume, comment) a selection of invoices at once" audit:""`
+	Export           exportCmd           `cmd:"" help:"export invoices to remind or the reminder history as CSV or XLSX"`
+	Calls            callsCmd            `cmd:"" help:"add, list or delete calls logged with a customer"`
+	Bulk             bulkCmd             `cmd:"" help:"skip (or revert, resume, comment) a selection of invoices at once" audit:""`
 	Proposal         proposalCmd         `cmd:"" help:"what the run of a date would send, per customer; untick customers before it runs" audit:"untick"`
 	Customer         customerCmd         `cmd:"" help:"set a customer's do-not-remind flag or reminder status (reaches its running dunnings)" audit:""`
 	SearchAttributes searchAttributesCmd `cmd:"" name:"search-attributes" help:"list the custom search attributes (--flags: as dev-server flags)"`
@@ -136,27 +136,16 @@ func dispatch(ctx context.Context, args []string, out io.Writer) error {
 	}
 	e := newEnv(out)
 	defer e.close()
-	switch r := kctx.Selected().Target.Addr().Interface().(type) {
-	case *legacyCmd:
-		err = legacyCommands[kctx.Selected().Name](ctx, e, r.Args)
-		var u usageError
-		if errors.As(err, &u) && len(r.Args) > 0 && (r.Args[0] == "-h" || r.Args[0] == "--help") {
-			fmt.Fprintln(out, u.msg) // calls -h: the subcommands
-			return nil
-		}
-	case runner:
-		err = r.Run(ctx, e)
-	default:
+	r, ok := kctx.Selected().Target.Addr().Interface().(runner)
+	if !ok {
 		return fmt.Errorf("command %q has nothing to run", commandPath(kctx))
 	}
-	if errors.Is(err, errHelp) {
-		return nil // a command still on the flag package printed its flags
-	}
+	err = r.Run(ctx, e)
 	var u usageError
 	if errors.As(err, &u) && e.st == nil {
 		return err // refused before anything was opened: nothing to audit
 	}
-	if aerr := e.audit(ctx, args, err); aerr != nil {
+	if aerr := e.audit(ctx, readCommandLine(kctx), err); aerr != nil {
 		return errors.Join(err, aerr)
 	}
 	return err
@@ -256,15 +245,4 @@ func valueString(v any) string {
 		return strings.Join(parts, " ")
 	}
 	return fmt.Sprint(rv.Interface())
-}
-
-// legacyCmd hands its arguments, unparsed, to a command still declaring
-// its flags with the flag package (list, export, calls, bulk).
-type legacyCmd struct {
-	Args []string `arg:"" optional:"" help:"the command's flags (starter COMMAND -h)"`
-}
-
-// legacyCommands are the commands legacyCmd hands their arguments to.
-var legacyCommands = map[string]func(ctx context.Context, e *env, args []string) error{
-	"list": runList, "export": runExport, "calls": runCalls, "bulk": runBulk,
 }

@@ -3,118 +3,85 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/platform/progress"
 	"github.com/shopspring/decimal"
 )
 
-// listFilterFlags are the filters of the reminders screen (seeds 000 and
-// 001), shared by list and export.
-type listFilterFlags struct {
-	company, level, nextLevel, status, customer, family, salesRep, paymentMethod *string
-	overdueDays, limit                                                           *int
-	overCreditLimit                                                              *bool
-}
-
-func addListFilterFlags(fs *flag.FlagSet) listFilterFlags {
-	return listFilterFlags{
-		company:         fs.String("company", "", "company code (required)"),
-		level:           fs.String("level", "", "last level reached: R1, R2, R3, MED... (NONE: no letter yet)"),
-		nextLevel:       fs.String("next-level", "", "next letter: R1, R2... or UNRESOLVED"),
-		status:          fs.String("status", "", "active, paused, held, unresolved, paid or closed (paid and closed list settled invoices)"),
-		customer:        fs.String("customer", "", "customer code"),
-		family:          fs.String("family", "", "customer family"),
-		salesRep:        fs.String("sales-rep", "", "sales representative"),
-		paymentMethod:   fs.String("payment-method", "", "customer's payment method"),
-		overdueDays:     fs.Int("overdue-days", 0, "only invoices due at least this many days ago"),
-		limit:           fs.Int("limit", 1000, "at most this many invoices"),
-		overCreditLimit: fs.Bool("over-credit-limit", false, "only customers whose open balance exceeds their credit limit"),
-	}
-}
-
-func (l listFilterFlags) filter(cmd string, now time.Time) (store.InvoiceFilter, error) {
-	if *l.company == "" {
-		return store.InvoiceFilter{}, usageError{cmd + ": --company is required"}
-	}
-	if *l.overdueDays < 0 {
-		return store.InvoiceFilter{}, usageError{cmd + ": --overdue-days must be 0 or more"}
-	}
-	if *l.limit < 1 {
-		return store.InvoiceFilter{}, usageError{cmd + ": --limit must be 1 or more"}
-	}
-	return store.InvoiceFilter{
-		Company: *l.company, Level: strings.ToUpper(*l.level), NextLevel: strings.ToUpper(*l.nextLevel),
-		Status: strings.ToLower(*l.status), Customer: *l.customer, Family: *l.family, SalesRep: *l.salesRep,
-		PaymentMethod: *l.paymentMethod, OverdueDays: *l.overdueDays, OverCreditLimit: *l.overCreditLimit,
-		Now: now, Limit: *l.limit,
-	}, nil
-}
-
-// listTabs counts the open invoices per tab of the reminders screen (seed
-// 000): all, per level reached, unresolved ("Non soldé"), paused. The
-// other filters apply; level and status do not (they choose the tab).
-func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, companyID int64) (string, error) {
-	f.Level, f.NextLevel, f.Status, f.Limit = "", "", "", 1_000_000
-	all, err := st.ListInvoices(ctx, f)
-	if err != nil {
-		return "", err
-	}
-	lad, err := st.Ladder(ctx, companyID)
-	if err != nil {
-		return "", err
-	}
-	perLevel := map[string]int{}
-	unresolved, paused := 0, 0
-	for _, x := range all {
-		perLevel[x.Level]++
-		switch dunning.Status(x.Status) {
-		case dunning.StatusUnresolved:
-			unresolved++
-		case dunning.StatusPaused:
-			paused++
-		}
-	}
-	tabs := []string{fmt.Sprintf("Tous %d", len(all))}
-	for _, lv := range lad {
-		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, perLevel[lv.Code]))
-	}
-	tabs = append(tabs, fmt.Sprintf("Non soldé %d", unresolved), fmt.Sprintf("En pause %d", paused))
-	return strings.Join(tabs, " | "), nil
-}
-
-func runList(ctx context.Context, e *env, args []string) error {
-	fs := flags("list")
-	lf := addListFilterFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	f, err := lf.filter("list", time.Now())
-	if err != nil {
-		return err
+// readFilter reads the invoice filter of the flags as the API and the web
+// app read theirs (actions.ParseFilter), the levels checked against the
+// company's ladder. It returns the company and its ladder's level codes.
+func readFilter(ctx context.Context, e *env, cmd string, ff actions.FilterFlags, rows actions.Rows) (actions.Filter, *store.Store, store.Company, []string, error) {
+	q := ff.Values()
+	opts := actions.FilterOptions{Now: time.Now(), Rows: rows, Strict: true}
+	f := actions.ParseFilter(q, opts)
+	if f.Company == "" {
+		return f, nil, store.Company{}, nil, usageError{cmd + ": --company is required"}
 	}
 	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
-		return err
+		return f, nil, co, nil, err
 	}
-	rows, err := st.ListInvoices(ctx, f)
+	lad, err := st.Ladder(ctx, co.ID)
+	if err != nil {
+		return f, nil, co, nil, err
+	}
+	for _, lv := range lad {
+		opts.Levels = append(opts.Levels, lv.Code)
+	}
+	if f = actions.ParseFilter(q, opts); f.Err() != nil {
+		return f, nil, co, nil, usageError{cmd + ": " + store.ReasonText(f.Err())}
+	}
+	return f, st, co, opts.Levels, nil
+}
+
+// listTabs counts the open invoices per tab of the Relances screen, as
+// the web app does (store.CountTabs, one query): all, per next letter,
+// unresolved ("Non soldé"), paused, held. The other filters apply; the
+// tab, level and status do not (they choose the rows).
+func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, levels []string) (string, error) {
+	f.Tab, f.Level, f.NextLevel, f.Status = "", "", "", ""
+	n, err := st.CountTabs(ctx, f)
+	if err != nil {
+		return "", err
+	}
+	tabs := []string{fmt.Sprintf("Tous %d", n.All)}
+	for _, code := range levels {
+		tabs = append(tabs, fmt.Sprintf("%s %d", code, n.Levels[code]))
+	}
+	tabs = append(tabs, fmt.Sprintf("Non soldé %d", n.Unresolved), fmt.Sprintf("En pause %d", n.Paused), fmt.Sprintf("Contentieux %d", n.Held))
+	return strings.Join(tabs, " | "), nil
+}
+
+// listCmd is `starter list`: the invoices as the Relances screen lists
+// them, with its tabs' counts.
+type listCmd struct {
+	actions.FilterFlags
+}
+
+// Run prints the tabs and the rows.
+func (c *listCmd) Run(ctx context.Context, e *env) error {
+	f, st, _, levels, err := readFilter(ctx, e, "list", c.FilterFlags, actions.ListRows)
 	if err != nil {
 		return err
 	}
-	tabs, err := listTabs(ctx, st, f, co.ID)
+	rows, err := st.ListInvoices(ctx, f.InvoiceFilter)
+	if err != nil {
+		return err
+	}
+	tabs, err := listTabs(ctx, st, f.InvoiceFilter, levels)
 	if err != nil {
 		return err
 	}
@@ -170,42 +137,37 @@ func listClip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func runExport(ctx context.Context, e *env, args []string) error {
-	fs := flags("export")
-	lf := addListFilterFlags(fs)
-	what := fs.String("what", "invoices", "invoices (the reminders list) or history (the reminder history)")
-	from := fs.String("from", "", "history: first day (YYYY-MM-DD)")
-	to := fs.String("to", "", "history: last day, included (YYYY-MM-DD)")
-	format := fs.String("format", "", "csv or xlsx (default: from the --out extension)")
-	outPath := fs.String("out", "", "file to write (required; - for standard output)")
-	if err := parse(fs, args); err != nil {
-		return err
+// exportCmd is `starter export`.
+type exportCmd struct {
+	actions.FilterFlags
+	What   string `default:"invoices" help:"invoices (the reminders list) or history (the reminder history)"`
+	From   string `placeholder:"YYYY-MM-DD" help:"history: first day"`
+	To     string `placeholder:"YYYY-MM-DD" help:"history: last day, included"`
+	Format string `help:"csv or xlsx (default: from the --out extension)"`
+	Out    string `required:"" placeholder:"FILE" help:"file to write (- for standard output)"`
+}
+
+// Run writes the spreadsheet.
+func (c *exportCmd) Run(ctx context.Context, e *env) error {
+	format := c.Format
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(c.Out)), ".")
 	}
-	f, err := lf.filter("export", time.Now())
-	if err != nil {
-		return err
+	if format != "csv" && format != "xlsx" {
+		return usageError{fmt.Sprintf("export: --format must be csv or xlsx, not %q", format)}
 	}
-	if *outPath == "" {
-		return usageError{"export: --out is required (a file name, or - for standard output)"}
-	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*outPath)), ".")
-	}
-	if *format != "csv" && *format != "xlsx" {
-		return usageError{fmt.Sprintf("export: --format must be csv or xlsx, not %q", *format)}
-	}
-	if *what != "invoices" && *what != "history" {
-		return usageError{fmt.Sprintf("export: --what must be invoices or history, not %q", *what)}
+	if c.What != "invoices" && c.What != "history" {
+		return usageError{fmt.Sprintf("export: --what must be invoices or history, not %q", c.What)}
 	}
 	var fromDate, toDate calendar.Date
 	for _, d := range []struct {
 		s   string
 		dst *calendar.Date
-	}{{*from, &fromDate}, {*to, &toDate}} {
+	}{{c.From, &fromDate}, {c.To, &toDate}} {
 		if d.s == "" {
 			continue
 		}
-		if *what != "history" {
+		if c.What != "history" {
 			return usageError{"export: --from and --to apply to --what history"}
 		}
 		v, err := calendar.Parse(d.s)
@@ -214,25 +176,25 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		*d.dst = v
 	}
-
-	st, co, err := e.company(ctx, f.Company)
+	ff, st, co, _, err := readFilter(ctx, e, "export", c.FilterFlags, actions.ExportRows)
 	if err != nil {
 		return err
 	}
+	f := ff.InvoiceFilter
 	loc, err := time.LoadLocation(co.TimeZone)
 	if err != nil {
 		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)
 	}
 	// The bar goes where the report goes, unless the file itself does.
-	var barOut io.Writer = e.out
-	if *outPath == "-" {
-		barOut = os.Stderr
+	barOut := e.out
+	if c.Out == "-" {
+		barOut = e.progress
 	}
-	label := *what + " " + f.Company
+	label := c.What + " " + f.Company
 	bar := progress.New(barOut, 0, "fetch "+label)
 	var inv []store.InvoiceRow
 	var hist []store.HistoryExportRow
-	if *what == "invoices" {
+	if c.What == "invoices" {
 		inv, err = st.ListInvoices(ctx, f)
 		export.InLocation(inv, loc)
 		if err == nil {
@@ -253,31 +215,31 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	opts := export.Options{Progress: bar}
 	write := func(w io.Writer) error {
 		switch {
-		case *what == "invoices" && *format == "csv":
+		case c.What == "invoices" && format == "csv":
 			return opts.InvoicesCSV(w, inv)
-		case *what == "invoices":
+		case c.What == "invoices":
 			return opts.InvoicesXLSX(w, inv)
-		case *format == "csv":
+		case format == "csv":
 			return opts.HistoryCSV(w, hist)
 		default:
 			return opts.HistoryXLSX(w, hist)
 		}
 	}
-	if *outPath == "-" {
+	if c.Out == "-" {
 		err = write(e.out)
 	} else {
-		err = exportToFile(*outPath, write)
+		err = exportToFile(c.Out, write)
 	}
 	if err != nil {
-		return fmt.Errorf("export to %s: %w", *outPath, err)
+		return fmt.Errorf("export to %s: %w", c.Out, err)
 	}
 	bar.Done()
-	if *outPath != "-" {
+	if c.Out != "-" {
 		noun := "invoices"
-		if *what == "history" {
+		if c.What == "history" {
 			noun = "history lines"
 		}
-		e.printf("%d %s of %s written to %s\n", n, noun, f.Company, *outPath)
+		e.printf("%d %s of %s written to %s\n", n, noun, f.Company, c.Out)
 	}
 	return nil
 }
@@ -303,47 +265,37 @@ func exportToFile(path string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-func runCalls(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usageError{"calls: add, list or delete (starter calls add -h)"}
-	}
-	switch args[0] {
-	case "add":
-		return callsAdd(ctx, e, args[1:])
-	case "list":
-		return callsList(ctx, e, args[1:])
-	case "delete":
-		return callsDelete(ctx, e, args[1:])
-	}
-	return usageError{fmt.Sprintf("calls: unknown action %q: add, list or delete", args[0])}
+// callsCmd is `starter calls`: the calls logged with a customer.
+type callsCmd struct {
+	Add    callsAddCmd    `cmd:"" help:"log a call (and a promise to pay)" audit:""`
+	List   callsListCmd   `cmd:"" help:"list a customer's calls"`
+	Delete callsDeleteCmd `cmd:"" help:"delete a call" audit:""`
 }
 
-func callsAdd(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls add")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (required)")
-	contact := fs.String("contact", "", "who was reached, e.g. \"M. Durand\"")
-	outcome := fs.String("outcome", "", "what came of it, e.g. promesse, injoignable, litige")
-	note := fs.String("note", "", "free text")
-	author := fs.String("author", osUser(), "who made the call")
-	promisedOn := fs.String("promised-on", "", "date the customer promised to pay (YYYY-MM-DD)")
-	promisedAmount := fs.String("promised-amount", "", "amount the customer promised to pay")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *customer == "" {
-		return usageError{"calls add: --company and --customer are required"}
-	}
-	c := store.NewCall{Author: *author, Contact: *contact, Outcome: *outcome, Note: *note}
-	if *promisedOn != "" {
-		d, err := calendar.Parse(*promisedOn)
+// callsAddCmd is `starter calls add`.
+type callsAddCmd struct {
+	companyFlag
+	Customer       string `required:"" placeholder:"CODE" help:"customer code"`
+	Contact        string `help:"who was reached, e.g. \"M. Durand\""`
+	Outcome        string `help:"what came of it, e.g. promesse, injoignable, litige"`
+	Note           string `help:"free text"`
+	Author         string `default:"${user}" help:"who made the call"`
+	PromisedOn     string `name:"promised-on" placeholder:"YYYY-MM-DD" help:"date the customer promised to pay"`
+	PromisedAmount string `name:"promised-amount" placeholder:"AMOUNT" help:"amount the customer promised to pay"`
+}
+
+// Run logs the call.
+func (f *callsAddCmd) Run(ctx context.Context, e *env) error {
+	c := store.NewCall{Author: f.Author, Contact: f.Contact, Outcome: f.Outcome, Note: f.Note}
+	if f.PromisedOn != "" {
+		d, err := calendar.Parse(f.PromisedOn)
 		if err != nil {
 			return usageError{"calls add: --promised-on: " + err.Error()}
 		}
 		c.PromisedOn = d
 	}
-	if *promisedAmount != "" {
-		a, err := money.ParsePositive(*promisedAmount)
+	if f.PromisedAmount != "" {
+		a, err := money.ParsePositive(f.PromisedAmount)
 		if err != nil {
 			return usageError{"calls add: --promised-amount: " + err.Error()}
 		}
@@ -353,7 +305,7 @@ func callsAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	call, err := st.AddCall(ctx, *company, *customer, c)
+	call, err := st.AddCall(ctx, f.Company, f.Customer, c)
 	if err != nil {
 		return err
 	}
@@ -361,17 +313,15 @@ func callsAdd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func callsList(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls list")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *customer == "" {
-		return usageError{"calls list: --company and --customer are required"}
-	}
-	st, co, err := e.company(ctx, *company)
+// callsListCmd is `starter calls list`.
+type callsListCmd struct {
+	companyFlag
+	Customer string `required:"" placeholder:"CODE" help:"customer code"`
+}
+
+// Run lists the calls, times in the company's time zone.
+func (f *callsListCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
 	}
@@ -379,12 +329,12 @@ func callsList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		loc = time.Local
 	}
-	calls, err := st.Calls(ctx, *company, *customer)
+	calls, err := st.Calls(ctx, f.Company, f.Customer)
 	if err != nil {
 		return err
 	}
 	if len(calls) == 0 {
-		e.printf("no call logged with %s of %s\n", *customer, *company)
+		e.printf("no call logged with %s of %s\n", f.Customer, f.Company)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
@@ -403,31 +353,28 @@ func callsList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-func callsDelete(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls delete")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (optional: checked when given)")
-	id := fs.String("id", "", "call number, as calls list shows it (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *id == "" {
-		return usageError{"calls delete: --company and --id are required"}
-	}
-	n, err := strconv.ParseInt(*id, 10, 64)
-	if err != nil || n < 1 {
-		return usageError{fmt.Sprintf("calls delete: --id %q is not a call number", *id)}
+// callsDeleteCmd is `starter calls delete`.
+type callsDeleteCmd struct {
+	companyFlag
+	Customer string `placeholder:"CODE" help:"customer code (optional: checked when given)"`
+	ID       int64  `name:"id" required:"" help:"call number, as calls list shows it"`
+}
+
+// Run deletes the call.
+func (f *callsDeleteCmd) Run(ctx context.Context, e *env) error {
+	if f.ID < 1 {
+		return usageError{fmt.Sprintf("calls delete: --id %d is not a call number", f.ID)}
 	}
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if err := st.DeleteCall(ctx, *company, *customer, n); err != nil {
+	if err := st.DeleteCall(ctx, f.Company, f.Customer, f.ID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("%w (already deleted, or another company's)", err)
 		}
 		return err
 	}
-	e.printf("call %d deleted\n", n)
+	e.printf("call %d deleted\n", f.ID)
 	return nil
 }
