@@ -16,9 +16,9 @@ import (
 
 // bankCmd is `starter bank`.
 type bankCmd struct {
-	Import   bankImportCmd   `cmd:"" help:"import statement files (CAMT.053 or CFONB 120) and match their entries"`
+	Import   bankImportCmd   `cmd:"" help:"import statement files (CAMT.053 or CFONB 120) and match their entries" audit:""`
 	List     bankListCmd     `cmd:"" help:"list a company's bank entries"`
-	Simulate bankSimulateCmd `cmd:"" help:"make a new company and a month of its statements, then import them (demonstrations)"`
+	Simulate bankSimulateCmd `cmd:"" help:"make a new company and a month of its statements, then import them (demonstrations)" audit:""`
 }
 
 // bankImportCmd is `starter bank import`.

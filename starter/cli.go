@@ -26,7 +26,7 @@ type cli struct {
 	Demo             demoCmd             `cmd:"" help:"load the demo company and its invoices" audit:""`
 	Setup            setupCmd            `cmd:"" help:"register the search attributes on a Temporal cluster" audit:""`
 	Import           importCmd           `cmd:"" help:"import customers, invoices and payments on account from CSV files (bad rows listed, the rest kept)" audit:""`
-	Facturx          facturXCmd          `cmd:"" name:"facturx" help:"import Factur-X invoice PDFs (the XML read, the PDF kept for the letters; a file twice changes nothing)"`
+	Facturx          facturXCmd          `cmd:"" name:"facturx" help:"import Factur-X invoice PDFs (the XML read, the PDF kept for the letters; a file twice changes nothing)" audit:""`
 	Company          companyCmd          `cmd:"" help:"add, change, show, list or archive a company (legal details, sender, time zone, send hour, demo day)"`
 	Statuses         statusesCmd         `cmd:"" help:"list, set or delete the reminder statuses of a company (seed 004)"`
 	Ladder           ladderCmd           `cmd:"" help:"show or set a company's ladder (levels, delays, channels, fees)"`
@@ -123,14 +123,8 @@ func parseProblem(err error) string {
 // its report to out. No arguments, `help`, -h or --help print the help and
 // succeed; `help COMMAND...` is COMMAND... --help.
 func dispatch(ctx context.Context, args []string, out io.Writer) error {
-	switch {
-	case len(args) == 0:
-		args = []string{"--help"}
-	case args[0] == "help":
-		args = append(append([]string{}, args[1:]...), "--help")
-	}
 	var c cli
-	kctx, err := parseArgs(&c, args, out)
+	kctx, err := parseArgs(&c, helpArgs(args), out)
 	if err != nil || kctx == nil {
 		return err
 	}
@@ -149,6 +143,18 @@ func dispatch(ctx context.Context, args []string, out io.Writer) error {
 		return errors.Join(err, aerr)
 	}
 	return err
+}
+
+// helpArgs turns the ways of asking for help kong does not know into
+// --help: no arguments, and `help [COMMAND...]`.
+func helpArgs(args []string) []string {
+	switch {
+	case len(args) == 0:
+		return []string{"--help"}
+	case args[0] == "help":
+		return append(append([]string{}, args[1:]...), "--help")
+	}
+	return args
 }
 
 // commandPath is the selected command and subcommands, e.g. "tokens create".
@@ -200,7 +206,7 @@ func readCommandLine(kctx *kong.Context) commandLine {
 			}
 			l.Given = append(l.Given, "--"+p.Flag.Name+" "+v)
 		case p.Positional != nil:
-			l.Given = append(l.Given, valueString(kctx.Value(p)))
+			l.Given = append(l.Given, valueString(kctx.Value(p).Interface()))
 		}
 	}
 	if auditTag != nil {

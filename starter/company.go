@@ -103,6 +103,15 @@ func (f *companySettings) apply(c *settings.Company) {
 	set(&c.LetterFooter, f.LetterFooter)
 }
 
+// check refuses, before anything is saved, the flags no store call would
+// check first.
+func (f *companySettings) check() error {
+	if f.DaySeconds != nil && (*f.DaySeconds < 0 || *f.DaySeconds > 86400) {
+		return usageError{fmt.Sprintf("company settings refused, nothing saved:\n  --day-seconds %d: want 0 (real days) to 86400", *f.DaySeconds)}
+	}
+	return nil
+}
+
 // readLogo reads and checks the file given with --logo before anything is
 // saved, so that a refused logo leaves the company untouched. It returns
 // whether --logo was given and the bytes (nil for "none": remove it).
@@ -172,6 +181,9 @@ type companyAddCmd struct {
 
 // Run adds the company.
 func (f *companyAddCmd) Run(ctx context.Context, e *env) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	logoGiven, logo, err := f.readLogo()
 	if err != nil {
 		return err
@@ -202,6 +214,9 @@ type companySetCmd struct {
 
 // Run changes the settings given.
 func (f *companySetCmd) Run(ctx context.Context, e *env) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	logoGiven, logo, err := f.readLogo()
 	if err != nil {
 		return err
