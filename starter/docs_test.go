@@ -140,7 +140,7 @@ func shellWords(s string) []string {
 	flush()
 	var out []string
 	for _, w := range words {
-		if w == "#" || w == "|" || w == "/" || w == "&&" || w == ";" || strings.ContainsAny(w[:1], "<>(") {
+		if w == "#" || w == "|" || w == "/" || w == "COMMAND" || w == "&&" || w == ";" || strings.ContainsAny(w[:1], "<>(") {
 			break
 		}
 		if w == "..." || w == "…" {
