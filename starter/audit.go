@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/user"
 	"strings"
-	"time"
 
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
@@ -86,8 +85,6 @@ func (e *env) audit(ctx context.Context, l commandLine, runErr error) error {
 	if !l.Changes {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	st, err := e.store(ctx)
 	if err != nil {
 		if runErr != nil {
@@ -102,12 +99,9 @@ func (e *env) audit(ctx context.Context, l commandLine, runErr error) error {
 	if runErr != nil {
 		detail += "; " + runErr.Error()
 	}
-	if len(detail) > 2000 {
-		detail = detail[:2000]
-	}
-	if err := st.RecordAudit(ctx, store.AuditEntry{
-		Actor: "cli:" + osUser(), Role: "cli", Action: l.Path, Target: auditTarget(l),
-		Outcome: outcome(runErr), Detail: strings.ToValidUTF8(detail, "?"),
+	if err := actions.RecordAudit(ctx, st, actions.Audit{
+		Door: actions.DoorCLI, Actor: "cli:" + osUser(), Role: actions.RoleCLI, Action: l.Path, Target: auditTarget(l),
+		Outcome: outcome(runErr), Detail: detail,
 	}); err != nil {
 		return fmt.Errorf("the audit log could not be written (the command's outcome: %v): %w", outcome(runErr), err)
 	}

@@ -57,7 +57,7 @@ func TestCommandLineIsAudited(t *testing.T) {
 			t.Fatalf("%v: no audit row", tt.args)
 		}
 		e := es[0]
-		if e.Action != tt.action || e.Target != tt.target || e.Outcome != tt.outcome || e.Role != "cli" || !strings.Contains(e.Detail, tt.detail) {
+		if e.Action != "cli:"+tt.action || e.Target != tt.target || e.Outcome != tt.outcome || e.Role != "cli" || !strings.Contains(e.Detail, tt.detail) {
 			t.Errorf("%v: audit row %+v, want action %q target %q outcome %q detail with %q", tt.args, e, tt.action, tt.target, tt.outcome, tt.detail)
 		}
 	}

@@ -40,7 +40,7 @@ func (c *bulkCmd) Run(ctx context.Context, e *env) error {
 	if c.Invoices == "" && len(selection) == 0 {
 		return usageError{"bulk: select with --invoices or the list's filters (--level, --next-level, --customer...)"}
 	}
-	f, st, _, _, err := readFilter(ctx, e, "bulk", c.FilterFlags, actions.ExportRows)
+	st, _, f, err := listFilter(ctx, e, "bulk", &c.FilterFlags, actions.ExportRows)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (c *bulkCmd) Run(ctx context.Context, e *env) error {
 			numbers = append(numbers, strings.TrimSpace(n))
 		}
 	} else {
-		rows, err := st.ListInvoices(ctx, f.InvoiceFilter)
+		rows, err := st.ListInvoices(ctx, f)
 		if err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func TestCompanyDemoDayFromTheCommandLine(t *testing.T) {
 		t.Errorf("company show: %v\n%s", err, out.String())
 	}
 	es, err := st.AuditEntries(ctx, store.AuditFilter{Actor: "cli:" + osUser(), Limit: 1})
-	if err != nil || len(es) != 1 || es[0].Action != "company set" || es[0].Target != "DEMO" || !strings.Contains(es[0].Detail, "--day-seconds 30") {
+	if err != nil || len(es) != 1 || es[0].Action != "cli:company set" || es[0].Target != "DEMO" || !strings.Contains(es[0].Detail, "--day-seconds 30") {
 		t.Errorf("audit: %+v %v", es, err)
 	}
 	if err := dispatch(ctx, []string{"company", "set", "--code", "DEMO", "--day-seconds", "-1"}, &out); err == nil || !strings.Contains(err.Error(), "--day-seconds") {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/export"
@@ -20,48 +21,57 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// readFilter reads the invoice filter of the flags as the API and the web
-// app read theirs (actions.ParseFilter), the levels checked against the
-// company's ladder. It returns the company and its ladder's level codes.
-func readFilter(ctx context.Context, e *env, cmd string, ff actions.FilterFlags, rows actions.Rows) (actions.Filter, *store.Store, store.Company, []string, error) {
+// listFilter reads the filter of cmd's flags (rows bounds --limit) for
+// the company of --company, whose ladder bounds --tab and the levels, as
+// the API and the web app read theirs (actions.ReadFilter). A refused flag
+// is a usage error in the filter's words.
+func listFilter(ctx context.Context, e *env, cmd string, ff *actions.FilterFlags, rows actions.Rows) (*store.Store, store.Company, store.InvoiceFilter, error) {
 	q := ff.Values()
-	opts := actions.FilterOptions{Now: time.Now(), Rows: rows, Strict: true}
-	f := actions.ParseFilter(q, opts)
-	if f.Company == "" {
-		return f, nil, store.Company{}, nil, usageError{cmd + ": --company is required"}
+	o := actions.FilterOptions{Now: time.Now(), Rows: rows}
+	refused := func(p messages.Problem) error {
+		if name, ok := p.Named()["name"]; ok {
+			p = actions.Renamed(p, "--"+name)
+		}
+		return usageError{cmd + ": " + p.In(messages.English)}
 	}
-	st, co, err := e.company(ctx, f.Company)
+	if ff.Company == "" {
+		return nil, store.Company{}, store.InvoiceFilter{}, refused(actions.ParseFilter(q, o).Problems[0])
+	}
+	st, co, err := e.company(ctx, ff.Company)
 	if err != nil {
-		return f, nil, co, nil, err
+		return nil, co, store.InvoiceFilter{}, err
 	}
-	lad, err := st.Ladder(ctx, co.ID)
+	_, lf, err := actions.ReadFilter(ctx, st, q, o)
 	if err != nil {
-		return f, nil, co, nil, err
+		return nil, co, store.InvoiceFilter{}, err
 	}
-	for _, lv := range lad {
-		opts.Levels = append(opts.Levels, lv.Code)
+	if len(lf.Problems) > 0 {
+		return nil, co, store.InvoiceFilter{}, refused(lf.Problems[0])
 	}
-	if f = actions.ParseFilter(q, opts); f.Err() != nil {
-		return f, nil, co, nil, usageError{cmd + ": " + store.ReasonText(f.Err())}
-	}
-	return f, st, co, opts.Levels, nil
+	return st, co, lf.InvoiceFilter, nil
 }
 
-// listTabs counts the open invoices per tab of the Relances screen, as
-// the web app does (store.CountTabs, one query): all, per next letter,
-// unresolved ("Non soldé"), paused, held. The other filters apply; the
-// tab, level and status do not (they choose the rows).
-func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, levels []string) (string, error) {
+// listTabs counts the open invoices per tab of the reminders screen (seed
+// 000) as the web app does (store.CountTabs): all, per next letter, then
+// unresolved ("Non soldé"), paused, held ("Contentieux"). The other
+// filters apply; tab, level, next level and status do not (the rows
+// follow them, the counts stay).
+func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, companyID int64) (string, error) {
 	f.Tab, f.Level, f.NextLevel, f.Status = "", "", "", ""
-	n, err := st.CountTabs(ctx, f)
+	counts, err := st.CountTabs(ctx, f)
 	if err != nil {
 		return "", err
 	}
-	tabs := []string{fmt.Sprintf("Tous %d", n.All)}
-	for _, code := range levels {
-		tabs = append(tabs, fmt.Sprintf("%s %d", code, n.Levels[code]))
+	lad, err := st.Ladder(ctx, companyID)
+	if err != nil {
+		return "", err
 	}
-	tabs = append(tabs, fmt.Sprintf("Non soldé %d", n.Unresolved), fmt.Sprintf("En pause %d", n.Paused), fmt.Sprintf("Contentieux %d", n.Held))
+	tabs := []string{fmt.Sprintf("Tous %d", counts.All)}
+	for _, lv := range lad {
+		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, counts.Levels[lv.Code]))
+	}
+	tabs = append(tabs, fmt.Sprintf("Non soldé %d", counts.Unresolved), fmt.Sprintf("En pause %d", counts.Paused),
+		fmt.Sprintf("Contentieux %d", counts.Held))
 	return strings.Join(tabs, " | "), nil
 }
 
@@ -73,15 +83,15 @@ type listCmd struct {
 
 // Run prints the tabs and the rows.
 func (c *listCmd) Run(ctx context.Context, e *env) error {
-	f, st, _, levels, err := readFilter(ctx, e, "list", c.FilterFlags, actions.ListRows)
+	st, co, f, err := listFilter(ctx, e, "list", &c.FilterFlags, actions.ListRows)
 	if err != nil {
 		return err
 	}
-	rows, err := st.ListInvoices(ctx, f.InvoiceFilter)
+	rows, err := st.ListInvoices(ctx, f)
 	if err != nil {
 		return err
 	}
-	tabs, err := listTabs(ctx, st, f.InvoiceFilter, levels)
+	tabs, err := listTabs(ctx, st, f, co.ID)
 	if err != nil {
 		return err
 	}
@@ -176,11 +186,10 @@ func (c *exportCmd) Run(ctx context.Context, e *env) error {
 		}
 		*d.dst = v
 	}
-	ff, st, co, _, err := readFilter(ctx, e, "export", c.FilterFlags, actions.ExportRows)
+	st, co, f, err := listFilter(ctx, e, "export", &c.FilterFlags, actions.ExportRows)
 	if err != nil {
 		return err
 	}
-	f := ff.InvoiceFilter
 	loc, err := time.LoadLocation(co.TimeZone)
 	if err != nil {
 		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +13,12 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/filtercases"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -88,6 +91,21 @@ func TestListLikeTheRemindersScreen(t *testing.T) {
 	out, _ = listRun(t, "list", "--company", "DEMO", "--customer", "CLI0009", "--overdue-days", "40")
 	if !strings.HasPrefix(out, "Tous 2 |") || !strings.Contains(out, "FA0168") || !strings.Contains(out, "FA0176") || strings.Contains(out, "FA0184") {
 		t.Errorf("--customer --overdue-days:\n%s", out)
+	}
+	out, _ = listRun(t, "list", "--company", "DEMO", "--tab", "R3")
+	if !strings.Contains(out, "FA0167") || !strings.Contains(out, "FA0175") || !strings.Contains(out, "\n2 factures, ") {
+		t.Errorf("--tab R3:\n%s", out)
+	}
+	// The filter's bounds and choices, in its words.
+	for flag, want := range map[string]string{
+		"--overdue-days=-1": "list: --overdue-days: -1 is not a whole number from 0 to 36500",
+		"--limit=10001":     "list: --limit: 10001 is not a whole number from 1 to 10000",
+		"--tab=ZZ":          "list: --tab: ZZ is not one of R1, R2, R3, MED, unresolved, paused, held",
+		"--status=asleep":   "list: --status: asleep is not one of active, paused, held, unresolved, paid, closed",
+	} {
+		if _, err := listRun(t, "list", "--company", "DEMO", flag); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %s", flag, err, want)
+		}
 	}
 	if _, err := listRun(t, "list"); err == nil || !strings.Contains(err.Error(), "--company is required") {
 		t.Errorf("no company: %v", err)
@@ -189,5 +207,34 @@ func TestCallsCommand(t *testing.T) {
 	}
 	if _, err := listRun(t, "calls", "ring"); err == nil || !strings.Contains(err.Error(), "unexpected argument ring") {
 		t.Errorf("unknown action: %v", err)
+	}
+}
+
+// TestSameFilterAsTheOtherDoors reads the filters of filtercases as flags:
+// the command line selects what the API and the web app select.
+func TestSameFilterAsTheOtherDoors(t *testing.T) {
+	st := listWorld(t)
+	e := &env{st: st}
+	read := func(params [][2]string) (store.InvoiceFilter, error) {
+		var c cli
+		if _, err := parseArgs(&c, append([]string{"list", "--company", filtercases.Company}, filtercases.Args(params)...), &bytes.Buffer{}); err != nil {
+			return store.InvoiceFilter{}, err
+		}
+		_, _, f, err := listFilter(context.Background(), e, "list", &c.List.FilterFlags, actions.ListRows)
+		return f, err
+	}
+	for _, c := range filtercases.Cases {
+		if f, err := read(c.Params); err != nil || !filtercases.Same(f, c.Want) {
+			t.Errorf("%s (%q): %v %+v, want %+v", c.Name, filtercases.Args(c.Params), err, filtercases.Selection(f), c.Want)
+		}
+	}
+	for _, p := range filtercases.Refused {
+		if p[0] == actions.ParamOverCreditLimit {
+			continue // a yes-or-no flag: kong reads its value
+		}
+		var u usageError
+		if _, err := read([][2]string{p}); !errors.As(err, &u) || !strings.Contains(err.Error(), "--"+p[0]+": ") {
+			t.Errorf("--%s %s: %v, want a usage error naming the flag", p[0], p[1], err)
+		}
 	}
 }

@@ -105,7 +105,7 @@ func (o *Ops) Answer(ctx context.Context, req AnswerRequest) (store.Answer, erro
 		return a, err
 	}
 	a.Invoices = numbers
-	err = o.Store.RecordAudit(ctx, store.AuditEntry{Actor: actor, Role: "customer", Action: "answer-" + req.Kind,
+	err = RecordAudit(ctx, o.Store, Audit{Door: DoorPortal, Actor: actor, Role: "customer", Action: "answer-" + req.Kind,
 		Target: cu.CompanyCode + "/" + cu.Code, Detail: fmt.Sprintf("answer %d: %s", id, a.Outcome), Outcome: store.AuditOK})
 	return a, err
 }

@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"context"
 	"net/url"
 	"reflect"
 	"slices"
@@ -228,20 +229,23 @@ func ParseFilter(q url.Values, o FilterOptions) Filter {
 			problems = append(problems, prob)
 			continue
 		}
-		out.Values.Set(p.Name, canonical(p.Name, v, f))
+		if c := canonical(p.Name, v, f); c != "" {
+			out.Values.Set(p.Name, c)
+		}
 	}
 	out.Problems = append(out.Problems, problems...)
 	return out
 }
 
-// canonical is the value a link carries for a parameter accepted.
+// canonical is the value a link carries for a parameter accepted ("":
+// none, for a yes-or-no parameter that says no).
 func canonical(name, v string, f *store.InvoiceFilter) string {
 	switch name {
 	case ParamOverCreditLimit:
 		if f.OverCreditLimit {
 			return "1"
 		}
-		return "0"
+		return ""
 	case ParamLevel:
 		return f.Level
 	case ParamNextLevel:
@@ -398,4 +402,43 @@ func (ff *FilterFlags) Bind(fs FlagSet) {
 			fs.BoolVar(x, p.Name, false, p.Help)
 		}
 	}
+}
+
+// Renamed returns p, a problem of the filter, naming its parameter name:
+// a door's own word for it (a field's label, a flag's --name).
+func Renamed(p messages.Problem, name string) messages.Problem {
+	i := slices.Index(p.Code.Params(), "name")
+	if i < 0 || i >= len(p.Args) {
+		return p
+	}
+	args := slices.Clone(p.Args)
+	args[i] = name
+	return messages.Problem{Code: p.Code, Args: args}
+}
+
+// ReadFilter reads the invoice filter of q for a company of st, whose
+// ladder bounds the tab and the levels (ParseFilter with o.Levels). The
+// company is o.Company, else q's; an unknown company is store.ErrNotFound
+// (wrapped), a missing one a problem of the filter.
+func ReadFilter(ctx context.Context, st *store.Store, q url.Values, o FilterOptions) (store.Company, Filter, error) {
+	code := o.Company
+	if code == "" {
+		code = strings.TrimSpace(q.Get(ParamCompany))
+	}
+	if code == "" {
+		return store.Company{}, ParseFilter(q, o), nil
+	}
+	co, err := st.CompanyByCode(ctx, code)
+	if err != nil {
+		return co, Filter{}, err
+	}
+	lad, err := st.Ladder(ctx, co.ID)
+	if err != nil {
+		return co, Filter{}, err
+	}
+	o.Levels = make([]string, len(lad))
+	for i, l := range lad {
+		o.Levels[i] = l.Code
+	}
+	return co, ParseFilter(q, o), nil
 }

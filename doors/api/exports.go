@@ -15,6 +15,7 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 )
@@ -22,13 +23,14 @@ import (
 // Spreadsheet exports (seed 003: invoices and reminder history "sous
 // Excel") and the call log per customer.
 //
-//	GET    /v1/exports/invoices.xlsx|invoices.csv?company=C[&list filters]   viewer
+//	GET    /v1/exports/invoices.xlsx|invoices.csv?company=C[&filter]         viewer
 //	GET    /v1/exports/history.xlsx|history.csv?company=C[&from=&to=]        viewer
 //	GET    /v1/customers/{company}/{code}/calls                              viewer
 //	POST   /v1/customers/{company}/{code}/calls                              operator, audited
 //	DELETE /v1/customers/{company}/{code}/calls/{id}                         operator, audited
 //
-// Exports are audited too (action "export"): they take customer data out
+// The invoices' filter is the lists' (actions.ParseFilter), every row by
+// default (up to actions.MaxExportRows). Exports are audited too (action "export"): they take customer data out
 // of relance in bulk.
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,9 +70,8 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 	var buf bytes.Buffer
 	var n int
 	if what == "invoices" {
-		f, msg := listFilter(q, s.now(), false)
-		if msg != "" {
-			writeError(w, http.StatusBadRequest, msg)
+		f, ok := s.readFilter(w, r, q, actions.ExportRows)
+		if !ok {
 			return
 		}
 		rows, err := s.st.ListInvoices(r.Context(), f)
@@ -163,30 +164,6 @@ func asciiFileRune(r rune) rune {
 		return '_'
 	}
 	return r
-}
-
-// listFilter reads the invoice list filters of q; withFormat also accepts
-// the list's format parameter. It returns the message of a 400 on error.
-func listFilter(q url.Values, now time.Time, withFormat bool) (store.InvoiceFilter, string) {
-	f := store.InvoiceFilter{Now: now}
-	known := "company, level, nextLevel, status, customer, family, salesRep, paymentMethod, overCreditLimit, overdueDays, limit"
-	if withFormat {
-		known += ", format"
-	}
-	for k, vs := range q {
-		key := k
-		if a, ok := listAliases[k]; ok {
-			key = a
-		}
-		set, ok := listParams[key]
-		if !ok || (key == "format" && !withFormat) {
-			return f, fmt.Sprintf("unknown filter %q: %s", k, known)
-		}
-		if err := set(&f, vs[len(vs)-1]); err != nil {
-			return f, err.Error()
-		}
-	}
-	return f, ""
 }
 
 // callRequest is the body of POST .../calls. The author is the token's

@@ -111,7 +111,7 @@ func TestExportEndpoints(t *testing.T) {
 		t.Errorf("no token: %d", a.status)
 	}
 	es := f.audit("EXP1/exports/invoices.xlsx")
-	if len(es) != 1 || es[0].Actor != "victor" || es[0].Action != "export" || !strings.HasPrefix(es[0].Detail, "3 rows") {
+	if len(es) != 1 || es[0].Actor != "victor" || es[0].Action != "api:export" || !strings.HasPrefix(es[0].Detail, "3 rows") {
 		t.Errorf("export audit = %+v", es)
 	}
 }
@@ -186,9 +186,9 @@ func TestCallEndpoints(t *testing.T) {
 	for i := len(es) - 1; i >= 0; i-- {
 		got = append(got, es[i].Actor+" "+es[i].Action+" "+es[i].Outcome)
 	}
-	want := "victor call-add refused, marie call-add ok, marie call-add ok, " +
-		"marie call-add refused, marie call-add refused, marie call-add refused, marie call-add refused, " +
-		"victor call-delete refused, marie call-delete ok, marie call-delete refused, marie call-delete refused"
+	want := "victor api:call-add refused, marie api:call-add ok, marie api:call-add ok, " +
+		"marie api:call-add refused, marie api:call-add refused, marie api:call-add refused, marie api:call-add refused, " +
+		"victor api:call-delete refused, marie api:call-delete ok, marie api:call-delete refused, marie api:call-delete refused"
 	if strings.Join(got, ", ") != want {
 		t.Errorf("audit =\n%s\nwant\n%s", strings.Join(got, ", "), want)
 	}

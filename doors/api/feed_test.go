@@ -152,7 +152,7 @@ func TestFeedUpsertIsIdempotentAndBadItemsDoNotStopTheBatch(t *testing.T) {
 	if err != nil || stmt.Unapplied.StringFixed(2) != "200.00" {
 		t.Errorf("statement unapplied = %s %v, want 200.00", stmt.Unapplied, err)
 	}
-	if es := f.audit("FEED1"); len(es) != 2 || es[0].Action != "feed-batch" || es[0].Actor != "erp" {
+	if es := f.audit("FEED1"); len(es) != 2 || es[0].Action != "api:feed-batch" || es[0].Actor != "erp" {
 		t.Errorf("audit = %+v", es)
 	}
 

@@ -127,14 +127,10 @@ func (s *server) allow(w http.ResponseWriter, r *http.Request, c caller, need st
 	return false
 }
 
-// audit records an operator action. The audit must not be lost because
-// the client went away, hence a context of its own.
+// audit records an operator action (actions.RecordAudit, door api).
 func (s *server) audit(r *http.Request, c caller, action, target, outcome, detail string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
-	defer cancel()
-	err := s.st.RecordAudit(ctx, store.AuditEntry{
-		At: s.now(), Actor: c.name, Role: string(c.role), Action: action, Target: target, Outcome: outcome, Detail: detail,
-	})
+	err := actions.RecordAudit(r.Context(), s.st, actions.Audit{Door: actions.DoorAPI, At: s.now(), Actor: c.name, Role: string(c.role),
+		Action: action, Target: target, Outcome: outcome, Detail: detail})
 	if err != nil {
 		s.log.Error("api: audit log write failed", "request_id", info(r.Context()).id, "action", action, "actor", c.name, "err", err)
 	}
@@ -310,64 +306,18 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 }
 
-// filters maps query parameters of GET /v1/invoices to the filter (both
-// camelCase and snake_case spellings).
-var listParams = map[string]func(f *store.InvoiceFilter, v string) error{
-	"company":   func(f *store.InvoiceFilter, v string) error { f.Company = v; return nil },
-	"level":     func(f *store.InvoiceFilter, v string) error { f.Level = v; return nil },
-	"nextLevel": func(f *store.InvoiceFilter, v string) error { f.NextLevel = v; return nil },
-	"status":    func(f *store.InvoiceFilter, v string) error { f.Status = v; return nil },
-	"customer":  func(f *store.InvoiceFilter, v string) error { f.Customer = v; return nil },
-	"family":    func(f *store.InvoiceFilter, v string) error { f.Family = v; return nil },
-	"salesRep":  func(f *store.InvoiceFilter, v string) error { f.SalesRep = v; return nil },
-	"paymentMethod": func(f *store.InvoiceFilter, v string) error {
-		f.PaymentMethod = v
-		return nil
-	},
-	"overCreditLimit": func(f *store.InvoiceFilter, v string) (err error) {
-		f.OverCreditLimit, err = strconv.ParseBool(v)
-		if err != nil {
-			return errors.New("overCreditLimit must be true or false")
-		}
-		return nil
-	},
-	"overdueDays": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.OverdueDays, err = strconv.Atoi(v); err != nil || f.OverdueDays < 0 {
-			return errors.New("overdueDays must be a whole number of days, 0 or more")
-		}
-		return nil
-	},
-	"limit": func(f *store.InvoiceFilter, v string) (err error) {
-		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 || f.Limit > 10000 {
-			return errors.New("limit must be between 1 and 10000")
-		}
-		return nil
-	},
-	"format": func(*store.InvoiceFilter, string) error { return nil },
-}
-
-var listAliases = map[string]string{
-	"next_level": "nextLevel", "sales_rep": "salesRep", "payment_method": "paymentMethod",
-	"over_credit_limit": "overCreditLimit", "overdue_days": "overdueDays",
-}
-
 func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
 	q := r.URL.Query()
-	f, msg := listFilter(q, s.now(), true)
-	if msg != "" {
-		writeError(w, http.StatusBadRequest, msg)
-		return
-	}
-	if f.Company == "" {
-		writeError(w, http.StatusBadRequest, "the company parameter is required: /v1/invoices?company=CODE")
-		return
-	}
 	format := q.Get("format")
 	if format != "" && format != "json" && format != "csv" {
 		writeError(w, http.StatusBadRequest, "format must be json or csv")
+		return
+	}
+	f, ok := s.readFilter(w, r, q, actions.ListRows, "format")
+	if !ok {
 		return
 	}
 	rows, err := s.st.ListInvoices(r.Context(), f)
@@ -387,6 +337,25 @@ func (s *server) listInvoices(w http.ResponseWriter, r *http.Request, c caller) 
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"company": f.Company, "count": len(rows), "invoices": rows})
+}
+
+// readFilter reads the invoice filter of q (actions.ReadFilter: the
+// names, aliases and bounds of every door) with the door's own parameters
+// others beside it; it answers 404 for an unknown company, 400 for a
+// refused parameter, and then returns false.
+func (s *server) readFilter(w http.ResponseWriter, r *http.Request, q url.Values, rows actions.Rows, others ...string) (store.InvoiceFilter, bool) {
+	_, lf, err := actions.ReadFilter(r.Context(), s.st, q, actions.FilterOptions{Now: s.now(), Rows: rows, Strict: true, Others: others})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown company %s", q.Get(actions.ParamCompany)))
+	case err != nil:
+		s.fault(w, r, "invoice filter", err)
+	case lf.Err() != nil:
+		writeInvalid(w, http.StatusBadRequest, lf.Err())
+	default:
+		return lf.InvoiceFilter, true
+	}
+	return store.InvoiceFilter{}, false
 }
 
 // writeCSV answers the list as a spreadsheet (semicolons and decimal

@@ -77,7 +77,7 @@ func TestOperatorSkipOnRunningWorkflow(t *testing.T) {
 		t.Errorf("viewer skip: %d %s, want 403", a.status, a.raw)
 	}
 	if es := f.audit("OPS1/FA0168"); len(es) != 1 || es[0].Actor != "victor" || es[0].Role != "viewer" ||
-		es[0].Action != "skip" || es[0].Outcome != store.AuditRefused {
+		es[0].Action != "api:skip" || es[0].Outcome != store.AuditRefused {
 		t.Errorf("audit after the viewer's skip = %+v", es)
 	}
 
@@ -137,7 +137,7 @@ func TestOperatorSkipOnRunningWorkflow(t *testing.T) {
 	for i := len(es) - 1; i >= 0; i-- {
 		got = append(got, es[i].Actor+" "+es[i].Action+" "+es[i].Outcome)
 	}
-	want := []string{"victor skip refused", "marie revert refused", "marie skip ok"}
+	want := []string{"victor api:skip refused", "marie api:revert refused", "marie api:skip ok"}
 	if strings.Join(got, ", ") != strings.Join(want, ", ") {
 		t.Errorf("audit = %v, want %v", got, want)
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/doors/throttle"
 	"github.com/relance/relance/ledger/store"
 )
@@ -158,9 +159,8 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request, ses *session, nee
 // audit records an action with the user's name; a failure to record is
 // logged (the action itself has happened or been refused already).
 func (s *Server) audit(r *http.Request, u store.User, action, target, outcome, detail string) {
-	err := s.o.Store.RecordAudit(context.WithoutCancel(r.Context()), store.AuditEntry{
-		Actor: u.Name, Role: string(u.Role), Action: "web:" + action, Target: target, Detail: detail, Outcome: outcome,
-	})
+	err := actions.RecordAudit(r.Context(), s.o.Store, actions.Audit{Door: actions.DoorWeb, Actor: u.Name, Role: string(u.Role),
+		Action: action, Target: target, Detail: detail, Outcome: outcome})
 	if err != nil {
 		s.o.Log.Error("web: audit", "action", action, "err", err)
 	}

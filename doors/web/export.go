@@ -10,12 +10,10 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/export"
 	"github.com/relance/relance/ledger/store"
 )
-
-// maxExportRows bounds a spreadsheet export.
-const maxExportRows = 200_000
 
 // export serves the Relances screen's list, with its tab and filters, as
 // XLSX or CSV (the same files as the API's /v1/exports, package export).
@@ -57,7 +55,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 		return
 	}
 	f := lq.filter
-	f.Offset, f.Limit = 0, maxExportRows
+	f.Offset, f.Limit = 0, actions.MaxExportRows
 	rows, err := s.o.Store.ListInvoices(r.Context(), f)
 	if err != nil {
 		s.fault(w, r, "export", err)

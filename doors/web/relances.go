@@ -12,7 +12,6 @@ import (
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/domain/money"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
 )
@@ -20,9 +19,18 @@ import (
 // pageSize is how many invoices a page of the Relances screen shows.
 const pageSize = 50
 
-// listParams are the query parameters of the Relances screen, kept from
-// one request to the next (tabs, sort, paging, exports).
-var listParams = []string{"tab", "customer", "family", "rep", "method", "overdue", "overcredit", "avail", "sort", "desc", "page", "after", "before"}
+// screenParams are the Relances screen's own query parameters, kept from
+// one request to the next beside the filter's (actions.FilterParams):
+// sort, paging.
+var screenParams = []string{"sort", "desc", "page", "after", "before"}
+
+// filterLabels are the message keys of the filter's fields, by parameter:
+// a refused value is reported under its field's label.
+var filterLabels = map[string]string{
+	actions.ParamTab: "f.tab", actions.ParamCustomer: "f.customer", actions.ParamFamily: "f.family",
+	actions.ParamSalesRep: "f.salesRep", actions.ParamPaymentMethod: "f.method", actions.ParamOverdueDays: "f.overdue",
+	actions.ParamOverCreditLimit: "f.overCredit", actions.ParamAvailableBelow: "f.availBelow",
+}
 
 // listQuery is the state of the Relances screen as read from the URL.
 type listQuery struct {
@@ -32,54 +40,39 @@ type listQuery struct {
 	errors []string
 }
 
-// parseList reads the screen's parameters; a broken value is reported and
-// left out, never fatal.
+// parseList reads the screen's parameters: the invoice filter of the three
+// doors (actions.ParseFilter, its older names included), then sort and
+// paging. A broken value is reported and left out, never fatal.
 func parseList(lang string, q url.Values, co store.Company, codes []string, now time.Time) listQuery {
-	lq := listQuery{values: url.Values{}, page: 1}
-	for _, k := range listParams {
+	// The page's size is the screen's: the filter's limit is not read.
+	fq := url.Values{}
+	for k, vs := range q {
+		if k != actions.ParamLimit {
+			fq[k] = vs
+		}
+	}
+	lf := actions.ParseFilter(fq, actions.FilterOptions{Now: now, Company: co.Code, Levels: codes})
+	lq := listQuery{values: lf.Values, page: 1}
+	for _, p := range lf.Problems {
+		if name, ok := p.Named()["name"]; ok {
+			if param, known := actions.FilterParamOf(name); known && filterLabels[param.Name] != "" {
+				p = actions.Renamed(p, tr(lang, filterLabels[param.Name]))
+			}
+		}
+		lq.errors = append(lq.errors, p.In(lang))
+	}
+	for _, k := range screenParams {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			lq.values.Set(k, v)
 		}
 	}
 	// Credit notes are rows of the list as in seed 000 (AV0021): in "Tous"
 	// only, never in a level's tab, each counted once.
-	f := store.InvoiceFilter{Company: co.Code, Now: now, Limit: pageSize, WithCredits: true}
+	f := lf.InvoiceFilter
+	f.Limit, f.WithCredits = pageSize, true
 	bad := func(k, label string) {
 		lq.errors = append(lq.errors, tr(lang, "err.filter", label, q.Get(k)))
 		lq.values.Del(k)
-	}
-	if tab := lq.values.Get("tab"); tab != "" {
-		known := tab == store.TabUnresolved || tab == store.TabPaused || tab == store.TabHeld
-		for _, c := range codes {
-			known = known || c == tab
-		}
-		if known {
-			f.Tab = tab
-		} else {
-			bad("tab", tr(lang, "f.tab"))
-		}
-	}
-	f.Customer, f.Family = lq.values.Get("customer"), lq.values.Get("family")
-	f.SalesRep, f.PaymentMethod = lq.values.Get("rep"), lq.values.Get("method")
-	if v := lq.values.Get("overdue"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 36500 {
-			bad("overdue", tr(lang, "f.overdue"))
-		} else {
-			f.OverdueDays = n
-		}
-	}
-	if v := lq.values.Get("overcredit"); v != "" {
-		f.OverCreditLimit = true
-		lq.values.Set("overcredit", "1")
-	}
-	if v := lq.values.Get("avail"); v != "" {
-		d, err := money.Parse(v)
-		if err != nil {
-			bad("avail", tr(lang, "f.availBelow"))
-		} else {
-			f.AvailableCreditBelow = &d
-		}
 	}
 	if v := lq.values.Get("sort"); v != "" {
 		if _, ok := store.SortKeys[v]; ok {

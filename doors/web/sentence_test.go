@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/testkit/filtercases"
 	"github.com/shopspring/decimal"
 )
 
@@ -56,6 +57,41 @@ func TestParseListReportsBrokenFilters(t *testing.T) {
 		if len(lq.errors) != c.errors || !c.check(lq.filter) {
 			t.Errorf("%s: errors %v, filter %+v", c.query, lq.errors, lq.filter)
 		}
+	}
+}
+
+// TestSameFilterAsTheOtherDoors reads the filters of filtercases under the
+// filter's names and under the web form's older names: the Relances screen
+// selects what the command line and the API select, and says why it
+// leaves a refused parameter out.
+func TestSameFilterAsTheOtherDoors(t *testing.T) {
+	t.Parallel()
+	co := store.Company{Code: filtercases.Company}
+	codes := []string{"R1", "R2", "R3", "MED"}
+	for _, c := range filtercases.Cases {
+		for _, names := range []map[string]string{nil, filtercases.WebNames} {
+			q := filtercases.Query(c.Params, names)
+			lq := parseList("fr", q, co, codes, time.Now())
+			if len(lq.errors) > 0 || !filtercases.Same(lq.filter, c.Want) {
+				t.Errorf("%s (%v): %v %+v, want %+v", c.Name, q, lq.errors, filtercases.Selection(lq.filter), c.Want)
+			}
+		}
+	}
+	for _, p := range filtercases.Refused {
+		lq := parseList("en", filtercases.Query([][2]string{p}, nil), co, codes, time.Now())
+		if len(lq.errors) != 1 || !filtercases.Same(lq.filter, store.InvoiceFilter{Company: co.Code}) || lq.values.Get(p[0]) != "" {
+			t.Errorf("%s=%s: errors %v, filter %+v", p[0], p[1], lq.errors, lq.filter)
+		}
+	}
+	// A refused value is named by its field's label.
+	lq := parseList("fr", url.Values{"overdue": {"abc"}}, co, codes, time.Now())
+	if len(lq.errors) != 1 || lq.errors[0] != "Échue depuis plus de (jours) : « abc » n'est pas un nombre entier de 0 à 36500" {
+		t.Errorf("errors %q", lq.errors)
+	}
+	// The links carry the filter's names.
+	lq = parseList("fr", url.Values{"rep": {"JD"}, "overcredit": {"on"}, "sort": {"balance"}}, co, codes, time.Now())
+	if got := lq.url(co.Code); got != "/c/DEMO/relances?over-credit-limit=1&sales-rep=JD&sort=balance" {
+		t.Errorf("url %s", got)
 	}
 }
 
