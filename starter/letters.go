@@ -85,7 +85,7 @@ func (c *lettersCmd) Run(ctx context.Context, e *env) error {
 		e.printf("no %s for %s on %s: nothing written\n", what, co.Code, day)
 		return nil
 	}
-	printLetterList(e, letters)
+	printLetterList(e, letters, companyLocation(ctx, st, co.Code))
 	var withPDF []store.BatchLetter
 	for _, l := range letters {
 		if len(l.PDF) == 0 {
@@ -127,7 +127,7 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 		e.printf("no letters for customer %s of %s\n", customer, company)
 		return nil
 	}
-	printLetterList(e, letters)
+	printLetterList(e, letters, companyLocation(ctx, st, company))
 	if outDir == "" {
 		return nil
 	}
@@ -147,7 +147,9 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 	return nil
 }
 
-func printLetterList(e *env, letters []store.BatchLetter) {
+// printLetterList lists letters, their dates in loc (the company's time
+// zone).
+func printLetterList(e *env, letters []store.BatchLetter, loc *time.Location) {
 	e.printf("%-16s %-10s %-24s %-14s %-5s %3s %-9s %-12s %s\n", "DATE", "CUSTOMER", "NAME", "INVOICE", "LEVEL", "#", "CHANNEL", "STATUS", "SUBJECT")
 	registered := 0
 	for _, l := range letters {
@@ -156,7 +158,7 @@ func printLetterList(e *env, letters []store.BatchLetter) {
 			channel += "+LRAR"
 			registered++
 		}
-		e.printf("%-16s %-10s %-24s %-14s %-5s %3d %-9s %-12s %s\n", l.CreatedAt.In(time.Local).Format("2006-01-02 15:04"),
+		e.printf("%-16s %-10s %-24s %-14s %-5s %3d %-9s %-12s %s\n", l.CreatedAt.In(loc).Format("2006-01-02 15:04"),
 			clip(l.CustomerCode, 10), clip(l.CustomerName, 24), invoiceList(l.Invoice), l.Level, l.Sequence, channel, l.Status, l.Subject)
 	}
 	if registered > 0 {
