@@ -22,42 +22,42 @@ import (
 // run writes one audit row (see audit.go); audit:"FLAG" audits it only when
 // --FLAG is given.
 type cli struct {
-	Migrate          migrateCmd          `cmd:"" help:"apply the database schema" audit:""`
-	Demo             demoCmd             `cmd:"" help:"load the demo company and its invoices" audit:""`
-	Setup            setupCmd            `cmd:"" help:"register the search attributes on a Temporal cluster" audit:""`
-	Import           importCmd           `cmd:"" help:"import customers, invoices and payments on account from CSV files (bad rows listed, the rest kept)" audit:""`
-	Facturx          facturXCmd          `cmd:"" name:"facturx" help:"import Factur-X invoice PDFs (the XML read, the PDF kept for the letters; a file twice changes nothing)" audit:""`
-	Company          companyCmd          `cmd:"" help:"add, change, show, list or archive a company (legal details, sender, time zone, send hour, demo day)"`
-	Statuses         statusesCmd         `cmd:"" help:"list, set or delete the reminder statuses of a company (seed 004)"`
-	Ladder           ladderCmd           `cmd:"" help:"show or set a company's ladder (levels, delays, channels, fees)"`
-	Scan             scanCmd             `cmd:"" help:"start one dunning workflow per overdue invoice (every company unless --company)" audit:""`
-	Schedule         scheduleCmd         `cmd:"" help:"create or update the daily scan Schedule of a company" audit:""`
-	Pay              payCmd              `cmd:"" help:"record a payment and signal the invoice's workflow" audit:""`
-	Bank             bankCmd             `cmd:"" help:"import bank statements (CAMT.053, CFONB 120) and match them; list them; simulate a month"`
-	Skip             skipCmd             `cmd:"" help:"move an invoice to the next level without a letter" audit:""`
-	Revert           revertCmd           `cmd:"" help:"move an invoice back to the previous level" audit:""`
-	Pause            pauseCmd            `cmd:"" help:"stop letters for an invoice (optionally until a date)" audit:""`
-	Resume           resumeCmd           `cmd:"" help:"end a pause" audit:""`
-	Comment          commentCmd          `cmd:"" help:"add a comment to an invoice's history" audit:""`
-	Status           statusCmd           `cmd:"" help:"show an invoice's dunning state and history (times in the company's time zone)"`
-	List             listCmd             `cmd:"" help:"list invoices with the Relances screen's filter and tab counts"`
-	Dashboard        dashboardCmd        `cmd:"" help:"what is owed by age and level, letters by outcome, payments after each level, promises, DSO"`
-	Export           exportCmd           `cmd:"" help:"export invoices to remind or the reminder history as CSV or XLSX"`
-	Calls            callsCmd            `cmd:"" help:"add, list or delete calls logged with a customer"`
-	Bulk             bulkCmd             `cmd:"" help:"skip (or revert, resume, comment) a selection of invoices at once" audit:""`
-	Proposal         proposalCmd         `cmd:"" help:"what the run of a date would send, per customer; untick customers before it runs" audit:"untick"`
-	Customer         customerCmd         `cmd:"" help:"set a customer's do-not-remind flag or reminder status (reaches its running dunnings)" audit:""`
-	SearchAttributes searchAttributesCmd `cmd:"" name:"search-attributes" help:"list the custom search attributes (--flags: as dev-server flags)"`
-	Templates        templatesCmd        `cmd:"" help:"list, show, set or delete a company's letter templates"`
-	Rates            ratesCmd            `cmd:"" help:"list or set the ECB refinancing rates used for late-payment interest"`
-	Serve            serveCmd            `cmd:"" help:"serve the web app, the operator HTTP API and the payment webhook"`
-	Tokens           tokensCmd           `cmd:"" help:"create, list or revoke operator API tokens"`
-	Users            usersCmd            `cmd:"" help:"add, list or disable the web app's users (sign-in, role, companies), set a password"`
-	Sources          sourcesCmd          `cmd:"" help:"set the HMAC secret of a payment source (webhook)"`
-	Preview          previewCmd          `cmd:"" help:"render an invoice's letter without sending or recording it"`
-	Letters          lettersCmd          `cmd:"" help:"the day's letters as a zip and a merged PDF to print; a customer's letters"`
-	Verify           verifyCmd           `cmd:"" help:"list the letters to verify (sent without SES's answer) and record whether they went out"`
-	Probe            probeCmd            `cmd:"" help:"GET a URL and succeed on HTTP 200 (container health checks)"`
+	Migrate          migrateCmd          `cmd:"" group:"setup" help:"apply the database schema" audit:""`
+	Demo             demoCmd             `cmd:"" group:"setup" help:"load the demo company and its invoices" audit:""`
+	Setup            setupCmd            `cmd:"" group:"setup" help:"register the search attributes on a Temporal cluster" audit:""`
+	SearchAttributes searchAttributesCmd `cmd:"" group:"setup" name:"search-attributes" help:"list the custom search attributes (--flags: as dev-server flags)"`
+	Serve            serveCmd            `cmd:"" group:"setup" help:"serve the web app, the operator HTTP API and the payment webhook"`
+	Probe            probeCmd            `cmd:"" group:"setup" help:"GET a URL and succeed on HTTP 200 (container health checks)"`
+	Company          companyCmd          `cmd:"" group:"settings" help:"add, change, show, list or archive a company (legal details, sender, time zone, send hour, demo day)"`
+	Statuses         statusesCmd         `cmd:"" group:"settings" help:"list, set or delete the reminder statuses of a company (seed 004)"`
+	Ladder           ladderCmd           `cmd:"" group:"settings" help:"show or set a company's ladder (levels, delays, channels, fees)"`
+	Templates        templatesCmd        `cmd:"" group:"settings" help:"list, show, set or delete a company's letter templates"`
+	Rates            ratesCmd            `cmd:"" group:"settings" help:"list or set the ECB refinancing rates used for late-payment interest"`
+	Tokens           tokensCmd           `cmd:"" group:"settings" help:"create, list or revoke operator API tokens"`
+	Users            usersCmd            `cmd:"" group:"settings" help:"add, list or disable the web app's users (sign-in, role, companies), set a password"`
+	Sources          sourcesCmd          `cmd:"" group:"settings" help:"set the HMAC secret of a payment source (webhook)"`
+	Import           importCmd           `cmd:"" group:"in" help:"import customers, invoices and payments on account from CSV files (bad rows listed, the rest kept)" audit:""`
+	Facturx          facturXCmd          `cmd:"" group:"in" name:"facturx" help:"import Factur-X invoice PDFs (the XML read, the PDF kept for the letters; a file twice changes nothing)" audit:""`
+	Pay              payCmd              `cmd:"" group:"in" help:"record a payment and signal the invoice's workflow" audit:""`
+	Bank             bankCmd             `cmd:"" group:"in" help:"import bank statements (CAMT.053, CFONB 120) and match them; list them; simulate a month"`
+	Scan             scanCmd             `cmd:"" group:"dunning" help:"start one dunning workflow per overdue invoice (every company unless --company)" audit:""`
+	Schedule         scheduleCmd         `cmd:"" group:"dunning" help:"create or update the daily scan Schedule of a company" audit:""`
+	Skip             skipCmd             `cmd:"" group:"dunning" help:"move an invoice to the next level without a letter" audit:""`
+	Revert           revertCmd           `cmd:"" group:"dunning" help:"move an invoice back to the previous level" audit:""`
+	Pause            pauseCmd            `cmd:"" group:"dunning" help:"stop letters for an invoice (optionally until a date)" audit:""`
+	Resume           resumeCmd           `cmd:"" group:"dunning" help:"end a pause" audit:""`
+	Comment          commentCmd          `cmd:"" group:"dunning" help:"add a comment to an invoice's history" audit:""`
+	Status           statusCmd           `cmd:"" group:"dunning" help:"show an invoice's dunning state and history (times in the company's time zone)"`
+	Calls            callsCmd            `cmd:"" group:"dunning" help:"add, list or delete calls logged with a customer"`
+	Bulk             bulkCmd             `cmd:"" group:"dunning" help:"skip (or revert, resume, comment) a selection of invoices at once" audit:""`
+	Proposal         proposalCmd         `cmd:"" group:"dunning" help:"what the run of a date would send, per customer; untick customers before it runs" audit:"untick"`
+	Customer         customerCmd         `cmd:"" group:"dunning" help:"set a customer's do-not-remind flag or reminder status (reaches its running dunnings)" audit:""`
+	List             listCmd             `cmd:"" group:"read" help:"list invoices with the Relances screen's filter and tab counts"`
+	Dashboard        dashboardCmd        `cmd:"" group:"read" help:"what is owed by age and level, letters by outcome, payments after each level, promises, DSO"`
+	Export           exportCmd           `cmd:"" group:"read" help:"export invoices to remind or the reminder history as CSV or XLSX"`
+	Preview          previewCmd          `cmd:"" group:"letters" help:"render an invoice's letter without sending or recording it"`
+	Letters          lettersCmd          `cmd:"" group:"letters" help:"the day's letters as a zip and a merged PDF to print; a customer's letters"`
+	Verify           verifyCmd           `cmd:"" group:"letters" help:"list the letters to verify (sent without SES's answer) and record whether they went out"`
 }
 
 // runner is a command (a leaf of cli): Run does its work.
@@ -73,6 +73,14 @@ const cliDescription = "The dunning pipeline's command line. Configuration comes
 func newParser(c *cli, out io.Writer) (*kong.Kong, error) {
 	return kong.New(c,
 		kong.Name("starter"),
+		kong.ExplicitGroups([]kong.Group{
+			{Key: "setup", Title: "Install and run:"},
+			{Key: "settings", Title: "Companies, settings and access:"},
+			{Key: "in", Title: "Invoices and payments in:"},
+			{Key: "dunning", Title: "Dunning:"},
+			{Key: "read", Title: "Lists and figures:"},
+			{Key: "letters", Title: "Letters:"},
+		}),
 		kong.Description(cliDescription),
 		kong.Writers(out, os.Stderr),
 		kong.Exit(func(int) { panic(helpShown{}) }),
