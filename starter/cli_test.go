@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,8 @@ func TestScanWithoutCompanyScansEveryCompany(t *testing.T) {
 		t.Errorf("scan without --company started %v, want workflows of DEMO and of ACME", started)
 	}
 	p := progressLines.String()
-	if !strings.Contains(p, "scan DEMO: ") || !strings.Contains(p, "scan ACME: ") || strings.Contains(p, "\r") {
+	if !regexp.MustCompile(`(?m)^\d+(/\d+)? scan DEMO$`).MatchString(p) || !strings.Contains(p, "scan DEMO: ") ||
+		!strings.Contains(p, "scan ACME: ") || strings.Contains(p, "\r") {
 		t.Errorf("progress on a non-terminal:\n%q", p)
 	}
 }
