@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
+	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,5 +134,24 @@ func TestNoArgumentsPrintsHelp(t *testing.T) {
 	if err := dispatch(context.Background(), []string{"help", "company"}, &out); err != nil ||
 		!strings.Contains(out.String(), "add") || !strings.Contains(out.String(), "archive") {
 		t.Errorf("starter help company: %v\n%s", err, out.String())
+	}
+}
+
+// TestExitStatus runs the program itself: no arguments and help exit 0, a
+// command line that does not parse exits 2, before anything is opened.
+func TestExitStatus(t *testing.T) {
+	if os.Getenv("STARTER_RUN_MAIN") == "1" {
+		os.Args = append([]string{"starter"}, strings.Fields(os.Getenv("STARTER_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	t.Parallel()
+	for args, want := range map[string]int{"": 0, "help": 0, "company --help": 0, "frobnicate": 2, "pay --company X": 2} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExitStatus$")
+		cmd.Env = append(os.Environ(), "STARTER_RUN_MAIN=1", "STARTER_ARGS="+args, "DATABASE_URL=postgres://127.0.0.1:1/none")
+		_ = cmd.Run()
+		if got := cmd.ProcessState.ExitCode(); got != want {
+			t.Errorf("starter %s: exit status %d, want %d", args, got, want)
+		}
 	}
 }
