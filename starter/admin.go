@@ -223,7 +223,6 @@ type scheduleCmd struct {
 
 // Run creates or updates the company's daily scan Schedule.
 func (s *scheduleCmd) Run(ctx context.Context, e *env) error {
-
 	t, err := time.Parse("15:04", s.At)
 	if err != nil {
 		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", s.At)}

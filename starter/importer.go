@@ -129,28 +129,22 @@ type ladderShowCmd struct {
 
 // Run prints the ladder.
 func (c *ladderShowCmd) Run(ctx context.Context, e *env) error {
-	st, err := e.store(ctx)
+	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	{
-		co, err := st.CompanyByCode(ctx, c.Company)
-		if err != nil {
-			return err
-		}
-		l, err := st.Ladder(ctx, co.ID)
-		if err != nil {
-			return err
-		}
-		w := csv.NewWriter(e.out)
-		w.Comma = ';'
-		_ = w.Write([]string{"code", "label", "delay_days", "channel", "claim_fees"})
-		for _, lv := range l {
-			_ = w.Write([]string{lv.Code, lv.Label, strconv.Itoa(lv.DelayDays), string(lv.Channel), strconv.FormatBool(lv.ClaimFees)})
-		}
-		w.Flush()
-		return w.Error()
+	l, err := st.Ladder(ctx, co.ID)
+	if err != nil {
+		return err
 	}
+	w := csv.NewWriter(e.out)
+	w.Comma = ';'
+	_ = w.Write([]string{"code", "label", "delay_days", "channel", "claim_fees"})
+	for _, lv := range l {
+		_ = w.Write([]string{lv.Code, lv.Label, strconv.Itoa(lv.DelayDays), string(lv.Channel), strconv.FormatBool(lv.ClaimFees)})
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // ladderSetCmd is `starter ladder set`.
