@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
-	"os"
 	"strings"
 	"time"
+
+	"github.com/relance/relance/workflows/wire"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
@@ -23,10 +23,11 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-func runMigrate(ctx context.Context, e *env, args []string) error {
-	if err := parse(flags("migrate"), args); err != nil {
-		return err
-	}
+// migrateCmd is `starter migrate`.
+type migrateCmd struct{}
+
+// Run applies the schema (opening the store migrates it).
+func (migrateCmd) Run(ctx context.Context, e *env) error {
 	if _, err := e.store(ctx); err != nil {
 		return err
 	}
@@ -34,15 +35,16 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runDemo(ctx context.Context, e *env, args []string) error {
-	fs := flags("demo")
-	daySeconds := fs.Int("day-seconds", 0, "make one ladder day last this many seconds (demonstrations only)")
-	date := fs.String("date", "", "working date the invoices are aged from (YYYY-MM-DD, default today)")
-	domain := fs.String("email-domain", "example.com", "domain of the demo customers' e-mail addresses")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	today, err := dateOrToday(*date, "Europe/Paris")
+// demoCmd is `starter demo`.
+type demoCmd struct {
+	DaySeconds  int    `name:"day-seconds" placeholder:"N" help:"make one ladder day last this many seconds (demonstrations only; starter company set --day-seconds changes it later)"`
+	Date        string `placeholder:"YYYY-MM-DD" help:"working date the invoices are aged from (default today)"`
+	EmailDomain string `name:"email-domain" default:"example.com" help:"domain of the demo customers' e-mail addresses"`
+}
+
+// Run loads the demo company.
+func (c *demoCmd) Run(ctx context.Context, e *env) error {
+	today, err := dateOrToday(c.Date, "Europe/Paris")
 	if err != nil {
 		return err
 	}
@@ -50,22 +52,23 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	n, err := demo.Load(ctx, st, demo.Options{Today: today, DaySeconds: *daySeconds, EmailDomain: *domain})
+	n, err := demo.Load(ctx, st, demo.Options{Today: today, DaySeconds: c.DaySeconds, EmailDomain: c.EmailDomain})
 	if err != nil {
 		return err
 	}
 	e.printf("demo company %s loaded: %d invoices aged from %s", demo.Company, n, today)
-	if *daySeconds > 0 {
-		e.printf(", one ladder day = %d s", *daySeconds)
+	if c.DaySeconds > 0 {
+		e.printf(", one ladder day = %d s", c.DaySeconds)
 	}
 	e.printf("\n")
 	return nil
 }
 
-func runSetup(ctx context.Context, e *env, args []string) error {
-	if err := parse(flags("setup"), args); err != nil {
-		return err
-	}
+// setupCmd is `starter setup`.
+type setupCmd struct{}
+
+// Run registers the missing search attributes.
+func (setupCmd) Run(ctx context.Context, e *env) error {
 	c, err := e.client()
 	if err != nil {
 		return err
@@ -92,34 +95,36 @@ func runSetup(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runSearchAttributes(_ context.Context, e *env, args []string) error {
-	fs := flags("search-attributes")
-	asFlags := fs.Bool("flags", false, "print as `temporal server start-dev` flags")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// searchAttributesCmd is `starter search-attributes`.
+type searchAttributesCmd struct {
+	Flags bool `help:"print as 'temporal server start-dev' flags"`
+}
+
+// Run prints the search attributes.
+func (c *searchAttributesCmd) Run(_ context.Context, e *env) error {
 	for _, sa := range dunning.SearchAttributeTypes {
-		if *asFlags {
+		if c.Flags {
 			e.printf("--search-attribute %s=%s ", sa.Name, sa.Type)
 		} else {
 			e.printf("%s\t%s\n", sa.Name, sa.Type)
 		}
 	}
-	if *asFlags {
+	if c.Flags {
 		e.printf("\n")
 	}
 	return nil
 }
 
-func runScan(ctx context.Context, e *env, args []string) error {
-	fs := flags("scan")
-	company := fs.String("company", "", "company code (default: every company)")
-	date := fs.String("date", "", "working date (YYYY-MM-DD, default today in the company's time zone)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	reconcile := fs.Bool("reconcile", false, "first compare the ledger's running dunnings with Temporal's visibility and correct them")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+// scanCmd is `starter scan`.
+type scanCmd struct {
+	Company   string `placeholder:"CODE" help:"company code (default: every company not archived, the demo company included)"`
+	Date      string `placeholder:"YYYY-MM-DD" help:"working date (default today in the company's time zone)"`
+	JSON      bool   `name:"json" help:"print the report as JSON"`
+	Reconcile bool   `help:"first compare the ledger's running dunnings with Temporal's visibility and correct them"`
+}
+
+// Run scans the company, or every company.
+func (s *scanCmd) Run(ctx context.Context, e *env) error {
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
@@ -128,8 +133,8 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	codes := []string{*company}
-	if *company == "" {
+	codes := []string{s.Company}
+	if s.Company == "" {
 		if codes, err = st.CompanyCodes(ctx); err != nil {
 			return err
 		}
@@ -140,21 +145,21 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		on, err := dateOrToday(*date, co.TimeZone)
+		on, err := dateOrToday(s.Date, co.TimeZone)
 		if err != nil {
 			return err
 		}
-		if *reconcile {
+		if s.Reconcile {
 			rr, err := scan.Reconcile(ctx, st, c, code, e.log)
 			if err != nil {
 				return err
 			}
-			if !*asJSON {
+			if !s.JSON {
 				e.printf("reconcile %s: %d running in Temporal, %d recorded now, %d ended now (%d to start again)\n",
 					code, rr.Running, rr.Recorded, rr.Ended, rr.Restartable)
 			}
 		}
-		bar := progress.New(os.Stderr, 0, "scan "+code)
+		bar := progress.New(e.progress, 0, "scan "+code)
 		rep, err := scan.RunWithProgress(ctx, st, c, code, on, e.log, func(done, total int) {
 			bar.SetTotal(total)
 			bar.Set(done)
@@ -165,7 +170,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		}
 		reports = append(reports, rep)
 	}
-	if *asJSON {
+	if s.JSON {
 		enc := json.NewEncoder(e.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(reports)
@@ -212,21 +217,19 @@ func sampleLine(first []string, total int) string {
 	return s
 }
 
-func runSchedule(ctx context.Context, e *env, args []string) error {
-	fs := flags("schedule")
-	company := fs.String("company", "", "company code (required)")
-	at := fs.String("at", "07:00", "time of day of the scan, in the company's time zone (HH:MM)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"schedule: --company is required"}
-	}
-	t, err := time.Parse("15:04", *at)
+// scheduleCmd is `starter schedule`.
+type scheduleCmd struct {
+	Company string `required:"" placeholder:"CODE" help:"company code"`
+	At      string `default:"07:00" placeholder:"HH:MM" help:"time of day of the scan, in the company's time zone"`
+}
+
+// Run creates or updates the company's daily scan Schedule.
+func (s *scheduleCmd) Run(ctx context.Context, e *env) error {
+	t, err := time.Parse("15:04", s.At)
 	if err != nil {
-		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", *at)}
+		return usageError{fmt.Sprintf("schedule: --at %q is not HH:MM", s.At)}
 	}
-	_, co, err := e.company(ctx, *company)
+	_, co, err := e.company(ctx, s.Company)
 	if err != nil {
 		return err
 	}
@@ -259,11 +262,11 @@ func runSchedule(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("update schedule %s: %w", id, err)
 		}
-		e.printf("schedule %s updated: daily at %s %s\n", id, *at, co.TimeZone)
+		e.printf("schedule %s updated: daily at %s %s\n", id, s.At, co.TimeZone)
 	case err != nil:
 		return fmt.Errorf("create schedule %s: %w", id, err)
 	default:
-		e.printf("schedule %s created: daily at %s %s\n", id, *at, co.TimeZone)
+		e.printf("schedule %s created: daily at %s %s\n", id, s.At, co.TimeZone)
 	}
 	return nil
 }

@@ -40,67 +40,21 @@ func cliActor(label string) string {
 	return label + " (" + who + ")"
 }
 
-// changes reports whether the command line args (command first) may change
-// something, and the audited action name.
-func changes(args []string) (string, bool) {
-	sub := ""
-	if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
-		sub = args[1]
-	}
-	switch args[0] {
-	case "migrate", "demo", "setup", "import", "scan", "schedule", "pay", "skip", "revert", "pause",
-		"resume", "comment", "bulk", "customer":
-		return args[0], true
-	case "ladder", "rates", "statuses":
-		return args[0] + " " + sub, sub == "set" || sub == "delete"
-	case "company":
-		return "company " + sub, sub == "add" || sub == "set" || sub == "archive" || sub == "restore"
-	case "calls":
-		return "calls " + sub, sub == "add" || sub == "delete"
-	case "templates":
-		return "templates " + sub, sub == "set" || sub == "delete"
-	case "tokens":
-		return "tokens " + sub, sub == "create" || sub == "revoke"
-	case "sources":
-		return "sources " + sub, sub == "set"
-	case "users":
-		return "users " + sub, sub == "add" || sub == "disable" || sub == "password"
-	case "proposal":
-		return "proposal untick", flagValue(args[1:], "untick") != ""
-	case "verify":
-		return "verify " + sub, sub == "sent" || sub == "resend"
-	}
-	return "", false
-}
-
-// flagValue returns the value of --name (or -name, --name=v) in args.
-func flagValue(args []string, name string) string {
-	for i, a := range args {
-		a = strings.TrimLeft(a, "-")
-		if v, ok := strings.CutPrefix(a, name+"="); ok {
-			return v
-		}
-		if a == name && i+1 < len(args) && strings.HasPrefix(args[i], "-") {
-			return args[i+1]
-		}
-	}
-	return ""
-}
-
 // auditTarget names what the command acts on, like the HTTP API's targets:
 // COMPANY/INVOICE, COMPANY/customer/CODE, token/NAME, source/NAME, or the
 // company.
-func auditTarget(args []string) string {
-	company, invoice, customer := flagValue(args, "company"), flagValue(args, "invoice"), flagValue(args, "customer")
+func auditTarget(l commandLine) string {
+	company, invoice, customer := l.Flag("company"), l.Flag("invoice"), l.Flag("customer")
+	top, _, _ := strings.Cut(l.Path, " ")
 	switch {
-	case args[0] == "tokens" || args[0] == "sources":
-		return strings.TrimSuffix(args[0], "s") + "/" + flagValue(args, "name")
-	case args[0] == "company":
-		return flagValue(args, "code")
-	case args[0] == "statuses":
-		return company + "/status/" + flagValue(args, "code")
-	case args[0] == "verify":
-		return company + "/letter/" + flagValue(args, "reference")
+	case top == "tokens" || top == "sources":
+		return strings.TrimSuffix(top, "s") + "/" + l.Flag("name")
+	case top == "company":
+		return l.Flag("code")
+	case top == "statuses":
+		return company + "/status/" + l.Flag("code")
+	case top == "verify":
+		return company + "/letter/" + l.Flag("reference")
 	case invoice != "":
 		return company + "/" + invoice
 	case customer != "":
@@ -122,12 +76,13 @@ func outcome(err error) string {
 	return store.AuditError
 }
 
-// audit writes the audit row of a command that changes something. Its
+// audit writes the audit row of a command that changes something (its
+// audit tag in cli): the command path as the action, the flags given as
+// the detail (secrets masked, see readCommandLine). Its
 // own failure is an error of the command: an action nobody can trace is
 // reported, not hidden.
-func (e *env) audit(ctx context.Context, args []string, runErr error) error {
-	action, ok := changes(args)
-	if !ok {
+func (e *env) audit(ctx context.Context, l commandLine, runErr error) error {
+	if !l.Changes {
 		return nil
 	}
 	st, err := e.store(ctx)
@@ -137,15 +92,15 @@ func (e *env) audit(ctx context.Context, args []string, runErr error) error {
 		}
 		return fmt.Errorf("done, but the audit log could not be written: %w", err)
 	}
-	detail := strings.Join(args[1:], " ")
-	if label := flagValue(args[1:], "actor"); label != "" {
+	detail := strings.Join(l.Given, " ")
+	if label := l.Flag("actor"); label != "" {
 		detail = fmt.Sprintf("label %q; %s", label, detail)
 	}
 	if runErr != nil {
 		detail += "; " + runErr.Error()
 	}
 	if err := actions.RecordAudit(ctx, st, actions.Audit{
-		Door: actions.DoorCLI, Actor: "cli:" + osUser(), Role: actions.RoleCLI, Action: action, Target: auditTarget(args),
+		Door: actions.DoorCLI, Actor: "cli:" + osUser(), Role: actions.RoleCLI, Action: l.Path, Target: auditTarget(l),
 		Outcome: outcome(runErr), Detail: detail,
 	}); err != nil {
 		return fmt.Errorf("the audit log could not be written (the command's outcome: %v): %w", outcome(runErr), err)

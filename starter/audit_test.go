@@ -82,3 +82,36 @@ func TestCommandLineIsAudited(t *testing.T) {
 		t.Errorf("history actor = %q, want %q", got, want)
 	}
 }
+
+// TestAuditNamesComeFromTheCommandLine reads parsed command lines: the
+// action is the command path of cli, a command changes something as its
+// audit tag says, and the detail lists the flags given, secrets masked.
+func TestAuditNamesComeFromTheCommandLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args    []string
+		path    string
+		changes bool
+		detail  string
+	}{
+		{[]string{"users", "add", "--name", "marie", "--role", "viewer", "--company", "DEMO", "--password-env", "PW"}, "users add", true, "--name marie --role viewer --company DEMO --password-env PW"},
+		{[]string{"tokens", "list"}, "tokens list", false, ""},
+		{[]string{"proposal", "--company", "DEMO"}, "proposal", false, "--company DEMO"},
+		{[]string{"proposal", "--company", "DEMO", "--untick", "CLI0001"}, "proposal", true, "--company DEMO --untick CLI0001"},
+		{[]string{"bank", "import", "a.xml", "b.xml", "--company", "DEMO"}, "bank import", true, "a.xml b.xml --company DEMO"},
+		{[]string{"sources", "set", "--name", "bank", "--secret-env", "S", "--all-companies"}, "sources set", true, "--name bank --secret-env S --all-companies true"},
+	} {
+		var c cli
+		kctx, err := parseArgs(&c, tt.args, &bytes.Buffer{})
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		l := readCommandLine(kctx)
+		if l.Path != tt.path || l.Changes != tt.changes || strings.Join(l.Given, " ") != tt.detail {
+			t.Errorf("%v: path %q changes %v detail %q, want %q %v %q", tt.args, l.Path, l.Changes, strings.Join(l.Given, " "), tt.path, tt.changes, tt.detail)
+		}
+	}
+	if !secretFlag("password") || !secretFlag("api-token") || secretFlag("password-env") || secretFlag("company") {
+		t.Error("secretFlag: wrong flags masked")
+	}
+}

@@ -14,56 +14,50 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-func runBank(ctx context.Context, e *env, args []string) error {
-	const use = "bank: usage: bank import FILE... [--company CODE] | bank list --company CODE [--status exception] | " +
-		"bank simulate [--company SIMU] [--customers 300] [--seed 16] [--month 2026-11]"
-	if len(args) == 0 {
-		return usageError{use}
-	}
-	sub, args := args[0], args[1:]
-	fs := flags("bank " + sub)
-	company := fs.String("company", "", "company code")
-	var status, month *string
-	var customers *int
-	var seed *uint64
-	switch sub {
-	case "import":
-	case "list":
-		status = fs.String("status", "", "only this status: new, matched, exception, ignored, debit, reversal, reversed")
-	case "simulate":
-		customers = fs.Int("customers", 300, "number of customers")
-		seed = fs.Uint64("seed", 16, "random seed (the same seed makes the same month)")
-		month = fs.String("month", "2026-11", "month of the statements (YYYY-MM)")
-	default:
-		return usageError{use}
-	}
-	var files []string
-	if sub == "import" {
-		files, args = positional(args)
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	switch sub {
-	case "import":
-		if len(files) == 0 {
-			return usageError{"bank import: name at least one statement file (CAMT.053 or CFONB 120)"}
-		}
-		return bankImport(ctx, e, files, *company)
-	case "list":
-		if *company == "" {
-			return usageError{"bank list: --company is required"}
-		}
-		return bankList(ctx, e, *company, *status)
-	}
-	if *company == "" {
-		*company = "SIMU"
-	}
-	first, err := calendar.Parse(*month + "-01")
+// bankCmd is `starter bank`.
+type bankCmd struct {
+	Import   bankImportCmd   `cmd:"" help:"import statement files (CAMT.053 or CFONB 120) and match their entries" audit:""`
+	List     bankListCmd     `cmd:"" help:"list a company's bank entries"`
+	Simulate bankSimulateCmd `cmd:"" help:"make a new company and a month of its statements, then import them (demonstrations)" audit:""`
+}
+
+// bankImportCmd is `starter bank import`.
+type bankImportCmd struct {
+	Files   []string `arg:"" name:"file" help:"statement files"`
+	Company string   `placeholder:"CODE" help:"company code (default: the company whose account the statement names)"`
+}
+
+// Run imports the files.
+func (c *bankImportCmd) Run(ctx context.Context, e *env) error {
+	return bankImport(ctx, e, c.Files, c.Company)
+}
+
+// bankListCmd is `starter bank list`.
+type bankListCmd struct {
+	companyFlag
+	Status string `help:"only this status: new, matched, exception, ignored, debit, reversal, reversed"`
+}
+
+// Run lists the entries.
+func (c *bankListCmd) Run(ctx context.Context, e *env) error {
+	return bankList(ctx, e, c.Company, c.Status)
+}
+
+// bankSimulateCmd is `starter bank simulate`.
+type bankSimulateCmd struct {
+	Company   string `default:"SIMU" placeholder:"CODE" help:"code of the company to create"`
+	Customers int    `default:"300" help:"number of customers"`
+	Seed      uint64 `default:"16" help:"random seed (the same seed makes the same month)"`
+	Month     string `default:"2026-11" placeholder:"YYYY-MM" help:"month of the statements"`
+}
+
+// Run simulates the month.
+func (c *bankSimulateCmd) Run(ctx context.Context, e *env) error {
+	first, err := calendar.Parse(c.Month + "-01")
 	if err != nil {
 		return usageError{"bank simulate: --month must be YYYY-MM"}
 	}
-	return bankSimulate(ctx, e, banksim.Options{Seed: *seed, Company: *company, Customers: *customers, Month: first})
+	return bankSimulate(ctx, e, banksim.Options{Seed: c.Seed, Company: c.Company, Customers: c.Customers, Month: first})
 }
 
 func bankImport(ctx context.Context, e *env, files []string, company string) error {
@@ -147,22 +141,4 @@ func bankSimulate(ctx context.Context, e *env, opts banksim.Options) error {
 	}
 	e.printf("%s", rep)
 	return nil
-}
-
-// positional separates file names from flags (a flag without "=" takes
-// the next argument as its value).
-func positional(args []string) (files, flagArgs []string) {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case strings.HasPrefix(a, "-") && !strings.Contains(a, "=") && !isHelp(a) && i+1 < len(args):
-			flagArgs = append(flagArgs, a, args[i+1])
-			i++
-		case strings.HasPrefix(a, "-"):
-			flagArgs = append(flagArgs, a)
-		default:
-			files = append(files, a)
-		}
-	}
-	return files, flagArgs
 }

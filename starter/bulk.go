@@ -2,61 +2,55 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/relance/relance/domain/dunning"
-	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/platform/progress"
 )
 
-// runBulk applies skip (or revert, resume, comment) to a selection of
-// invoices: by explicit numbers or by the list filters (seed 004's bulk
-// escalation).
-func runBulk(ctx context.Context, e *env, args []string) error {
-	fs := flags("bulk")
-	company := fs.String("company", "", "company code (required)")
-	action := fs.String("action", "skip", "skip, revert, resume or comment")
-	invoices := fs.String("invoices", "", "comma-separated invoice numbers")
-	level := fs.String("level", "", "select the invoices whose last step is this level (R1...)")
-	nextLevel := fs.String("next-level", "", "select the invoices whose next letter is this level")
-	customer := fs.String("customer", "", "select one customer's invoices")
-	reason := fs.String("reason", "", "why (kept in each history)")
-	actor := fs.String("actor", "", actorHelp)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"bulk: --company is required"}
-	}
+// bulkCmd is `starter bulk`: skip (or revert, resume, comment) a
+// selection of invoices, by their numbers or by the filter of the list
+// (seed 004's bulk escalation). Its progress goes to standard error: a
+// bar on a terminal, plain lines otherwise.
+type bulkCmd struct {
+	actions.FilterFlags
+	Action   string `default:"skip" enum:"skip,revert,resume,comment" help:"skip, revert, resume or comment"`
+	Invoices string `placeholder:"NUMBER,NUMBER" help:"comma-separated invoice numbers (else the invoices the filter selects)"`
+	Reason   string `help:"why (kept in each history; the text of a comment)"`
+	Actor    string `help:"${actorHelp}"`
+}
+
+// Run applies the action to each invoice selected.
+func (c *bulkCmd) Run(ctx context.Context, e *env) error {
 	var update string
 	var arg any
-	switch *action {
+	switch c.Action {
 	case "skip":
-		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(*actor), Reason: *reason}
+		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(c.Actor), Reason: c.Reason}
 	case "revert":
-		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(*actor), Reason: *reason}
+		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(c.Actor), Reason: c.Reason}
 	case "resume":
-		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(*actor)}
+		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(c.Actor)}
 	case "comment":
-		update, arg = dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(*actor), Text: *reason}
-	default:
-		return usageError{fmt.Sprintf("bulk: unknown action %q (skip, revert, resume, comment)", *action)}
+		update, arg = dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(c.Actor), Text: c.Reason}
 	}
-	o, err := e.ops(ctx)
+	selection := c.Values()
+	selection.Del(actions.ParamCompany)
+	if c.Invoices == "" && len(selection) == 0 {
+		return usageError{"bulk: select with --invoices or the list's filters (--level, --next-level, --customer...)"}
+	}
+	st, _, f, err := listFilter(ctx, e, "bulk", &c.FilterFlags, actions.ExportRows)
 	if err != nil {
 		return err
 	}
 	var numbers []string
-	if *invoices != "" {
-		for _, n := range strings.Split(*invoices, ",") {
+	if c.Invoices != "" {
+		for _, n := range strings.Split(c.Invoices, ",") {
 			numbers = append(numbers, strings.TrimSpace(n))
 		}
 	} else {
-		if *level == "" && *nextLevel == "" && *customer == "" {
-			return usageError{"bulk: select with --invoices, --level, --next-level or --customer"}
-		}
-		rows, err := o.Store.ListInvoices(ctx, store.InvoiceFilter{Company: *company, Level: *level, NextLevel: *nextLevel, Customer: *customer})
+		rows, err := st.ListInvoices(ctx, f)
 		if err != nil {
 			return err
 		}
@@ -64,10 +58,16 @@ func runBulk(ctx context.Context, e *env, args []string) error {
 			numbers = append(numbers, r.Number)
 		}
 	}
-	results, err := o.Bulk(ctx, *company, numbers, update, arg, func(done, total int) {
-		fmt.Fprintf(os.Stderr, "\r%s: %d/%d", *action, done, total)
+	o, err := e.ops(ctx)
+	if err != nil {
+		return err
+	}
+	bar := progress.New(e.progress, len(numbers), c.Action+" "+f.Company)
+	results, err := o.Bulk(ctx, f.Company, numbers, update, arg, func(done, total int) {
+		bar.SetTotal(total)
+		bar.Set(done)
 	})
-	fmt.Fprintln(os.Stderr)
+	bar.Done()
 	if err != nil {
 		return err
 	}
@@ -79,6 +79,6 @@ func runBulk(ctx context.Context, e *env, args []string) error {
 		}
 		e.printf("  %s: %s\n", r.Invoice, r.Error)
 	}
-	e.printf("%s: %d done, %d refused or failed, of %d selected\n", *action, ok, len(results)-ok, len(results))
+	e.printf("%s: %d done, %d refused or failed, of %d selected\n", c.Action, ok, len(results)-ok, len(results))
 	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,150 +13,116 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-// companyFlags are the settings flags shared by `company add` and `company
-// set`; set changes only the flags given.
-type companyFlags struct {
-	fs                               *flag.FlagSet
-	code, legalName, address, city   *string
-	siret, vat, rcs, iban, bic       *string
-	senderEmail, senderName, replyTo *string
-	timeZone, holidays, language     *string
-	sendHour                         *int
-	signatoryName, signatoryTitle    *string
-	legalForm, header, footer        *string
-	logo                             *string
-	answers                          answerFlags
+// companySettings are the settings flags shared by `company add` and
+// `company set`; set changes only the flags given (nil: not given).
+type companySettings struct {
+	LegalName      *string `name:"legal-name" help:"legal name printed on letters"`
+	Address        *string `help:"postal address lines separated by '|', e.g. \"12 rue de la Paix|75002 Paris\""`
+	City           *string `help:"city letters are dated from (\"Paris, le ...\")"`
+	SIRET          *string `name:"siret" help:"SIRET (14 digits, checked)"`
+	VAT            *string `name:"vat" help:"intra-community VAT number (FR key checked)"`
+	RCS            *string `name:"rcs" help:"RCS registration as printed, e.g. \"Paris B 732 829 320\""`
+	IBAN           *string `name:"iban" help:"IBAN printed for payments (checksum checked)"`
+	BIC            *string `name:"bic" help:"BIC"`
+	SenderEmail    *string `name:"sender-email" help:"address letters are e-mailed from (verified in SES)"`
+	SenderName     *string `name:"sender-name" help:"display name of the sender, e.g. \"Service relances ACME\""`
+	ReplyTo        *string `name:"reply-to" help:"address customers' replies go to"`
+	TimeZone       *string `name:"time-zone" help:"IANA time zone (default Europe/Paris)"`
+	Holidays       *string `help:"working-day calendar: FR (French public holidays, default), FR-AM (plus Alsace-Moselle) or none"`
+	Language       *string `help:"letters' default language: fr or en (default fr)"`
+	SendHour       *int    `name:"send-hour" placeholder:"0-23" help:"hour of the day letters go out (default 9)"`
+	SignatoryName  *string `name:"signatory-name" help:"name signing the letters, e.g. \"Claire Martin\""`
+	SignatoryTitle *string `name:"signatory-title" help:"signatory's title, e.g. \"Responsable recouvrement\""`
+	LegalForm      *string `name:"legal-form" help:"legal form and share capital after the name in the footer, e.g. \"SAS au capital de 10 000 €\""`
+	LetterHeader   *string `name:"letter-header" help:"line printed under the letterhead"`
+	LetterFooter   *string `name:"letter-footer" help:"line printed above the legal footer"`
+	Logo           string  `placeholder:"FILE" help:"PNG or JPEG file (at most 200 KB) printed at the top left of the letterhead; \"none\" removes it"`
+	DaySeconds     *int    `name:"day-seconds" placeholder:"N" help:"make one ladder day of the company last N seconds, for demonstrations (0: real days, as in production); dunnings started afterwards use it"`
+	answerRules
 }
 
-// answerFlags are the company's rules for its customers' answers from
+// answerRules are the company's rules for its customers' answers from
 // their page (see docs/customer-side.md).
-type answerFlags struct {
-	paidPauseDays, promiseMaxDays *int
-	disputeReasons                *string
-}
-
-func newCompanyFlags(name string) *companyFlags {
-	fs := flags(name)
-	return &companyFlags{
-		fs:             fs,
-		code:           fs.String("code", "", "company code, e.g. ACME (required)"),
-		legalName:      fs.String("legal-name", "", "legal name printed on letters"),
-		address:        fs.String("address", "", "postal address lines separated by '|', e.g. \"12 rue de la Paix|75002 Paris\""),
-		city:           fs.String("city", "", "city letters are dated from (\"Paris, le ...\")"),
-		siret:          fs.String("siret", "", "SIRET (14 digits, checked)"),
-		vat:            fs.String("vat", "", "intra-community VAT number (FR key checked)"),
-		rcs:            fs.String("rcs", "", "RCS registration as printed, e.g. \"Paris B 732 829 320\""),
-		iban:           fs.String("iban", "", "IBAN printed for payments (checksum checked)"),
-		bic:            fs.String("bic", "", "BIC"),
-		senderEmail:    fs.String("sender-email", "", "address letters are e-mailed from (verified in SES)"),
-		senderName:     fs.String("sender-name", "", "display name of the sender, e.g. \"Service relances ACME\""),
-		replyTo:        fs.String("reply-to", "", "address customers' replies go to"),
-		timeZone:       fs.String("time-zone", "", "IANA time zone (default Europe/Paris)"),
-		holidays:       fs.String("holidays", "", "working-day calendar: FR (French public holidays, default), FR-AM (plus Alsace-Moselle) or none"),
-		language:       fs.String("language", "", "letters' default language: fr or en (default fr)"),
-		sendHour:       fs.Int("send-hour", 9, "hour of the day letters go out (0-23)"),
-		signatoryName:  fs.String("signatory-name", "", "name signing the letters, e.g. \"Claire Martin\""),
-		legalForm:      fs.String("legal-form", "", "legal form and share capital after the name in the footer, e.g. \"SAS au capital de 10 000 €\""),
-		logo:           fs.String("logo", "", "PNG or JPEG file (at most 200 KB) printed at the top left of the letterhead; \"none\" removes it"),
-		header:         fs.String("letter-header", "", "line printed under the letterhead"),
-		footer:         fs.String("letter-footer", "", "line printed above the legal footer"),
-		signatoryTitle: fs.String("signatory-title", "", "signatory's title, e.g. \"Responsable recouvrement\""),
-		answers: answerFlags{
-			paidPauseDays:  fs.Int("paid-pause-days", 10, "days an \"already paid\" answer from the customer's page pauses its invoices (1-90)"),
-			promiseMaxDays: fs.Int("promise-max-days", 30, "furthest date, in days, a customer may promise to pay by on its page (1-365)"),
-			disputeReasons: fs.String("dispute-reasons", "", "reasons a customer picks from to dispute an invoice, separated by '|'"),
-		},
-	}
+type answerRules struct {
+	PaidPauseDays  *int    `name:"paid-pause-days" placeholder:"1-90" help:"days an \"already paid\" answer from the customer's page pauses its invoices (default 10)"`
+	PromiseMaxDays *int    `name:"promise-max-days" placeholder:"1-365" help:"furthest date, in days, a customer may promise to pay by on its page (default 30)"`
+	DisputeReasons *string `name:"dispute-reasons" help:"reasons a customer picks from to dispute an invoice, separated by '|'"`
 }
 
 // setAnswerRules saves the answer rules given on the command line.
-func (f *companyFlags) setAnswerRules(ctx context.Context, st *store.Store, code string) error {
-	given := false
-	f.fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "paid-pause-days", "promise-max-days", "dispute-reasons":
-			given = true
-		}
-	})
-	if !given {
+func (f *answerRules) setAnswerRules(ctx context.Context, st *store.Store, code string) error {
+	if f.PaidPauseDays == nil && f.PromiseMaxDays == nil && f.DisputeReasons == nil {
 		return nil
 	}
 	c, err := st.PortalRules(ctx, code)
 	if err != nil {
 		return err
 	}
-	f.fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "paid-pause-days":
-			c.PaidPauseDays = *f.answers.paidPauseDays
-		case "promise-max-days":
-			c.PromiseMaxDays = *f.answers.promiseMaxDays
-		case "dispute-reasons":
-			c.DisputeReasons = splitLines(*f.answers.disputeReasons)
-		}
-	})
+	if f.PaidPauseDays != nil {
+		c.PaidPauseDays = *f.PaidPauseDays
+	}
+	if f.PromiseMaxDays != nil {
+		c.PromiseMaxDays = *f.PromiseMaxDays
+	}
+	if f.DisputeReasons != nil {
+		c.DisputeReasons = splitLines(*f.DisputeReasons)
+	}
 	return st.SetAnswerRules(ctx, code, c.PaidPauseDays, c.PromiseMaxDays, c.DisputeReasons)
 }
 
 // apply copies the flags given on the command line onto c.
-func (f *companyFlags) apply(c *settings.Company) {
-	f.fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "legal-name":
-			c.LegalName = *f.legalName
-		case "address":
-			c.AddressLines = splitLines(*f.address)
-		case "city":
-			c.City = *f.city
-		case "siret":
-			c.SIRET = *f.siret
-		case "vat":
-			c.VATNumber = *f.vat
-		case "rcs":
-			c.RCS = *f.rcs
-		case "iban":
-			c.IBAN = *f.iban
-		case "bic":
-			c.BIC = *f.bic
-		case "sender-email":
-			c.SenderEmail = *f.senderEmail
-		case "sender-name":
-			c.SenderName = *f.senderName
-		case "reply-to":
-			c.ReplyTo = *f.replyTo
-		case "time-zone":
-			c.TimeZone = *f.timeZone
-		case "holidays":
-			c.Holidays = *f.holidays
-		case "language":
-			c.Language = *f.language
-		case "send-hour":
-			c.SendHour = *f.sendHour
-		case "signatory-name":
-			c.SignatoryName = *f.signatoryName
-		case "signatory-title":
-			c.SignatoryTitle = *f.signatoryTitle
-		case "legal-form":
-			c.LegalForm = *f.legalForm
-		case "letter-header":
-			c.LetterHeader = *f.header
-		case "letter-footer":
-			c.LetterFooter = *f.footer
+func (f *companySettings) apply(c *settings.Company) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
 		}
-	})
+	}
+	if f.Address != nil {
+		c.AddressLines = splitLines(*f.Address)
+	}
+	if f.SendHour != nil {
+		c.SendHour = *f.SendHour
+	}
+	set(&c.LegalName, f.LegalName)
+	set(&c.City, f.City)
+	set(&c.SIRET, f.SIRET)
+	set(&c.VATNumber, f.VAT)
+	set(&c.RCS, f.RCS)
+	set(&c.IBAN, f.IBAN)
+	set(&c.BIC, f.BIC)
+	set(&c.SenderEmail, f.SenderEmail)
+	set(&c.SenderName, f.SenderName)
+	set(&c.ReplyTo, f.ReplyTo)
+	set(&c.TimeZone, f.TimeZone)
+	set(&c.Holidays, f.Holidays)
+	set(&c.Language, f.Language)
+	set(&c.SignatoryName, f.SignatoryName)
+	set(&c.SignatoryTitle, f.SignatoryTitle)
+	set(&c.LegalForm, f.LegalForm)
+	set(&c.LetterHeader, f.LetterHeader)
+	set(&c.LetterFooter, f.LetterFooter)
+}
+
+// check refuses, before anything is saved, the flags no store call would
+// check first.
+func (f *companySettings) check() error {
+	if f.DaySeconds != nil && (*f.DaySeconds < 0 || *f.DaySeconds > 86400) {
+		return usageError{fmt.Sprintf("company settings refused, nothing saved:\n  --day-seconds %d: want 0 (real days) to 86400", *f.DaySeconds)}
+	}
+	return nil
 }
 
 // readLogo reads and checks the file given with --logo before anything is
 // saved, so that a refused logo leaves the company untouched. It returns
 // whether --logo was given and the bytes (nil for "none": remove it).
-func (f *companyFlags) readLogo() (bool, []byte, error) {
-	if *f.logo == "" {
+func (f *companySettings) readLogo() (bool, []byte, error) {
+	if f.Logo == "" {
 		return false, nil, nil
 	}
-	if *f.logo == "none" {
+	if f.Logo == "none" {
 		return true, nil, nil
 	}
-	b, err := os.ReadFile(*f.logo)
+	b, err := os.ReadFile(f.Logo)
 	if err != nil {
 		return false, nil, fmt.Errorf("company logo: %w", err)
 	}
@@ -167,15 +132,20 @@ func (f *companyFlags) readLogo() (bool, []byte, error) {
 	return true, b, nil
 }
 
-// setLogo saves the logo readLogo returned, when --logo was given.
-func (f *companyFlags) setLogo(ctx context.Context, st *store.Store, given bool, logo []byte) error {
-	if !given {
-		return nil
+// save saves what the flags give beside the settings row: the logo (read
+// by readLogo), the demo day and the answer rules.
+func (f *companySettings) save(ctx context.Context, st *store.Store, code string, logoGiven bool, logo []byte) error {
+	if logoGiven {
+		if err := st.SetCompanyLogo(ctx, code, logo); err != nil {
+			return explainSettings(err)
+		}
 	}
-	if err := st.SetCompanyLogo(ctx, *f.code, logo); err != nil {
-		return explainSettings(err)
+	if f.DaySeconds != nil {
+		if err := st.SetDemoDaySeconds(ctx, code, *f.DaySeconds); err != nil {
+			return explained{"company settings refused:\n  --day-seconds " + store.ReasonText(err), err}
+		}
 	}
-	return nil
+	return f.setAnswerRules(ctx, st, code)
 }
 
 func splitLines(s string) []string {
@@ -188,19 +158,31 @@ func splitLines(s string) []string {
 	return out
 }
 
-const companyUsage = "company: add|set --code C [settings flags] | show --code C | list | archive|restore --code C"
+// companyCmd is `starter company`.
+type companyCmd struct {
+	Add     companyAddCmd     `cmd:"" help:"add a company, with the default ladder, status table and letter templates" audit:""`
+	Set     companySetCmd     `cmd:"" help:"change a company's settings (only the flags given)" audit:""`
+	Show    companyShowCmd    `cmd:"" help:"show a company's settings"`
+	List    companyListCmd    `cmd:"" help:"list the companies"`
+	Archive companyArchiveCmd `cmd:"" help:"archive a company: no scan, no letter; its records are kept" audit:""`
+	Restore companyRestoreCmd `cmd:"" help:"restore an archived company" audit:""`
+}
 
-func runCompany(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || isHelp(args[0]) {
-		return usageError{companyUsage}
-	}
-	sub := args[0]
-	f := newCompanyFlags("company " + sub)
-	if err := parse(f.fs, args[1:]); err != nil {
+// companyCode names one company.
+type companyCode struct {
+	Code string `required:"" placeholder:"CODE" help:"company code, e.g. ACME"`
+}
+
+// companyAddCmd is `starter company add`.
+type companyAddCmd struct {
+	companyCode
+	companySettings
+}
+
+// Run adds the company.
+func (f *companyAddCmd) Run(ctx context.Context, e *env) error {
+	if err := f.check(); err != nil {
 		return err
-	}
-	if sub != "list" && *f.code == "" {
-		return usageError{"company " + sub + ": --code is required"}
 	}
 	logoGiven, logo, err := f.readLogo()
 	if err != nil {
@@ -210,72 +192,138 @@ func runCompany(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "add":
-		c := settings.Company{Code: *f.code, SendHour: 9}
-		f.apply(&c)
-		if _, err := st.AddCompany(ctx, c); err != nil {
-			return explainSettings(err)
-		}
-		if err := f.setLogo(ctx, st, logoGiven, logo); err != nil {
-			return err
-		}
-		if err := f.setAnswerRules(ctx, st, c.Code); err != nil {
-			return err
-		}
-		e.printf("company %s added with the default ladder (R1, R2, R3, MED), status table and letter templates\n", c.Code)
-		warnSettings(e, c)
-		e.printf("next: `starter import --company %s --customers ... --invoices ...`, then `starter scan --company %s`\n", c.Code, c.Code)
-		return nil
-	case "set":
-		cur, err := st.CompanySettings(ctx, *f.code)
-		if err != nil {
-			return err
-		}
-		c := cur.Company
-		f.apply(&c)
-		if err := st.UpdateCompany(ctx, c); err != nil {
-			return explainSettings(err)
-		}
-		if err := f.setLogo(ctx, st, logoGiven, logo); err != nil {
-			return err
-		}
-		if err := f.setAnswerRules(ctx, st, c.Code); err != nil {
-			return err
-		}
-		e.printf("company %s updated\n", c.Code)
-		warnSettings(e, c)
-		return nil
-	case "show":
-		c, err := st.CompanySettings(ctx, *f.code)
-		if err != nil {
-			return err
-		}
-		showCompany(e, c)
-		return nil
-	case "list":
-		all, err := st.CompanyList(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tLEGAL NAME\tSENDER\tTIME ZONE\tSEND HOUR\tSTATE")
-		for _, c := range all {
-			state := "active"
-			if c.Archived {
-				state = "archived " + c.ArchivedAt.Format("2006-01-02")
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", c.Code, c.LegalName, c.SenderEmail, c.TimeZone, c.SendHour, state)
-		}
-		return tw.Flush()
-	case "archive", "restore":
-		if err := st.ArchiveCompany(ctx, *f.code, sub == "archive"); err != nil {
-			return err
-		}
-		e.printf("company %s %sd\n", *f.code, sub)
-		return nil
+	c := settings.Company{Code: f.Code, SendHour: 9}
+	f.apply(&c)
+	if _, err := st.AddCompany(ctx, c); err != nil {
+		return explainSettings(err)
 	}
-	return usageError{companyUsage}
+	if err := f.save(ctx, st, c.Code, logoGiven, logo); err != nil {
+		return err
+	}
+	e.printf("company %s added with the default ladder (R1, R2, R3, MED), status table and letter templates\n", c.Code)
+	warnSettings(e, c)
+	e.printf("next: `starter import --company %s --customers ... --invoices ...`, then `starter scan --company %s`\n", c.Code, c.Code)
+	return nil
+}
+
+// companySetCmd is `starter company set`.
+type companySetCmd struct {
+	companyCode
+	companySettings
+}
+
+// Run changes the settings given.
+func (f *companySetCmd) Run(ctx context.Context, e *env) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	logoGiven, logo, err := f.readLogo()
+	if err != nil {
+		return err
+	}
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	cur, err := st.CompanySettings(ctx, f.Code)
+	if err != nil {
+		return err
+	}
+	c := cur.Company
+	f.apply(&c)
+	if err := st.UpdateCompany(ctx, c); err != nil {
+		return explainSettings(err)
+	}
+	if err := f.save(ctx, st, c.Code, logoGiven, logo); err != nil {
+		return err
+	}
+	e.printf("company %s updated\n", c.Code)
+	warnSettings(e, c)
+	return nil
+}
+
+// companyShowCmd is `starter company show`.
+type companyShowCmd struct {
+	companyCode
+}
+
+// Run shows the company's settings.
+func (f *companyShowCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := st.CompanySettings(ctx, f.Code)
+	if err != nil {
+		return err
+	}
+	co, err := st.CompanyByCode(ctx, f.Code)
+	if err != nil {
+		return err
+	}
+	showCompany(e, c, co.DemoDaySeconds)
+	return nil
+}
+
+// companyListCmd is `starter company list`.
+type companyListCmd struct{}
+
+// Run lists the companies.
+func (companyListCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	all, err := st.CompanyList(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tLEGAL NAME\tSENDER\tTIME ZONE\tSEND HOUR\tSTATE")
+	for _, c := range all {
+		state := "active"
+		if c.Archived {
+			state = "archived " + c.ArchivedAt.Format("2006-01-02")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", c.Code, c.LegalName, c.SenderEmail, c.TimeZone, c.SendHour, state)
+	}
+	return tw.Flush()
+}
+
+// companyArchiveCmd is `starter company archive`.
+type companyArchiveCmd struct {
+	companyCode
+}
+
+// Run archives the company.
+func (f *companyArchiveCmd) Run(ctx context.Context, e *env) error {
+	return archiveCompany(ctx, e, f.Code, true)
+}
+
+// companyRestoreCmd is `starter company restore`.
+type companyRestoreCmd struct {
+	companyCode
+}
+
+// Run restores the company.
+func (f *companyRestoreCmd) Run(ctx context.Context, e *env) error {
+	return archiveCompany(ctx, e, f.Code, false)
+}
+
+func archiveCompany(ctx context.Context, e *env, code string, archive bool) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.ArchiveCompany(ctx, code, archive); err != nil {
+		return err
+	}
+	what := "restored"
+	if archive {
+		what = "archived"
+	}
+	e.printf("company %s %s\n", code, what)
+	return nil
 }
 
 // explainSettings lists each refused field on its own line.
@@ -292,7 +340,7 @@ func explainSettings(err error) error {
 	return usageError{b.String()}
 }
 
-func showCompany(e *env, c store.CompanyInfo) {
+func showCompany(e *env, c store.CompanyInfo, daySeconds int) {
 	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
 	row("code", c.Code)
@@ -316,6 +364,9 @@ func showCompany(e *env, c store.CompanyInfo) {
 	row("legal-form", c.LegalForm)
 	row("letter-header", c.LetterHeader)
 	row("letter-footer", c.LetterFooter)
+	if daySeconds > 0 {
+		row("day-seconds", fmt.Sprintf("%d (one ladder day lasts %d s: demonstrations)", daySeconds, daySeconds))
+	}
 	if c.LogoBytes > 0 {
 		row("logo", fmt.Sprintf("%d bytes", c.LogoBytes))
 	} else {
@@ -327,78 +378,89 @@ func showCompany(e *env, c store.CompanyInfo) {
 	_ = tw.Flush()
 }
 
-const statusesUsage = "statuses: list --company C | set --company C --code X --label L [--escalation Y] [--inherited] [--blocks] | delete --company C --code X"
+// statusesCmd is `starter statuses`.
+type statusesCmd struct {
+	List   statusesListCmd   `cmd:"" help:"list a company's reminder statuses"`
+	Set    statusesSetCmd    `cmd:"" help:"add or change a status; running dunnings of customers holding it are told" audit:""`
+	Delete statusesDeleteCmd `cmd:"" help:"delete a status no customer holds" audit:""`
+}
 
-func runStatuses(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || isHelp(args[0]) {
-		return usageError{statusesUsage}
-	}
-	sub := args[0]
-	fs := flags("statuses " + sub)
-	company := fs.String("company", "", "company code (required)")
-	code := fs.String("code", "", "status code, e.g. LIT")
-	label := fs.String("label", "", "label shown to users, e.g. \"Litige\"")
-	escalation := fs.String("escalation", "", "code of the status it escalates to")
-	inherited := fs.Bool("inherited", false, "set on a customer, applies to all its open and future invoices (else independent, informational)")
-	blocks := fs.Bool("blocks", false, "no letters while a customer holds it")
-	actor := fs.String("actor", "", actorHelp)
-	if err := parse(fs, args[1:]); err != nil {
+// companyFlag is --company, required.
+type companyFlag struct {
+	Company string `required:"" placeholder:"CODE" help:"company code"`
+}
+
+// statusesListCmd is `starter statuses list`.
+type statusesListCmd struct {
+	companyFlag
+}
+
+// Run lists the statuses.
+func (f *statusesListCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, f.Company)
+	if err != nil {
 		return err
 	}
-	if *company == "" {
-		return usageError{"statuses: --company is required"}
+	all, err := st.Statuses(ctx, co.ID)
+	if err != nil {
+		return err
 	}
-	switch sub {
-	case "list":
-		st, co, err := e.company(ctx, *company)
-		if err != nil {
-			return err
+	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tLABEL\tESCALATION\tPROPAGATION\tBLOCKS LETTERS")
+	for _, s := range all {
+		prop := "independent"
+		if s.Inherited {
+			prop = "inherited"
 		}
-		all, err := st.Statuses(ctx, co.ID)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tLABEL\tESCALATION\tPROPAGATION\tBLOCKS LETTERS")
-		for _, s := range all {
-			prop := "independent"
-			if s.Inherited {
-				prop = "inherited"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", s.Code, s.Label, s.EscalationCode, prop, yesNo(s.Blocks))
-		}
-		return tw.Flush()
-	case "set":
-		if *code == "" || *label == "" {
-			return usageError{"statuses set: --code and --label are required"}
-		}
-		o, err := e.ops(ctx)
-		if err != nil {
-			return err
-		}
-		told, err := o.SaveStatus(ctx, *company, store.ReminderStatus{
-			Code: *code, Label: *label, EscalationCode: *escalation, Inherited: *inherited, Blocks: *blocks,
-		}, cliActor(*actor))
-		if err != nil {
-			return err
-		}
-		e.printf("status %s saved; %d running dunning(s) told\n", *code, told)
-		return nil
-	case "delete":
-		if *code == "" {
-			return usageError{"statuses delete: --code is required"}
-		}
-		st, err := e.store(ctx)
-		if err != nil {
-			return err
-		}
-		if err := st.DeleteStatus(ctx, *company, *code); err != nil {
-			return err
-		}
-		e.printf("status %s deleted\n", *code)
-		return nil
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\n", s.Code, s.Label, s.EscalationCode, prop, yesNo(s.Blocks))
 	}
-	return usageError{statusesUsage}
+	return tw.Flush()
+}
+
+// statusesSetCmd is `starter statuses set`.
+type statusesSetCmd struct {
+	companyFlag
+	Code       string `required:"" help:"status code, e.g. LIT"`
+	Label      string `required:"" help:"label shown to users, e.g. \"Litige\""`
+	Escalation string `help:"code of the status it escalates to"`
+	Inherited  bool   `help:"set on a customer, applies to all its open and future invoices (else independent, informational)"`
+	Blocks     bool   `help:"no letters while a customer holds it"`
+	Actor      string `help:"${actorHelp}"`
+}
+
+// Run saves the status.
+func (f *statusesSetCmd) Run(ctx context.Context, e *env) error {
+	o, err := e.ops(ctx)
+	if err != nil {
+		return err
+	}
+	told, err := o.SaveStatus(ctx, f.Company, store.ReminderStatus{
+		Code: f.Code, Label: f.Label, EscalationCode: f.Escalation, Inherited: f.Inherited, Blocks: f.Blocks,
+	}, cliActor(f.Actor))
+	if err != nil {
+		return err
+	}
+	e.printf("status %s saved; %d running dunning(s) told\n", f.Code, told)
+	return nil
+}
+
+// statusesDeleteCmd is `starter statuses delete`.
+type statusesDeleteCmd struct {
+	companyFlag
+	Code string `required:"" help:"status code"`
+}
+
+// Run deletes the status.
+func (f *statusesDeleteCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.DeleteStatus(ctx, f.Company, f.Code); err != nil {
+		return err
+	}
+	e.printf("status %s deleted\n", f.Code)
+	return nil
 }
 
 func yesNo(b bool) string {

@@ -8,24 +8,21 @@ import (
 	"github.com/relance/relance/domain/money"
 )
 
-// runDashboard prints the figures a finance team watches: what is owed by
+// dashboardCmd is `starter dashboard`: it prints the figures a finance team watches: what is owed by
 // age and level, the letters of the last 30 days, payments after each
 // level, the week's promises to pay and the DSO of the last 12 months.
-func runDashboard(ctx context.Context, e *env, args []string) error {
-	fs := flags("dashboard")
-	company := fs.String("company", "", "company code (required)")
-	date := fs.String("date", "", "day of the figures (YYYY-MM-DD, default today in the company's time zone)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"dashboard: --company is required"}
-	}
-	st, co, err := e.company(ctx, *company)
+type dashboardCmd struct {
+	companyFlag
+	Date string `placeholder:"YYYY-MM-DD" help:"day of the figures (default today in the company's time zone)"`
+}
+
+// Run prints the dashboard.
+func (c *dashboardCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	on, err := dateOrToday(*date, co.TimeZone)
+	on, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}

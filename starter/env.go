@@ -14,11 +14,17 @@ import (
 	"go.temporal.io/sdk/client"
 )
 
+// progressOutput is where long commands report how far they got (tests
+// replace it): a bar redrawn in place on a terminal, plain lines on a file
+// or a pipe (package progress).
+var progressOutput io.Writer = os.Stderr
+
 // env opens the store and the Temporal client on first use.
 type env struct {
 	cfg      config.Config
 	log      *slog.Logger
 	out      io.Writer
+	progress io.Writer // where long commands report how far they got (standard error)
 	st       *store.Store
 	temporal client.Client
 }
@@ -28,7 +34,7 @@ func newEnv(out io.Writer) *env {
 	if os.Getenv("LOG_LEVEL") == "" {
 		cfg.LogLevel = slog.LevelError // the commands print their own report
 	}
-	return &env{cfg: cfg, log: cfg.Logger(), out: out}
+	return &env{cfg: cfg, log: cfg.Logger(), out: out, progress: progressOutput}
 }
 
 func (e *env) store(ctx context.Context) (*store.Store, error) {

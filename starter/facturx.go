@@ -14,37 +14,34 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-// runFacturX imports Factur-X (or ZUGFeRD 2) invoice PDFs through the
+// facturXCmd is `starter facturx`: it imports Factur-X (or ZUGFeRD 2) invoice PDFs through the
 // accounting feed's path (actions.Ops.FacturX, as POST
 // /v1/feed/{company}/facturx): the invoice or credit note its CII XML
 // describes, its customer (created from the buyer when unknown), and the
 // PDF, attached to the invoice's letters. Each file is reported on its own
 // line; a bad file does not stop the others; importing a file again
 // changes nothing.
-func runFacturX(ctx context.Context, e *env, args []string) error {
-	const use = "facturx: usage: facturx --company CODE [--customer CODE] FILE.pdf..."
-	files, args := positional(args)
-	fs := flags("facturx")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code, for invoices whose buyer has no identifier (ram:BuyerTradeParty/ram:ID); applies to every file")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || len(files) == 0 {
-		return usageError{use}
-	}
+type facturXCmd struct {
+	Files    []string `arg:"" name:"file" help:"Factur-X (or ZUGFeRD 2) PDF files"`
+	Company  string   `required:"" placeholder:"CODE" help:"company code"`
+	Customer string   `placeholder:"CODE" help:"customer code, for invoices whose buyer has no identifier (ram:BuyerTradeParty/ram:ID); applies to every file"`
+}
+
+// Run imports the files.
+func (c *facturXCmd) Run(ctx context.Context, e *env) error {
+	files := c.Files
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := o.Store.CompanyByCode(ctx, *company); err != nil {
+	if _, err := o.Store.CompanyByCode(ctx, c.Company); err != nil {
 		return err
 	}
 	var failed []string
 	imported := 0
 	for _, name := range files {
 		base := filepath.Base(name)
-		res, err := facturXFile(ctx, o, *company, name, *customer)
+		res, err := facturXFile(ctx, o, c.Company, name, c.Customer)
 		switch {
 		case err != nil && res.Number == "":
 			e.printf("%s: not imported: %s\n", base, store.ReasonText(err))

@@ -82,7 +82,7 @@ func TestFacturXCommand(t *testing.T) {
 	if !again.Balance.Equal(inv.Balance) {
 		t.Errorf("the second run changed the balance: %s", again.Balance)
 	}
-	if err := dispatch(ctx, []string{"facturx", "--company", "DEMO"}, &out); err == nil || !strings.Contains(err.Error(), "usage") {
+	if err := dispatch(ctx, []string{"facturx", "--company", "DEMO"}, &out); err == nil || !strings.Contains(err.Error(), "expected \"<file> ...\"") {
 		t.Errorf("no file: %v", err)
 	}
 }

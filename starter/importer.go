@@ -13,56 +13,66 @@ import (
 	"github.com/relance/relance/ledger/csvimport"
 )
 
-// runImport loads the customers and invoices an accounting system exported
+// importCmd is `starter import`: it loads the customers and invoices an accounting system exported
 // as CSV. Bad rows are listed with their line and problem; the others are
 // imported; running it again updates the same records, and only the
 // columns the file carries. --check reads and reports without saving.
-func runImport(ctx context.Context, e *env, args []string) error {
-	fs := flags("import")
-	company := fs.String("company", "", "company code (required; create it first with `starter company add`)")
-	customers := fs.String("customers", "", "customers CSV: "+strings.Join(csvimport.CustomerColumns, ";"))
-	invoices := fs.String("invoices", "", "invoices CSV: "+strings.Join(csvimport.InvoiceColumns, ";")+"\n"+csvimport.InstalmentHelp)
-	onAccount := fs.String("payments-on-account", "", "payments on account CSV (unapplied payments, deducted from letters): "+strings.Join(csvimport.OnAccountColumns, ";"))
-	check := fs.Bool("check", false, "read the files and report what would be refused, without saving anything")
-	if err := parse(fs, args); err != nil {
-		return err
+type importCmd struct {
+	Company           string `required:"" placeholder:"CODE" help:"company code (create it first with starter company add)"`
+	Customers         string `placeholder:"FILE" help:"customers CSV: ${customerColumns}"`
+	Invoices          string `placeholder:"FILE" help:"invoices CSV: ${invoiceColumns}. ${instalmentHelp}"`
+	PaymentsOnAccount string `name:"payments-on-account" placeholder:"FILE" help:"payments on account CSV (unapplied payments, deducted from letters): ${onAccountColumns}"`
+	Check             bool   `help:"read the files and report what would be refused, without saving anything"`
+}
+
+// importVars are the CSV columns the help of import lists.
+func importVars() map[string]string {
+	return map[string]string{
+		"customerColumns":  strings.Join(csvimport.CustomerColumns, ";"),
+		"invoiceColumns":   strings.Join(csvimport.InvoiceColumns, ";"),
+		"onAccountColumns": strings.Join(csvimport.OnAccountColumns, ";"),
+		"instalmentHelp":   csvimport.InstalmentHelp,
 	}
-	if *company == "" || (*customers == "" && *invoices == "" && *onAccount == "") {
-		return usageError{"import: --company and --customers, --invoices and/or --payments-on-account are required"}
+}
+
+// Run imports the files.
+func (c *importCmd) Run(ctx context.Context, e *env) error {
+	if c.Customers == "" && c.Invoices == "" && c.PaymentsOnAccount == "" {
+		return usageError{"import: --customers, --invoices and/or --payments-on-account are required"}
 	}
-	st, co, err := e.company(ctx, *company)
+	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
 	var reports []csvimport.Report
-	if *customers != "" {
-		f, err := readFile(*customers, csvimport.ReadCustomers)
+	if c.Customers != "" {
+		f, err := readFile(c.Customers, csvimport.ReadCustomers)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
 	}
-	if *invoices != "" {
-		f, err := readFile(*invoices, csvimport.ReadInvoices)
+	if c.Invoices != "" {
+		f, err := readFile(c.Invoices, csvimport.ReadInvoices)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
 		}
 	}
-	if *onAccount != "" {
-		f, err := readFile(*onAccount, csvimport.ReadPaymentsOnAccount)
+	if c.PaymentsOnAccount != "" {
+		f, err := readFile(c.PaymentsOnAccount, csvimport.ReadPaymentsOnAccount)
 		if err != nil {
 			return err
 		}
-		if *check {
+		if c.Check {
 			reports = append(reports, f.Preview())
 		} else {
 			reports = append(reports, f.Import(ctx, st, co.ID))
@@ -76,14 +86,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		for _, n := range rep.Notes {
 			e.printf("  %s %s (accepted)\n", rep.File, n.Error())
 		}
-		if *check {
+		if c.Check {
 			e.printf("%s: %d rows read: %d would be imported, %d refused (nothing saved)\n", rep.File, rep.Rows, rep.Imported, rep.Refused)
 		} else {
 			e.printf("%s\n", rep)
 		}
 		failed += rep.Refused + rep.Failed
 	}
-	if failed > 0 && !*check {
+	if failed > 0 && !c.Check {
 		return fmt.Errorf("%d row(s) not imported: fix them and run the import again (imported rows are updated, not duplicated)", failed)
 	}
 	return nil
@@ -104,48 +114,52 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	return v, nil
 }
 
-// runLadder shows or replaces a company's ladder, as a ";"-separated file
+// ladderCmd is `starter ladder`: it shows or replaces a company's ladder, as a ";"-separated file
 // (code;label;delay_days;channel;claim_fees) so `show > f`, edit, `set --file f`
 // works. Running dunnings keep the ladder they started with.
-func runLadder(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || (args[0] != "show" && args[0] != "set") {
-		return usageError{"ladder: show --company C | set --company C --file ladder.csv"}
-	}
-	fs := flags("ladder " + args[0])
-	company := fs.String("company", "", "company code (required)")
-	file := fs.String("file", "", "with set: the ladder file")
-	if err := parse(fs, args[1:]); err != nil {
+type ladderCmd struct {
+	Show ladderShowCmd `cmd:"" help:"print the company's ladder as code;label;delay_days;channel;claim_fees"`
+	Set  ladderSetCmd  `cmd:"" help:"replace the company's ladder from such a file (running dunnings keep theirs)" audit:""`
+}
+
+// ladderShowCmd is `starter ladder show`.
+type ladderShowCmd struct {
+	companyFlag
+}
+
+// Run prints the ladder.
+func (c *ladderShowCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, c.Company)
+	if err != nil {
 		return err
 	}
-	if *company == "" {
-		return usageError{"ladder: --company is required"}
+	l, err := st.Ladder(ctx, co.ID)
+	if err != nil {
+		return err
 	}
+	w := csv.NewWriter(e.out)
+	w.Comma = ';'
+	_ = w.Write([]string{"code", "label", "delay_days", "channel", "claim_fees"})
+	for _, lv := range l {
+		_ = w.Write([]string{lv.Code, lv.Label, strconv.Itoa(lv.DelayDays), string(lv.Channel), strconv.FormatBool(lv.ClaimFees)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// ladderSetCmd is `starter ladder set`.
+type ladderSetCmd struct {
+	companyFlag
+	File string `required:"" placeholder:"FILE" help:"the ladder file (as ladder show prints it)"`
+}
+
+// Run replaces the ladder.
+func (c *ladderSetCmd) Run(ctx context.Context, e *env) error {
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if args[0] == "show" {
-		co, err := st.CompanyByCode(ctx, *company)
-		if err != nil {
-			return err
-		}
-		l, err := st.Ladder(ctx, co.ID)
-		if err != nil {
-			return err
-		}
-		w := csv.NewWriter(e.out)
-		w.Comma = ';'
-		_ = w.Write([]string{"code", "label", "delay_days", "channel", "claim_fees"})
-		for _, lv := range l {
-			_ = w.Write([]string{lv.Code, lv.Label, strconv.Itoa(lv.DelayDays), string(lv.Channel), strconv.FormatBool(lv.ClaimFees)})
-		}
-		w.Flush()
-		return w.Error()
-	}
-	if *file == "" {
-		return usageError{"ladder set: --file is required"}
-	}
-	f, err := os.Open(*file)
+	f, err := os.Open(c.File)
 	if err != nil {
 		return err
 	}
@@ -154,7 +168,7 @@ func runLadder(ctx context.Context, e *env, args []string) error {
 	r.Comma = ';'
 	rows, err := r.ReadAll()
 	if err != nil {
-		return fmt.Errorf("%s: %w", *file, err)
+		return fmt.Errorf("%s: %w", c.File, err)
 	}
 	var l ladder.Ladder
 	for i, row := range rows {
@@ -162,25 +176,25 @@ func runLadder(ctx context.Context, e *env, args []string) error {
 			continue
 		}
 		if len(row) != 5 {
-			return fmt.Errorf("%s line %d: want 5 fields code;label;delay_days;channel;claim_fees", *file, i+1)
+			return fmt.Errorf("%s line %d: want 5 fields code;label;delay_days;channel;claim_fees", c.File, i+1)
 		}
 		days, err := strconv.Atoi(row[2])
 		if err != nil {
-			return fmt.Errorf("%s line %d: delay_days %q is not a number", *file, i+1, row[2])
+			return fmt.Errorf("%s line %d: delay_days %q is not a number", c.File, i+1, row[2])
 		}
 		fees, err := strconv.ParseBool(row[4])
 		if err != nil {
-			return fmt.Errorf("%s line %d: claim_fees %q: want true or false", *file, i+1, row[4])
+			return fmt.Errorf("%s line %d: claim_fees %q: want true or false", c.File, i+1, row[4])
 		}
 		l = append(l, ladder.Level{Code: row[0], Label: row[1], DelayDays: days, Channel: ladder.Channel(row[3]), ClaimFees: fees})
 	}
-	if err := st.SetLadder(ctx, *company, l); err != nil {
+	if err := st.SetLadder(ctx, c.Company, l); err != nil {
 		return err
 	}
-	running, err := st.RunningDunnings(ctx, *company)
+	running, err := st.RunningDunnings(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	e.printf("ladder of %s: %d levels saved; new dunnings use it, the %d running dunning(s) keep the ladder they started with\n", *company, len(l), running)
+	e.printf("ladder of %s: %d levels saved; new dunnings use it, the %d running dunning(s) keep the ladder they started with\n", c.Company, len(l), running)
 	return nil
 }

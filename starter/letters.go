@@ -15,66 +15,63 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// runLetters is `starter letters`: with --date, the letters of a day as a
+// lettersCmd is `starter letters`: with --date, the letters of a day as a
 // zip (one PDF per letter, to file) and as one merged PDF (to print); with
 // --customer, a customer's letters, written again to a folder on demand.
-func runLetters(ctx context.Context, e *env, args []string) error {
-	fs := flags("letters")
-	company := fs.String("company", "", "company code (required)")
-	date := fs.String("date", "", "day the letters were made, YYYY-MM-DD (default: today in the company's time zone)")
-	printOnly := fs.Bool("print-only", false, "only the letters to post (channel print or both)")
-	registered := fs.Bool("registered", false, "with --print-only: only the letters to post by registered mail with acknowledgement of receipt (formal notices, LRAR)")
-	zipPath := fs.String("zip", "", "write the day's letters to this zip, one PDF each")
-	pdfPath := fs.String("pdf", "", "write the day's letters to this PDF, one after the other, ready to print")
-	duplex := fs.Bool("duplex", false, "with --pdf: add a blank page after letters with an odd page count, so that each starts on its own sheet when printed on both sides")
-	customer := fs.String("customer", "", "list this customer's letters instead (all days)")
-	outDir := fs.String("out", "", "with --customer: write the customer's letters to this folder")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"letters: --company is required"}
-	}
+type lettersCmd struct {
+	companyFlag
+	Date       string `placeholder:"YYYY-MM-DD" help:"day the letters were made (default: today in the company's time zone)"`
+	PrintOnly  bool   `name:"print-only" help:"only the letters to post (channel print or both)"`
+	Registered bool   `help:"with --print-only: only the letters to post by registered mail with acknowledgement of receipt (formal notices, LRAR)"`
+	Zip        string `placeholder:"FILE" help:"write the day's letters to this zip, one PDF each"`
+	PDF        string `name:"pdf" placeholder:"FILE" help:"write the day's letters to this PDF, one after the other, ready to print"`
+	Duplex     bool   `help:"with --pdf: add a blank page after letters with an odd page count, so that each starts on its own sheet when printed on both sides"`
+	Customer   string `placeholder:"CODE" help:"list this customer's letters instead (all days)"`
+	Out        string `placeholder:"DIR" help:"with --customer: write the customer's letters to this folder"`
+}
+
+// Run lists and writes the letters.
+func (c *lettersCmd) Run(ctx context.Context, e *env) error {
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if *customer != "" {
-		if *date != "" || *zipPath != "" || *pdfPath != "" || *printOnly || *registered || *duplex {
+	if c.Customer != "" {
+		if c.Date != "" || c.Zip != "" || c.PDF != "" || c.PrintOnly || c.Registered || c.Duplex {
 			return usageError{"letters: --customer lists a customer's letters: use --out, not --date, --zip, --pdf, --print-only or --duplex"}
 		}
-		return customerLetters(ctx, e, st, *company, *customer, *outDir)
+		return customerLetters(ctx, e, st, c.Company, c.Customer, c.Out)
 	}
-	if *outDir != "" {
+	if c.Out != "" {
 		return usageError{"letters: --out goes with --customer; for a day's letters use --zip and --pdf"}
 	}
-	if *registered && !*printOnly {
+	if c.Registered && !c.PrintOnly {
 		return usageError{"letters: --registered goes with --print-only"}
 	}
-	if *duplex && *pdfPath == "" {
+	if c.Duplex && c.PDF == "" {
 		return usageError{"letters: --duplex goes with --pdf"}
 	}
-	co, err := st.CompanyByCode(ctx, *company)
+	co, err := st.CompanyByCode(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	day, err := dateOrToday(*date, co.TimeZone)
+	day, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
 	channel := store.BatchAll
-	if *printOnly {
+	if c.PrintOnly {
 		channel = store.BatchPrint
 	}
-	letters, err := st.LettersOn(ctx, *company, day, channel)
+	letters, err := st.LettersOn(ctx, c.Company, day, channel)
 	if err != nil {
 		return err
 	}
 	what := "letters"
-	if *printOnly {
+	if c.PrintOnly {
 		what = "letters to print"
 	}
-	if *registered {
+	if c.Registered {
 		what = "letters to post by registered mail"
 		kept := letters[:0]
 		for _, l := range letters {
@@ -88,7 +85,7 @@ func runLetters(ctx context.Context, e *env, args []string) error {
 		e.printf("no %s for %s on %s: nothing written\n", what, co.Code, day)
 		return nil
 	}
-	printLetterList(e, letters)
+	printLetterList(e, letters, companyLocation(ctx, st, co.Code))
 	var withPDF []store.BatchLetter
 	for _, l := range letters {
 		if len(l.PDF) == 0 {
@@ -101,22 +98,22 @@ func runLetters(ctx context.Context, e *env, args []string) error {
 	if len(withPDF) == 0 {
 		return nil
 	}
-	if *zipPath != "" {
-		if err := writeAtomically(*zipPath, func(w io.Writer) error { return zipLetters(w, withPDF) }); err != nil {
-			return fmt.Errorf("zip %s: %w", *zipPath, err)
+	if c.Zip != "" {
+		if err := writeAtomically(c.Zip, func(w io.Writer) error { return zipLetters(w, withPDF) }); err != nil {
+			return fmt.Errorf("zip %s: %w", c.Zip, err)
 		}
-		e.printf("zip: %s (%d PDF)\n", *zipPath, len(withPDF))
+		e.printf("zip: %s (%d PDF)\n", c.Zip, len(withPDF))
 	}
-	if *pdfPath != "" {
+	if c.PDF != "" {
 		pages := 0
-		if err := writeAtomically(*pdfPath, func(w io.Writer) error {
+		if err := writeAtomically(c.PDF, func(w io.Writer) error {
 			var err error
-			pages, err = mergeLetters(w, withPDF, *duplex)
+			pages, err = mergeLetters(w, withPDF, c.Duplex)
 			return err
 		}); err != nil {
-			return fmt.Errorf("merged PDF %s: %w", *pdfPath, err)
+			return fmt.Errorf("merged PDF %s: %w", c.PDF, err)
 		}
-		e.printf("PDF to print: %s (%d letters, %d pages)\n", *pdfPath, len(withPDF), pages)
+		e.printf("PDF to print: %s (%d letters, %d pages)\n", c.PDF, len(withPDF), pages)
 	}
 	return nil
 }
@@ -130,7 +127,7 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 		e.printf("no letters for customer %s of %s\n", customer, company)
 		return nil
 	}
-	printLetterList(e, letters)
+	printLetterList(e, letters, companyLocation(ctx, st, company))
 	if outDir == "" {
 		return nil
 	}
@@ -150,7 +147,9 @@ func customerLetters(ctx context.Context, e *env, st *store.Store, company, cust
 	return nil
 }
 
-func printLetterList(e *env, letters []store.BatchLetter) {
+// printLetterList lists letters, their dates in loc (the company's time
+// zone).
+func printLetterList(e *env, letters []store.BatchLetter, loc *time.Location) {
 	e.printf("%-16s %-10s %-24s %-14s %-5s %3s %-9s %-12s %s\n", "DATE", "CUSTOMER", "NAME", "INVOICE", "LEVEL", "#", "CHANNEL", "STATUS", "SUBJECT")
 	registered := 0
 	for _, l := range letters {
@@ -159,7 +158,7 @@ func printLetterList(e *env, letters []store.BatchLetter) {
 			channel += "+LRAR"
 			registered++
 		}
-		e.printf("%-16s %-10s %-24s %-14s %-5s %3d %-9s %-12s %s\n", l.CreatedAt.In(time.Local).Format("2006-01-02 15:04"),
+		e.printf("%-16s %-10s %-24s %-14s %-5s %3d %-9s %-12s %s\n", l.CreatedAt.In(loc).Format("2006-01-02 15:04"),
 			clip(l.CustomerCode, 10), clip(l.CustomerName, 24), invoiceList(l.Invoice), l.Level, l.Sequence, channel, l.Status, l.Subject)
 	}
 	if registered > 0 {

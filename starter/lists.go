@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,18 +21,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// addListFilterFlags declares the invoice filter's flags (the reminders
-// screen's filters, seeds 000 and 001), shared by list and export and
-// named as the API's query and the web form (actions.FilterParams).
-func addListFilterFlags(fs *flag.FlagSet) *actions.FilterFlags {
-	var ff actions.FilterFlags
-	ff.Bind(fs)
-	return &ff
-}
-
-// listFilter reads the filter of cmd's flags (rows bounds --limit) for the
-// company of --company, whose ladder bounds --tab and the levels. A
-// refused flag is a usage error in the filter's words.
+// listFilter reads the filter of cmd's flags (rows bounds --limit) for
+// the company of --company, whose ladder bounds --tab and the levels, as
+// the API and the web app read theirs (actions.ReadFilter). A refused flag
+// is a usage error in the filter's words.
 func listFilter(ctx context.Context, e *env, cmd string, ff *actions.FilterFlags, rows actions.Rows) (*store.Store, store.Company, store.InvoiceFilter, error) {
 	q := ff.Values()
 	o := actions.FilterOptions{Now: time.Now(), Rows: rows}
@@ -85,13 +75,15 @@ func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, compa
 	return strings.Join(tabs, " | "), nil
 }
 
-func runList(ctx context.Context, e *env, args []string) error {
-	fs := flags("list")
-	lf := addListFilterFlags(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	st, co, f, err := listFilter(ctx, e, "list", lf, actions.ListRows)
+// listCmd is `starter list`: the invoices as the Relances screen lists
+// them, with its tabs' counts.
+type listCmd struct {
+	actions.FilterFlags
+}
+
+// Run prints the tabs and the rows.
+func (c *listCmd) Run(ctx context.Context, e *env) error {
+	st, co, f, err := listFilter(ctx, e, "list", &c.FilterFlags, actions.ListRows)
 	if err != nil {
 		return err
 	}
@@ -155,38 +147,37 @@ func listClip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func runExport(ctx context.Context, e *env, args []string) error {
-	fs := flags("export")
-	lf := addListFilterFlags(fs)
-	what := fs.String("what", "invoices", "invoices (the reminders list) or history (the reminder history)")
-	from := fs.String("from", "", "history: first day (YYYY-MM-DD)")
-	to := fs.String("to", "", "history: last day, included (YYYY-MM-DD)")
-	format := fs.String("format", "", "csv or xlsx (default: from the --out extension)")
-	outPath := fs.String("out", "", "file to write (required; - for standard output)")
-	if err := parse(fs, args); err != nil {
-		return err
+// exportCmd is `starter export`.
+type exportCmd struct {
+	actions.FilterFlags
+	What   string `default:"invoices" help:"invoices (the reminders list) or history (the reminder history)"`
+	From   string `placeholder:"YYYY-MM-DD" help:"history: first day"`
+	To     string `placeholder:"YYYY-MM-DD" help:"history: last day, included"`
+	Format string `help:"csv or xlsx (default: from the --out extension)"`
+	Out    string `required:"" placeholder:"FILE" help:"file to write (- for standard output)"`
+}
+
+// Run writes the spreadsheet.
+func (c *exportCmd) Run(ctx context.Context, e *env) error {
+	format := c.Format
+	if format == "" {
+		format = strings.TrimPrefix(strings.ToLower(filepath.Ext(c.Out)), ".")
 	}
-	if *outPath == "" {
-		return usageError{"export: --out is required (a file name, or - for standard output)"}
+	if format != "csv" && format != "xlsx" {
+		return usageError{fmt.Sprintf("export: --format must be csv or xlsx, not %q", format)}
 	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*outPath)), ".")
-	}
-	if *format != "csv" && *format != "xlsx" {
-		return usageError{fmt.Sprintf("export: --format must be csv or xlsx, not %q", *format)}
-	}
-	if *what != "invoices" && *what != "history" {
-		return usageError{fmt.Sprintf("export: --what must be invoices or history, not %q", *what)}
+	if c.What != "invoices" && c.What != "history" {
+		return usageError{fmt.Sprintf("export: --what must be invoices or history, not %q", c.What)}
 	}
 	var fromDate, toDate calendar.Date
 	for _, d := range []struct {
 		s   string
 		dst *calendar.Date
-	}{{*from, &fromDate}, {*to, &toDate}} {
+	}{{c.From, &fromDate}, {c.To, &toDate}} {
 		if d.s == "" {
 			continue
 		}
-		if *what != "history" {
+		if c.What != "history" {
 			return usageError{"export: --from and --to apply to --what history"}
 		}
 		v, err := calendar.Parse(d.s)
@@ -195,20 +186,19 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		}
 		*d.dst = v
 	}
-
-	st, co, f, err := listFilter(ctx, e, "export", lf, actions.ExportRows)
+	st, co, f, err := listFilter(ctx, e, "export", &c.FilterFlags, actions.ExportRows)
 	if err != nil {
 		return err
 	}
 	// The bar goes where the report goes, unless the file itself does.
-	var barOut io.Writer = e.out
-	if *outPath == "-" {
-		barOut = os.Stderr
+	barOut := e.out
+	if c.Out == "-" {
+		barOut = e.progress
 	}
-	label := *what + " " + f.Company
+	label := c.What + " " + f.Company
 	bar := progress.New(barOut, 0, "fetch "+label)
-	x := actions.Export{File: actions.ExportFile{What: *what, Format: *format}}
-	if *what == actions.ExportInvoices {
+	x := actions.Export{File: actions.ExportFile{What: c.What, Format: format}}
+	if c.What == actions.ExportInvoices {
 		x.Invoices, err = actions.InvoicesExport(ctx, st, co, f)
 	} else {
 		x.History, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
@@ -221,21 +211,21 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	bar.Done()
 	bar = progress.New(barOut, n, "write "+label)
 	write := func(w io.Writer) error { return x.Write(w, export.Options{Progress: bar}) }
-	if *outPath == "-" {
+	if c.Out == "-" {
 		err = write(e.out)
 	} else {
-		err = exportToFile(*outPath, write)
+		err = exportToFile(c.Out, write)
 	}
 	if err != nil {
-		return fmt.Errorf("export to %s: %w", *outPath, err)
+		return fmt.Errorf("export to %s: %w", c.Out, err)
 	}
 	bar.Done()
-	if *outPath != "-" {
+	if c.Out != "-" {
 		noun := "invoices"
-		if *what == "history" {
+		if c.What == "history" {
 			noun = "history lines"
 		}
-		e.printf("%d %s of %s written to %s\n", n, noun, f.Company, *outPath)
+		e.printf("%d %s of %s written to %s\n", n, noun, f.Company, c.Out)
 	}
 	return nil
 }
@@ -261,47 +251,37 @@ func exportToFile(path string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-func runCalls(ctx context.Context, e *env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usageError{"calls: add, list or delete (starter calls add -h)"}
-	}
-	switch args[0] {
-	case "add":
-		return callsAdd(ctx, e, args[1:])
-	case "list":
-		return callsList(ctx, e, args[1:])
-	case "delete":
-		return callsDelete(ctx, e, args[1:])
-	}
-	return usageError{fmt.Sprintf("calls: unknown action %q: add, list or delete", args[0])}
+// callsCmd is `starter calls`: the calls logged with a customer.
+type callsCmd struct {
+	Add    callsAddCmd    `cmd:"" help:"log a call (and a promise to pay)" audit:""`
+	List   callsListCmd   `cmd:"" help:"list a customer's calls"`
+	Delete callsDeleteCmd `cmd:"" help:"delete a call" audit:""`
 }
 
-func callsAdd(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls add")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (required)")
-	contact := fs.String("contact", "", "who was reached, e.g. \"M. Durand\"")
-	outcome := fs.String("outcome", "", "what came of it, e.g. promesse, injoignable, litige")
-	note := fs.String("note", "", "free text")
-	author := fs.String("author", osUser(), "who made the call")
-	promisedOn := fs.String("promised-on", "", "date the customer promised to pay (YYYY-MM-DD)")
-	promisedAmount := fs.String("promised-amount", "", "amount the customer promised to pay")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *customer == "" {
-		return usageError{"calls add: --company and --customer are required"}
-	}
-	c := store.NewCall{Author: *author, Contact: *contact, Outcome: *outcome, Note: *note}
-	if *promisedOn != "" {
-		d, err := calendar.Parse(*promisedOn)
+// callsAddCmd is `starter calls add`.
+type callsAddCmd struct {
+	companyFlag
+	Customer       string `required:"" placeholder:"CODE" help:"customer code"`
+	Contact        string `help:"who was reached, e.g. \"M. Durand\""`
+	Outcome        string `help:"what came of it, e.g. promesse, injoignable, litige"`
+	Note           string `help:"free text"`
+	Author         string `default:"${user}" help:"who made the call"`
+	PromisedOn     string `name:"promised-on" placeholder:"YYYY-MM-DD" help:"date the customer promised to pay"`
+	PromisedAmount string `name:"promised-amount" placeholder:"AMOUNT" help:"amount the customer promised to pay"`
+}
+
+// Run logs the call.
+func (f *callsAddCmd) Run(ctx context.Context, e *env) error {
+	c := store.NewCall{Author: f.Author, Contact: f.Contact, Outcome: f.Outcome, Note: f.Note}
+	if f.PromisedOn != "" {
+		d, err := calendar.Parse(f.PromisedOn)
 		if err != nil {
 			return usageError{"calls add: --promised-on: " + err.Error()}
 		}
 		c.PromisedOn = d
 	}
-	if *promisedAmount != "" {
-		a, err := money.ParsePositive(*promisedAmount)
+	if f.PromisedAmount != "" {
+		a, err := money.ParsePositive(f.PromisedAmount)
 		if err != nil {
 			return usageError{"calls add: --promised-amount: " + err.Error()}
 		}
@@ -311,7 +291,7 @@ func callsAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	call, err := st.AddCall(ctx, *company, *customer, c)
+	call, err := st.AddCall(ctx, f.Company, f.Customer, c)
 	if err != nil {
 		return err
 	}
@@ -319,17 +299,15 @@ func callsAdd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func callsList(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls list")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *customer == "" {
-		return usageError{"calls list: --company and --customer are required"}
-	}
-	st, co, err := e.company(ctx, *company)
+// callsListCmd is `starter calls list`.
+type callsListCmd struct {
+	companyFlag
+	Customer string `required:"" placeholder:"CODE" help:"customer code"`
+}
+
+// Run lists the calls, times in the company's time zone.
+func (f *callsListCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
 	}
@@ -337,12 +315,12 @@ func callsList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		loc = time.Local
 	}
-	calls, err := st.Calls(ctx, *company, *customer)
+	calls, err := st.Calls(ctx, f.Company, f.Customer)
 	if err != nil {
 		return err
 	}
 	if len(calls) == 0 {
-		e.printf("no call logged with %s of %s\n", *customer, *company)
+		e.printf("no call logged with %s of %s\n", f.Customer, f.Company)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.out, 0, 0, 2, ' ', 0)
@@ -361,31 +339,28 @@ func callsList(ctx context.Context, e *env, args []string) error {
 	return tw.Flush()
 }
 
-func callsDelete(ctx context.Context, e *env, args []string) error {
-	fs := flags("calls delete")
-	company := fs.String("company", "", "company code (required)")
-	customer := fs.String("customer", "", "customer code (optional: checked when given)")
-	id := fs.String("id", "", "call number, as calls list shows it (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *id == "" {
-		return usageError{"calls delete: --company and --id are required"}
-	}
-	n, err := strconv.ParseInt(*id, 10, 64)
-	if err != nil || n < 1 {
-		return usageError{fmt.Sprintf("calls delete: --id %q is not a call number", *id)}
+// callsDeleteCmd is `starter calls delete`.
+type callsDeleteCmd struct {
+	companyFlag
+	Customer string `placeholder:"CODE" help:"customer code (optional: checked when given)"`
+	ID       int64  `name:"id" required:"" help:"call number, as calls list shows it"`
+}
+
+// Run deletes the call.
+func (f *callsDeleteCmd) Run(ctx context.Context, e *env) error {
+	if f.ID < 1 {
+		return usageError{fmt.Sprintf("calls delete: --id %d is not a call number", f.ID)}
 	}
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if err := st.DeleteCall(ctx, *company, *customer, n); err != nil {
+	if err := st.DeleteCall(ctx, f.Company, f.Customer, f.ID); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("%w (already deleted, or another company's)", err)
 		}
 		return err
 	}
-	e.printf("call %d deleted\n", n)
+	e.printf("call %d deleted\n", f.ID)
 	return nil
 }

@@ -33,10 +33,10 @@ func TestBadInputIsExplained(t *testing.T) {
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "1000000000000", "--id", "X7"}, `amount "1000000000000" is too large (at most 12 digits before the decimal point)`},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X\x00"}, ""},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X\x008"}, "--id: control characters"},
-		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10"}, "--id is required"},
+		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10"}, "missing flags: --id"},
 		{[]string{"pay", "--company", "DEMO", "--invoice", "FA0168", "--amount", "10", "--id", "X4", "--currency", "USD"}, "currency USD does not match the invoice's EUR"},
-		{[]string{"pause", "--company", "DEMO", "--invoice", "FA0168", "--until", "15/12/2026"}, "is not YYYY-MM-DD"},
-		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"pause", "--company", "DEMO", "--invoice", "FA0168", "--reason", "promise", "--until", "15/12/2026"}, "is not YYYY-MM-DD"},
+		{[]string{"frobnicate"}, "unexpected argument frobnicate"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

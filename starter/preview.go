@@ -14,39 +14,36 @@ import (
 	"github.com/relance/relance/letters/letterbatch"
 )
 
-// runPreview is `starter preview`: the letter the invoice's customer would
+// previewCmd is `starter preview`: the letter the invoice's customer would
 // receive if the invoice's letter went out that day, that is the
 // customer's statement (every open item, credit notes deducted, fees per
 // row), built from the database as SendStatement builds it, but neither
 // sent nor recorded.
-func runPreview(ctx context.Context, e *env, args []string) error {
-	fs := flags("preview")
-	company := fs.String("company", "", "company code (required)")
-	invoice := fs.String("invoice", "", "invoice number (required)")
-	level := fs.String("level", "", "level code (default: the invoice's next level, else the ladder's first)")
-	date := fs.String("date", "", "date of the letter, YYYY-MM-DD (default: today in the company's time zone)")
-	out := fs.String("out", "", "PDF file to write (default ./preview-<invoice>-<level>.pdf)")
-	textOnly := fs.Bool("text", false, "print the subject and the e-mail text only, write no PDF")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" || *invoice == "" {
-		return usageError{"preview: --company and --invoice are required"}
-	}
-	st, co, err := e.company(ctx, *company)
+type previewCmd struct {
+	Company string `required:"" placeholder:"CODE" help:"company code"`
+	Invoice string `required:"" placeholder:"NUMBER" help:"invoice number"`
+	Level   string `help:"level code (default: the invoice's next level, else the ladder's first)"`
+	Date    string `placeholder:"YYYY-MM-DD" help:"date of the letter (default: today in the company's time zone)"`
+	Out     string `placeholder:"FILE" help:"PDF file to write (default ./preview-<invoice>-<level>.pdf)"`
+	Text    bool   `help:"print the subject and the e-mail text only, write no PDF"`
+}
+
+// Run renders the letter.
+func (p *previewCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, p.Company)
 	if err != nil {
 		return err
 	}
-	inv, err := st.LoadInvoice(ctx, *company, *invoice)
+	inv, err := st.LoadInvoice(ctx, p.Company, p.Invoice)
 	if err != nil {
 		return err
 	}
-	on, err := dateOrToday(*date, co.TimeZone)
+	on, err := dateOrToday(p.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
-	lv, err := previewLevel(inv.Ladder, *level, func() (string, error) {
-		row, err := st.InvoiceSummary(ctx, *company, *invoice, time.Now())
+	lv, err := previewLevel(inv.Ladder, p.Level, func() (string, error) {
+		row, err := st.InvoiceSummary(ctx, p.Company, p.Invoice, time.Now())
 		return row.NextLevel, err
 	})
 	if err != nil {
@@ -74,7 +71,7 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 		e.printf("fees claimed: indemnity %s, penalties %s (%s), total to pay %s\n",
 			money.Format(d.Fees.Indemnity, "EUR"), money.Format(d.Fees.Interest, d.Currency), d.Fees.RateNote, money.Format(d.Fees.TotalDue, d.Currency))
 	}
-	if !*textOnly {
+	if !p.Text {
 		pdf, warnings, err := letter.RenderChecked(d, c)
 		if err != nil {
 			return err
@@ -82,7 +79,7 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 		for _, w := range warnings {
 			e.printf("printed with a change: %s\n", w)
 		}
-		path := *out
+		path := p.Out
 		if path == "" {
 			path = fmt.Sprintf("preview-%s-%s.pdf", letterbatch.Part(inv.Number), letterbatch.Part(lv.Code))
 		}

@@ -7,46 +7,43 @@ import (
 	"github.com/relance/relance/domain/money"
 )
 
-// runProposal shows what the run of a date would send, per customer (seed
+// proposalCmd is `starter proposal`: it shows what the run of a date would send, per customer (seed
 // 001), and lets the operator untick customers before it runs.
-func runProposal(ctx context.Context, e *env, args []string) error {
-	fs := flags("proposal")
-	company := fs.String("company", "", "company code (required)")
-	date := fs.String("date", "", "run date YYYY-MM-DD (default today)")
-	untick := fs.String("untick", "", "comma-separated customer codes to leave out of that run")
-	actor := fs.String("actor", "", actorHelp)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"proposal: --company is required"}
-	}
+type proposalCmd struct {
+	companyFlag
+	Date   string `placeholder:"YYYY-MM-DD" help:"run date (default today in the company's time zone)"`
+	Untick string `placeholder:"CODE,CODE" help:"comma-separated customer codes to leave out of that run"`
+	Actor  string `help:"${actorHelp}"`
+}
+
+// Run unticks the customers given and prints the proposal.
+func (c *proposalCmd) Run(ctx context.Context, e *env) error {
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	co, err := o.Store.CompanyByCode(ctx, *company)
+	co, err := o.Store.CompanyByCode(ctx, c.Company)
 	if err != nil {
 		return err
 	}
-	day, err := dateOrToday(*date, co.TimeZone)
+	day, err := dateOrToday(c.Date, co.TimeZone)
 	if err != nil {
 		return err
 	}
-	if *untick != "" {
-		for _, c := range strings.Split(*untick, ",") {
-			paused, err := o.Untick(ctx, *company, strings.TrimSpace(c), day, cliActor(*actor))
+	if c.Untick != "" {
+		for _, customer := range strings.Split(c.Untick, ",") {
+			paused, err := o.Untick(ctx, c.Company, strings.TrimSpace(customer), day, cliActor(c.Actor))
 			if err != nil {
 				return err
 			}
-			e.printf("unticked %s: %d invoice(s) paused until %s (%s)\n", c, len(paused), day.AddDays(1), strings.Join(paused, ", "))
+			e.printf("unticked %s: %d invoice(s) paused until %s (%s)\n", customer, len(paused), day.AddDays(1), strings.Join(paused, ", "))
 		}
 	}
-	props, err := o.Proposal(ctx, *company, day)
+	props, err := o.Proposal(ctx, c.Company, day)
 	if err != nil {
 		return err
 	}
-	e.printf("proposal of %s for %s: %d customer(s)\n\n", *company, day.French(), len(props))
+	e.printf("proposal of %s for %s: %d customer(s)\n\n", c.Company, day.French(), len(props))
 	e.printf("%-9s %-26s %-5s %-6s %14s %12s  %s\n", "Client", "Nom", "Niv.", "Canal", "Montant relancé", "Frais", "Factures")
 	for _, p := range props {
 		var nums []string
@@ -61,7 +58,7 @@ func runProposal(ctx context.Context, e *env, args []string) error {
 			money.Format(p.Reminded, p.Currency), fees, strings.Join(nums, ", "))
 	}
 	// Customers whose letter waits for their cadence: no letter that day.
-	waiting, err := o.Waiting(ctx, *company, day)
+	waiting, err := o.Waiting(ctx, c.Company, day)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
+
+	"github.com/relance/relance/workflows/wire"
 
 	"github.com/relance/relance/ledger/scan"
 )

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,17 +12,17 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-// runServe serves the web app, the operator HTTP API and the payment
+// serveCmd is `starter serve`: it serves the web app, the operator HTTP API and the payment
 // webhook until ctx ends (SIGINT, SIGTERM), then lets requests in flight
 // finish. It runs what the server command runs (web.Run).
-func runServe(ctx context.Context, e *env, args []string) error {
-	fs := flags("serve")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	ui := fs.String("temporal-ui", envOr("TEMPORAL_UI_URL", "http://localhost:8233"), "Temporal UI address, for the invoice page's link to its workflow (empty: no link)")
-	insecure := fs.Bool("insecure-cookies", false, "send the session cookie over plain HTTP on an address other than localhost (never in production)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+type serveCmd struct {
+	Addr            string `default:"127.0.0.1:8080" placeholder:"HOST:PORT" help:"address to listen on"`
+	TemporalUI      string `name:"temporal-ui" env:"TEMPORAL_UI_URL" default:"http://localhost:8233" placeholder:"URL" help:"Temporal UI address, for the invoice page's link to its workflow (empty: no link)"`
+	InsecureCookies bool   `name:"insecure-cookies" help:"send the session cookie over plain HTTP on an address other than localhost (never in production)"`
+}
+
+// Run serves until ctx ends.
+func (c *serveCmd) Run(ctx context.Context, e *env) error {
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
@@ -41,7 +40,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return web.Run(ctx, web.RunOptions{
-		Addr: *addr, Ops: o, Log: log, TemporalUI: *ui, Namespace: e.cfg.TemporalNamespace, InsecureCookies: *insecure,
+		Addr: c.Addr, Ops: o, Log: log, TemporalUI: c.TemporalUI, Namespace: e.cfg.TemporalNamespace, InsecureCookies: c.InsecureCookies,
 		RequireAdminSecondFactor: adminFactor,
 		Ready: func(a string) {
 			e.printf("relance web app on http://%s/ (operator API /v1/..., payment webhook POST /v1/payments)\n", a)
@@ -49,128 +48,125 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 }
 
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
+// tokensCmd is `starter tokens`: the operator API's bearer tokens.
+type tokensCmd struct {
+	Create tokensCreateCmd `cmd:"" help:"create a token (printed once)" audit:""`
+	List   tokensListCmd   `cmd:"" help:"list the tokens"`
+	Revoke tokensRevokeCmd `cmd:"" help:"revoke a token" audit:""`
 }
 
-// runTokens manages the operator API's bearer tokens:
-//
-//	tokens create --name marie --role operator   (prints the token once)
-//	tokens list
-//	tokens revoke --name marie
-func runTokens(ctx context.Context, e *env, args []string) error {
-	const use = "tokens: usage: tokens create --name NAME --role viewer|operator|admin [--areas dunning,feed] | tokens list | tokens revoke --name NAME"
-	if len(args) == 0 {
-		return usageError{use}
-	}
-	sub, args := args[0], args[1:]
-	fs := flags("tokens " + sub)
-	var name, role, areas *string
-	var sc scopeFlags
-	switch sub {
-	case "create":
-		sc = newScopeFlags(fs, "the token may act on")
-		name = fs.String("name", "", "who holds the token, recorded as the actor of their actions (required)")
-		role = fs.String("role", "", "viewer (read), operator (+ skip, revert, pause, resume, comment) or admin (+ tokens, do-not-remind) (required)")
-		areas = fs.String("areas", "", "the API areas the token may call, comma-separated: dunning (the operator API, the default), feed (the accounting feed)")
-	case "revoke":
-		name = fs.String("name", "", "whose token to revoke (required)")
-	case "list":
-	default:
-		return usageError{use}
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if name != nil && *name == "" {
-		return usageError{"tokens " + sub + ": --name is required"}
-	}
+// tokensCreateCmd is `starter tokens create`.
+type tokensCreateCmd struct {
+	Name  string `required:"" help:"who holds the token, recorded as the actor of their actions"`
+	Role  string `required:"" enum:"viewer,operator,admin" help:"viewer (read), operator (+ skip, revert, pause, resume, comment) or admin (+ tokens, do-not-remind)"`
+	Areas string `help:"the API areas the token may call, comma-separated: dunning (the operator API, the default), feed (the accounting feed)"`
+	scopeFlags
+}
+
+// Run creates the token and prints it.
+func (c *tokensCreateCmd) Run(ctx context.Context, e *env) error {
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "create":
-		r, err := store.ParseRole(*role)
-		if err != nil {
-			return usageError{"tokens create: --role must be viewer, operator or admin"}
-		}
-		scope, err := sc.scope("tokens create")
-		if err != nil {
-			return err
-		}
-		if err := st.CheckScope(ctx, scope); err != nil {
-			return err
-		}
-		ar, err := store.ParseAreas(*areas)
-		if err != nil {
-			return usageError{"tokens create: --areas: " + store.ReasonText(err)}
-		}
-		plain, t, err := st.CreateToken(ctx, *name, r)
-		if err != nil {
-			return err
-		}
-		if err := st.SetTokenAreas(ctx, t.Name, ar); err != nil {
-			_ = st.RevokeToken(ctx, t.Name)
-			return err
-		}
-		t.Areas = ar
-		if err := st.SetTokenScope(ctx, t.Name, scope); err != nil {
-			_ = st.RevokeToken(ctx, t.Name)
-			return err
-		}
-		e.printf("token for %s (%s, %s, API %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, t.AreasString(), plain)
-	case "list":
-		ts, err := st.Tokens(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tAPI\tCREATED\tREVOKED")
-		for _, t := range ts {
-			revoked := "-"
-			if t.RevokedAt != nil {
-				revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.AreasString(), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
-		}
-		return tw.Flush()
-	case "revoke":
-		if err := st.RevokeToken(ctx, *name); err != nil {
-			return err
-		}
-		e.printf("token of %s revoked\n", *name)
+	r, err := store.ParseRole(c.Role)
+	if err != nil {
+		return usageError{"tokens create: --role must be viewer, operator or admin"}
 	}
+	scope, err := c.scope("tokens create")
+	if err != nil {
+		return err
+	}
+	if err := st.CheckScope(ctx, scope); err != nil {
+		return err
+	}
+	ar, err := store.ParseAreas(c.Areas)
+	if err != nil {
+		return usageError{"tokens create: --areas: " + store.ReasonText(err)}
+	}
+	plain, t, err := st.CreateToken(ctx, c.Name, r)
+	if err != nil {
+		return err
+	}
+	if err := st.SetTokenAreas(ctx, t.Name, ar); err != nil {
+		_ = st.RevokeToken(ctx, t.Name)
+		return err
+	}
+	t.Areas = ar
+	if err := st.SetTokenScope(ctx, t.Name, scope); err != nil {
+		_ = st.RevokeToken(ctx, t.Name)
+		return err
+	}
+	e.printf("token for %s (%s, %s, API %s), shown once, keep it now:\n%s\n", t.Name, t.Role, scope, t.AreasString(), plain)
 	return nil
 }
 
-// runSources sets the HMAC secret a payment source signs its webhook
-// requests with. The secret is read from an environment variable, never
-// from the command line (which other users and shell histories see).
-func runSources(ctx context.Context, e *env, args []string) error {
-	const use = "sources: usage: sources set --name NAME --secret-env VARIABLE --company C[,D] | --all-companies"
-	if len(args) == 0 || args[0] != "set" {
-		return usageError{use}
-	}
-	fs := flags("sources set")
-	name := fs.String("name", "", "payment source name, sent as the X-Relance-Source header (required)")
-	secretEnv := fs.String("secret-env", "", "name of the environment variable holding the shared secret (required)")
-	sc := newScopeFlags(fs, "the source may record payments of")
-	if err := parse(fs, args[1:]); err != nil {
+// tokensListCmd is `starter tokens list`.
+type tokensListCmd struct{}
+
+// Run lists the tokens.
+func (tokensListCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
 		return err
 	}
-	if *name == "" || *secretEnv == "" {
-		return usageError{"sources set: --name and --secret-env are required"}
+	ts, err := st.Tokens(ctx)
+	if err != nil {
+		return err
 	}
-	secret, ok := os.LookupEnv(*secretEnv)
+	tw := tabwriter.NewWriter(e.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tCOMPANIES\tAPI\tCREATED\tREVOKED")
+	for _, t := range ts {
+		revoked := "-"
+		if t.RevokedAt != nil {
+			revoked = t.RevokedAt.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.Name, t.Role, t.Companies, t.AreasString(), t.CreatedAt.Local().Format("2006-01-02 15:04"), revoked)
+	}
+	return tw.Flush()
+}
+
+// tokensRevokeCmd is `starter tokens revoke`.
+type tokensRevokeCmd struct {
+	Name string `required:"" help:"whose token to revoke"`
+}
+
+// Run revokes the token.
+func (c *tokensRevokeCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.RevokeToken(ctx, c.Name); err != nil {
+		return err
+	}
+	e.printf("token of %s revoked\n", c.Name)
+	return nil
+}
+
+// sourcesCmd is `starter sources`.
+type sourcesCmd struct {
+	Set sourcesSetCmd `cmd:"" help:"set the HMAC secret of a payment source and the companies it may pay" audit:""`
+}
+
+// sourcesSetCmd is `starter sources set`: it sets the HMAC secret a payment source signs its webhook
+// requests with. The secret is read from an environment variable, never
+// from the command line (which other users and shell histories see).
+type sourcesSetCmd struct {
+	Name      string `required:"" help:"payment source name, sent as the X-Relance-Source header"`
+	SecretEnv string `name:"secret-env" required:"" placeholder:"VARIABLE" help:"name of the environment variable holding the shared secret"`
+	scopeFlags
+}
+
+// Run sets the secret and the scope.
+func (c *sourcesSetCmd) Run(ctx context.Context, e *env) error {
+	sc := c.scopeFlags
+	secret, ok := os.LookupEnv(c.SecretEnv)
 	if !ok || strings.TrimSpace(secret) == "" {
-		return usageError{fmt.Sprintf("sources set: environment variable %s is not set", *secretEnv)}
+		return usageError{fmt.Sprintf("sources set: environment variable %s is not set", c.SecretEnv)}
 	}
 	if len(secret) < store.MinSecretLength {
-		return usageError{fmt.Sprintf("sources set: the secret in %s must have at least %d characters (e.g. openssl rand -hex 32)", *secretEnv, store.MinSecretLength)}
+		return usageError{fmt.Sprintf("sources set: the secret in %s must have at least %d characters (e.g. openssl rand -hex 32)", c.SecretEnv, store.MinSecretLength)}
 	}
 	scope, err := sc.scope("sources set")
 	if err != nil {
@@ -183,13 +179,13 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if err := st.CheckScope(ctx, scope); err != nil {
 		return err
 	}
-	if err := st.SetWebhookSource(ctx, *name, secret); err != nil {
+	if err := st.SetWebhookSource(ctx, c.Name, secret); err != nil {
 		return err
 	}
-	if err := st.SetSourceScope(ctx, *name, scope); err != nil {
+	if err := st.SetSourceScope(ctx, c.Name, scope); err != nil {
 		return err
 	}
-	e.printf("payment source %s (%s): secret set from $%s\n", *name, scope, *secretEnv)
+	e.printf("payment source %s (%s): secret set from $%s\n", c.Name, scope, c.SecretEnv)
 	return nil
 }
 
@@ -197,28 +193,21 @@ func runSources(ctx context.Context, e *env, args []string) error {
 // a payment source may act on. One of the two is required, so that a
 // credential reaching every company is a choice, not an accident.
 type scopeFlags struct {
-	companies *string
-	all       *bool
-}
-
-func newScopeFlags(fs *flag.FlagSet, what string) scopeFlags {
-	return scopeFlags{
-		companies: fs.String("company", "", "comma-separated company codes "+what+" (this or --all-companies is required)"),
-		all:       fs.Bool("all-companies", false, "every company of the installation, present and future"),
-	}
+	Company      string `placeholder:"CODE[,CODE]" help:"comma-separated company codes it may act on (this or --all-companies is required)"`
+	AllCompanies bool   `name:"all-companies" help:"every company of the installation, present and future"`
 }
 
 func (f scopeFlags) scope(cmd string) (store.Scope, error) {
 	switch {
-	case *f.all && *f.companies != "":
+	case f.AllCompanies && f.Company != "":
 		return nil, usageError{cmd + ": --company and --all-companies exclude each other"}
-	case *f.all:
+	case f.AllCompanies:
 		return nil, nil
-	case strings.TrimSpace(*f.companies) == "":
+	case strings.TrimSpace(f.Company) == "":
 		return nil, usageError{cmd + ": say which companies with --company C[,D] (or --all-companies)"}
 	}
 	var sc store.Scope
-	for _, c := range strings.Split(*f.companies, ",") {
+	for _, c := range strings.Split(f.Company, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			sc = append(sc, c)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -15,30 +14,23 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// runTemplates is `starter templates list|show|set|delete`: a company's
-// own letter templates, edited without recompiling.
-func runTemplates(ctx context.Context, e *env, args []string) error {
-	const usage = "templates: want list, show, set, delete or fields (starter templates SUBCOMMAND -h for its flags)"
-	if len(args) == 0 {
-		return usageError{usage}
-	}
-	switch args[0] {
-	case "list":
-		return templatesList(ctx, e, args[1:])
-	case "show":
-		return templatesShow(ctx, e, args[1:])
-	case "set":
-		return templatesSet(ctx, e, args[1:])
-	case "delete":
-		return templatesDelete(ctx, e, args[1:])
-	case "fields":
-		if err := parse(flags("templates fields"), args[1:]); err != nil {
-			return err
-		}
-		templatesFields(e)
-		return nil
-	}
-	return usageError{fmt.Sprintf("%s; got %q", usage, args[0])}
+// templatesCmd is `starter templates`: a company's own letter templates,
+// edited without recompiling.
+type templatesCmd struct {
+	List   templatesListCmd   `cmd:"" help:"list a company's own templates"`
+	Show   templatesShowCmd   `cmd:"" help:"print the template a letter would use (the company's, else the default)"`
+	Set    templatesSetCmd    `cmd:"" help:"save a template from a file (checked when saved)" audit:""`
+	Delete templatesDeleteCmd `cmd:"" help:"delete a company's template (the default applies again)" audit:""`
+	Fields templatesFieldsCmd `cmd:"" help:"list the merge fields and functions a template may use"`
+}
+
+// templatesFieldsCmd is `starter templates fields`.
+type templatesFieldsCmd struct{}
+
+// Run prints the fields.
+func (templatesFieldsCmd) Run(_ context.Context, e *env) error {
+	templatesFields(e)
+	return nil
 }
 
 // templatesFields prints the merge fields and functions a template may
@@ -58,45 +50,24 @@ func templatesFields(e *env) {
 
 // templateFlags are the flags naming one template.
 type templateFlags struct {
-	company, level, lang, kind *string
-	minDays                    *int
+	companyFlag
+	Level string `required:"" help:"level code: R1, R2, R3, MED..."`
+	Lang  string `default:"${defaultLanguage}" help:"language of the letter"`
+	Kind  string `help:"customer kind: \"business\", \"individual\", or empty for every customer"`
 }
 
-func newTemplateFlags(fs *flag.FlagSet, minDaysUsage string) templateFlags {
-	f := templateFlags{
-		company: fs.String("company", "", "company code (required)"),
-		level:   fs.String("level", "", "level code: R1, R2, R3, MED... (required)"),
-		lang:    fs.String("lang", letter.DefaultLanguage, "language of the letter"),
-		kind:    fs.String("kind", "", `customer kind: "business", "individual", or empty for every customer`),
-		minDays: new(int),
-	}
-	if minDaysUsage != "" {
-		f.minDays = fs.Int("min-days", 0, minDaysUsage)
-	}
-	return f
+func (f templateFlags) template(minDays int) letter.Template {
+	return letter.Template{Level: f.Level, Language: f.Lang, CustomerKind: f.Kind, MinDaysOverdue: minDays}.Normalized()
 }
 
-func (f templateFlags) check(name string) error {
-	if *f.company == "" || *f.level == "" {
-		return usageError{name + ": --company and --level are required"}
-	}
-	return nil
+// templatesListCmd is `starter templates list`.
+type templatesListCmd struct {
+	companyFlag
 }
 
-func (f templateFlags) template() letter.Template {
-	return letter.Template{Level: *f.level, Language: *f.lang, CustomerKind: *f.kind, MinDaysOverdue: *f.minDays}.Normalized()
-}
-
-func templatesList(ctx context.Context, e *env, args []string) error {
-	fs := flags("templates list")
-	company := fs.String("company", "", "company code (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *company == "" {
-		return usageError{"templates list: --company is required"}
-	}
-	st, co, err := e.company(ctx, *company)
+// Run lists the templates.
+func (c *templatesListCmd) Run(ctx context.Context, e *env) error {
+	st, co, err := e.company(ctx, c.Company)
 	if err != nil {
 		return err
 	}
@@ -138,26 +109,31 @@ func subjectOf(source string) string {
 	return s
 }
 
-func templatesShow(ctx context.Context, e *env, args []string) error {
-	fs := flags("templates show")
-	f := newTemplateFlags(fs, "")
-	days := fs.Int("days", 0, "days overdue of the letter's most overdue invoice (templates with --min-days above it are not used)")
-	shared := fs.Bool("shared", false, "print the shared blocks of the language (salutation, deadline, bank, fees...) instead")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *shared {
-		src, err := letter.SharedSource(*f.lang)
+// templatesShowCmd is `starter templates show`.
+type templatesShowCmd struct {
+	Company string `placeholder:"CODE" help:"company code (required unless --shared)"`
+	Level   string `help:"level code: R1, R2, R3, MED... (required unless --shared)"`
+	Lang    string `default:"${defaultLanguage}" help:"language of the letter"`
+	Kind    string `help:"customer kind: \"business\", \"individual\", or empty for every customer"`
+	Days    int    `help:"days overdue of the letter's most overdue invoice (templates with --min-days above it are not used)"`
+	Shared  bool   `help:"print the shared blocks of the language (salutation, deadline, bank, fees...) instead"`
+}
+
+// Run prints the template.
+func (c *templatesShowCmd) Run(ctx context.Context, e *env) error {
+	if c.Shared {
+		src, err := letter.SharedSource(c.Lang)
 		if err != nil {
 			return err
 		}
 		e.printf("%s", src)
 		return nil
 	}
-	if err := f.check("templates show"); err != nil {
-		return err
+	if c.Company == "" || c.Level == "" {
+		return usageError{"templates show: --company and --level are required"}
 	}
-	st, co, err := e.company(ctx, *f.company)
+	f := templateFlags{companyFlag: companyFlag{c.Company}, Level: c.Level, Lang: c.Lang, Kind: c.Kind}
+	st, co, err := e.company(ctx, f.Company)
 	if err != nil {
 		return err
 	}
@@ -165,8 +141,8 @@ func templatesShow(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	want := f.template()
-	if t, ok := letter.SelectTemplate(ts, want.Level, want.Language, want.CustomerKind, *days); ok {
+	want := f.template(0)
+	if t, ok := letter.SelectTemplate(ts, want.Level, want.Language, want.CustomerKind, c.Days); ok {
 		fmt.Fprintf(os.Stderr, "# custom template %s of company %s\n", t.Name(), co.Code)
 		e.printf("%s", withNewline(t.Source))
 		return nil
@@ -187,112 +163,106 @@ func withNewline(s string) string {
 	return s + "\n"
 }
 
-func templatesSet(ctx context.Context, e *env, args []string) error {
-	fs := flags("templates set")
-	f := newTemplateFlags(fs, "use this template only when the most overdue invoice is at least this many days late")
-	file := fs.String("file", "", "template file (the blocks subject, text, html, letter, closing; required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := f.check("templates set"); err != nil {
-		return err
-	}
-	if *file == "" {
-		return usageError{"templates set: --file is required (start from `starter templates show`)"}
-	}
-	src, err := os.ReadFile(*file)
+// templatesSetCmd is `starter templates set`.
+type templatesSetCmd struct {
+	templateFlags
+	MinDays int    `name:"min-days" help:"use this template only when the most overdue invoice is at least this many days late"`
+	File    string `required:"" placeholder:"FILE" help:"template file (the blocks subject, text, html, letter, closing; start from templates show)"`
+}
+
+// Run saves the template.
+func (c *templatesSetCmd) Run(ctx context.Context, e *env) error {
+	f := c.templateFlags
+	src, err := os.ReadFile(c.File)
 	if err != nil {
 		return err
 	}
-	t := f.template()
+	t := f.template(c.MinDays)
 	t.Source = string(src)
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	if err := st.SaveTemplate(ctx, *f.company, t); err != nil {
+	if err := st.SaveTemplate(ctx, f.Company, t); err != nil {
 		if errors.Is(err, store.ErrInvalid) {
-			return fmt.Errorf("%s: %s (nothing saved)", *file, store.ReasonText(err))
+			return fmt.Errorf("%s: %s (nothing saved)", c.File, store.ReasonText(err))
 		}
 		return err
 	}
-	e.printf("template %s of company %s saved: letters composed from now on use it\n", t.Name(), *f.company)
+	e.printf("template %s of company %s saved: letters composed from now on use it\n", t.Name(), f.Company)
 	return nil
 }
 
-func templatesDelete(ctx context.Context, e *env, args []string) error {
-	fs := flags("templates delete")
-	f := newTemplateFlags(fs, "minimum days overdue of the template to delete")
-	if err := parse(fs, args); err != nil {
+// templatesDeleteCmd is `starter templates delete`.
+type templatesDeleteCmd struct {
+	templateFlags
+	MinDays int `name:"min-days" help:"minimum days overdue of the template to delete"`
+}
+
+// Run deletes the template.
+func (c *templatesDeleteCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
 		return err
 	}
-	if err := f.check("templates delete"); err != nil {
+	t := c.template(c.MinDays)
+	if err := st.DeleteTemplate(ctx, c.Company, t); err != nil {
 		return err
+	}
+	e.printf("template %s of company %s deleted\n", t.Name(), c.Company)
+	return nil
+}
+
+// ratesCmd is `starter rates`: the ECB main refinancing rates late-payment
+// interest is computed from.
+type ratesCmd struct {
+	List ratesListCmd `cmd:"" help:"list the rates and the penalty rates they give"`
+	Set  ratesSetCmd  `cmd:"" help:"record the rate of a half-year" audit:""`
+}
+
+// ratesListCmd is `starter rates list`.
+type ratesListCmd struct{}
+
+// Run lists the rates.
+func (ratesListCmd) Run(ctx context.Context, e *env) error {
+	st, err := e.store(ctx)
+	if err != nil {
+		return err
+	}
+	rates, err := st.ECBRates(ctx)
+	if err != nil {
+		return err
+	}
+	e.printf("%-10s  %8s  %s\n", "FROM", "ECB %", "PENALTY % (ECB + 10)")
+	for _, r := range rates {
+		e.printf("%-10s  %8s  %s\n", r.From, r.ECB.StringFixed(2), r.ECB.Add(decimal.NewFromInt(10)).StringFixed(2))
+	}
+	return nil
+}
+
+// ratesSetCmd is `starter rates set`.
+type ratesSetCmd struct {
+	From string `required:"" placeholder:"YYYY-MM-DD" help:"first day of the half-year: YYYY-01-01 or YYYY-07-01"`
+	Rate string `required:"" help:"ECB main refinancing rate in force that day, in percent, e.g. 2.15"`
+}
+
+// Run records the rate.
+func (c *ratesSetCmd) Run(ctx context.Context, e *env) error {
+	d, err := calendar.Parse(c.From)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	r, err := decimal.NewFromString(strings.Replace(strings.TrimSuffix(strings.TrimSpace(c.Rate), "%"), ",", ".", 1))
+	if err != nil {
+		return usageError{fmt.Sprintf("rate %q is not a number", c.Rate)}
 	}
 	st, err := e.store(ctx)
 	if err != nil {
 		return err
 	}
-	t := f.template()
-	if err := st.DeleteTemplate(ctx, *f.company, t); err != nil {
+	if err := st.SetECBRate(ctx, d, r); err != nil {
 		return err
 	}
-	e.printf("template %s of company %s deleted\n", t.Name(), *f.company)
+	e.printf("ECB rate from %s: %s %% (late-payment penalties %s %%)\n", d, r.StringFixed(2), r.Add(decimal.NewFromInt(10)).StringFixed(2))
 	return nil
-}
-
-// runRates is `starter rates list|set`: the ECB main refinancing rates
-// late-payment interest is computed from.
-func runRates(ctx context.Context, e *env, args []string) error {
-	const usage = "rates: want list or set"
-	if len(args) == 0 {
-		return usageError{usage}
-	}
-	switch args[0] {
-	case "list":
-		if err := parse(flags("rates list"), args[1:]); err != nil {
-			return err
-		}
-		st, err := e.store(ctx)
-		if err != nil {
-			return err
-		}
-		rates, err := st.ECBRates(ctx)
-		if err != nil {
-			return err
-		}
-		e.printf("%-10s  %8s  %s\n", "FROM", "ECB %", "PENALTY % (ECB + 10)")
-		for _, r := range rates {
-			e.printf("%-10s  %8s  %s\n", r.From, r.ECB.StringFixed(2), r.ECB.Add(decimal.NewFromInt(10)).StringFixed(2))
-		}
-		return nil
-	case "set":
-		fs := flags("rates set")
-		from := fs.String("from", "", "first day of the half-year: YYYY-01-01 or YYYY-07-01 (required)")
-		rate := fs.String("rate", "", "ECB main refinancing rate in force that day, in percent, e.g. 2.15 (required)")
-		if err := parse(fs, args[1:]); err != nil {
-			return err
-		}
-		if *from == "" || *rate == "" {
-			return usageError{"rates set: --from and --rate are required"}
-		}
-		d, err := calendar.Parse(*from)
-		if err != nil {
-			return usageError{err.Error()}
-		}
-		r, err := decimal.NewFromString(strings.Replace(strings.TrimSuffix(strings.TrimSpace(*rate), "%"), ",", ".", 1))
-		if err != nil {
-			return usageError{fmt.Sprintf("rate %q is not a number", *rate)}
-		}
-		st, err := e.store(ctx)
-		if err != nil {
-			return err
-		}
-		if err := st.SetECBRate(ctx, d, r); err != nil {
-			return err
-		}
-		e.printf("ECB rate from %s: %s %% (late-payment penalties %s %%)\n", d, r.StringFixed(2), r.Add(decimal.NewFromInt(10)).StringFixed(2))
-		return nil
-	}
-	return usageError{fmt.Sprintf("%s; got %q", usage, args[0])}
 }

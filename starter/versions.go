@@ -12,23 +12,23 @@ import (
 	"go.temporal.io/sdk/workflow"
 )
 
-// runVersions lists the open workflows per version marker
-// (docs/versioning.md): for every change of workflows.Changes, how many
+// versionsCmd is `starter versions`: the open workflows per version marker
+// (docs/versioning.md). For every change of workflows.Changes, how many
 // open runs recorded each version (the TemporalChangeVersion search
 // attribute GetVersion upserts), and how many recorded none. A version is
 // retired only once its count, and the count without marker of a change
 // asked at the start of every run, is zero.
-func runVersions(ctx context.Context, e *env, args []string) error {
-	fs := flags("versions")
-	before := fs.String("before", "", "also count the open runs of each workflow type started before this instant (RFC 3339, or a date YYYY-MM-DD in UTC): the workflows of an earlier code, for changes not behind a marker")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
+type versionsCmd struct {
+	Before string `placeholder:"INSTANT" help:"also count the open runs of each workflow type started before this instant (RFC 3339, or a date YYYY-MM-DD in UTC): the workflows of an earlier code, for changes not behind a marker"`
+}
+
+// Run prints the counts.
+func (v *versionsCmd) Run(ctx context.Context, e *env) error {
 	var cut time.Time
-	if *before != "" {
-		t, err := parseInstant(*before)
+	if v.Before != "" {
+		t, err := parseInstant(v.Before)
 		if err != nil {
-			return usageError{fmt.Sprintf("--before %q: %v", *before, err)}
+			return usageError{fmt.Sprintf("--before %q: %v", v.Before, err)}
 		}
 		cut = t
 	}
