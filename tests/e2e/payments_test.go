@@ -39,6 +39,7 @@ func state(t *testing.T, id string) (dunning.State, error) {
 // dunning. With RELANCE_RECORD_DIR set the history is saved for the
 // replay test (workflows/testdata/payment_checks_rejected.json).
 func TestBadPaymentSignalsDoNotJamTheDunning(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "PAYJAM"
 	loadCompany(t, company, 4)
@@ -108,6 +109,7 @@ func TestBadPaymentSignalsDoNotJamTheDunning(t *testing.T) {
 // payment, allocated to the earliest instalments, reaches each instalment
 // workflow it paid, and they end within seconds.
 func TestPaymentReachesEveryInstalmentWorkflow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "PAYINST"
 	loadCompany(t, company, 3600) // letters far away: this test is about payments
