@@ -120,11 +120,7 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "workflow", "signal", "--address", temporal.Address, "--workflow-id", id,
-		"--name", dunning.SignalPayment, "--input", string(payload))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("temporal workflow signal: %v\n%s", err, out)
-	}
+	signalWithCLI(t, bin, id, string(payload))
 	var res workflows.Result
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
