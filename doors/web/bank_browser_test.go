@@ -55,6 +55,7 @@ func (wd *world) lettersSince(t *testing.T, company string, at time.Time, codes 
 // the customer owing exactly its amount as the first suggestion; one click
 // matches it and ends that invoice's dunning too.
 func TestBrowserBankStatement(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	const co = "BANKW"
 	wd.company(t, co, 3, nil) // one ladder day lasts 3 s: letters go out all along the test
