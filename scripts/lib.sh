@@ -62,13 +62,23 @@ psql_admin() {
   fi
 }
 
-# ensure_temporal_cli builds the pinned Temporal CLI (tools/go.mod) once.
+# ensure_temporal_cli builds the pinned Temporal CLI (tools/go.mod) once per
+# machine: the binary is kept in the user's cache under the hash of
+# tools/go.mod and tools/go.sum, so a fresh clone links to it instead of
+# building it again, and a change of version builds the new one.
 ensure_temporal_cli() {
   TEMPORAL_BIN="$RUN_DIR/bin/temporal"
-  if [ ! -x "$TEMPORAL_BIN" ] || [ "$ROOT/tools/go.sum" -nt "$TEMPORAL_BIN" ]; then
+  local cache="${RELANCE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/relance}"
+  local key
+  key="$(cat "$ROOT/tools/go.mod" "$ROOT/tools/go.sum" | sha256sum | cut -c1-16)"
+  local built="$cache/temporal-$key"
+  if [ ! -x "$built" ]; then
     log "building the Temporal CLI dev server from tools/go.mod (first time: a few minutes)"
-    (cd "$ROOT" && go build -modfile=tools/go.mod -o "$TEMPORAL_BIN" github.com/temporalio/cli/cmd/temporal)
+    mkdir -p "$cache"
+    (cd "$ROOT" && go build -modfile=tools/go.mod -o "$built.tmp.$$" github.com/temporalio/cli/cmd/temporal)
+    mv -f "$built.tmp.$$" "$built"
   fi
+  ln -sfn "$built" "$TEMPORAL_BIN"
   export RELANCE_TEMPORAL_BIN="$TEMPORAL_BIN"
 }
 
@@ -76,7 +86,7 @@ ensure_temporal_cli() {
 ensure_npm() {
   if [ ! -x "$ROOT/node_modules/.bin/aws-ses-v2-local" ]; then
     log "installing the SES emulator (npm aws-ses-v2-local)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
   fi
 }
 

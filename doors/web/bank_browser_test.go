@@ -55,6 +55,7 @@ func (wd *world) lettersSince(t *testing.T, company string, at time.Time, codes 
 // the customer owing exactly its amount as the first suggestion; one click
 // matches it and ends that invoice's dunning too.
 func TestBrowserBankStatement(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	const co = "BANKW"
 	wd.company(t, co, 3, nil) // one ladder day lasts 3 s: letters go out all along the test
@@ -196,7 +197,13 @@ func TestBrowserBankStatement(t *testing.T) {
 		}
 		return at != nil
 	})
-	msgs, err := wd.emu.MessagesSince(context.Background(), ended.Add(time.Second))
+	// The emulator keeps whole seconds: an e-mail to a paid customer counts
+	// from the second after the payments ended (one sent just before them
+	// may share their second), the round's e-mail from a little before the
+	// ledger recorded it sent (the emulator received it first), which may
+	// be within a second of the payments.
+	paidFrom, roundFrom := ended.Add(time.Second).Unix(), round.Add(-2*time.Second).Unix()
+	msgs, err := wd.emu.MessagesSince(context.Background(), time.Unix(min(paidFrom, roundFrom), 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,9 +213,10 @@ func TestBrowserBankStatement(t *testing.T) {
 		for _, to := range append(append([]string{}, m.To...), m.Cc...) {
 			hit = hit || paidAddresses[strings.ToLower(to)]
 		}
-		if hit {
+		switch {
+		case hit && m.At.Unix() >= paidFrom:
 			t.Errorf("e-mail %q to a customer who paid everything, after the payment", m.Subject)
-		} else {
+		case !hit && m.At.Unix() >= roundFrom:
 			others++
 		}
 	}

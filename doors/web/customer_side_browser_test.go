@@ -35,13 +35,16 @@ import (
 )
 
 // customerSideWorld is the browser world with the customer's page: the
-// worker's letters carry signed links to the web app's /p/ pages.
+// worker's letters carry signed links to the web app's /p/ pages. Its
+// client and workers use a namespace of the test's own (the test runs in
+// parallel with the others).
 func customerSideWorld(t *testing.T) (*world, *sesemu.Emulator, *portallink.Links) {
 	t.Helper()
 	ctx := context.Background()
 	st, _ := dbtest.New(t)
 	warn := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	tc, err := client.Dial(client.Options{HostPort: temporaltest.Shared(t).Address, Logger: tlog.NewStructuredLogger(warn)})
+	ts := temporaltest.Shared(t)
+	tc, err := client.Dial(client.Options{HostPort: ts.Address, Namespace: ts.Namespace(t), Logger: tlog.NewStructuredLogger(warn)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,6 +103,7 @@ var portalLink = regexp.MustCompile(`http://localhost:\d+/p/[A-Za-z0-9_-]+\.[A-Z
 // expired link and another customer's invoice are refused; the controller
 // sees the answers in "Réponses clients" and resumes one.
 func TestBrowserCustomerAnswers(t *testing.T) {
+	t.Parallel()
 	wd, emu, links := customerSideWorld(t)
 	ctx := context.Background()
 	const code = "PORTAL"

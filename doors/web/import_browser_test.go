@@ -20,6 +20,7 @@ import (
 // Factur-X, one scan) on the imports page, imports what is good, and finds
 // the payment on account on the customer record, deducted.
 func TestBrowserImportPaymentsOnAccountAndFacturX(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	ctx := context.Background()
 	const co = "IMPW"

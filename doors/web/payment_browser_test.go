@@ -19,6 +19,7 @@ import (
 // the customer's account and comes off what the customer owes; a viewer
 // sees no form and cannot post one.
 func TestBrowserRecordPayment(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	ctx := context.Background()
 	wd.company(t, "WPAY", 3600, nil)

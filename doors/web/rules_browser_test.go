@@ -19,6 +19,7 @@ import (
 // letter whose customer's address bounced says "adresse en échec —
 // envoyée par courrier". Screenshots rules-*.png and letters-bounced.png.
 func TestBrowserRulesAndBouncedLetters(t *testing.T) {
+	t.Parallel()
 	wd := newWorld(t)
 	ctx := context.Background()
 	const code = "RULES"

@@ -1,7 +1,10 @@
 // Package e2e holds the integration tests that run through the real pieces:
 // a Temporal dev server, PostgreSQL, the SES emulator, the worker's
 // registrations, the temporal CLI. Each test uses its own company code, so
-// workflow IDs never collide on the shared server.
+// workflow IDs never collide on the shared server, and reads at the shared
+// SES emulator only the e-mails to its company's domain: the tests run in
+// parallel, four at a time (they mostly wait on demo days; more at once
+// overload the one dev server, a single history shard, on a loaded machine).
 package e2e
 
 import (
@@ -9,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +21,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/testkit/parallel"
 	"github.com/relance/relance/testkit/sesemu"
 	"github.com/relance/relance/testkit/temporaltest"
 	"github.com/relance/relance/workflows"
@@ -33,6 +38,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	parallel.Default(4)
 	code, err := setup(m)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e setup:", err)
@@ -82,6 +88,26 @@ func setup(m *testing.M) (int, error) {
 	}
 	defer lw.Stop()
 	return m.Run(), nil
+}
+
+// mailsOf returns the e-mails the SES emulator holds for the company's
+// domain (domainOf): the other tests' e-mails, sent meanwhile, are left out.
+func mailsOf(t *testing.T, company string) []sesemu.StoredMessage {
+	t.Helper()
+	msgs, err := emu.Messages(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sesemu.StoredMessage
+	for _, m := range msgs {
+		for _, to := range m.To {
+			if d := domainOf(company); strings.HasSuffix(to, "@"+d) || strings.HasSuffix(to, "."+d) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func quietLogger() *slogAdapter {

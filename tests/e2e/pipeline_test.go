@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relance/relance/workflows/wire"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
@@ -84,12 +85,10 @@ func TestScanStartsEachWorkflowOnce(t *testing.T) {
 }
 
 func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "MAIL1"
 	loadCompany(t, company, 2) // one ladder day = 2 s: R1 goes out 2 s after the start
-	if err := emu.Clear(ctx); err != nil {
-		t.Fatal(err)
-	}
 	rep, err := scan.Run(ctx, st, tc, company, today, slog.Default())
 	if err != nil || len(rep.Started) == 0 {
 		t.Fatalf("scan: %+v %v", rep, err)
@@ -98,11 +97,7 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 	// FA0168 belongs to INFO DEBUTANT.
 	var letterText string
 	eventually(t, 60*time.Second, "the R1 letter of FA0168 in the SES emulator", func() bool {
-		msgs, err := emu.Messages(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range msgs {
+		for _, m := range mailsOf(t, company) {
 			if !strings.Contains(m.Subject+m.Text, "FA0168") {
 				continue
 			}
@@ -126,11 +121,7 @@ func TestLetterArrivesThenCLIPaymentEndsDunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "workflow", "signal", "--address", temporal.Address, "--workflow-id", id,
-		"--name", dunning.SignalPayment, "--input", string(payload))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("temporal workflow signal: %v\n%s", err, out)
-	}
+	signalWithCLI(t, bin, id, string(payload))
 	var res wire.Result
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()

@@ -17,12 +17,10 @@ import (
 // search attributes) and send nothing; removing the flag resumes them and
 // the letter goes out.
 func TestDoNotRemindReachesRunningWorkflows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "PROP1"
 	loadCompany(t, company, 3) // R1 is due 3 s after the start
-	if err := emu.Clear(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := scan.Run(ctx, st, tc, company, today, slog.Default()); err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 // with four rows and 18 179,14 € owed (the credit note deducted), not
 // three letters and not 18 462,34 €.
 func TestCielStatementThroughTheRealPieces(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const company = "STMT1"
 	addr := "compta@infodebutant." + domainOf(company)

@@ -1,0 +1,15 @@
+package workflows_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/relance/relance/testkit/parallel"
+)
+
+// TestMain lets six tests run at once: the tests on a real dev server
+// (each its own) mostly wait on demo days and timers.
+func TestMain(m *testing.M) {
+	parallel.Default(6)
+	os.Exit(m.Run())
+}
