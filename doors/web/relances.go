@@ -225,7 +225,7 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	for _, e := range lq.errors {
 		ses.flash = append(ses.flash, flash{Error: true, Text: e})
 	}
-	counts, err := s.o.Store.CountTabs(r.Context(), lq.filter)
+	tabs, err := actions.Tabs(r.Context(), s.o.Store, lq.filter, codes)
 	if err != nil {
 		s.fault(w, r, "count invoices", err)
 		return
@@ -269,13 +269,18 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 			d.Total = n
 		}
 	}
-	addTab("", tr(lang, "tab.all"), "", counts.All)
-	for _, c := range codes {
-		addTab(c, p.Level(c), "", counts.Levels[c])
+	for _, t := range tabs {
+		switch t.Key {
+		case "":
+			addTab(t.Key, tr(lang, "tab.all"), "", t.Count)
+		case store.TabUnresolved, store.TabPaused:
+			addTab(t.Key, tr(lang, "tab."+t.Key), "", t.Count)
+		case store.TabHeld:
+			addTab(t.Key, tr(lang, "tab.held"), tr(lang, "tab.held.title"), t.Count)
+		default:
+			addTab(t.Key, p.Level(t.Key), "", t.Count)
+		}
 	}
-	addTab(store.TabUnresolved, tr(lang, "tab.unresolved"), "", counts.Unresolved)
-	addTab(store.TabPaused, tr(lang, "tab.paused"), "", counts.Paused)
-	addTab(store.TabHeld, tr(lang, "tab.held"), tr(lang, "tab.held.title"), counts.Held)
 	for _, c := range []struct {
 		key, label string
 		right      bool
