@@ -177,7 +177,7 @@ func ParseFilter(q url.Values, o FilterOptions) Filter {
 	if o.Rows == (Rows{}) {
 		o.Rows = ListRows
 	}
-	out := Filter{InvoiceFilter: store.InvoiceFilter{Now: o.Now, Limit: o.Rows.Default}, Values: url.Values{}}
+	out := Filter{InvoiceFilter: store.InvoiceFilter{Company: o.Company, Now: o.Now, Limit: o.Rows.Default}, Values: url.Values{}}
 	f := &out.InvoiceFilter
 	var problems []messages.Problem
 	if o.Strict {
@@ -213,7 +213,6 @@ func ParseFilter(q url.Values, o FilterOptions) Filter {
 			continue
 		}
 		if p.Name == ParamCompany && o.Company != "" {
-			f.Company = o.Company
 			if v != "" && v != o.Company {
 				problems = append(problems, FilterChoice.With(name, v, o.Company))
 			}
