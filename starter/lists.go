@@ -190,10 +190,6 @@ func (c *exportCmd) Run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	loc, err := time.LoadLocation(co.TimeZone)
-	if err != nil {
-		return fmt.Errorf("time zone %q of %s: %w", co.TimeZone, co.Code, err)
-	}
 	// The bar goes where the report goes, unless the file itself does.
 	barOut := e.out
 	if c.Out == "-" {
@@ -201,39 +197,20 @@ func (c *exportCmd) Run(ctx context.Context, e *env) error {
 	}
 	label := c.What + " " + f.Company
 	bar := progress.New(barOut, 0, "fetch "+label)
-	var inv []store.InvoiceRow
-	var hist []store.HistoryExportRow
-	if c.What == "invoices" {
-		inv, err = st.ListInvoices(ctx, f)
-		export.InLocation(inv, loc)
-		if err == nil {
-			// The customers' figures by the one definition of owed.
-			err = st.AttachPositions(ctx, f.Company, inv, calendar.Of(f.Now.In(loc)))
-		}
-		bar.Set(len(inv))
+	x := actions.Export{File: actions.ExportFile{What: c.What, Format: format}}
+	if c.What == actions.ExportInvoices {
+		x.Invoices, err = actions.InvoicesExport(ctx, st, co, f)
 	} else {
-		hist, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
-		bar.Set(len(hist))
+		x.History, err = st.HistoryExport(ctx, f.Company, fromDate, toDate)
 	}
 	if err != nil {
 		return err
 	}
+	n := x.Rows()
+	bar.Set(n)
 	bar.Done()
-	n := len(inv) + len(hist)
 	bar = progress.New(barOut, n, "write "+label)
-	opts := export.Options{Progress: bar}
-	write := func(w io.Writer) error {
-		switch {
-		case c.What == "invoices" && format == "csv":
-			return opts.InvoicesCSV(w, inv)
-		case c.What == "invoices":
-			return opts.InvoicesXLSX(w, inv)
-		case format == "csv":
-			return opts.HistoryCSV(w, hist)
-		default:
-			return opts.HistoryXLSX(w, hist)
-		}
-	}
+	write := func(w io.Writer) error { return x.Write(w, export.Options{Progress: bar}) }
 	if c.Out == "-" {
 		err = write(e.out)
 	} else {

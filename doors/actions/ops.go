@@ -94,7 +94,9 @@ func (o *Ops) Pay(ctx context.Context, company, number string, p dunning.Payment
 
 // Act sends an operator update (dunning.UpdateSkip, UpdateRevert,
 // UpdatePause, UpdateResume, UpdateComment) and returns the new state, or
-// an error wrapping ErrRefused with the workflow's reason.
+// an error wrapping ErrRefused with the workflow's reason. Without a
+// workflow the error wraps ErrNoWorkflow, and store.ErrNotFound too when
+// the invoice itself is unknown.
 func (o *Ops) Act(ctx context.Context, company, number, update string, arg any) (dunning.State, error) {
 	var st dunning.State
 	h, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
@@ -108,6 +110,11 @@ func (o *Ops) Act(ctx context.Context, company, number, update string, arg any) 
 	var nf *serviceerror.NotFound
 	switch {
 	case errors.As(err, &nf):
+		if o.Store != nil {
+			if _, ierr := o.Store.InvoiceID(ctx, company, number); errors.Is(ierr, store.ErrNotFound) {
+				return st, fmt.Errorf("%s: %w (%w)", update, ierr, ErrNoWorkflow)
+			}
+		}
 		return st, fmt.Errorf("%s %s of %s: %w", update, number, company, ErrNoWorkflow)
 	case err != nil:
 		return st, fmt.Errorf("%s %s of %s: %w", update, number, company, &RefusedError{Reason: err})

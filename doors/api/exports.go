@@ -33,16 +33,14 @@ import (
 // default (up to actions.MaxExportRows). Exports are audited too (action "export"): they take customer data out
 // of relance in bulk.
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // exportFile serves GET /v1/exports/{file}.
 func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
 	file := r.PathValue("file")
-	what, format, _ := strings.Cut(file, ".")
-	if (what != "invoices" && what != "history") || (format != "xlsx" && format != "csv") {
+	ef, ok := actions.ParseExportFile(file)
+	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no export %q: invoices.xlsx, invoices.csv, history.xlsx or history.csv", file))
 		return
 	}
@@ -61,44 +59,19 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 		s.fault(w, r, "export", err)
 		return
 	}
-	loc, err := time.LoadLocation(co.TimeZone)
+	loc, err := actions.CompanyLocation(co)
 	if err != nil {
-		s.fault(w, r, "export", fmt.Errorf("time zone of %s: %w", company, err))
+		s.fault(w, r, "export", err)
 		return
 	}
 
-	var buf bytes.Buffer
-	var n int
-	if what == "invoices" {
+	x := actions.Export{File: ef}
+	if ef.What == actions.ExportInvoices {
 		f, ok := s.readFilter(w, r, q, actions.ExportRows)
 		if !ok {
 			return
 		}
-		rows, err := s.st.ListInvoices(r.Context(), f)
-		if errors.Is(err, store.ErrInvalid) {
-			writeInvalid(w, http.StatusBadRequest, err)
-			return
-		}
-		if err != nil {
-			s.fault(w, r, "export", err)
-			return
-		}
-		export.InLocation(rows, loc)
-		// The customers' figures by the one definition of owed.
-		if err := s.st.AttachPositions(r.Context(), co.Code, rows, calendar.Of(s.now().In(loc))); err != nil {
-			s.fault(w, r, "export", err)
-			return
-		}
-		n = len(rows)
-		if format == "csv" {
-			err = export.InvoicesCSV(&buf, rows)
-		} else {
-			err = export.InvoicesXLSX(&buf, rows)
-		}
-		if err != nil {
-			s.fault(w, r, "export", err)
-			return
-		}
+		x.Invoices, err = actions.InvoicesExport(r.Context(), s.st, co, f)
 	} else {
 		var from, to calendar.Date
 		for k := range q {
@@ -120,35 +93,25 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request, c caller) {
 				*p.dst = d
 			}
 		}
-		rows, err := s.st.HistoryExport(r.Context(), company, from, to)
-		if errors.Is(err, store.ErrInvalid) {
-			writeInvalid(w, http.StatusBadRequest, err)
-			return
-		}
-		if err != nil {
-			s.fault(w, r, "export", err)
-			return
-		}
-		n = len(rows)
-		if format == "csv" {
-			err = export.HistoryCSV(&buf, rows)
-		} else {
-			err = export.HistoryXLSX(&buf, rows)
-		}
-		if err != nil {
-			s.fault(w, r, "export", err)
-			return
-		}
+		x.History, err = s.st.HistoryExport(r.Context(), company, from, to)
 	}
+	if errors.Is(err, store.ErrInvalid) {
+		writeInvalid(w, http.StatusBadRequest, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err == nil {
+		err = x.Write(&buf, export.Options{})
+	}
+	if err != nil {
+		s.fault(w, r, "export", err)
+		return
+	}
+	n := x.Rows()
 	s.audit(r, c, "export", company+"/exports/"+file, store.AuditOK, fmt.Sprintf("%d rows; %s", n, r.URL.RawQuery))
 
-	name := fmt.Sprintf("%s-%s-%s.%s", map[string]string{"invoices": "relances", "history": "historique"}[what],
-		company, calendar.Of(s.now().In(loc)).String(), format)
-	ctype := xlsxType
-	if format == "csv" {
-		ctype = "text/csv; charset=utf-8"
-	}
-	w.Header().Set("Content-Type", ctype)
+	name := ef.Name(company, calendar.Of(s.now().In(loc)))
+	w.Header().Set("Content-Type", ef.ContentType())
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
 		strings.Map(asciiFileRune, name), url.PathEscape(name)))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))

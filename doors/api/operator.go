@@ -204,54 +204,52 @@ func (s *server) stateFromDatabase(ctx context.Context, company, number string) 
 	return st, nil
 }
 
-// endpointActions maps the operator endpoints to workflow updates and payloads;
-// the actor is always the token's name.
-var endpointActions = map[string]struct {
-	update string
-	decode func(body []byte, actor string) (any, error)
-}{
-	"skip": {dunning.UpdateSkip, func(b []byte, actor string) (any, error) {
+// endpointActions decodes the payload of each operator endpoint
+// (actions.OperatorUpdates names them); the actor is always the token's
+// name.
+var endpointActions = map[string]func(body []byte, actor string) (any, error){
+	"skip": func(b []byte, actor string) (any, error) {
 		var req dunning.SkipRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"revert": {dunning.UpdateRevert, func(b []byte, actor string) (any, error) {
+	},
+	"revert": func(b []byte, actor string) (any, error) {
 		var req dunning.RevertRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"pause": {dunning.UpdatePause, func(b []byte, actor string) (any, error) {
+	},
+	"pause": func(b []byte, actor string) (any, error) {
 		var req dunning.PauseRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"resume": {dunning.UpdateResume, func(b []byte, actor string) (any, error) {
+	},
+	"resume": func(b []byte, actor string) (any, error) {
 		var req dunning.ResumeRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"execute": {dunning.UpdateExecute, func(b []byte, actor string) (any, error) {
+	},
+	"execute": func(b []byte, actor string) (any, error) {
 		var req dunning.ExecuteRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
-	"comment": {dunning.UpdateComment, func(b []byte, actor string) (any, error) {
+	},
+	"comment": func(b []byte, actor string) (any, error) {
 		var req dunning.CommentRequest
 		err := decodeStrict(b, &req)
 		req.Actor = actor
 		return req, err
-	}},
+	},
 }
 
 func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	company, number, name := r.PathValue("company"), r.PathValue("number"), r.PathValue("action")
 	target := company + "/" + number
-	a, ok := endpointActions[name]
+	decode, ok := endpointActions[name]
 	if !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown action %q: skip, revert, pause, resume or comment", name))
 		return
@@ -264,7 +262,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 		s.audit(r, c, name, target, store.AuditRefused, "request body too large")
 		return
 	}
-	arg, err := a.decode(body, c.name)
+	arg, err := decode(body, c.name)
 	if err != nil {
 		s.audit(r, c, name, target, store.AuditRefused, err.Error())
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -277,20 +275,20 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 		// workflow applies the action once and answers both.
 		ctx = actions.WithUpdateID(ctx, fmt.Sprintf("api:%s:%s:%s", c.name, name, key))
 	}
-	st, err := s.ops.Act(ctx, company, number, a.update, arg)
+	st, err := s.ops.Act(ctx, company, number, actions.OperatorUpdates[name], arg)
 	var appErr *temporal.ApplicationError
 	switch {
 	case err == nil:
-		s.audit(r, c, name, target, store.AuditOK, "")
+		s.audit(r, c, name, target, store.AuditOK, actions.ActionDetail(arg))
 		writeJSON(w, http.StatusOK, invoiceView{State: st, Source: "workflow"})
+	case errors.Is(err, store.ErrNotFound):
+		msg := fmt.Sprintf("unknown invoice %s of company %s", number, company)
+		s.audit(r, c, name, target, store.AuditRefused, msg)
+		writeError(w, http.StatusNotFound, msg)
 	case errors.Is(err, actions.ErrNoWorkflow):
 		msg := fmt.Sprintf("no dunning runs for invoice %s of %s (not overdue yet, set aside by the scan, or finished)", number, company)
-		status := http.StatusConflict
-		if _, ierr := s.st.InvoiceID(ctx, company, number); errors.Is(ierr, store.ErrNotFound) {
-			msg, status = fmt.Sprintf("unknown invoice %s of company %s", number, company), http.StatusNotFound
-		}
 		s.audit(r, c, name, target, store.AuditRefused, msg)
-		writeError(w, status, msg)
+		writeError(w, http.StatusConflict, msg)
 	case errors.Is(err, actions.ErrRefused) && errors.As(err, &appErr):
 		// The workflow's validator said no, and why.
 		s.audit(r, c, name, target, store.AuditRefused, appErr.Message())

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
 )
 
@@ -77,19 +77,12 @@ func (s *server) bulk(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.inScope(w, r, c, req.Company) {
 		return
 	}
-	var update string
-	var arg any
-	switch action {
-	case "skip":
-		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: c.name, Reason: req.Reason}
-	case "revert":
-		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: c.name, Reason: req.Reason}
-	case "resume":
-		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: c.name}
-	default:
+	if action != "skip" && action != "revert" && action != "resume" {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown bulk action %q: skip, revert or resume", action))
 		return
 	}
+	update := actions.OperatorUpdates[action]
+	arg, _ := actions.OperatorRequest(action, c.name, actions.OperatorInput{Reason: req.Reason})
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Minute)
 	defer cancel()
 	results, err := s.ops.Bulk(ctx, req.Company, req.Invoices, update, arg, nil)
@@ -101,7 +94,11 @@ func (s *server) bulk(w http.ResponseWriter, r *http.Request, c caller) {
 		} else {
 			done++
 		}
-		s.audit(r, c, action, req.Company+"/"+res.Invoice, outcome, "bulk: "+res.Error)
+		detail := actions.ActionDetail(arg)
+		if res.Error != "" {
+			detail += "; " + res.Error
+		}
+		s.audit(r, c, "bulk-"+action, req.Company+"/"+res.Invoice, outcome, detail)
 	}
 	if err != nil {
 		s.fault(w, r, "bulk "+action, err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/doors/actions"
@@ -56,38 +55,27 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ses *session) {
 	}
 	f := lq.filter
 	f.Offset, f.Limit = 0, actions.MaxExportRows
-	rows, err := s.o.Store.ListInvoices(r.Context(), f)
-	if err != nil {
-		s.fault(w, r, "export", err)
-		return
-	}
-	loc, err := time.LoadLocation(co.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	export.InLocation(rows, loc)
-	// The customers' figures as the list and the customer record show them.
-	if err := s.o.Store.AttachPositions(r.Context(), co.Code, rows, s.today(co)); err != nil {
+	ef, _ := actions.ParseExportFile(file)
+	x := actions.Export{File: ef}
+	if x.Invoices, err = actions.InvoicesExport(r.Context(), s.o.Store, co, f); err != nil {
 		s.fault(w, r, "export", err)
 		return
 	}
 	var buf bytes.Buffer
-	ctype := "text/csv; charset=utf-8"
-	if file == "invoices.csv" {
-		err = opts.InvoicesCSV(&buf, rows)
-	} else {
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = opts.InvoicesXLSX(&buf, rows)
-	}
-	if err != nil {
+	if err := x.Write(&buf, opts); err != nil {
 		s.fault(w, r, "export", err)
 		return
 	}
-	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows %s", len(rows), lq.values.Encode()))
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="relances-%s-%s.%s"`, co.Code, s.today(co), file[len("invoices."):]))
+	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows %s", x.Rows(), lq.values.Encode()))
+	s.sendExport(w, ef, co, buf.Bytes())
+}
+
+// sendExport answers an export's file, named for the company and today.
+func (s *Server) sendExport(w http.ResponseWriter, ef actions.ExportFile, co store.Company, b []byte) {
+	w.Header().Set("Content-Type", ef.ContentType())
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, ef.Name(co.Code, s.today(co))))
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
 }
 
 // isoDate is a date as the workflows write it in history details.
@@ -121,21 +109,13 @@ func (s *Server) exportHistory(w http.ResponseWriter, r *http.Request, ses *sess
 		s.fault(w, r, "history export", err)
 		return
 	}
+	ef, _ := actions.ParseExportFile(file)
+	x := actions.Export{File: ef, History: rows}
 	var buf bytes.Buffer
-	ctype := "text/csv; charset=utf-8"
-	if file == "history.csv" {
-		err = opts.HistoryCSV(&buf, rows)
-	} else {
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = opts.HistoryXLSX(&buf, rows)
-	}
-	if err != nil {
+	if err := x.Write(&buf, opts); err != nil {
 		s.fault(w, r, "history export", err)
 		return
 	}
-	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows from %s to %s", len(rows), from, to))
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="historique-%s-%s.%s"`, co.Code, s.today(co), file[len("history."):]))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	s.audit(r, ses.User, "export", co.Code+"/"+file, store.AuditOK, fmt.Sprintf("%d rows from %s to %s", x.Rows(), from, to))
+	s.sendExport(w, ef, co, buf.Bytes())
 }

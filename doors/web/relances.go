@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/relance/relance/domain/calendar"
-	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/ledger/store"
 )
@@ -373,13 +372,16 @@ type rowAction struct {
 	done   string // message key of the success message
 }
 
-var rowActions = map[string]rowAction{
-	"execute": {dunning.UpdateExecute, "a.execute", "done.execute"},
-	"skip":    {dunning.UpdateSkip, "a.skip", "done.skip"},
-	"revert":  {dunning.UpdateRevert, "a.revert", "done.revert"},
-	"pause":   {dunning.UpdatePause, "a.pause", "done.pause"},
-	"resume":  {dunning.UpdateResume, "a.resume", "done.resume"},
-	"comment": {dunning.UpdateComment, "a.comment", "done.comment"},
+var rowActions = rowActionsOf(actions.OperatorUpdates)
+
+// rowActionsOf gives each operator action its button and message keys
+// (a.<name>, done.<name>).
+func rowActionsOf(updates map[string]string) map[string]rowAction {
+	out := make(map[string]rowAction, len(updates))
+	for name, update := range updates {
+		out[name] = rowAction{update: update, label: "a." + name, done: "done." + name}
+	}
+	return out
 }
 
 // maxText is the longest free text a form takes (comment, reason, call
@@ -403,28 +405,19 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 	if msg != "" {
 		return nil, msg
 	}
+	in := actions.OperatorInput{Reason: reason}
 	switch name {
-	case "execute":
-		return dunning.ExecuteRequest{Actor: actor}, ""
-	case "skip":
-		return dunning.SkipRequest{Actor: actor, Reason: reason}, ""
-	case "revert":
-		return dunning.RevertRequest{Actor: actor, Reason: reason}, ""
-	case "resume":
-		return dunning.ResumeRequest{Actor: actor}, ""
 	case "pause":
 		if reason == "" {
 			return nil, tr(lang, "err.reason")
 		}
-		req := dunning.PauseRequest{Actor: actor, Reason: reason}
 		if v := strings.TrimSpace(r.PostFormValue("until")); v != "" {
 			d, err := parseDay(v)
 			if err != nil {
 				return nil, tr(lang, "err.date", v)
 			}
-			req.Until = d
+			in.Until = d
 		}
-		return req, ""
 	case "comment":
 		text, msg := formText(lang, r, "text")
 		if msg != "" {
@@ -433,7 +426,10 @@ func actionArg(lang, name, actor string, r *http.Request) (any, string) {
 		if text == "" {
 			return nil, tr(lang, "err.text")
 		}
-		return dunning.CommentRequest{Actor: actor, Text: text}, ""
+		in.Text = text
+	}
+	if arg, ok := actions.OperatorRequest(name, actor, in); ok {
+		return arg, ""
 	}
 	return nil, tr(lang, "err.action", name)
 }
@@ -462,15 +458,13 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.done(w, r, ses, to, flash{Error: true, Text: number + " : " + msg})
 		return
 	}
-	if _, err := s.o.Store.InvoiceID(r.Context(), co.Code, number); errors.Is(err, store.ErrNotFound) {
-		s.audit(r, ses.User, name, target, store.AuditRefused, "unknown invoice")
-		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.invoice", number, co.Code)})
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 	defer cancel()
 	st, err := s.o.Ops.Act(formKey(ctx, r.PostFormValue("key"), name, number), co.Code, number, a.update, arg)
 	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.audit(r, ses.User, name, target, store.AuditRefused, "unknown invoice")
+		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.invoice", number, co.Code)})
 	case errors.Is(err, actions.ErrNoWorkflow):
 		s.audit(r, ses.User, name, target, store.AuditRefused, "no workflow")
 		s.done(w, r, ses, to, flash{Error: true, Text: tr(lang, "err.noworkflow", number)})
@@ -482,7 +476,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 		s.audit(r, ses.User, name, target, store.AuditError, "")
 		s.fault(w, r, "action "+name, err)
 	default:
-		s.audit(r, ses.User, name, target, store.AuditOK, detailOf(arg))
+		s.audit(r, ses.User, name, target, store.AuditOK, actions.ActionDetail(arg))
 		s.settle(ctx, co.Code, number, func(row store.InvoiceRow) bool {
 			return row.Status == string(st.Status) && row.NextLevel == st.NextLevel
 		})
@@ -505,24 +499,6 @@ func formKey(ctx context.Context, k, action, number string) context.Context {
 		return ctx
 	}
 	return actions.WithUpdateID(ctx, "web:"+k+":"+action+":"+number)
-}
-
-// detailOf is what the audit log keeps of an action's payload.
-func detailOf(arg any) string {
-	switch a := arg.(type) {
-	case dunning.PauseRequest:
-		if !a.Until.IsZero() {
-			return "reason=" + a.Reason + " until=" + a.Until.String()
-		}
-		return "reason=" + a.Reason
-	case dunning.CommentRequest:
-		return "comment"
-	case dunning.SkipRequest:
-		return a.Reason
-	case dunning.RevertRequest:
-		return a.Reason
-	}
-	return ""
 }
 
 // bulk applies one action to the ticked invoices in the background and
@@ -586,7 +562,7 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 			target := co.Code + "/" + n
 			switch {
 			case err == nil:
-				s.audit(r, user, "bulk-"+name, target, store.AuditOK, detailOf(arg))
+				s.audit(r, user, "bulk-"+name, target, store.AuditOK, actions.ActionDetail(arg))
 				s.jobs.update(j.ID, func(x *job) { x.OK++ })
 			case errors.Is(err, actions.ErrNoWorkflow):
 				s.audit(r, user, "bulk-"+name, target, store.AuditRefused, "no workflow")
