@@ -52,27 +52,33 @@ func listFilter(ctx context.Context, e *env, cmd string, ff *actions.FilterFlags
 }
 
 // listTabs counts the open invoices per tab of the reminders screen (seed
-// 000) as the web app does (store.CountTabs): all, per next letter, then
+// 000) as the web app does (actions.Tabs): all, per next letter, then
 // unresolved ("Non soldé"), paused, held ("Contentieux"). The other
 // filters apply; tab, level, next level and status do not (the rows
 // follow them, the counts stay).
 func listTabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, companyID int64) (string, error) {
-	f.Tab, f.Level, f.NextLevel, f.Status = "", "", "", ""
-	counts, err := st.CountTabs(ctx, f)
-	if err != nil {
-		return "", err
-	}
 	lad, err := st.Ladder(ctx, companyID)
 	if err != nil {
 		return "", err
 	}
-	tabs := []string{fmt.Sprintf("Tous %d", counts.All)}
-	for _, lv := range lad {
-		tabs = append(tabs, fmt.Sprintf("%s %d", lv.Code, counts.Levels[lv.Code]))
+	levels := make([]string, len(lad))
+	for i, l := range lad {
+		levels[i] = l.Code
 	}
-	tabs = append(tabs, fmt.Sprintf("Non soldé %d", counts.Unresolved), fmt.Sprintf("En pause %d", counts.Paused),
-		fmt.Sprintf("Contentieux %d", counts.Held))
-	return strings.Join(tabs, " | "), nil
+	tabs, err := actions.Tabs(ctx, st, f, levels)
+	if err != nil {
+		return "", err
+	}
+	label := map[string]string{"": "Tous", store.TabUnresolved: "Non soldé", store.TabPaused: "En pause", store.TabHeld: "Contentieux"}
+	out := make([]string, len(tabs))
+	for i, t := range tabs {
+		name, ok := label[t.Key]
+		if !ok {
+			name = t.Key
+		}
+		out[i] = fmt.Sprintf("%s %d", name, t.Count)
+	}
+	return strings.Join(out, " | "), nil
 }
 
 // listCmd is `starter list`: the invoices as the Relances screen lists

@@ -177,7 +177,7 @@ func ParseFilter(q url.Values, o FilterOptions) Filter {
 	if o.Rows == (Rows{}) {
 		o.Rows = ListRows
 	}
-	out := Filter{InvoiceFilter: store.InvoiceFilter{Now: o.Now, Limit: o.Rows.Default}, Values: url.Values{}}
+	out := Filter{InvoiceFilter: store.InvoiceFilter{Company: o.Company, Now: o.Now, Limit: o.Rows.Default}, Values: url.Values{}}
 	f := &out.InvoiceFilter
 	var problems []messages.Problem
 	if o.Strict {
@@ -213,7 +213,6 @@ func ParseFilter(q url.Values, o FilterOptions) Filter {
 			continue
 		}
 		if p.Name == ParamCompany && o.Company != "" {
-			f.Company = o.Company
 			if v != "" && v != o.Company {
 				problems = append(problems, FilterChoice.With(name, v, o.Company))
 			}
@@ -441,4 +440,28 @@ func ReadFilter(ctx context.Context, st *store.Store, q url.Values, o FilterOpti
 		o.Levels[i] = l.Code
 	}
 	return co, ParseFilter(q, o), nil
+}
+
+// Tab is a tab of the Relances screen and how many invoices it holds.
+type Tab struct {
+	Key   string // "" (all), a level code, store.TabUnresolved, TabPaused, TabHeld
+	Count int
+}
+
+// Tabs are the Relances screen's tabs in their order (all, each level of
+// the ladder by next letter, unresolved, paused, held) with their counts
+// under f (store.CountTabs; f's tab, level, next level and status are
+// not applied: the tabs choose among the rows they would keep).
+func Tabs(ctx context.Context, st *store.Store, f store.InvoiceFilter, levels []string) ([]Tab, error) {
+	f.Tab, f.Level, f.NextLevel, f.Status = "", "", "", ""
+	counts, err := st.CountTabs(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	tabs := []Tab{{"", counts.All}}
+	for _, l := range levels {
+		tabs = append(tabs, Tab{l, counts.Levels[l]})
+	}
+	return append(tabs, Tab{store.TabUnresolved, counts.Unresolved}, Tab{store.TabPaused, counts.Paused},
+		Tab{store.TabHeld, counts.Held}), nil
 }

@@ -1,6 +1,10 @@
-// Package actions is what operators and payment systems can do to an invoice's
-// dunning, shared by the starter CLI and the HTTP API: record a payment and
-// signal it, send an operator action and get the new state, read the state.
+// Package actions is the application layer of the three doors (the
+// starter CLI, the HTTP API, the web app): what operators and payment
+// systems can do to an invoice's dunning (record a payment and signal it,
+// send an operator action and get the new state, read the state), the
+// invoice filter they all read (filter.go), the spreadsheet exports, and
+// the one audit writer (audit.go). A door parses its input, calls
+// actions, and says the outcome in its own way.
 package actions
 
 import (

@@ -136,33 +136,15 @@ func (s *server) audit(r *http.Request, c caller, action, target, outcome, detai
 	}
 }
 
-// invoiceView is an invoice's dunning state and where it was read.
-type invoiceView struct {
-	dunning.State
-	Source  string `json:"source"`            // workflow, or database when no workflow runs
-	Warning string `json:"warning,omitempty"` // why the workflow could not be asked
-}
-
 func (s *server) getInvoice(w http.ResponseWriter, r *http.Request, c caller) {
 	if !s.allow(w, r, c, store.RoleViewer, "", "") {
 		return
 	}
 	company, number := r.PathValue("company"), r.PathValue("number")
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
-	st, err := s.ops.State(ctx, company, number)
-	if err == nil {
-		writeJSON(w, http.StatusOK, invoiceView{State: st, Source: "workflow"})
-		return
+	view, err := s.ops.StateOrMirror(r.Context(), company, number, s.now())
+	if view.Unanswered != nil {
+		s.log.Warn("api: state query failed, answering from the database", "request_id", info(r.Context()).id, "err", view.Unanswered)
 	}
-	view := invoiceView{Source: "database"}
-	if !errors.Is(err, actions.ErrNoWorkflow) {
-		// The workflow exists but did not answer (no worker running?):
-		// show the database mirror, and say so.
-		s.log.Warn("api: state query failed, answering from the database", "request_id", info(r.Context()).id, "err", err)
-		view.Warning = "the workflow did not answer; this is the database mirror, which may lag behind"
-	}
-	view.State, err = s.stateFromDatabase(r.Context(), company, number)
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown invoice %s of company %s", number, company))
 		return
@@ -172,36 +154,6 @@ func (s *server) getInvoice(w http.ResponseWriter, r *http.Request, c caller) {
 		return
 	}
 	writeJSON(w, http.StatusOK, view)
-}
-
-// stateFromDatabase builds the state from the invoice row's projection and
-// the history mirror.
-func (s *server) stateFromDatabase(ctx context.Context, company, number string) (dunning.State, error) {
-	row, err := s.st.InvoiceSummary(ctx, company, number, s.now())
-	if err != nil {
-		return dunning.State{}, err
-	}
-	id, err := s.st.InvoiceID(ctx, company, number)
-	if err != nil {
-		return dunning.State{}, err
-	}
-	hist, err := s.st.History(ctx, id)
-	if err != nil {
-		return dunning.State{}, err
-	}
-	st := dunning.State{
-		Company: row.Company, Invoice: row.Number, Customer: row.Customer, Currency: row.Currency,
-		Amount: row.Amount, Balance: row.Balance, DueDate: row.DueDate, Status: dunning.Status(row.Status),
-		Level: row.Level, NextLevel: row.NextLevel, History: []dunning.Event{},
-	}
-	if row.NextActionAt != nil {
-		st.NextActionAt = *row.NextActionAt
-	}
-	for _, h := range hist {
-		st.History = append(st.History, dunning.Event{Seq: h.Seq, At: h.At, Kind: dunning.EventKind(h.Kind),
-			Level: h.Level, Detail: h.Detail, Actor: h.Actor})
-	}
-	return st, nil
 }
 
 // endpointActions decodes the payload of each operator endpoint
@@ -280,7 +232,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request, c caller) {
 	switch {
 	case err == nil:
 		s.audit(r, c, name, target, store.AuditOK, actions.ActionDetail(arg))
-		writeJSON(w, http.StatusOK, invoiceView{State: st, Source: "workflow"})
+		writeJSON(w, http.StatusOK, actions.Workflow(st))
 	case errors.Is(err, store.ErrNotFound):
 		msg := fmt.Sprintf("unknown invoice %s of company %s", number, company)
 		s.audit(r, c, name, target, store.AuditRefused, msg)

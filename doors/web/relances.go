@@ -225,7 +225,7 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 	for _, e := range lq.errors {
 		ses.flash = append(ses.flash, flash{Error: true, Text: e})
 	}
-	counts, err := s.o.Store.CountTabs(r.Context(), lq.filter)
+	tabs, err := actions.Tabs(r.Context(), s.o.Store, lq.filter, codes)
 	if err != nil {
 		s.fault(w, r, "count invoices", err)
 		return
@@ -269,13 +269,18 @@ func (s *Server) relances(w http.ResponseWriter, r *http.Request, ses *session) 
 			d.Total = n
 		}
 	}
-	addTab("", tr(lang, "tab.all"), "", counts.All)
-	for _, c := range codes {
-		addTab(c, p.Level(c), "", counts.Levels[c])
+	for _, t := range tabs {
+		switch t.Key {
+		case "":
+			addTab(t.Key, tr(lang, "tab.all"), "", t.Count)
+		case store.TabUnresolved, store.TabPaused:
+			addTab(t.Key, tr(lang, "tab."+t.Key), "", t.Count)
+		case store.TabHeld:
+			addTab(t.Key, tr(lang, "tab.held"), tr(lang, "tab.held.title"), t.Count)
+		default:
+			addTab(t.Key, p.Level(t.Key), "", t.Count)
+		}
 	}
-	addTab(store.TabUnresolved, tr(lang, "tab.unresolved"), "", counts.Unresolved)
-	addTab(store.TabPaused, tr(lang, "tab.paused"), "", counts.Paused)
-	addTab(store.TabHeld, tr(lang, "tab.held"), tr(lang, "tab.held.title"), counts.Held)
 	for _, c := range []struct {
 		key, label string
 		right      bool
@@ -495,10 +500,18 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, ses *session) {
 // answer is the first one's. A form without a well-formed key acts as
 // before.
 func formKey(ctx context.Context, k, action, number string) context.Context {
-	if len(k) == 0 || len(k) > 32 || strings.Trim(k, "0123456789abcdef") != "" {
-		return ctx
+	if id := formUpdateID(k, action, number); id != "" {
+		return actions.WithUpdateID(ctx, id)
 	}
-	return actions.WithUpdateID(ctx, "web:"+k+":"+action+":"+number)
+	return ctx
+}
+
+// formUpdateID is the UpdateID of formKey, "" without a well-formed key.
+func formUpdateID(k, action, number string) string {
+	if len(k) == 0 || len(k) > 32 || strings.Trim(k, "0123456789abcdef") != "" {
+		return ""
+	}
+	return "web:" + k + ":" + action + ":" + number
 }
 
 // bulk applies one action to the ticked invoices in the background and
@@ -553,12 +566,8 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Minute)
 	go func() {
 		defer cancel()
-		for _, n := range invoices {
-			if ctx.Err() != nil {
-				s.jobs.update(j.ID, func(x *job) { x.Failed = ctx.Err().Error() })
-				break
-			}
-			_, err := s.o.Ops.Act(formKey(ctx, key, name, n), co.Code, n, a.update, arg)
+		updateID := func(n string) string { return formUpdateID(key, name, n) }
+		err := s.o.Ops.BulkEach(ctx, co.Code, invoices, a.update, arg, updateID, func(n string, err error) {
 			target := co.Code + "/" + n
 			switch {
 			case err == nil:
@@ -577,6 +586,9 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request, ses *session) {
 				s.jobs.update(j.ID, func(x *job) { x.Refused = append(x.Refused, refusal{n, "internal error"}) })
 			}
 			s.jobs.update(j.ID, func(x *job) { x.Done++ })
+		})
+		if err != nil {
+			s.jobs.update(j.ID, func(x *job) { x.Failed = err.Error() })
 		}
 		s.jobs.update(j.ID, func(x *job) { x.Ended = true })
 	}()
