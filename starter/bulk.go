@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/doors/actions"
 	"github.com/relance/relance/platform/progress"
 )
@@ -23,18 +22,8 @@ type bulkCmd struct {
 
 // Run applies the action to each invoice selected.
 func (c *bulkCmd) Run(ctx context.Context, e *env) error {
-	var update string
-	var arg any
-	switch c.Action {
-	case "skip":
-		update, arg = dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(c.Actor), Reason: c.Reason}
-	case "revert":
-		update, arg = dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(c.Actor), Reason: c.Reason}
-	case "resume":
-		update, arg = dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(c.Actor)}
-	case "comment":
-		update, arg = dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(c.Actor), Text: c.Reason}
-	}
+	update := actions.OperatorUpdates[c.Action]
+	arg, _ := actions.OperatorRequest(c.Action, cliActor(c.Actor), actions.OperatorInput{Reason: c.Reason, Text: c.Reason})
 	selection := c.Values()
 	selection.Del(actions.ParamCompany)
 	if c.Invoices == "" && len(selection) == 0 {

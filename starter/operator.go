@@ -96,7 +96,7 @@ type skipCmd struct {
 
 // Run moves the invoice to its next level without a letter.
 func (c *skipCmd) Run(ctx context.Context, e *env) error {
-	return update(ctx, e, c.invoiceFlags, "skip", dunning.UpdateSkip, dunning.SkipRequest{Actor: cliActor(c.Actor), Reason: c.Reason})
+	return act(ctx, e, c.invoiceFlags, "skip", actions.OperatorInput{Reason: c.Reason})
 }
 
 // revertCmd is `starter revert`.
@@ -107,7 +107,7 @@ type revertCmd struct {
 
 // Run moves the invoice back to its previous level.
 func (c *revertCmd) Run(ctx context.Context, e *env) error {
-	return update(ctx, e, c.invoiceFlags, "revert", dunning.UpdateRevert, dunning.RevertRequest{Actor: cliActor(c.Actor), Reason: c.Reason})
+	return act(ctx, e, c.invoiceFlags, "revert", actions.OperatorInput{Reason: c.Reason})
 }
 
 // pauseCmd is `starter pause`.
@@ -126,7 +126,7 @@ func (c *pauseCmd) Run(ctx context.Context, e *env) error {
 			return usageError{"pause: --until: " + err.Error()}
 		}
 	}
-	return update(ctx, e, c.invoiceFlags, "pause", dunning.UpdatePause, dunning.PauseRequest{Actor: cliActor(c.Actor), Reason: c.Reason, Until: d})
+	return act(ctx, e, c.invoiceFlags, "pause", actions.OperatorInput{Reason: c.Reason, Until: d})
 }
 
 // resumeCmd is `starter resume`.
@@ -136,7 +136,7 @@ type resumeCmd struct {
 
 // Run ends the pause.
 func (c *resumeCmd) Run(ctx context.Context, e *env) error {
-	return update(ctx, e, c.invoiceFlags, "resume", dunning.UpdateResume, dunning.ResumeRequest{Actor: cliActor(c.Actor)})
+	return act(ctx, e, c.invoiceFlags, "resume", actions.OperatorInput{})
 }
 
 // commentCmd is `starter comment`.
@@ -147,21 +147,23 @@ type commentCmd struct {
 
 // Run adds the comment.
 func (c *commentCmd) Run(ctx context.Context, e *env) error {
-	return update(ctx, e, c.invoiceFlags, "comment", dunning.UpdateComment, dunning.CommentRequest{Actor: cliActor(c.Actor), Text: c.Text})
+	return act(ctx, e, c.invoiceFlags, "comment", actions.OperatorInput{Text: c.Text})
 }
 
-// update sends an operator action and prints the new state, or why the
-// workflow refused it.
-func update(ctx context.Context, e *env, f invoiceFlags, cmd, name string, arg any) error {
+// act sends the operator action name (actions.OperatorUpdates, as the API
+// and the web app) and prints the new state, or why the workflow refused
+// it.
+func act(ctx context.Context, e *env, f invoiceFlags, name string, in actions.OperatorInput) error {
+	arg, _ := actions.OperatorRequest(name, cliActor(f.Actor), in)
 	o, err := e.ops(ctx)
 	if err != nil {
 		return err
 	}
-	st, err := o.Act(ctx, f.Company, f.Invoice, name, arg)
+	st, err := o.Act(ctx, f.Company, f.Invoice, actions.OperatorUpdates[name], arg)
 	if err != nil {
 		return err
 	}
-	e.printf("%s done.\n", cmd)
+	e.printf("%s done.\n", name)
 	printState(e, st, companyLocation(ctx, o.Store, f.Company))
 	return nil
 }
