@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/letter"
 	"github.com/relance/relance/platform/metrics"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // BuildLetter makes the letter of level lv about invoice invoiceID, dated

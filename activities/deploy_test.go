@@ -3,7 +3,6 @@ package activities_test
 import (
 	"context"
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"

@@ -2,10 +2,10 @@ package activities
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/interceptor"
 )

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/platform/metrics"
 	"github.com/relance/relance/platform/redact"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 )
 

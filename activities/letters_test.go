@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/sesemu"
+	"github.com/relance/relance/workflows/wire"
 )
 
 var today = calendar.New(2026, 11, 23)

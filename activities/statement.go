@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/letter"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // SendStatement sends the customer's statement of the day: one letter

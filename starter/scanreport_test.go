@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
 
 	"github.com/relance/relance/ledger/scan"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // A scan of 10 000 invoices prints counts and the first invoices, not one

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

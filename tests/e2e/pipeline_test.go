@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/testkit/temporaltest"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/workflowservice/v1"
 )
 
