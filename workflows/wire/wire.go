@@ -39,11 +39,12 @@ const (
 	// (LetterRef) and returns a LetterOutcome.
 	ActivityResolveLetter = "ResolveLetter"
 	// ActivitySendLetter sends one invoice's letter (LetterRequest) and
-	// returns a LetterResult: histories from before customer letters.
+	// returns a LetterResult. No workflow calls it since the paths before
+	// customer statements were retired (docs/versioning.md).
 	ActivitySendLetter = "SendLetter"
 	// ActivitySendCustomerLetter sends one letter for several invoices
-	// (CustomerLetterRequest) and returns []ItemResult: customer letters
-	// before statements.
+	// (CustomerLetterRequest) and returns []ItemResult. No workflow calls
+	// it since the five-minute customer letters were retired.
 	ActivitySendCustomerLetter = "SendCustomerLetter"
 	// ActivitySendStatement sends a customer's statement
 	// (CustomerLetterRequest) and returns []ItemResult.
