@@ -194,7 +194,7 @@ func TestPermanentRejectionIsNonRetryable(t *testing.T) {
 	}
 }
 
-func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
+func TestStatementGroupsInvoicesAndSendsOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -210,7 +210,7 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	}
 	req := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0009/2026-11-23/run/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items}
 	for attempt := range 2 { // the second call is Temporal retrying the activity
-		res, err := a.SendCustomerLetter(ctx, req)
+		res, err := a.SendStatement(ctx, req)
 		if err != nil || len(res) != 3 {
 			t.Fatalf("attempt %d: %+v %v", attempt+1, res, err)
 		}
@@ -238,7 +238,7 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	again := req
 	again.Key = "letters/DEMO/CLI0009/2026-11-23/run2/1"
 	again.Items = items[:1]
-	res, err := a.SendCustomerLetter(ctx, again)
+	res, err := a.SendStatement(ctx, again)
 	if err != nil || res[0].Status != wire.LetterSent {
 		t.Fatalf("hand-over again: %+v %v", res, err)
 	}
@@ -283,7 +283,7 @@ func TestInvoicePDFIsAttached(t *testing.T) {
 	}
 }
 
-func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
+func TestStatementLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -298,7 +298,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET balance_due = 0 WHERE id = $1`, items[1].InvoiceID); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
+	res, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	}
 }
 
-func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
+func TestFailedStatementIsTakenOverByTheNextOne(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -323,12 +323,12 @@ func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
 	item := wire.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[1], Position: 1, Sequence: 1}
 	broken := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: broken, Log: slog.Default()}
-	if _, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []wire.LetterItem{item}}); err == nil {
+	if _, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []wire.LetterItem{item}}); err == nil {
 		t.Fatal("a refused address must fail the letter")
 	}
 	// The address is fixed; the next day's customer letter carries it.
 	a.Mailer = f.ses
-	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []wire.LetterItem{item}})
+	res, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []wire.LetterItem{item}})
 	if err != nil || len(res) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("second letter: %+v %v", res, err)
 	}

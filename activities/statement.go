@@ -29,8 +29,10 @@ import (
 //
 // When nothing is owed once credit notes and unapplied payments are
 // counted, no letter goes out and every item is answered
-// wire.LetterNothingOwed. The sending protocol is SendCustomerLetter's
-// (exactly once, keyed by req.Key).
+// wire.LetterNothingOwed. It is sent exactly once, keyed by req.Key (the
+// protocol of SendLetter, deliver, on a customer letter); an invoice
+// letter an earlier statement already covered is reported with that
+// letter's status, not sent again.
 func (a *Activities) SendStatement(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 	if len(req.Items) == 0 {
 		return nil, nil

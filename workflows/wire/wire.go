@@ -42,10 +42,6 @@ const (
 	// returns a LetterResult. No workflow calls it since the paths before
 	// customer statements were retired (docs/versioning.md).
 	ActivitySendLetter = "SendLetter"
-	// ActivitySendCustomerLetter sends one letter for several invoices
-	// (CustomerLetterRequest) and returns []ItemResult. No workflow calls
-	// it since the five-minute customer letters were retired.
-	ActivitySendCustomerLetter = "SendCustomerLetter"
 	// ActivitySendStatement sends a customer's statement
 	// (CustomerLetterRequest) and returns []ItemResult.
 	ActivitySendStatement = "SendStatement"
@@ -66,7 +62,7 @@ const (
 // ActivityNames lists every registered activity name above.
 var ActivityNames = []string{
 	ActivityLoadInvoice, ActivityCheckInvoice, ActivityCheckItem, ActivityRecordPayment, ActivityRecordEvents,
-	ActivityQueueLetter, ActivityResolveLetter, ActivitySendLetter, ActivitySendCustomerLetter, ActivitySendStatement,
+	ActivityQueueLetter, ActivityResolveLetter, ActivitySendLetter, ActivitySendStatement,
 	ActivityTellResults, ActivityScanCompany, ActivityPlanCourtesy, ActivitySendCourtesy,
 }
 
