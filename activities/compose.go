@@ -20,8 +20,8 @@ import (
 // date, the seq-th time this level is sent: what it says (letter.Data) and
 // its text (letter.Content, from the company's custom templates when one
 // matches, else the embedded defaults). It reads the database and writes
-// nothing: SendLetter renders and sends what it returns, `starter preview`
-// shows it without sending.
+// nothing: the template preview and `starter preview` show it without
+// sending.
 //
 // Fees (the 40 EUR recovery indemnity per invoice and the late-payment
 // penalties at the ECB rate + 10 points, computed on date with the rates

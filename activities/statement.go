@@ -29,8 +29,8 @@ import (
 //
 // When nothing is owed once credit notes and unapplied payments are
 // counted, no letter goes out and every item is answered
-// wire.LetterNothingOwed. It is sent exactly once, keyed by req.Key (the
-// protocol of SendLetter, deliver, on a customer letter); an invoice
+// wire.LetterNothingOwed. It is sent exactly once, keyed by req.Key
+// (deliver, on a customer letter); an invoice
 // letter an earlier statement already covered is reported with that
 // letter's status, not sent again.
 func (a *Activities) SendStatement(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {

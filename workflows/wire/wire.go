@@ -38,10 +38,6 @@ const (
 	// ActivityResolveLetter asks what became of an uncertain letter
 	// (LetterRef) and returns a LetterOutcome.
 	ActivityResolveLetter = "ResolveLetter"
-	// ActivitySendLetter sends one invoice's letter (LetterRequest) and
-	// returns a LetterResult. No workflow calls it since the paths before
-	// customer statements were retired (docs/versioning.md).
-	ActivitySendLetter = "SendLetter"
 	// ActivitySendStatement sends a customer's statement
 	// (CustomerLetterRequest) and returns []ItemResult.
 	ActivitySendStatement = "SendStatement"
@@ -62,7 +58,7 @@ const (
 // ActivityNames lists every registered activity name above.
 var ActivityNames = []string{
 	ActivityLoadInvoice, ActivityCheckInvoice, ActivityCheckItem, ActivityRecordPayment, ActivityRecordEvents,
-	ActivityQueueLetter, ActivityResolveLetter, ActivitySendLetter, ActivitySendStatement,
+	ActivityQueueLetter, ActivityResolveLetter, ActivitySendStatement,
 	ActivityTellResults, ActivityScanCompany, ActivityPlanCourtesy, ActivitySendCourtesy,
 }
 
