@@ -6,7 +6,6 @@ package activities
 import (
 	"context"
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 
 	"github.com/relance/relance/domain/dunning"
@@ -14,6 +13,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 	"github.com/relance/relance/letters/portallink"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"

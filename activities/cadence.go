@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // FormalNoticeMaxDays is the longest a formal notice waits for the

@@ -1,13 +1,13 @@
 package activities
 
 import (
-	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 )
 
 func TestCadenceSlot(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -14,14 +13,15 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/letter"
 	"github.com/relance/relance/platform/metrics"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // BuildLetter makes the letter of level lv about invoice invoiceID, dated
 // date, the seq-th time this level is sent: what it says (letter.Data) and
 // its text (letter.Content, from the company's custom templates when one
 // matches, else the embedded defaults). It reads the database and writes
-// nothing: SendLetter renders and sends what it returns, `starter preview`
-// shows it without sending.
+// nothing: the template preview and `starter preview` show it without
+// sending.
 //
 // Fees (the 40 EUR recovery indemnity per invoice and the late-payment
 // penalties at the ECB rate + 10 points, computed on date with the rates

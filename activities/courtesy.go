@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/messages"
@@ -17,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/courtesy"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

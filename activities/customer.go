@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
-	"slices"
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/store"
-	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
@@ -153,114 +151,6 @@ func (a *Activities) TellResults(ctx context.Context, results []wire.ItemResult)
 		}
 	}
 	return nil
-}
-
-// SendCustomerLetter sends one letter (one e-mail, one PDF) covering every
-// invoice in req, each with its own level, exactly once: the same
-// protocol as SendLetter, on a customer letter keyed by req.Key. An invoice
-// letter that an earlier customer letter already covered is left out and
-// reported with that letter's status.
-func (a *Activities) SendCustomerLetter(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
-	if len(req.Items) == 0 {
-		return nil, nil
-	}
-	items, results, err := a.itemsToSend(ctx, req.Key, req.Items)
-	if err != nil {
-		return nil, err
-	}
-	if len(items) == 0 {
-		return results, nil
-	}
-	// The letter is the highest level's; lines keep their own level.
-	top := slices.MaxFunc(items, func(x, y wire.LetterItem) int { return x.Position - y.Position })
-	var subjects []store.LetterSubject
-	for _, it := range items {
-		s, err := a.Store.LetterSubjectOf(ctx, it.InvoiceID)
-		if err != nil {
-			return nil, nonRetryableIfNotFound(err)
-		}
-		subjects = append(subjects, s)
-	}
-	data := letterData(subjects[0], wire.LetterRequest{InvoiceID: top.InvoiceID, Invoice: top.Invoice, Level: top.Level, Sequence: top.Sequence, Date: req.Date})
-	data.Lines = data.Lines[:0]
-	for i, s := range subjects {
-		d := letterData(s, wire.LetterRequest{InvoiceID: items[i].InvoiceID, Level: items[i].Level, Sequence: items[i].Sequence, Date: req.Date})
-		data.Lines = append(data.Lines, d.Lines...)
-	}
-	data.Reference = letterReference(req.Customer, req.Date, top.Level.Code, req.Key)
-	if len(items) == 1 {
-		data.Reference = fmt.Sprintf("%s-%s-%d", top.Invoice, top.Level.Code, top.Sequence)
-	}
-	data, content, warning, err := completeLetter(ctx, a.Store, subjects[0].Company.ID, top.Level, data)
-	if err != nil {
-		return nil, classify(fmt.Errorf("compose letter %s: %w", req.Key, err))
-	}
-	if warning != "" {
-		a.Log.Warn("letter without itemised penalties", "letter", req.Key, "reason", warning)
-	}
-	if data, content, err = a.withPortalLink(ctx, subjects[0].Company.ID, subjects[0].Customer.ID, data, content); err != nil {
-		return nil, err
-	}
-	pdf, rendered, err := renderSafely(data, content)
-	if err != nil {
-		return nil, err
-	}
-	if rendered != "" {
-		a.Log.Warn("letter printed with changes", "letter", req.Key, "changes", rendered)
-	}
-	cust := subjects[0].Customer
-	channel := channelFor(top.Level.Channel, cust)
-	saved, err := a.Store.SaveCustomerLetter(ctx, store.NewCustomerLetter{
-		Key: req.Key, CustomerID: cust.ID, Channel: channel, Recipients: cust.Emails, Subject: content.Subject, PDF: pdf, Items: itemKeys(items),
-		Warnings: rendered, Reference: data.Reference,
-	})
-	if err != nil {
-		return nil, err
-	}
-	final := saved.Status
-	if saved.Key == req.Key {
-		msg := mail.Message{
-			From: subjects[0].Company.SenderEmail, To: cust.Emails, Subject: content.Subject, Text: content.Text, HTML: content.HTML,
-			Attachments: []mail.Attachment{{
-				Filename: fmt.Sprintf("%s-%s-%s.pdf", top.Level.Code, req.Customer, req.Date), ContentType: "application/pdf", Data: pdf,
-			}},
-			Headers: map[string]string{"X-Relance-Letter": data.Reference},
-			Tags:    map[string]string{mail.TagLetter: data.Reference},
-		}
-		if err := a.asCompany(ctx, &msg, subjects[0].Company, cust.ID, saved.ID, true, data); err != nil {
-			return nil, err
-		}
-		for _, s := range subjects {
-			msg.Attachments = append(msg.Attachments, a.invoiceAttachment(s.Invoice)...)
-		}
-		if final, err = a.deliver(ctx, "customer letter "+req.Key, saved.Status, channel, msg, a.customerLetterProtocol(saved.ID)); err != nil {
-			return nil, err
-		}
-	} else if final == store.LetterSending {
-		if final, err = a.deliver(ctx, "customer letter "+saved.Key, final, "", mail.Message{}, a.customerLetterProtocol(saved.ID)); err != nil {
-			return nil, err
-		}
-	}
-	for i, it := range items {
-		s := saved.Items[i]
-		if s.Left {
-			results = append(results, wire.Deferred(it, req.Date, req.Customer))
-			continue
-		}
-		st := final
-		if s.Elsewhere {
-			st = s.Status
-		}
-		r := resultOf(st, wire.LetterRequest{Level: it.Level, Sequence: it.Sequence}, subjects[i])
-		if len(items) > 1 && !s.Elsewhere {
-			r.Detail += fmt.Sprintf(" (one letter for %d invoices of %s)", len(items), req.Customer)
-		}
-		if !s.Elsewhere {
-			r.Detail = withRenderWarnings(r.Detail, rendered)
-		}
-		results = append(results, wire.ItemResult{Item: it, Status: st, Detail: r.Detail, SentAt: s.SentAt})
-	}
-	return results, nil
 }
 
 // itemsToSend splits the letters handed to a customer letter keyed by key

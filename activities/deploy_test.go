@@ -3,7 +3,6 @@ package activities_test
 import (
 	"context"
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
@@ -39,20 +39,24 @@ func (m cancellingMailer) Send(ctx context.Context, msg mail.Message) (string, e
 
 // TestOutcomeRecordedAfterCancellation: the worker stops while SES
 // accepts the letter; the outcome is still recorded as sent, not left
-// "sending" to become uncertain.
+// "sending" to become uncertain, and the retry (the activity, cancelled,
+// may end in error) answers sent without sending again.
 func TestOutcomeRecordedAfterCancellation(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &activities.Activities{Store: f.st, Mailer: cancellingMailer{next: f.ses, cancel: cancel}, Log: slog.Default()}
-	res, err := a.SendLetter(ctx, req)
-	if err != nil || res.Status != wire.LetterSent {
-		t.Fatalf("result %+v, %v; want sent", res, err)
+	if res, err := sendOne(ctx, a, req); err == nil && res.Status != wire.LetterSent {
+		t.Fatalf("result %+v; want sent", res)
 	}
-	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
+	letters, _ := f.st.Letters(context.Background(), req.Items[0].InvoiceID)
 	if len(letters) != 1 || letters[0].Status != store.LetterSent {
 		t.Errorf("letters = %+v, want one sent", letters)
+	}
+	a.Mailer = f.ses // the retry, on a new worker
+	if res, err := sendOne(context.Background(), a, req); err != nil || res.Status != wire.LetterSent {
+		t.Fatalf("retry: %+v %v; want sent", res, err)
 	}
 	if n := f.sent(t); n != 1 {
 		t.Errorf("%d e-mails in SES, want 1", n)
@@ -65,20 +69,20 @@ func TestOutcomeRecordedAfterCancellation(t *testing.T) {
 func TestCancelledBeforeTheRequestLeftIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &activities.Activities{Store: f.st, Mailer: cancellingMailer{next: f.ses, cancel: cancel, before: true}, Log: slog.Default()}
-	_, err := a.SendLetter(ctx, req)
+	_, err := sendOne(ctx, a, req)
 	var appErr *temporal.ApplicationError
 	if err == nil || (errors.As(err, &appErr) && appErr.NonRetryable()) {
 		t.Fatalf("err = %v, want a retryable error", err)
 	}
-	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
+	letters, _ := f.st.Letters(context.Background(), req.Items[0].InvoiceID)
 	if len(letters) != 1 || letters[0].Status != store.LetterFailed {
 		t.Fatalf("letters = %+v, want one failed (not sending, not uncertain)", letters)
 	}
 	a.Mailer = f.ses // the retry, on a new worker
-	res, err := a.SendLetter(context.Background(), req)
+	res, err := sendOne(context.Background(), a, req)
 	if err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("retry: %+v %v", res, err)
 	}
@@ -92,15 +96,15 @@ func TestCancelledBeforeTheRequestLeftIsRetried(t *testing.T) {
 func TestErrorsCarryNoEmailAddress(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &activities.Activities{Store: f.st, Mailer: cancellingMailer{next: f.ses, cancel: cancel, before: true}, Log: slog.Default()}
-	_, err := a.SendLetter(ctx, req)
+	_, err := sendOne(ctx, a, req)
 	if err == nil || strings.Contains(err.Error(), "@") {
 		t.Errorf("error returned to the workflow: %v", err)
 	}
 	var text string
-	if err := f.st.Pool.QueryRow(context.Background(), `SELECT COALESCE(error, '') FROM letters WHERE invoice_id = $1`, req.InvoiceID).Scan(&text); err != nil {
+	if err := f.st.Pool.QueryRow(context.Background(), `SELECT COALESCE(error, '') FROM letters WHERE invoice_id = $1`, req.Items[0].InvoiceID).Scan(&text); err != nil {
 		t.Fatal(err)
 	}
 	if text == "" || strings.Contains(text, "@") {
@@ -128,7 +132,7 @@ func (m blockingMailer) Send(ctx context.Context, msg mail.Message) (string, err
 func TestSendingHeartbeats(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	beat := make(chan struct{})
@@ -140,18 +144,18 @@ func TestSendingHeartbeats(t *testing.T) {
 	})
 	a := &activities.Activities{Store: f.st, Mailer: blockingMailer{next: f.ses, beat: beat}, Log: slog.Default()}
 	env.RegisterActivity(a)
-	wf := func(ctx workflow.Context, req wire.LetterRequest) (wire.LetterResult, error) {
+	wf := func(ctx workflow.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 		ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout: 2 * time.Minute, HeartbeatTimeout: wire.SendHeartbeatTimeout,
 		})
-		var res wire.LetterResult
-		err := workflow.ExecuteActivity(ctx, a.SendLetter, req).Get(ctx, &res)
+		var res []wire.ItemResult
+		err := workflow.ExecuteActivity(ctx, wire.ActivitySendStatement, req).Get(ctx, &res)
 		return res, err
 	}
 	env.RegisterWorkflow(wf)
 	env.ExecuteWorkflow(wf, req)
-	var res wire.LetterResult
-	if err := env.GetWorkflowResult(&res); err != nil || res.Status != wire.LetterSent {
+	var res []wire.ItemResult
+	if err := env.GetWorkflowResult(&res); err != nil || len(res) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("result %+v %v", res, err)
 	}
 	if beats == 0 {

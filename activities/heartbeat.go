@@ -2,10 +2,10 @@ package activities
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"time"
 
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/interceptor"
 )
@@ -25,7 +25,7 @@ const (
 )
 
 // sendingActivities are the activity types that send letters.
-var sendingActivities = map[string]bool{wire.ActivitySendLetter: true, wire.ActivitySendCustomerLetter: true, wire.ActivitySendStatement: true}
+var sendingActivities = map[string]bool{wire.ActivitySendStatement: true}
 
 // heartbeat records a heartbeat every heartbeatEvery until the returned
 // stop is called. Outside an activity (unit tests) it does nothing.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"os"
 	"path/filepath"
 	"time"
@@ -16,79 +15,20 @@ import (
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/platform/metrics"
 	"github.com/relance/relance/platform/redact"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 )
 
 // Mailer sends e-mails (package mail's SES sender, or a fake in tests).
 type Mailer = mail.Sender
 
-// SendLetter renders and sends one letter, exactly once.
-//
-// The letter is recorded (pending, with its PDF) before anything is sent,
-// claimed (sending) just before the e-mail goes out, and marked sent after.
-// A retry finds the record: a sent letter is not sent again; a letter SES
-// refused is tried again; a letter left "sending" by a crash, or whose SES
-// answer was lost, is marked uncertain and never sent again, because
-// sending twice is worse than asking an operator to check (README,
-// "Exactly-once letters").
-func (a *Activities) SendLetter(ctx context.Context, req wire.LetterRequest) (wire.LetterResult, error) {
-	subj, err := a.Store.LetterSubjectOf(ctx, req.InvoiceID)
-	if err != nil {
-		return wire.LetterResult{}, nonRetryableIfNotFound(err)
-	}
-	key := store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: req.Sequence}
-	data, content, warning, err := completeLetter(ctx, a.Store, subj.Company.ID, req.Level, letterData(subj, req))
-	if err != nil {
-		return wire.LetterResult{}, classify(fmt.Errorf("compose %s: %w", key, err))
-	}
-	if warning != "" {
-		a.Log.Warn("letter without itemised penalties", "letter", key.String(), "reason", warning)
-	}
-	if data, content, err = a.withPortalLink(ctx, subj.Company.ID, subj.Customer.ID, data, content); err != nil {
-		return wire.LetterResult{}, err
-	}
-	pdf, rendered, err := renderSafely(data, content)
-	if err != nil {
-		return wire.LetterResult{}, err
-	}
-	if rendered != "" {
-		a.Log.Warn("letter printed with changes", "letter", key.String(), "changes", rendered)
-	}
-	channel := channelFor(req.Level.Channel, subj.Customer)
-	id, status, err := a.Store.SaveLetter(ctx, store.NewLetter{
-		Key: key, Channel: channel, Recipients: subj.Customer.Emails, Subject: content.Subject, PDF: pdf, Warnings: rendered,
-	})
-	if err != nil {
-		return wire.LetterResult{}, err
-	}
-	msg := mail.Message{
-		From:    subj.Company.SenderEmail,
-		To:      subj.Customer.Emails,
-		Subject: content.Subject,
-		Text:    content.Text,
-		HTML:    content.HTML,
-		Attachments: append([]mail.Attachment{{
-			Filename:    fmt.Sprintf("%s-%s-%s.pdf", req.Level.Code, subj.Invoice.Number, req.Date),
-			ContentType: "application/pdf", Data: pdf,
-		}}, a.invoiceAttachment(subj.Invoice)...),
-		Headers: map[string]string{"X-Relance-Letter": data.Reference},
-	}
-	if err := a.asCompany(ctx, &msg, subj.Company, subj.Customer.ID, id, false, data); err != nil {
-		return wire.LetterResult{}, err
-	}
-	final, err := a.deliver(ctx, key.String(), status, channel, msg, sendProtocol{
-		claim: func(ctx context.Context) (bool, error) { return a.Store.ClaimLetter(ctx, id) },
-		mark: func(ctx context.Context, status, messageID, errText string, _ time.Time) error {
-			return a.Store.MarkLetter(ctx, id, status, messageID, errText)
-		},
-	})
-	if err != nil {
-		return wire.LetterResult{}, err
-	}
-	r := resultOf(final, req, subj)
-	r.Detail = withRenderWarnings(r.Detail, rendered)
-	return r, nil
-}
+// Letters are sent exactly once. A letter is recorded (pending, with its
+// PDF) before anything is sent, claimed (sending) just before the e-mail
+// goes out, and marked sent after. A retry finds the record: a sent letter
+// is not sent again; a letter SES refused is tried again; a letter left
+// "sending" by a crash, or whose SES answer was lost, is marked uncertain
+// and never sent again, because sending twice is worse than asking an
+// operator to check (docs/exactly-once.md).
 
 // sendProtocol is how deliver records a letter's progress: on one invoice
 // letter row, or on a customer letter and the rows it covers. at is when
@@ -99,7 +39,7 @@ type sendProtocol struct {
 }
 
 // deliver sends msg exactly once given the letter's recorded status, and
-// returns its final status (see SendLetter for the rules).
+// returns its final status (the rules above).
 //
 // It heartbeats while it works, so a crash is noticed in seconds. The
 // outcome of a send is written on a context that survives the activity's

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/sesemu"
+	"github.com/relance/relance/workflows/wire"
 )
 
 var today = calendar.New(2026, 11, 23)
@@ -69,6 +69,32 @@ func (f fixture) request(t *testing.T, invoice string, seq int) wire.LetterReque
 	return wire.LetterRequest{InvoiceID: id, Invoice: invoice, Level: ladder.Default()[1], Sequence: seq, Date: today}
 }
 
+// statement asks for the statement of invoice's customer with one item:
+// invoice's R2 letter, the seq-th (its letter row is keyed as a single
+// invoice letter's).
+func (f fixture) statement(t *testing.T, invoice string, seq int) wire.CustomerLetterRequest {
+	t.Helper()
+	r := f.request(t, invoice, seq)
+	var customer string
+	if err := f.st.Pool.QueryRow(context.Background(),
+		`SELECT cu.code FROM invoices i JOIN customers cu ON cu.id = i.customer_id WHERE i.id = $1`, r.InvoiceID).Scan(&customer); err != nil {
+		t.Fatal(err)
+	}
+	item := wire.LetterItem{InvoiceID: r.InvoiceID, Invoice: invoice, Level: r.Level, Position: 1, Sequence: seq, WorkflowID: "dunning/DEMO/" + invoice}
+	return wire.CustomerLetterRequest{Key: "letters/DEMO/" + customer + "/" + today.String() + "/run/1", Company: demo.Company,
+		Customer: customer, Date: today, Items: []wire.LetterItem{item}}
+}
+
+// sendOne sends req (one item) with SendStatement and returns its item's
+// result.
+func sendOne(ctx context.Context, a *activities.Activities, req wire.CustomerLetterRequest) (wire.ItemResult, error) {
+	res, err := a.SendStatement(ctx, req)
+	if len(res) != 1 {
+		return wire.ItemResult{}, errors.Join(err, fmt.Errorf("%d results, want 1", len(res)))
+	}
+	return res[0], err
+}
+
 func (f fixture) sent(t *testing.T) int {
 	t.Helper()
 	msgs, err := f.emu.Messages(context.Background())
@@ -78,13 +104,13 @@ func (f fixture) sent(t *testing.T) int {
 	return len(msgs)
 }
 
-func TestSendLetterTwiceSendsOnce(t *testing.T) {
+func TestStatementTwiceSendsOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	for i := range 3 {
-		res, err := a.SendLetter(context.Background(), req)
+		res, err := sendOne(context.Background(), a, req)
 		if err != nil || res.Status != wire.LetterSent {
 			t.Fatalf("attempt %d: %+v %v", i+1, res, err)
 		}
@@ -97,8 +123,8 @@ func TestSendLetterTwiceSendsOnce(t *testing.T) {
 	if len(m.To) != 1 || m.To[0] != "paul@infodebutant.example.com" || len(m.Attachments) != 1 {
 		t.Errorf("message to %v with %d attachments", m.To, len(m.Attachments))
 	}
-	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
-	if len(letters) != 1 || letters[0].Status != store.LetterSent || letters[0].Attempts != 1 || letters[0].SESMessageID == "" {
+	letters, _ := f.st.Letters(context.Background(), req.Items[0].InvoiceID)
+	if len(letters) != 1 || letters[0].Status != store.LetterSent {
 		t.Errorf("letters = %+v", letters)
 	}
 }
@@ -107,19 +133,22 @@ func TestCrashBetweenClaimAndSendIsNeverResent(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	// A previous attempt recorded and claimed the letter, then the worker died.
-	id, _, err := f.st.SaveLetter(ctx, store.NewLetter{
-		Key: store.LetterKey{InvoiceID: req.InvoiceID, Level: req.Level.Code, Sequence: 1}, Channel: "email", Subject: "x",
-	})
+	var customerID int64
+	if err := f.st.Pool.QueryRow(ctx, `SELECT customer_id FROM invoices WHERE id = $1`, req.Items[0].InvoiceID).Scan(&customerID); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := f.st.SaveCustomerLetter(ctx, store.NewCustomerLetter{Key: req.Key, CustomerID: customerID, Channel: "email", Subject: "x",
+		Items: []store.LetterKey{{InvoiceID: req.Items[0].InvoiceID, Level: req.Items[0].Level.Code, Sequence: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := f.st.ClaimLetter(ctx, id); !ok || err != nil {
+	if ok, err := f.st.ClaimCustomerLetter(ctx, saved.ID); !ok || err != nil {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
-	res, err := a.SendLetter(ctx, req)
+	res, err := sendOne(ctx, a, req)
 	if err != nil || res.Status != wire.LetterUncertain {
 		t.Fatalf("retry after crash: %+v %v", res, err)
 	}
@@ -134,11 +163,11 @@ func TestRejectedSendIsRetriedOnce(t *testing.T) {
 	ctx := context.Background()
 	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrRejected), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
-	req := f.request(t, "FA0168", 1)
-	if _, err := a.SendLetter(ctx, req); err == nil {
+	req := f.statement(t, "FA0168", 1)
+	if _, err := sendOne(ctx, a, req); err == nil {
 		t.Fatal("first attempt should fail")
 	}
-	res, err := a.SendLetter(ctx, req) // Temporal's retry
+	res, err := sendOne(ctx, a, req) // Temporal's retry
 	if err != nil || res.Status != wire.LetterSent {
 		t.Fatalf("retry: %+v %v", res, err)
 	}
@@ -152,9 +181,9 @@ func TestAmbiguousFailureIsNotResent(t *testing.T) {
 	f := newFixture(t)
 	fm := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrUncertain), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	for range 2 {
-		res, err := a.SendLetter(context.Background(), req)
+		res, err := sendOne(context.Background(), a, req)
 		if err != nil || res.Status != wire.LetterUncertain {
 			t.Fatalf("got %+v %v, want uncertain", res, err)
 		}
@@ -168,15 +197,15 @@ func TestCustomerWithoutEmailGoesToPrint(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
-	req := f.request(t, "FA0190", 1) // Boulangerie Lefèvre has no e-mail address
-	res, err := a.SendLetter(context.Background(), req)
+	req := f.statement(t, "FA0190", 1) // Boulangerie Lefèvre has no e-mail address
+	res, err := sendOne(context.Background(), a, req)
 	if err != nil || res.Status != wire.LetterPrint {
 		t.Fatalf("got %+v %v, want queued_print", res, err)
 	}
 	if n := f.sent(t); n != 0 {
 		t.Errorf("%d e-mails, want 0", n)
 	}
-	letters, _ := f.st.Letters(context.Background(), req.InvoiceID)
+	letters, _ := f.st.Letters(context.Background(), req.Items[0].InvoiceID)
 	if len(letters) != 1 || letters[0].Status != store.LetterPrint {
 		t.Errorf("letters = %+v", letters)
 	}
@@ -187,14 +216,14 @@ func TestPermanentRejectionIsNonRetryable(t *testing.T) {
 	f := newFixture(t)
 	fm := &flakyMailer{n: 5, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: fm, Log: slog.Default()}
-	_, err := a.SendLetter(context.Background(), f.request(t, "FA0168", 1))
+	_, err := sendOne(context.Background(), a, f.statement(t, "FA0168", 1))
 	var appErr interface{ NonRetryable() bool }
 	if !errors.As(err, &appErr) || !appErr.NonRetryable() {
 		t.Errorf("err = %v, want non-retryable", err)
 	}
 }
 
-func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
+func TestStatementGroupsInvoicesAndSendsOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -210,7 +239,7 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	}
 	req := wire.CustomerLetterRequest{Key: "letters/DEMO/CLI0009/2026-11-23/run/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items}
 	for attempt := range 2 { // the second call is Temporal retrying the activity
-		res, err := a.SendCustomerLetter(ctx, req)
+		res, err := a.SendStatement(ctx, req)
 		if err != nil || len(res) != 3 {
 			t.Fatalf("attempt %d: %+v %v", attempt+1, res, err)
 		}
@@ -238,7 +267,7 @@ func TestCustomerLetterGroupsInvoicesAndSendsOnce(t *testing.T) {
 	again := req
 	again.Key = "letters/DEMO/CLI0009/2026-11-23/run2/1"
 	again.Items = items[:1]
-	res, err := a.SendCustomerLetter(ctx, again)
+	res, err := a.SendStatement(ctx, again)
 	if err != nil || res[0].Status != wire.LetterSent {
 		t.Fatalf("hand-over again: %+v %v", res, err)
 	}
@@ -264,13 +293,13 @@ func TestInvoicePDFIsAttached(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
-	req := f.request(t, "FA0168", 1)
+	req := f.statement(t, "FA0168", 1)
 	own := []byte("%PDF-1.4 the invoice itself")
-	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET pdf = $2 WHERE id = $1`, req.InvoiceID, own); err != nil {
+	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET pdf = $2 WHERE id = $1`, req.Items[0].InvoiceID, own); err != nil {
 		t.Fatal(err)
 	}
 	a := &activities.Activities{Store: f.st, Mailer: f.ses, Log: slog.Default()}
-	if _, err := a.SendLetter(ctx, req); err != nil {
+	if _, err := sendOne(ctx, a, req); err != nil {
 		t.Fatal(err)
 	}
 	msgs, _ := f.emu.Messages(ctx)
@@ -283,7 +312,7 @@ func TestInvoicePDFIsAttached(t *testing.T) {
 	}
 }
 
-func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
+func TestStatementLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -298,7 +327,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	if _, err := f.st.Pool.Exec(ctx, `UPDATE invoices SET balance_due = 0 WHERE id = $1`, items[1].InvoiceID); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
+	res, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: items})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +344,7 @@ func TestCustomerLetterLeavesOutInvoicePaidMeanwhile(t *testing.T) {
 	}
 }
 
-func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
+func TestFailedStatementIsTakenOverByTheNextOne(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
@@ -323,12 +352,12 @@ func TestFailedCustomerLetterIsTakenOverByTheNextOne(t *testing.T) {
 	item := wire.LetterItem{InvoiceID: id, Invoice: "FA0168", Level: ladder.Default()[1], Position: 1, Sequence: 1}
 	broken := &flakyMailer{n: 1, err: fmt.Errorf("send: %w", mail.ErrInvalid), next: f.ses}
 	a := &activities.Activities{Store: f.st, Mailer: broken, Log: slog.Default()}
-	if _, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []wire.LetterItem{item}}); err == nil {
+	if _, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/day1/1", Company: demo.Company, Customer: "CLI0009", Date: today, Items: []wire.LetterItem{item}}); err == nil {
 		t.Fatal("a refused address must fail the letter")
 	}
 	// The address is fixed; the next day's customer letter carries it.
 	a.Mailer = f.ses
-	res, err := a.SendCustomerLetter(ctx, wire.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []wire.LetterItem{item}})
+	res, err := a.SendStatement(ctx, wire.CustomerLetterRequest{Key: "k/day2/1", Company: demo.Company, Customer: "CLI0009", Date: today.AddDays(1), Items: []wire.LetterItem{item}})
 	if err != nil || len(res) != 1 || res[0].Status != wire.LetterSent {
 		t.Fatalf("second letter: %+v %v", res, err)
 	}

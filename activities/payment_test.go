@@ -3,7 +3,6 @@ package activities_test
 import (
 	"context"
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/temporal"
 )

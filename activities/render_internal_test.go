@@ -2,11 +2,11 @@ package activities
 
 import (
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"testing"
 
 	"github.com/relance/relance/letters/letter"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 )
 

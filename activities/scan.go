@@ -3,12 +3,12 @@ package activities
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/platform/metrics"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/activity"
 )
 

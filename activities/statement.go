@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/letter"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // SendStatement sends the customer's statement of the day: one letter
@@ -29,8 +29,10 @@ import (
 //
 // When nothing is owed once credit notes and unapplied payments are
 // counted, no letter goes out and every item is answered
-// wire.LetterNothingOwed. The sending protocol is SendCustomerLetter's
-// (exactly once, keyed by req.Key).
+// wire.LetterNothingOwed. It is sent exactly once, keyed by req.Key
+// (deliver, on a customer letter); an invoice
+// letter an earlier statement already covered is reported with that
+// letter's status, not sent again.
 func (a *Activities) SendStatement(ctx context.Context, req wire.CustomerLetterRequest) ([]wire.ItemResult, error) {
 	if len(req.Items) == 0 {
 		return nil, nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/temporal"
 )

@@ -3,11 +3,11 @@ package activities
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // ResolveLetter settles an uncertain letter when SES can tell (Confirm):

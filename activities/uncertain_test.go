@@ -3,7 +3,6 @@ package activities_test
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/confirm"
 	"github.com/relance/relance/letters/mail"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // lostAnswer is a send whose answer never comes back: the message reaches

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
@@ -17,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/platform/progress"
 	"github.com/relance/relance/workflows"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"

@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/ledger/scan"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // A scan of 10 000 invoices prints counts and the first invoices, not one

@@ -2,11 +2,11 @@ package workflows
 
 import (
 	"errors"
-	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 )

@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/testkit/temporaltest"
 	"github.com/relance/relance/workflows"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"

@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/sesemu"
 	"github.com/relance/relance/workflows"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/testsuite"
 )

@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"time"
 
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )

@@ -79,11 +79,6 @@ func (f *fakeLedger) QueueLetter(_ context.Context, req wire.QueueRequest) error
 	return nil
 }
 
-func (f *fakeLedger) SendLetter(_ context.Context, req wire.LetterRequest) (wire.LetterResult, error) {
-	f.letters = append(f.letters, fmt.Sprintf("%s#%d", req.Level.Code, req.Sequence))
-	return wire.LetterResult{Status: wire.LetterSent, Detail: req.Level.Code + " sent"}, nil
-}
-
 // The invoice fell due on 2 November 2026; the test clock starts on
 // 1 November at noon in Paris, so R1 is due 3 November 09:00, R2 on
 // 18 November, R3 on 3 December, MED on 18 December.

@@ -3,7 +3,6 @@ package workflows_test
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/temporaltest"
 	"github.com/relance/relance/workflows"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"

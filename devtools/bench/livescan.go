@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 )

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/relance/relance/workflows/wire"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/facturx"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // feedToken creates a token with the feed area (and areas more), limited

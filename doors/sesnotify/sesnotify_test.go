@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"math/big"
 	"net/http"
@@ -29,6 +28,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/domain/calendar"
 	"github.com/shopspring/decimal"
 
@@ -21,6 +19,7 @@ import (
 	"github.com/relance/relance/ledger/feed"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 )
 
 // importKinds are the CSV files of the imports page, in the order they are

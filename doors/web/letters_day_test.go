@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/mail"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

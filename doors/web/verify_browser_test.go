@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/ledger/store"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 )
 

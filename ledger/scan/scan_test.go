@@ -3,7 +3,6 @@ package scan_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/testkit/dbtest"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 )

@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"math/big"
 	"net"
@@ -36,6 +35,7 @@ import (
 	"github.com/relance/relance/platform/workers"
 	"github.com/relance/relance/testkit/dbtest"
 	"github.com/relance/relance/testkit/sesemu"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 )

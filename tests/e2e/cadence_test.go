@@ -3,12 +3,12 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/sdk/client"
 )
 

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"github.com/relance/relance/workflows/wire"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/testkit/temporaltest"
+	"github.com/relance/relance/workflows/wire"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 )

@@ -12,13 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relance/relance/workflows/wire"
-
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/testkit/temporaltest"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/workflowservice/v1"
 )
 

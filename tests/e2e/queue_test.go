@@ -2,13 +2,13 @@ package e2e
 
 import (
 	"context"
-	"github.com/relance/relance/workflows/wire"
 	"testing"
 	"time"
 
 	"github.com/relance/relance/activities"
 	"github.com/relance/relance/domain/dunning"
 	"github.com/relance/relance/domain/ladder"
+	"github.com/relance/relance/workflows/wire"
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/converter"

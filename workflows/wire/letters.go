@@ -28,8 +28,10 @@ const (
 	LetterNothingOwed = "nothing_owed"
 )
 
-// LetterRequest asks for one letter: level Level, the Sequence-th time this
-// level is sent for the invoice (a revert sends a level again).
+// LetterRequest names one invoice's letter: level Level, the Sequence-th
+// time this level is sent for the invoice (a revert sends a level again).
+// The activities compose a statement's lines from it; recorded histories
+// of the retired per-invoice letters carry it.
 type LetterRequest struct {
 	InvoiceID int64         `json:"invoiceId"`
 	Invoice   string        `json:"invoice"`
@@ -38,7 +40,8 @@ type LetterRequest struct {
 	Date      calendar.Date `json:"date"`
 }
 
-// LetterResult says what became of a letter.
+// LetterResult says what became of a letter (a statement's item result
+// is made from it).
 type LetterResult struct {
 	Status string `json:"status"`
 	Detail string `json:"detail,omitempty"`

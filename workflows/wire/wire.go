@@ -38,13 +38,6 @@ const (
 	// ActivityResolveLetter asks what became of an uncertain letter
 	// (LetterRef) and returns a LetterOutcome.
 	ActivityResolveLetter = "ResolveLetter"
-	// ActivitySendLetter sends one invoice's letter (LetterRequest) and
-	// returns a LetterResult: histories from before customer letters.
-	ActivitySendLetter = "SendLetter"
-	// ActivitySendCustomerLetter sends one letter for several invoices
-	// (CustomerLetterRequest) and returns []ItemResult: customer letters
-	// before statements.
-	ActivitySendCustomerLetter = "SendCustomerLetter"
 	// ActivitySendStatement sends a customer's statement
 	// (CustomerLetterRequest) and returns []ItemResult.
 	ActivitySendStatement = "SendStatement"
@@ -65,7 +58,7 @@ const (
 // ActivityNames lists every registered activity name above.
 var ActivityNames = []string{
 	ActivityLoadInvoice, ActivityCheckInvoice, ActivityCheckItem, ActivityRecordPayment, ActivityRecordEvents,
-	ActivityQueueLetter, ActivityResolveLetter, ActivitySendLetter, ActivitySendCustomerLetter, ActivitySendStatement,
+	ActivityQueueLetter, ActivityResolveLetter, ActivitySendStatement,
 	ActivityTellResults, ActivityScanCompany, ActivityPlanCourtesy, ActivitySendCourtesy,
 }
 
