@@ -137,7 +137,7 @@ func TestReimportKeepsWhatTheFileDoesNotCarry(t *testing.T) {
 		t.Errorf("import err = %v", err)
 	}
 	if !strings.Contains(out, "invoices: 5 rows read: 1 imported, 3 refused, 1 failed") ||
-		!strings.Contains(out, "line 6 (FY5): invalid: invoice FY5: customer NOBODY is not imported") {
+		!strings.Contains(out, "line 6 (FY5): invoice FY5: customer NOBODY is not imported") {
 		t.Errorf("import output:\n%s", out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/money"
 	"github.com/shopspring/decimal"
 )
@@ -62,6 +63,39 @@ type PaymentError struct {
 }
 
 func (e *PaymentError) Error() string { return e.Message }
+
+// paymentProblems are the codes of the catalogs (package messages) that
+// say each Payment* code in French and English, with the same parameters.
+var paymentProblems = map[string]messages.Code{
+	PaymentMissing:           messages.Declare("payment.missing", "field"),
+	PaymentAmountFormat:      messages.Declare("payment.amount.format", "amount"),
+	PaymentAmountDecimals:    messages.Declare("payment.amount.decimals", "amount"),
+	PaymentAmountTooLarge:    messages.Declare("payment.amount.large", "amount"),
+	PaymentAmountNotPositive: messages.Declare("payment.amount.positive", "amount"),
+	PaymentControlCharacter:  messages.Declare("payment.control", "field"),
+	PaymentTooLong:           messages.Declare("payment.long", "field", "max"),
+	PaymentUnknownCurrency:   messages.Declare("payment.currency", "currency"),
+	PaymentCurrencyMismatch:  messages.Declare("payment.currency.other", "currency", "invoice"),
+	PaymentBadDate:           messages.Declare("payment.date", "date"),
+}
+
+// Problem returns the refusal as a code with parameters, for a door that
+// says it in the reader's language (Message stays the English sentence of
+// the API and the logs).
+func (e *PaymentError) Problem() messages.Problem {
+	code, ok := paymentProblems[e.Code]
+	if !ok {
+		return messages.Code(e.Code).With()
+	}
+	args := make([]any, len(code.Params()))
+	for i := range args {
+		args[i] = ""
+		if i < len(e.Params) {
+			args[i] = e.Params[i]
+		}
+	}
+	return code.With(args...)
+}
 
 func refusePayment(code, message string, params ...string) error {
 	return &PaymentError{Code: code, Params: params, Message: message}

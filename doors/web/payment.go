@@ -14,41 +14,31 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-// paymentMessages are the texts of "Enregistrer un règlement" and of the
-// payment refusals (dunning.Payment* codes with their parameters).
+// paymentMessages are the texts of "Enregistrer un règlement" (the
+// payment refusals are said from the message catalogs: paymentRefusal).
 var paymentMessages = map[string][2]string{
-	"pay.record":                       {"Enregistrer un règlement", "Record a payment"},
-	"pay.amount":                       {"Montant (ex. 1250.00)", "Amount (e.g. 1250.00)"},
-	"pay.paidOn":                       {"Reçu le", "Received on"},
-	"pay.method":                       {"Moyen de paiement", "Payment method"},
-	"pay.reference":                    {"Référence (relevé, chèque…)", "Reference (statement, cheque…)"},
-	"pay.invoice":                      {"Facture", "Invoice"},
-	"pay.onAccount":                    {"Sur compte (non affecté)", "On account (unapplied)"},
-	"pay.m.transfer":                   {"Virement", "Transfer"},
-	"pay.m.cheque":                     {"Chèque", "Cheque"},
-	"pay.m.card":                       {"Carte", "Card"},
-	"pay.m.debit":                      {"Prélèvement", "Direct debit"},
-	"pay.m.cash":                       {"Espèces", "Cash"},
-	"pay.done":                         {"Règlement de %s enregistré sur %s : solde %s.", "Payment of %s recorded on %s: balance %s."},
-	"pay.done.over":                    {"Règlement de %s enregistré sur %s : solde %s, trop-perçu %s.", "Payment of %s recorded on %s: balance %s, overpaid %s."},
-	"pay.duplicate":                    {"Ce règlement (%s) était déjà enregistré : rien n'a changé.", "This payment (%s) was already recorded: nothing changed."},
-	"pay.onAccountOK":                  {"Règlement de %s enregistré sur le compte de %s (non affecté) : il est déduit des lettres.", "Payment of %s recorded on %s's account (unapplied): it is deducted from the letters."},
-	"pay.notTold":                      {"Règlement enregistré ; la relance en cours le verra à sa prochaine vérification.", "Payment recorded; the running dunning will see it at its next check."},
-	"pay.conflict":                     {"La référence %s est déjà enregistrée avec un autre montant ou une autre facture : rien n'a été enregistré.", "Reference %s is already recorded with another amount or invoice: nothing was recorded."},
-	"pay.date":                         {"Date de règlement « %s » invalide : AAAA-MM-JJ ou JJ/MM/AAAA, au plus demain.", "Payment date “%s” is not valid: YYYY-MM-DD or DD/MM/YYYY, tomorrow at the latest."},
-	"pay.refused":                      {"Règlement refusé : %s.", "Payment refused: %s."},
-	"pay.ledger":                       {"Le grand livre refuse ce règlement (valeur hors limites ou caractère invalide) : rien n'a été enregistré.", "The ledger refuses this payment (a value out of range or an invalid character): nothing was recorded."},
-	"pay.noInvoice":                    {"Choisissez la facture réglée, ou « sur compte ».", "Choose the invoice paid, or “on account”."},
-	"payment.PaymentMissing":           {"le champ %s est obligatoire", "field %s is required"},
-	"payment.PaymentAmountFormat":      {"le montant « %s » doit s'écrire comme 1250.00 ou 1250,00 (sans séparateur de milliers, au plus deux décimales)", "amount “%s” must be written like 1250.00 (no thousands separator, at most two decimals)"},
-	"payment.PaymentAmountDecimals":    {"le montant « %s » a plus de deux décimales (séparateur de milliers ?)", "amount “%s” has more than two decimals (a thousands separator?)"},
-	"payment.PaymentAmountTooLarge":    {"le montant « %s » est trop grand (au plus 12 chiffres avant la virgule)", "amount “%s” is too large (at most 12 digits before the decimal point)"},
-	"payment.PaymentAmountNotPositive": {"le montant « %s » doit être supérieur à zéro", "amount “%s” must be greater than zero"},
-	"payment.PaymentControlCharacter":  {"le champ %s contient un caractère de contrôle", "field %s holds a control character"},
-	"payment.PaymentTooLong":           {"le champ %s dépasse %s octets", "field %s is longer than %s bytes"},
-	"payment.PaymentUnknownCurrency":   {"devise %s inconnue", "unknown currency %s"},
-	"payment.PaymentCurrencyMismatch":  {"devise %s différente de celle de la facture (%s)", "currency %s is not the invoice's (%s)"},
-	"payment.PaymentBadDate":           {"date de règlement « %s » invalide", "payment date “%s” is not valid"},
+	"pay.record":      {"Enregistrer un règlement", "Record a payment"},
+	"pay.amount":      {"Montant (ex. 1250.00)", "Amount (e.g. 1250.00)"},
+	"pay.paidOn":      {"Reçu le", "Received on"},
+	"pay.method":      {"Moyen de paiement", "Payment method"},
+	"pay.reference":   {"Référence (relevé, chèque…)", "Reference (statement, cheque…)"},
+	"pay.invoice":     {"Facture", "Invoice"},
+	"pay.onAccount":   {"Sur compte (non affecté)", "On account (unapplied)"},
+	"pay.m.transfer":  {"Virement", "Transfer"},
+	"pay.m.cheque":    {"Chèque", "Cheque"},
+	"pay.m.card":      {"Carte", "Card"},
+	"pay.m.debit":     {"Prélèvement", "Direct debit"},
+	"pay.m.cash":      {"Espèces", "Cash"},
+	"pay.done":        {"Règlement de %s enregistré sur %s : solde %s.", "Payment of %s recorded on %s: balance %s."},
+	"pay.done.over":   {"Règlement de %s enregistré sur %s : solde %s, trop-perçu %s.", "Payment of %s recorded on %s: balance %s, overpaid %s."},
+	"pay.duplicate":   {"Ce règlement (%s) était déjà enregistré : rien n'a changé.", "This payment (%s) was already recorded: nothing changed."},
+	"pay.onAccountOK": {"Règlement de %s enregistré sur le compte de %s (non affecté) : il est déduit des lettres.", "Payment of %s recorded on %s's account (unapplied): it is deducted from the letters."},
+	"pay.notTold":     {"Règlement enregistré ; la relance en cours le verra à sa prochaine vérification.", "Payment recorded; the running dunning will see it at its next check."},
+	"pay.conflict":    {"La référence %s est déjà enregistrée avec un autre montant ou une autre facture : rien n'a été enregistré.", "Reference %s is already recorded with another amount or invoice: nothing was recorded."},
+	"pay.date":        {"Date de règlement « %s » invalide : AAAA-MM-JJ ou JJ/MM/AAAA, au plus demain.", "Payment date “%s” is not valid: YYYY-MM-DD or DD/MM/YYYY, tomorrow at the latest."},
+	"pay.refused":     {"Règlement refusé : %s.", "Payment refused: %s."},
+	"pay.ledger":      {"Le grand livre refuse ce règlement (valeur hors limites ou caractère invalide) : rien n'a été enregistré.", "The ledger refuses this payment (a value out of range or an invalid character): nothing was recorded."},
+	"pay.noInvoice":   {"Choisissez la facture réglée, ou « sur compte ».", "Choose the invoice paid, or “on account”."},
 }
 
 func init() {
@@ -70,25 +60,14 @@ func (p *page) PaymentMethods() []struct{ Value, Key string } { return paymentMe
 // Today is the page's date (YYYY-MM-DD), the payment form's default.
 func (p *page) Today() string { return calendar.Of(time.Now()).String() }
 
-// paymentRefusal says a payment refusal in lang: the code's sentence with
-// its parameters, or the English message when the code is unknown.
+// paymentRefusal says a payment refusal in lang: its code from the message
+// catalogs (dunning.PaymentError.Problem).
 func paymentRefusal(lang string, err error) string {
 	var pe *dunning.PaymentError
 	if !errors.As(err, &pe) {
 		return err.Error()
 	}
-	key := "payment." + pe.Code
-	if _, ok := messages[key]; !ok {
-		return pe.Message
-	}
-	args := make([]any, strings.Count(messages[key][0], "%s"))
-	for i := range args {
-		args[i] = ""
-		if i < len(pe.Params) {
-			args[i] = pe.Params[i]
-		}
-	}
-	return tr(lang, key, args...)
+	return pe.Problem().In(lang)
 }
 
 // formAmount reads the form's amount with the check of every payment

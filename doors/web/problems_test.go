@@ -3,13 +3,17 @@ package web
 import (
 	"errors"
 	"fmt"
-	catalog "github.com/relance/relance/domain/messages"
-	"github.com/relance/relance/ledger/csvimport"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/ladder"
+	catalog "github.com/relance/relance/domain/messages"
 	"github.com/relance/relance/domain/settings"
+	"github.com/relance/relance/doors/actions"
+	"github.com/relance/relance/ledger/csvimport"
+	"github.com/relance/relance/ledger/facturx"
 	"github.com/relance/relance/ledger/store"
 	"github.com/relance/relance/letters/letter"
 )
@@ -113,6 +117,14 @@ func TestImportProblemsInLanguage(t *testing.T) {
 			`due date "15/09/26": want DD/MM/YYYY or YYYY-MM-DD (the year must have four digits)`},
 		{csvimport.InvoiceTwice.With("F1", 3), `facture F1 déjà présente ligne 3 de ce fichier`, `invoice F1 already on line 3 of this file`},
 		{err, `en-tête : colonne "number" absente (présentes : numero;client)`, `header: column "number" is missing (have numero;client)`},
+		{csvimport.AmountDecimals.With("amount", `"12,345"`), `montant "12,345" : plus de deux décimales (colonne amount)`,
+			`amount: amount "12,345" has more than two decimals`},
+		{fmt.Errorf("%w: %w", facturx.ErrNotFacturX, facturx.NoAttachment.With()),
+			`pas une facture Factur-X : aucun fichier joint au PDF (un PDF Factur-X porte le XML de la facture, factur-x.xml)`,
+			`no factur-x.xml embedded (the PDF embeds no file)`},
+		{fmt.Errorf("import FA9: %w", store.Invalid(store.InvoiceNoCustomer.With("FA9", "NOBODY"))),
+			`facture FA9 : le client NOBODY n'est pas importé (importez d'abord son fichier clients)`,
+			`invoice FA9: customer NOBODY is not imported`},
 	} {
 		f := importFile{Report: csvimport.Report{Problems: []csvimport.RowError{{Line: 2, Err: c.err}}}}
 		f.inLanguage(langFR)
@@ -122,5 +134,38 @@ func TestImportProblemsInLanguage(t *testing.T) {
 		if got := catalog.Say(langEN, c.err); got != c.en {
 			t.Errorf("English: got %q, want %q", got, c.en)
 		}
+	}
+}
+
+// TestMissingRatesSayTheHalfYearsDay checks that the proposal names the
+// half-year of a missing ECB rate by its first day, in the reader's form.
+func TestMissingRatesSayTheHalfYearsDay(t *testing.T) {
+	t.Parallel()
+	props := []actions.CustomerProposal{
+		{Customer: "CLI1", MissingRates: []string{"no ECB rate for the second half of 2026: add the rate in force on 2026-07-01"},
+			MissingFrom: []calendar.Date{calendar.New(2026, time.July, 1)}},
+		{Customer: "CLI2", MissingRates: []string{"no ECB rate for the second half of 2026: add the rate in force on 2026-07-01"},
+			MissingFrom: []calendar.Date{calendar.New(2026, time.July, 1)}},
+	}
+	got := missingRates(langFR, props)
+	if len(got) != 1 || !strings.Contains(got[0], "commençant le 01/07/2026 : les lettres de CLI1, CLI2") {
+		t.Errorf("missingRates = %q", got)
+	}
+}
+
+// TestCourtesyReasonInLanguage checks that a skipped courtesy mail says
+// why from its code, the day in the reader's form.
+func TestCourtesyReasonInLanguage(t *testing.T) {
+	t.Parallel()
+	m := store.CourtesyMail{Reason: "a letter went to the customer on 2026-12-06, within the 7-day cadence",
+		Skip: store.CourtesyCadence.With("2026-12-06", 7)}
+	if got := courtesyReason(langFR, m); got != "une lettre est partie le 06/12/2026, dans la période de cadence de 7 jours" {
+		t.Errorf("French: %q", got)
+	}
+	if got := courtesyReason(langEN, m); got != m.Reason {
+		t.Errorf("English: %q", got)
+	}
+	if got := courtesyReason(langFR, store.CourtesyMail{Reason: "older text"}); got != "older text" {
+		t.Errorf("without code: %q", got)
 	}
 }

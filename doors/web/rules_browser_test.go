@@ -113,8 +113,9 @@ func TestBrowserRulesAndBouncedLetters(t *testing.T) {
 	// The customer record shows the address and the courtesy mail skipped
 	// for the cadence, its reason in French.
 	exec(`WITH cu AS (SELECT cu.id, cu.company_id FROM customers cu JOIN companies c ON c.id = cu.company_id WHERE c.code = $1 AND cu.code = 'CLI0009'),
-	      m AS (INSERT INTO courtesy_mails (key, company_id, customer_id, kind, status, reason)
-	            SELECT 'before/RULES/x/2026-12-08', company_id, id, 'before', 'skipped', 'a letter went to the customer on 2026-12-06, within the 7-day cadence' FROM cu RETURNING id)
+	      m AS (INSERT INTO courtesy_mails (key, company_id, customer_id, kind, status, reason, reason_code, reason_params)
+	            SELECT 'before/RULES/x/2026-12-08', company_id, id, 'before', 'skipped', 'a letter went to the customer on 2026-12-06, within the 7-day cadence',
+	                   'courtesy.skip.cadence', ARRAY['2026-12-06', '7'] FROM cu RETURNING id)
 	      INSERT INTO courtesy_items (invoice_id, kind, mail_id)
 	      SELECT i.id, 'before', m.id FROM invoices i, m WHERE i.customer_id = (SELECT id FROM cu) LIMIT 1`, code)
 	b.open("/c/"+code+"/customers/CLI0009", "#customer-courtesy")

@@ -27,11 +27,13 @@ type RowError struct {
 	Err    error
 }
 
+// Error says the row's line, record and problem in English: a refusal of
+// the ledger by its rule's own words (store.ReasonText).
 func (e RowError) Error() string {
 	if e.Record != "" {
-		return fmt.Sprintf("line %d (%s): %v", e.Line, e.Record, e.Err)
+		return fmt.Sprintf("line %d (%s): %s", e.Line, e.Record, store.ReasonText(e.Err))
 	}
-	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	return fmt.Sprintf("line %d: %s", e.Line, store.ReasonText(e.Err))
 }
 
 // CustomerColumns and InvoiceColumns are the headers the files must have
