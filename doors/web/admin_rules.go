@@ -18,56 +18,6 @@ const (
 	maxDisputeReasonSz = 100
 )
 
-// rulesMessages are the texts of the page of the customer-side rules.
-var rulesMessages = map[string][2]string{
-	"adm.rules":             {"Page client et courtoisie", "Customer page and courtesy"},
-	"rules.answers":         {"Réponses des clients (page client)", "Customers' answers (customer page)"},
-	"rules.answers.help":    {"Ce que font les réponses données sur la page privée du client.", "What the answers given on the customer's private page do."},
-	"rules.paid-pause":      {"Pause après « J'ai déjà payé »", "Pause after \"Already paid\""},
-	"rules.paid-pause.h":    {"1 à 90 jours : les factures désignées ne sont plus relancées pendant ce temps ; un rapprochement bancaire termine la relance.", "1 to 90 days: the invoices named are not reminded meanwhile; a bank match ends the dunning."},
-	"rules.promise-max":     {"Délai maximal d'une promesse", "Furthest promise to pay"},
-	"rules.promise-max.h":   {"1 à 365 jours : la date la plus lointaine que le client peut promettre.", "1 to 365 days: the furthest date the customer may promise."},
-	"rules.reasons":         {"Motifs de contestation", "Dispute reasons"},
-	"rules.reasons.h":       {"Un motif par ligne (au plus 20, 100 caractères chacun) : la liste proposée au client qui conteste une facture.", "One reason a line (at most 20, 100 characters each): the list a customer disputing an invoice picks from."},
-	"rules.limits":          {"Limites de la page (fixes)", "Page limits (fixed)"},
-	"rules.limits.v":        {"%d réponses par client et par heure, %d requêtes par minute et par adresse.", "%d answers per customer and hour, %d requests per minute and address."},
-	"rules.courtesy":        {"Avant et après l'échéance", "Before and after the due date"},
-	"rules.courtesy.help":   {"Facultatif : un rappel courtois avant l'échéance (sans frais ni niveau) et un remerciement quand une facture relancée est payée. Jamais pour un client « ne pas relancer » ni une facture en litige ou en pause ; le rappel courtois n'est pas envoyé à un client qui a reçu une lettre dans la période de cadence.", "Optional: a courtesy reminder before the due date (no fees, no level) and a thank-you when a reminded invoice is paid. Never for a do-not-remind customer nor a disputed or paused invoice; the courtesy reminder is not sent to a customer who got a letter within the cadence period."},
-	"rules.courtesy-days":   {"Rappel courtois avant l'échéance", "Courtesy reminder before the due date"},
-	"rules.courtesy-days.h": {"0 à 30 jours avant l'échéance ; 0 : pas de rappel courtois.", "0 to 30 days before the due date; 0: no courtesy reminder."},
-	"rules.thanks":          {"Remerciement après paiement", "Thank-you after payment"},
-	"rules.thanks.h":        {"Remercier le client quand une facture qui a reçu une lettre est entièrement payée.", "Thank the customer when an invoice that had a letter is fully paid."},
-	"rules.saved":           {"Règles enregistrées.", "Rules saved."},
-	"rules.err.days":        {"%q : un nombre entier de %d à %d est attendu.", "%q: a whole number from %d to %d is expected."},
-	"rules.err.noreason":    {"Indiquez au moins un motif de contestation.", "Give at least one dispute reason."},
-	"rules.err.reasons":     {"Au plus %d motifs.", "At most %d reasons."},
-	"rules.err.reason":      {"Le motif « %s » est trop long ou contient des caractères non admis (au plus %d caractères).", "Reason \"%s\" is too long or holds characters not allowed (at most %d characters)."},
-	"rules.err.dup":         {"Le motif « %s » est en double.", "Reason \"%s\" appears twice."},
-	"rules.templates":       {"Textes des courriers de courtoisie", "Courtesy mail texts"},
-	"rules.templates.help":  {"Un texte par type de courrier, langue et type de client. Champs : {{.Customer.Name}}, {{.DueDate}}, {{.Days}}, {{.Total}}, {{range .Invoices}}{{.Number}} {{.IssueDate}} {{.DueDate}} {{.Amount}} {{.Balance}}{{end}}, {{.Company.Name}}, {{.Company.Email}}, {{.Company.Phone}}, {{.Company.IBAN}}, {{.Company.Signatory}}, {{.PortalURL}}.", "One text per kind of mail, language and kind of customer. Fields: {{.Customer.Name}}, {{.DueDate}}, {{.Days}}, {{.Total}}, {{range .Invoices}}{{.Number}} {{.IssueDate}} {{.DueDate}} {{.Amount}} {{.Balance}}{{end}}, {{.Company.Name}}, {{.Company.Email}}, {{.Company.Phone}}, {{.Company.IBAN}}, {{.Company.Signatory}}, {{.PortalURL}}."},
-	"rules.kind.before":     {"Rappel courtois", "Courtesy reminder"},
-	"rules.kind.thanks":     {"Remerciement", "Thank-you"},
-	"rules.ck.business":     {"professionnel", "business"},
-	"rules.ck.individual":   {"particulier", "individual"},
-	"rules.own":             {"texte de la société", "company's text"},
-	"rules.default":         {"texte par défaut", "default text"},
-	"rules.subject":         {"Objet", "Subject"},
-	"rules.body":            {"Texte", "Text"},
-	"rules.preview":         {"Aperçu", "Preview"},
-	"rules.reset":           {"Revenir au texte par défaut", "Back to the default text"},
-	"rules.tpl.saved":       {"Texte %s enregistré.", "Text %s saved."},
-	"rules.tpl.reset":       {"Texte %s : retour au texte par défaut.", "Text %s: back to the default."},
-	"rules.tpl.refused":     {"Texte refusé : %s", "Text refused: %s"},
-}
-
-func init() {
-	for k, v := range rulesMessages {
-		if _, dup := messages[k]; !dup {
-			messages[k] = v
-		}
-	}
-}
-
 // rulesForm is the rules page's data.
 type rulesForm struct {
 	PaidPause, PromiseMax, CourtesyDays string

@@ -330,31 +330,11 @@ func sentences(p *page, in []store.CustomerStep) []step {
 	return out
 }
 
-// eventSentences are the history kinds told in French and English; %s is
-// the level. The workflow's own detail is shown beside when it adds
-// something (a reason, a comment, an amount).
-var eventSentences = map[string][2]string{
-	"started":             {"Relance démarrée", "Reminders started"},
-	"letter_sent":         {"Lettre « %s » envoyée", "Letter “%s” sent"},
-	"letter_queued_print": {"Lettre « %s » mise à imprimer", "Letter “%s” queued for printing"},
-	"letter_uncertain":    {"Lettre « %s » : envoi incertain, à vérifier", "Letter “%s”: sending uncertain, check it"},
-	"letter_failed":       {"Lettre « %s » non envoyée", "Letter “%s” not sent"},
-	"letter_asked":        {"Envoi immédiat demandé (Exécuter)", "Sending asked for now (Execute)"},
-	"skipped":             {"Niveau « %s » ignoré, sans lettre", "Level “%s” skipped, no letter"},
-	"reverted":            {"Retour au niveau « %s »", "Back to level “%s”"},
-	"paused":              {"Mise en pause", "Paused"},
-	"resumed":             {"Reprise des relances", "Reminders resumed"},
-	"held":                {"Relance bloquée", "Reminders held"},
-	"commented":           {"Commentaire", "Comment"},
-	"payment":             {"Paiement reçu", "Payment received"},
-	"payment_rejected":    {"Paiement refusé", "Payment rejected"},
-	"unresolved":          {"Dernier niveau passé : non soldé", "Past the last level: unresolved"},
-	"paid":                {"Facture soldée : fin des relances", "Invoice paid: reminders end"},
-	"closed":              {"Facture close dans la comptabilité", "Invoice closed in the ledger"},
-}
-
+// sentence tells a history kind in lang from the catalogs' "event.<kind>"
+// texts (%s is the level); the workflow's own detail is kept beside when it
+// adds something (a reason, a comment, an amount).
 func sentence(lang, kind, level, detail string) (string, string) {
-	m, ok := eventSentences[kind]
+	m, ok := messages["event."+kind]
 	if !ok {
 		return kind, detail
 	}

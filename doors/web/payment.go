@@ -14,39 +14,6 @@ import (
 	"github.com/relance/relance/ledger/store"
 )
 
-// paymentMessages are the texts of "Enregistrer un règlement" (the
-// payment refusals are said from the message catalogs: paymentRefusal).
-var paymentMessages = map[string][2]string{
-	"pay.record":      {"Enregistrer un règlement", "Record a payment"},
-	"pay.amount":      {"Montant (ex. 1250.00)", "Amount (e.g. 1250.00)"},
-	"pay.paidOn":      {"Reçu le", "Received on"},
-	"pay.method":      {"Moyen de paiement", "Payment method"},
-	"pay.reference":   {"Référence (relevé, chèque…)", "Reference (statement, cheque…)"},
-	"pay.invoice":     {"Facture", "Invoice"},
-	"pay.onAccount":   {"Sur compte (non affecté)", "On account (unapplied)"},
-	"pay.m.transfer":  {"Virement", "Transfer"},
-	"pay.m.cheque":    {"Chèque", "Cheque"},
-	"pay.m.card":      {"Carte", "Card"},
-	"pay.m.debit":     {"Prélèvement", "Direct debit"},
-	"pay.m.cash":      {"Espèces", "Cash"},
-	"pay.done":        {"Règlement de %s enregistré sur %s : solde %s.", "Payment of %s recorded on %s: balance %s."},
-	"pay.done.over":   {"Règlement de %s enregistré sur %s : solde %s, trop-perçu %s.", "Payment of %s recorded on %s: balance %s, overpaid %s."},
-	"pay.duplicate":   {"Ce règlement (%s) était déjà enregistré : rien n'a changé.", "This payment (%s) was already recorded: nothing changed."},
-	"pay.onAccountOK": {"Règlement de %s enregistré sur le compte de %s (non affecté) : il est déduit des lettres.", "Payment of %s recorded on %s's account (unapplied): it is deducted from the letters."},
-	"pay.notTold":     {"Règlement enregistré ; la relance en cours le verra à sa prochaine vérification.", "Payment recorded; the running dunning will see it at its next check."},
-	"pay.conflict":    {"La référence %s est déjà enregistrée avec un autre montant ou une autre facture : rien n'a été enregistré.", "Reference %s is already recorded with another amount or invoice: nothing was recorded."},
-	"pay.date":        {"Date de règlement « %s » invalide : AAAA-MM-JJ ou JJ/MM/AAAA, au plus demain.", "Payment date “%s” is not valid: YYYY-MM-DD or DD/MM/YYYY, tomorrow at the latest."},
-	"pay.refused":     {"Règlement refusé : %s.", "Payment refused: %s."},
-	"pay.ledger":      {"Le grand livre refuse ce règlement (valeur hors limites ou caractère invalide) : rien n'a été enregistré.", "The ledger refuses this payment (a value out of range or an invalid character): nothing was recorded."},
-	"pay.noInvoice":   {"Choisissez la facture réglée, ou « sur compte ».", "Choose the invoice paid, or “on account”."},
-}
-
-func init() {
-	for k, v := range paymentMessages {
-		messages[k] = v
-	}
-}
-
 // paymentMethods are the methods the form offers (stored in French, as
 // the accounting exports write them).
 var paymentMethods = []struct{ Value, Key string }{

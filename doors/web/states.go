@@ -10,24 +10,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// stateMessages say on screen the letter statuses the ledger records
-// (store.Letter*). Hold reasons and the workflows' refusals are said from
-// the message catalogs (package messages).
-var stateMessages = map[string][2]string{
-	"letter.pending":      {"À envoyer", "To send"},
-	"letter.sending":      {"En cours d'envoi", "Sending"},
-	"letter.sent":         {"Envoyée", "Sent"},
-	"letter.failed":       {"Échec (sera renvoyée)", "Failed (will be retried)"},
-	"letter.uncertain":    {"Incertaine (à vérifier)", "Uncertain (to check)"},
-	"letter.queued_print": {"À imprimer", "To print"},
-}
-
-func init() {
-	for k, v := range stateMessages {
-		messages[k] = v
-	}
-}
-
 // holdReason says a hold's reason in lang (several joined by "; "), from
 // the message catalogs (dunning.Holds).
 func holdReason(lang, reason string) string {
