@@ -26,12 +26,28 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	return migrate(ctx, db)
 }
 
+// MigrateUnshared is Migrate for a schema that no other process uses yet
+// (a test's fresh schema, named in the pool's search_path): it takes no
+// advisory lock. That lock is one for the whole database and, when taken,
+// is asked for again only every 5 s, so parallel tests migrating their own
+// schemas would wait on each other for nothing.
+func MigrateUnshared(ctx context.Context, pool *pgxpool.Pool) error {
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	return up(ctx, db)
+}
+
 func migrate(ctx context.Context, db *sql.DB) error {
 	locker, err := lockerFor()
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, mustSub(), goose.WithSessionLocker(locker))
+	return up(ctx, db, goose.WithSessionLocker(locker))
+}
+
+// up applies the migrations not yet applied.
+func up(ctx context.Context, db *sql.DB, opts ...goose.ProviderOption) error {
+	p, err := goose.NewProvider(goose.DialectPostgres, db, mustSub(), opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -7,9 +7,9 @@ import (
 	"github.com/relance/relance/testkit/parallel"
 )
 
-// TestMain lets six tests run at once: the tests on a real dev server
+// TestMain lets four tests run at once: the tests on a real dev server
 // (each its own) mostly wait on demo days and timers.
 func TestMain(m *testing.M) {
-	parallel.Default(6)
+	parallel.Default(4)
 	os.Exit(m.Run())
 }

@@ -65,7 +65,7 @@ func Open(ctx context.Context) (st *store.Store, schemaURL string, cleanup func(
 	schemaURL = withSearchPath(base, name)
 	pool, err := pgxpool.New(ctx, schemaURL)
 	if err == nil {
-		err = schema.Migrate(ctx, pool)
+		err = schema.MigrateUnshared(ctx, pool) // the schema is the test's alone: no database-wide lock
 	}
 	cleanup = func() {
 		if pool != nil {

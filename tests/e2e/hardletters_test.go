@@ -24,7 +24,6 @@ import (
 // 60 overdue invoices. Each customer gets exactly one statement, its PDF
 // says what it must, and the day's zip of letters unzips with short names.
 func TestHardLettersGoOutOnceAndUnzip(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	const company = "HARD1"
 	id, err := st.CreateCompany(ctx, store.Company{Code: company, LegalName: "Négoce Durand & Fils SAS",
