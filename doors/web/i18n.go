@@ -3,13 +3,12 @@ package web
 import (
 	"embed"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
-	"github.com/BurntSushi/toml"
 	"github.com/relance/relance/domain/calendar"
 	"github.com/relance/relance/domain/money"
+	"github.com/relance/relance/platform/pagetext"
 	"github.com/shopspring/decimal"
 )
 
@@ -25,47 +24,7 @@ var catalogFS embed.FS
 // messages holds every text of the pages: key -> {French, English}, read
 // at start-up from catalog/fr.toml and catalog/en.toml (fmt verbs such as
 // %s take tr's arguments in order).
-var messages = mustLoadCatalog(catalogFS)
-
-// mustLoadCatalog reads the embedded catalogs; a catalog that does not
-// read is a programming error (a test reads them) and panics at start-up.
-func mustLoadCatalog(fsys fs.FS) map[string][2]string {
-	m, err := loadCatalog(fsys)
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
-
-// loadCatalog reads catalog/fr.toml and catalog/en.toml of fsys into
-// key -> {French, English}. A key that one language lacks reads the
-// other's text, so a page never shows a blank.
-func loadCatalog(fsys fs.FS) (map[string][2]string, error) {
-	var texts [2]map[string]string
-	for i, lang := range [2]string{langFR, langEN} {
-		path := "catalog/" + lang + ".toml"
-		b, err := fs.ReadFile(fsys, path)
-		if err != nil {
-			return nil, fmt.Errorf("web: read %s: %w", path, err)
-		}
-		if err := toml.Unmarshal(b, &texts[i]); err != nil {
-			return nil, fmt.Errorf("web: read %s: %w", path, err)
-		}
-	}
-	m := make(map[string][2]string, len(texts[0]))
-	for i, own := range texts {
-		other := texts[1-i]
-		for k, v := range own {
-			pair := m[k]
-			pair[i] = v
-			if _, ok := other[k]; !ok {
-				pair[1-i] = v
-			}
-			m[k] = pair
-		}
-	}
-	return m, nil
-}
+var messages = pagetext.MustLoad(catalogFS)
 
 // tr returns the text of key in lang, formatted with args; an unknown key
 // shows itself, so a missing text is visible, never a blank.
