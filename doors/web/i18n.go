@@ -43,18 +43,6 @@ func tr(lang, key string, args ...any) string {
 	return s
 }
 
-// levelLabelsFR are the French names of the default ladder's levels, as
-// seed 000 shows them; other codes take the ladder's label.
-var levelLabelsFR = map[string]string{
-	"R1": "Relance 1", "R2": "Relance 2", "R3": "Relance 3", "MED": "Mise en demeure",
-}
-
-// levelLabelsEN are the English names of the default ladder's levels; the
-// French ones come from the company's ladder.
-var levelLabelsEN = map[string]string{
-	"R1": "Reminder 1", "R2": "Reminder 2", "R3": "Reminder 3", "MED": "Formal notice", "UNRESOLVED": "Unresolved",
-}
-
 // formatDate shows a day as French finance tools do (23/11/2026), or ISO in
 // English.
 func formatDate(lang string, d calendar.Date) string {

@@ -71,12 +71,8 @@ func (p *page) Level(code string) string {
 	case ladder.Unresolved:
 		return p.T("tab.unresolved")
 	}
-	names := levelLabelsFR
-	if p.Lang == langEN {
-		names = levelLabelsEN
-	}
-	if l, ok := names[code]; ok {
-		return l
+	if l := p.known("level."+code, ""); l != "" {
+		return l // a level of the default ladder (seed 000)
 	}
 	if l, ok := p.levels[code]; ok {
 		return l
