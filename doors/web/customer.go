@@ -149,25 +149,40 @@ func (s *Server) customerRecordURL(co, code string) string {
 	return "/c/" + url.PathEscape(co) + "/customers/" + url.PathEscape(code)
 }
 
+// customerPost is a form posted on a customer's record: its company, the
+// customer's code, the audit target and the page to go back to.
+type customerPost struct {
+	co                 store.Company
+	code, target, back string
+}
+
+// customerForm reads the company and customer of a form posted on a
+// customer's record and checks that the user's role allows action on it;
+// false when the answer has been written.
+func (s *Server) customerForm(w http.ResponseWriter, r *http.Request, ses *session, need store.Role, action string) (customerPost, bool) {
+	co, ok := s.company(w, r, ses)
+	if !ok {
+		return customerPost{}, false
+	}
+	code := r.PathValue("code")
+	f := customerPost{co: co, code: code, target: co.Code + "/customer/" + code, back: back(r, s.customerRecordURL(co.Code, code))}
+	return f, s.allow(w, r, ses, need, action, f.target)
+}
+
 // doNotRemind sets or clears the customer's "Ne pas relancer" box; it
 // reaches every running dunning of the customer at once. Admin only, as in
 // the API (seed 004: only authorised users change statuses).
 func (s *Server) doNotRemind(w http.ResponseWriter, r *http.Request, ses *session) {
-	co, ok := s.company(w, r, ses)
+	f, ok := s.customerForm(w, r, ses, store.RoleAdmin, "do-not-remind")
 	if !ok {
 		return
 	}
-	code := r.PathValue("code")
-	target := co.Code + "/customer/" + code
-	if !s.allow(w, r, ses, store.RoleAdmin, "do-not-remind", target) {
-		return
-	}
+	co, code, target, to := f.co, f.code, f.target, f.back
 	on := r.PostFormValue("on") != ""
 	lang := ses.lang()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 	defer cancel()
 	told, err := s.o.Ops.SetDoNotRemind(ctx, co.Code, code, on, ses.User.Name)
-	to := back(r, s.customerRecordURL(co.Code, code))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, "do-not-remind", target, store.AuditRefused, "unknown customer")
@@ -190,17 +205,12 @@ func (s *Server) doNotRemind(w http.ResponseWriter, r *http.Request, ses *sessio
 // "Cadence"). Admin only, as the company's setting. It applies to the
 // letters handed over from then on.
 func (s *Server) customerCadence(w http.ResponseWriter, r *http.Request, ses *session) {
-	co, ok := s.company(w, r, ses)
+	f, ok := s.customerForm(w, r, ses, store.RoleAdmin, "customer-cadence")
 	if !ok {
 		return
 	}
-	code := r.PathValue("code")
-	target := co.Code + "/customer/" + code
-	if !s.allow(w, r, ses, store.RoleAdmin, "customer-cadence", target) {
-		return
-	}
+	co, code, target, to := f.co, f.code, f.target, f.back
 	lang := ses.lang()
-	to := back(r, s.customerRecordURL(co.Code, code))
 	var days *int
 	if v := strings.TrimSpace(r.PostFormValue("cadence")); v != "" {
 		n, err := settings.CadenceDays(v)
@@ -231,21 +241,16 @@ func (s *Server) customerCadence(w http.ResponseWriter, r *http.Request, ses *se
 // customerStatus changes the customer's reminder status (seed 004);
 // inherited statuses reach its running dunnings. Admin only.
 func (s *Server) customerStatus(w http.ResponseWriter, r *http.Request, ses *session) {
-	co, ok := s.company(w, r, ses)
+	f, ok := s.customerForm(w, r, ses, store.RoleAdmin, "customer-status")
 	if !ok {
 		return
 	}
-	code := r.PathValue("code")
-	target := co.Code + "/customer/" + code
-	if !s.allow(w, r, ses, store.RoleAdmin, "customer-status", target) {
-		return
-	}
+	co, code, target, to := f.co, f.code, f.target, f.back
 	status := strings.TrimSpace(r.PostFormValue("status"))
 	lang := ses.lang()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Minute)
 	defer cancel()
 	told, err := s.o.Ops.SetCustomerStatus(ctx, co.Code, code, status, ses.User.Name)
-	to := back(r, s.customerRecordURL(co.Code, code))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.audit(r, ses.User, "customer-status", target, store.AuditRefused, "unknown customer")
@@ -269,17 +274,12 @@ func (s *Server) customerStatus(w http.ResponseWriter, r *http.Request, ses *ses
 // addCall logs a call with the customer (seed 003), with a promise to pay
 // when one was made.
 func (s *Server) addCall(w http.ResponseWriter, r *http.Request, ses *session) {
-	co, ok := s.company(w, r, ses)
+	f, ok := s.customerForm(w, r, ses, store.RoleOperator, "call")
 	if !ok {
 		return
 	}
-	code := r.PathValue("code")
-	target := co.Code + "/customer/" + code
-	if !s.allow(w, r, ses, store.RoleOperator, "call", target) {
-		return
-	}
+	co, code, target, to := f.co, f.code, f.target, f.back
 	lang := ses.lang()
-	to := back(r, s.customerRecordURL(co.Code, code))
 	c, msg := callForm(lang, r, ses.User.Name)
 	if msg != "" {
 		s.done(w, r, ses, to, flash{Error: true, Text: msg})
