@@ -21,7 +21,6 @@ import (
 	"github.com/relance/relance/ledger/demo"
 	"github.com/relance/relance/ledger/scan"
 	"github.com/relance/relance/ledger/store"
-	"github.com/relance/relance/testkit/parallel"
 	"github.com/relance/relance/testkit/sesemu"
 	"github.com/relance/relance/testkit/temporaltest"
 	"go.temporal.io/sdk/client"
@@ -46,9 +45,6 @@ type world struct {
 }
 
 func TestMain(m *testing.M) {
-	// The browser tests mostly wait (demo days, the browser, the SES
-	// emulator): four at a time rather than GOMAXPROCS.
-	parallel.Default(4)
 	code := m.Run()
 	temporaltest.StopShared()
 	os.Exit(code)
